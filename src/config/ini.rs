@@ -1,0 +1,1 @@
+//! ConfigParser-compatible ini reading with BasicInterpolation.

@@ -1,0 +1,13 @@
+//! `mig`: an Alembic-compatible migration engine with a roundtrip verifier.
+//!
+//! The pipeline: [`config`] reads `alembic.ini` into a resolved configuration;
+//! [`revision`] parses the SQL revision files and builds Alembic's revision graph, from
+//! which a [`revision::plan::Plan`] is computed; [`execute`] walks the plan into a sink,
+//! either a live database or offline `--sql` text rendered per [`dialect`].
+
+pub mod config;
+pub mod dialect;
+pub mod execute;
+pub mod revision;
+pub mod sql;
+pub mod url;

@@ -1,0 +1,1 @@
+//! Database URLs: parsing, normalisation and password redaction.
