@@ -6,8 +6,10 @@
 //! either a live database or offline `--sql` text rendered per [`dialect`].
 
 pub mod config;
+pub mod db;
 pub mod dialect;
 pub mod execute;
+pub mod provision;
 pub mod revision;
 pub mod sql;
 pub mod url;

@@ -1,0 +1,1 @@
+//! Live databases: connect, lock, version table, history table (the only sqlx users, with catalog).
