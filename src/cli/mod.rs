@@ -1,0 +1,159 @@
+//! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
+//! does work: `main` hands the parsed values to [`crate::commands`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Alembic-compatible migrations for SQL revision files, with a roundtrip verifier.
+#[derive(Debug, Parser)]
+#[command(name = "mig", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (env MIG_CONFIG, then ALEMBIC_CONFIG, else ./alembic.ini).
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Section of the configuration file to read.
+    #[arg(short = 'n', long = "name", global = true, default_value = "alembic")]
+    pub name: String,
+    /// Database URL; overrides `sqlalchemy.url`.
+    #[arg(long = "url", global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// More log output (repeat for more).
+    #[arg(short = 'v', long = "verbose-log", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only warnings and errors on stderr.
+    #[arg(short = 'q', long = "quiet", global = true)]
+    pub quiet: bool,
+    /// Output format for commands that print data.
+    #[arg(long = "format", global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// How data is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new mig project: alembic.ini, versions/, templates/, runbook/.
+    Init {
+        /// Directory to create the project in.
+        #[arg(default_value = ".")]
+        directory: PathBuf,
+    },
+    /// Create a new revision file.
+    Revision(RevisionArgs),
+    /// Create a merge revision joining two or more heads.
+    Merge {
+        /// Revisions to merge (ids, `heads`, labels).
+        #[arg(required = true)]
+        revisions: Vec<String>,
+        /// Message of the merge revision.
+        #[arg(short = 'm', long = "message")]
+        message: Option<String>,
+        /// Branch label for the merge revision.
+        #[arg(long = "branch-label")]
+        branch_label: Option<String>,
+        /// Revision id to use instead of a generated one.
+        #[arg(long = "rev-id")]
+        rev_id: Option<String>,
+    },
+    /// Upgrade to a later revision.
+    Upgrade {
+        /// Target revision (`head`, `heads`, an id, `+N`, `label@head`...), or `from:to` with --sql.
+        revision: String,
+        /// Print the SQL instead of running it (offline mode).
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Revert to a previous revision.
+    Downgrade {
+        /// Target revision (`base`, an id, `-N`...), or `from:to` with --sql.
+        revision: String,
+        /// Print the SQL instead of running it (offline mode).
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Set the version table to the given revisions without running any migration.
+    Stamp {
+        /// Revisions to stamp.
+        #[arg(required = true)]
+        revisions: Vec<String>,
+        /// Print the SQL instead of running it (offline mode).
+        #[arg(long)]
+        sql: bool,
+        /// Delete all version-table rows first.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// List the revision history, newest first.
+    History {
+        /// Range `[start]:[end]` (inclusive).
+        #[arg(short = 'r', long = "rev-range")]
+        rev_range: Option<String>,
+        /// Show the full header of each revision.
+        #[arg(long)]
+        verbose: bool,
+        /// Mark the current revisions (connects to the database).
+        #[arg(short = 'i', long = "indicate-current")]
+        indicate_current: bool,
+    },
+    /// Show the current head revisions.
+    Heads {
+        /// Show the full header of each revision.
+        #[arg(long)]
+        verbose: bool,
+        /// Treat dependency versions as down revisions.
+        #[arg(long = "resolve-dependencies")]
+        resolve_dependencies: bool,
+    },
+    /// Show the branch points.
+    Branches {
+        /// Show the full header of each revision.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Show one revision.
+    Show {
+        /// Revision id, prefix, label or symbol.
+        revision: String,
+    },
+}
+
+/// `mig revision` flags.
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// Message (the first comment line and the slug of the file name).
+    #[arg(short = 'm', long = "message")]
+    pub message: Option<String>,
+    /// Revision id to use instead of a generated one.
+    #[arg(long = "rev-id")]
+    pub rev_id: Option<String>,
+    /// Head revision to build on (default: the single head).
+    #[arg(long = "head")]
+    pub head: Option<String>,
+    /// Allow a non-head revision as the --head.
+    #[arg(long)]
+    pub splice: bool,
+    /// Branch label for the new revision.
+    #[arg(long = "branch-label")]
+    pub branch_label: Option<String>,
+    /// Revisions the new revision depends on.
+    #[arg(long = "depends-on")]
+    pub depends_on: Vec<String>,
+    /// Version location to write the file into.
+    #[arg(long = "version-path")]
+    pub version_path: Option<PathBuf>,
+}
