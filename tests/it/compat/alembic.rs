@@ -1,0 +1,70 @@
+//! Real Alembic in a virtualenv of the tests' own (`$CARGO_TARGET_TMPDIR/alembic-venv`),
+//! created on first use with a pinned Alembic, reused by later runs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The Alembic version the expected outputs were taken from.
+pub const ALEMBIC_VERSION: &str = "1.20.1";
+
+/// Path of the `alembic` executable, installing it on first use. Panics (failing the
+/// test) with pip's output when it cannot be installed: CI must not skip these tests.
+pub fn alembic_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(install)
+}
+
+fn install() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("alembic-venv");
+    let bin = root.join("bin").join("alembic");
+    if version_ok(&bin) {
+        return bin;
+    }
+    // Build beside, then rename, so a half-built venv is never picked up.
+    let staging = root.with_extension(format!("staging-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    run(Command::new("python3").args(["-m", "venv"]).arg(&staging));
+    run(Command::new(staging.join("bin").join("pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("alembic=={ALEMBIC_VERSION}"),
+        "psycopg2-binary",
+    ]));
+    let _ = std::fs::remove_dir_all(&root);
+    if std::fs::rename(&staging, &root).is_err() {
+        // Another process won the race; use its venv.
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    assert!(version_ok(&bin), "alembic {ALEMBIC_VERSION} not usable at {}", bin.display());
+    bin
+}
+
+fn version_ok(bin: &Path) -> bool {
+    Command::new(bin)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(ALEMBIC_VERSION))
+        .unwrap_or(false)
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `alembic ARGS` in `dir` (which holds `alembic.ini`).
+pub fn alembic(dir: &Path, args: &[&str]) -> Output {
+    Command::new(alembic_bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run alembic")
+}
