@@ -1,1 +1,312 @@
-//! Database URLs: parsing, normalisation and password redaction.
+//! Database URLs: parsing SQLAlchemy and native forms, normalisation, and password
+//! redaction. Pure text: never connects, never logs.
+//!
+//! The password is private to [`DatabaseUrl`] and reachable only through
+//! [`DatabaseUrl::password`] and [`DatabaseUrl::to_sqlx_url`]; every other rendering
+//! (`Debug`, `Display`, serde, errors) replaces it with `***`.
+//!
+//! Parsing follows SQLAlchemy's `make_url` with one deliberate difference: a raw `@` in
+//! the password is accepted. The userinfo ends at the last `@` before the first `?`
+//! (or at the last `@` when none precedes a `?`, since a password may contain `?`);
+//! SQLAlchemy cuts it at the first `@`. So a raw `@` in a database name or a query
+//! value must be percent-encoded.
+
+mod encode;
+mod parse;
+mod redact;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::dialect::Dialect;
+
+pub use redact::{redact, redact_urls_in};
+
+use encode::{encode_component, encode_path, encode_query};
+pub(crate) use parse::userinfo_end;
+use parse::Backend;
+pub(crate) use redact::redact_url;
+
+/// A parsed database URL. The password never appears in `Debug`, `Display` or serde.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    /// The URL as given (trimmed); only ever shown through [`redact_url`].
+    input: String,
+    backend: Backend,
+    driver: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    /// The host as written in the authority (percent-decoded).
+    authority_host: Option<String>,
+    port: Option<u16>,
+    database: Option<String>,
+    query: Vec<(String, String)>,
+}
+
+/// Why a database URL was refused. Every message shows the URL with its password
+/// replaced by `***`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("the database URL is empty")]
+    Empty,
+    #[error(
+        "the database URL `{url}` is wrapped in quotes; remove them \
+         (quotes in a `.env` file or an environment variable are kept literally)"
+    )]
+    Quoted { url: String },
+    #[error(
+        "`{url}` is not a database URL: it has no scheme such as `postgresql://`, \
+         `sqlite:///` or `mysql://`"
+    )]
+    MissingScheme { url: String },
+    #[error(
+        "unsupported database `{name}` in `{url}`: mig supports `postgresql`, `postgres`, \
+         `sqlite`, `mysql` and `mariadb`"
+    )]
+    UnknownDatabase { name: String, url: String },
+    #[error("unknown driver `{driver}` for {backend} in `{url}`; known drivers: {known}")]
+    UnknownDriver {
+        backend: &'static str,
+        driver: String,
+        url: String,
+        known: String,
+    },
+    #[error("the port in `{url}` is not a number between 0 and 65535")]
+    InvalidPort { url: String },
+    #[error("the host in `{url}` is not valid: {reason}")]
+    InvalidHost { url: String, reason: &'static str },
+    #[error(
+        "invalid SQLite URL `{url}`; valid forms are `sqlite://` (in memory), \
+         `sqlite:///relative/path/to/file.db` and `sqlite:////absolute/path/to/file.db`"
+    )]
+    InvalidSqlite { url: String },
+}
+
+impl DatabaseUrl {
+    /// The SQL dialect (`mariadb` URLs use the MySQL dialect).
+    pub fn dialect(&self) -> Dialect {
+        self.backend.dialect()
+    }
+
+    /// The driver as written after `+` (`psycopg2` in `postgresql+psycopg2://`).
+    pub fn driver(&self) -> Option<&str> {
+        self.driver.as_deref()
+    }
+
+    /// The user name, percent-decoded.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
+    /// The password, percent-decoded (from the userinfo, else a `password` query
+    /// parameter). For connecting only: never print it.
+    pub fn password(&self) -> Option<&str> {
+        self.password
+            .as_deref()
+            .or_else(|| self.query_value("password"))
+    }
+
+    /// The host: a name, an IP address (IPv6 without brackets) or a unix-socket
+    /// directory, from the authority (`%2Ftmp` decoded) or from a `host=` (PostgreSQL),
+    /// `unix_socket=` or `socket=` (MySQL) query parameter.
+    pub fn host(&self) -> Option<&str> {
+        let from_query = match self.backend {
+            Backend::Postgresql => self.query_value("host"),
+            Backend::Mysql | Backend::Mariadb => self
+                .query_value("unix_socket")
+                .or_else(|| self.query_value("socket")),
+            Backend::Sqlite => None,
+        };
+        from_query.or(self.authority_host.as_deref())
+    }
+
+    /// The port, if given.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The database name, or for SQLite the file path as written (relative paths are
+    /// relative to the working directory; `None` or `:memory:` for in-memory).
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    /// The query parameters in the order given, decoded.
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// Whether this is an in-memory SQLite database (`sqlite://`, `sqlite:///:memory:`).
+    pub fn is_sqlite_memory(&self) -> bool {
+        self.backend == Backend::Sqlite
+            && matches!(self.database.as_deref(), None | Some(":memory:"))
+    }
+
+    /// The URL as given with the password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact_url(&self.input)
+    }
+
+    /// The redacted URL in mig's native form: scheme without driver, `postgres` spelled
+    /// `postgresql`, components re-encoded (`postgresql://user:***@host:6543/postgres?sslmode=require`).
+    pub fn normalized(&self) -> String {
+        self.render(Secret::Redacted, self.backend.name())
+    }
+
+    /// The URL sqlx connects with, password included. For connecting only: never print
+    /// it, log it or put it in an error.
+    pub fn to_sqlx_url(&self) -> String {
+        match self.backend {
+            Backend::Postgresql => self.render(Secret::Plain, "postgres"),
+            Backend::Mysql | Backend::Mariadb => self.render(Secret::Plain, "mysql"),
+            Backend::Sqlite => self.sqlite_sqlx_url(),
+        }
+    }
+
+    fn query_value(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn render(&self, secret: Secret, scheme: &str) -> String {
+        let mut out = format!("{scheme}://");
+        if self.backend == Backend::Sqlite {
+            if let Some(db) = &self.database {
+                out.push('/');
+                out.push_str(&encode_path(db));
+            }
+        } else {
+            if self.user.is_some() || self.password.is_some() {
+                if let Some(user) = &self.user {
+                    out.push_str(&encode_component(user));
+                }
+                if let Some(password) = &self.password {
+                    out.push(':');
+                    out.push_str(&secret.show(password));
+                }
+                out.push('@');
+            }
+            if let Some(host) = &self.authority_host {
+                if host.contains(':') {
+                    out.push_str(&format!("[{host}]"));
+                } else {
+                    out.push_str(&encode_component(host));
+                }
+            }
+            if let Some(port) = self.port {
+                out.push_str(&format!(":{port}"));
+            }
+            if let Some(db) = &self.database {
+                out.push('/');
+                out.push_str(&encode_component(db));
+            }
+        }
+        let params: Vec<(String, String)> = self
+            .query
+            .iter()
+            .map(|(k, v)| {
+                let value = if k == "password" {
+                    secret.show(v)
+                } else {
+                    encode_query(v)
+                };
+                (encode_query(k), value)
+            })
+            .collect();
+        push_query(&mut out, &params);
+        out
+    }
+
+    fn sqlite_sqlx_url(&self) -> String {
+        if self.is_sqlite_memory() {
+            return "sqlite::memory:".to_string();
+        }
+        // sqlx refuses query parameters it does not know (pysqlite's `timeout`,
+        // `check_same_thread`, `uri`), and unlike pysqlite it does not create a missing
+        // file unless asked to with `mode=rwc`.
+        const SQLX_PARAMS: [&str; 4] = ["mode", "cache", "immutable", "vfs"];
+        let mut params: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| SQLX_PARAMS.contains(&k.as_str()))
+            .map(|(k, v)| (encode_query(k), encode_query(v)))
+            .collect();
+        if !params.iter().any(|(k, _)| k == "mode") {
+            params.push(("mode".into(), "rwc".into()));
+        }
+        let mut out = String::from("sqlite://");
+        if let Some(db) = &self.database {
+            out.push_str(&encode_path(db));
+        }
+        push_query(&mut out, &params);
+        out
+    }
+}
+
+/// How a password is rendered.
+#[derive(Clone, Copy)]
+enum Secret {
+    Plain,
+    Redacted,
+}
+
+impl Secret {
+    fn show(self, password: &str) -> String {
+        match self {
+            Secret::Plain => encode_component(password),
+            Secret::Redacted => "***".to_string(),
+        }
+    }
+}
+
+fn push_query(out: &mut String, params: &[(String, String)]) {
+    for (i, (k, v)) in params.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = UrlError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DatabaseUrl::parse(s)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("url", &self.redacted())
+            .field("dialect", &self.dialect())
+            .field("driver", &self.driver)
+            .field("user", &self.user)
+            .field("password", &self.password().map(|_| "***"))
+            .field("host", &self.host())
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Serialize for DatabaseUrl {
+    /// Serialised as the redacted URL.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests;

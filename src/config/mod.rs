@@ -1,13 +1,37 @@
 //! Configuration: `alembic.ini` (ConfigParser with BasicInterpolation, `%(here)s`, the
 //! process environment as defaults), the `[mig]` section, `MIG_*` overrides and flags,
-//! merged once into a resolved [`Config`]. Never connects, never prints.
+//! merged once into a resolved [`Config`]. Never connects, never prints (debug logs
+//! only), never reads the process environment itself: the caller passes it in
+//! [`LoadOptions`].
+//!
+//! `sqlalchemy.url` stays uninterpolated until [`Config::database_url`] is called, so an
+//! unset `DATABASE_URL` only fails the commands that connect.
 
+mod error;
 pub mod ini;
+pub mod interpolate;
+mod load;
+mod mig_section;
+mod values;
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::dialect::Dialect;
+use crate::url::{redact_url, DatabaseUrl};
+
+pub use error::ConfigError;
+pub use ini::{Ini, IniError};
+pub use interpolate::Defaults;
+pub use load::{load, LoadOptions, DEFAULT_SECTION_NAME};
+
+/// Alembic's default `file_template` (what `%%(rev)s_%%(slug)s` reads as).
+pub const DEFAULT_FILE_TEMPLATE: &str = "%(rev)s_%(slug)s";
+
+/// Alembic's default `truncate_slug_length`.
+pub const DEFAULT_TRUNCATE_SLUG_LENGTH: usize = 40;
 
 /// Where and how the version table lives (`[mig] version_table*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,15 +93,20 @@ pub struct NamingConvention {
 }
 
 /// The resolved configuration: ini + environment + flags, merged once.
+///
+/// Built by [`load`], or by [`Config::with_defaults`] for programmatic use. `Debug` never
+/// shows the database URL's password.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The ini file that was read.
+    /// The ini file that was read (absolute).
     pub path: PathBuf,
     /// Its directory (`%(here)s`).
     pub here: PathBuf,
+    /// The main section (`-n/--name`, default `alembic`).
+    pub section: String,
     /// `script_location`, resolved against `here`.
     pub script_location: PathBuf,
-    /// `version_locations` (default `<script_location>/versions`), resolved.
+    /// `version_locations` (default `<script_location>/versions`), resolved against `here`.
     pub version_locations: Vec<PathBuf>,
     pub recursive_version_locations: bool,
     /// `file_template`, default `%(rev)s_%(slug)s` (after interpolation).
@@ -85,6 +114,8 @@ pub struct Config {
     pub truncate_slug_length: usize,
     /// `timezone` for `Create Date`, if set.
     pub timezone: Option<String>,
+    /// `output_encoding` for new revision files, default `utf-8`.
+    pub output_encoding: String,
     /// `[mig] dialect`, or from the URL when it resolves.
     pub dialect: Option<Dialect>,
     pub exec: ExecSettings,
@@ -94,6 +125,117 @@ pub struct Config {
     pub runbook_dir: PathBuf,
     /// `ignore` patterns (kind + pattern), as written.
     pub ignore: Vec<String>,
+    /// The file and the `--url` flag, kept for lazy resolution of the database URL.
+    sources: Sources,
+}
+
+/// What [`Config::database_url`] resolves from. `Debug` shows no value.
+#[derive(Clone, Default)]
+struct Sources {
+    ini: Option<Arc<Ini>>,
+    defaults: Arc<Defaults>,
+    /// `--url` (or [`Config::with_url`]), taken literally; wins over `sqlalchemy.url`.
+    url: Option<String>,
+}
+
+impl fmt::Debug for Sources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sources")
+            .field("ini", &self.ini)
+            .field("url", &self.url.as_deref().map(redact_url))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// A configuration with every default, for an ini file at `path` that need not
+    /// exist: `script_location` is its directory, no database URL.
+    pub fn with_defaults(path: impl Into<PathBuf>) -> Config {
+        let path = path.into();
+        let here = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config {
+            section: DEFAULT_SECTION_NAME.to_string(),
+            script_location: here.clone(),
+            version_locations: vec![here.join("versions")],
+            recursive_version_locations: false,
+            file_template: DEFAULT_FILE_TEMPLATE.to_string(),
+            truncate_slug_length: DEFAULT_TRUNCATE_SLUG_LENGTH,
+            timezone: None,
+            output_encoding: "utf-8".to_string(),
+            dialect: None,
+            exec: ExecSettings::default(),
+            naming: NamingConvention::default(),
+            revision_id: RevisionIdStyle::default(),
+            runbook_dir: here.join("runbook"),
+            ignore: Vec::new(),
+            sources: Sources::default(),
+            path,
+            here,
+        }
+    }
+
+    /// Replaces the database URL (taken literally, like `--url`); sets [`Config::dialect`]
+    /// from it when no dialect is configured and it parses.
+    pub fn with_url(mut self, url: impl Into<String>) -> Config {
+        self.sources.url = Some(url.into());
+        if self.dialect.is_none() {
+            self.dialect = self.database_url().ok().map(|u| u.dialect());
+        }
+        self
+    }
+
+    /// Interpolates and parses the database URL (`--url`, else `sqlalchemy.url`). Only
+    /// commands that connect call this, so a missing `DATABASE_URL` fails only them.
+    pub fn database_url(&self) -> Result<DatabaseUrl, ConfigError> {
+        let (text, origin) = match (&self.sources.url, &self.sources.ini) {
+            (Some(raw), _) => (raw.clone(), "from `--url`".to_string()),
+            (None, Some(ini)) => {
+                let key = "sqlalchemy.url";
+                let Some(text) = ini.get(&self.section, key, &self.sources.defaults)? else {
+                    return Err(self.no_url());
+                };
+                let line = ini
+                    .line(&self.section, key)
+                    .map(|n| format!(" line {n}"))
+                    .unwrap_or_default();
+                let origin = format!("in `{key}` of `{}`{line}", ini.source().display());
+                (text, origin)
+            }
+            (None, None) => return Err(self.no_url()),
+        };
+        if text.trim().is_empty() {
+            return Err(self.no_url());
+        }
+        DatabaseUrl::parse(&text).map_err(|error| ConfigError::Url { origin, error })
+    }
+
+    /// The SQL dialect: `[mig] dialect` (or `MIG_DIALECT`), else the database URL's.
+    pub fn dialect(&self) -> Result<Dialect, ConfigError> {
+        if let Some(dialect) = self.dialect {
+            return Ok(dialect);
+        }
+        self.database_url()
+            .map(|url| url.dialect())
+            .map_err(|e| ConfigError::NoDialect {
+                path: self.display_path(),
+                reason: e.to_string(),
+            })
+    }
+
+    fn no_url(&self) -> ConfigError {
+        ConfigError::NoUrl {
+            path: self.display_path(),
+            section: self.section.clone(),
+        }
+    }
+
+    /// The ini file as the user named it (for messages).
+    fn display_path(&self) -> String {
+        match &self.sources.ini {
+            Some(ini) => ini.source().display().to_string(),
+            None => self.path.display().to_string(),
+        }
+    }
 }
 
 /// Id generator for `mig revision`.
@@ -103,3 +245,6 @@ pub enum RevisionIdStyle {
     Timestamp,
     Hex,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,286 @@
+//! The `[mig]` section (what Alembic keeps in `env.py`): each key from a flag override,
+//! else `MIG_<KEY>` in the environment, else the file, else its default (SPEC section 3).
+//! Values from the file are interpolated; values from flags and the environment are
+//! taken literally.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::interpolate::Defaults;
+use super::load::{ini_origin, LoadOptions};
+use super::values::{self, absolute, parse_bool, parse_duration, split_list};
+use super::{ConfigError, ExecSettings, Ini, NamingConvention, RevisionIdStyle, VersionTable};
+use crate::dialect::Dialect;
+
+/// The section's name.
+pub(super) const SECTION: &str = "mig";
+
+/// Every `[mig]` key.
+pub(super) const KEYS: &[&str] = &[
+    "dialect",
+    "version_table",
+    "version_table_schema",
+    "version_table_pk",
+    "search_path",
+    "transaction_per_migration",
+    "lock",
+    "lock_timeout",
+    "history_table",
+    "naming_convention.pk",
+    "naming_convention.fk",
+    "naming_convention.uq",
+    "naming_convention.ix",
+    "naming_convention.ck",
+    "revision_id",
+    "runbook_dir",
+    "ignore",
+];
+
+/// The environment variable that overrides `key`: `MIG_` + upper-cased key, `.` -> `_`.
+pub(super) fn env_var(key: &str) -> String {
+    format!("MIG_{}", key.to_uppercase().replace('.', "_"))
+}
+
+/// The resolved `[mig]` settings.
+pub(super) struct MigSettings {
+    pub dialect: Option<Dialect>,
+    pub exec: ExecSettings,
+    pub naming: NamingConvention,
+    pub revision_id: RevisionIdStyle,
+    pub runbook_dir: PathBuf,
+    pub ignore: Vec<String>,
+}
+
+/// Reads every `[mig]` key from its highest-priority source.
+pub(super) fn read(
+    ini: &Ini,
+    defaults: &Defaults,
+    opts: &LoadOptions,
+    here: &Path,
+) -> Result<MigSettings, ConfigError> {
+    if let Some((key, _)) = opts
+        .overrides
+        .iter()
+        .find(|(k, _)| !KEYS.contains(&k.as_str()))
+    {
+        return Err(ConfigError::UnknownOverride { key: key.clone() });
+    }
+    for key in ini.own_keys(SECTION) {
+        if !KEYS.contains(&key) {
+            tracing::debug!(file = %ini.source().display(), key, "ignoring an unknown `[mig]` key");
+        }
+    }
+    let source = Source {
+        ini,
+        defaults,
+        opts,
+    };
+    let version_table = VersionTable {
+        table: source
+            .text("version_table")?
+            .map(|raw| raw.non_empty("a table name"))
+            .transpose()?
+            .unwrap_or_else(|| VersionTable::default().table),
+        schema: source.optional("version_table_schema")?,
+        pk: source.boolean("version_table_pk", true)?,
+    };
+    let exec = ExecSettings {
+        version_table,
+        search_path: source.optional("search_path")?,
+        transaction_per_migration: source.boolean("transaction_per_migration", false)?,
+        lock: source.boolean("lock", true)?,
+        lock_timeout: match source.text("lock_timeout")? {
+            Some(raw) => parse_duration(&raw.value).ok_or_else(|| raw.invalid(values::DURATION))?,
+            None => ExecSettings::default().lock_timeout,
+        },
+        history_table: match source.text("history_table")? {
+            Some(raw) => Some(raw.value).filter(|v| !v.is_empty()),
+            None => ExecSettings::default().history_table,
+        },
+    };
+    let naming = NamingConvention {
+        pk: source.optional("naming_convention.pk")?,
+        fk: source.optional("naming_convention.fk")?,
+        uq: source.optional("naming_convention.uq")?,
+        ix: source.optional("naming_convention.ix")?,
+        ck: source.optional("naming_convention.ck")?,
+    };
+    let dialect = match source.text("dialect")? {
+        Some(raw) if raw.value.is_empty() => None,
+        Some(raw) => Some(
+            Dialect::from_name(&raw.value)
+                .ok_or_else(|| raw.invalid("`postgresql`, `sqlite` or `mysql`"))?,
+        ),
+        None => None,
+    };
+    let revision_id = match source.text("revision_id")? {
+        Some(raw) => match raw.value.to_lowercase().as_str() {
+            "timestamp" => RevisionIdStyle::Timestamp,
+            "hex" => RevisionIdStyle::Hex,
+            _ => return Err(raw.invalid("`timestamp` or `hex`")),
+        },
+        None => RevisionIdStyle::default(),
+    };
+    let runbook_dir = match source.text("runbook_dir")? {
+        Some(raw) if !raw.value.is_empty() => {
+            // A path written in the file is relative to the file; one given on the
+            // command line or in the environment, to the working directory.
+            let base = if raw.from_file {
+                here
+            } else {
+                opts.cwd.as_path()
+            };
+            absolute(base, Path::new(&raw.value))
+        }
+        _ => here.join("runbook"),
+    };
+    let ignore = source
+        .text("ignore")?
+        .map(|raw| split_list(&raw.value))
+        .unwrap_or_default();
+    Ok(MigSettings {
+        dialect,
+        exec,
+        naming,
+        revision_id,
+        runbook_dir,
+        ignore,
+    })
+}
+
+/// Where `[mig]` values come from.
+struct Source<'a> {
+    ini: &'a Ini,
+    defaults: &'a Defaults,
+    opts: &'a LoadOptions,
+}
+
+/// A value (trimmed) and where it came from.
+struct Raw {
+    key: &'static str,
+    value: String,
+    origin: String,
+    from_file: bool,
+}
+
+impl Raw {
+    fn invalid(self, expected: &'static str) -> ConfigError {
+        ConfigError::InvalidValue {
+            key: self.key.to_string(),
+            value: self.value,
+            origin: self.origin,
+            expected,
+        }
+    }
+
+    fn non_empty(self, expected: &'static str) -> Result<String, ConfigError> {
+        if self.value.is_empty() {
+            Err(self.invalid(expected))
+        } else {
+            Ok(self.value)
+        }
+    }
+}
+
+impl Source<'_> {
+    /// The value of `key` from the first source that has it.
+    fn text(&self, key: &'static str) -> Result<Option<Raw>, ConfigError> {
+        if let Some((_, value)) = self.opts.overrides.iter().rev().find(|(k, _)| k == key) {
+            return Ok(Some(Raw {
+                key,
+                value: value.trim().to_string(),
+                origin: "from the command line".to_string(),
+                from_file: false,
+            }));
+        }
+        let var = env_var(key);
+        if let Some(value) = self.opts.env.get(&var) {
+            return Ok(Some(Raw {
+                key,
+                value: value.trim().to_string(),
+                origin: format!("from environment variable `{var}`"),
+                from_file: false,
+            }));
+        }
+        if !self.ini.has_section(SECTION) {
+            return Ok(None);
+        }
+        let keep: &dyn Fn(&str) -> bool = if key.starts_with("naming_convention.") {
+            &is_naming_token
+        } else {
+            &|_| false
+        };
+        let value = self.ini.get_keeping(SECTION, key, self.defaults, keep)?;
+        Ok(value.map(|value| Raw {
+            key,
+            value: value.trim().to_string(),
+            origin: ini_origin(self.ini, SECTION, key),
+            from_file: true,
+        }))
+    }
+
+    /// A string that is unset when empty.
+    fn optional(&self, key: &'static str) -> Result<Option<String>, ConfigError> {
+        Ok(self
+            .text(key)?
+            .map(|raw| raw.value)
+            .filter(|v| !v.is_empty()))
+    }
+
+    fn boolean(&self, key: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.text(key)? {
+            Some(raw) => parse_bool(&raw.value).ok_or_else(|| raw.invalid(values::BOOLEAN)),
+            None => Ok(default),
+        }
+    }
+}
+
+/// SQLAlchemy naming-convention tokens, which stay as written in
+/// `naming_convention.*` values whether spelled `%(table_name)s` or `%%(table_name)s`.
+fn is_naming_token(name: &str) -> bool {
+    static TOKEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(
+            r"^(table_name|referred_table_name|constraint_name|(referred_)?column_\d+(_?n)?_(name|label|key))$",
+        )
+        .ok()
+    });
+    TOKEN.as_ref().is_some_and(|re| re.is_match(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_var_names() {
+        assert_eq!(env_var("version_table_schema"), "MIG_VERSION_TABLE_SCHEMA");
+        assert_eq!(env_var("naming_convention.pk"), "MIG_NAMING_CONVENTION_PK");
+    }
+
+    #[test]
+    fn naming_tokens() {
+        for token in [
+            "table_name",
+            "referred_table_name",
+            "constraint_name",
+            "column_0_name",
+            "column_0_n_name",
+            "column_0n_label",
+            "column_12_key",
+            "referred_column_0_name",
+        ] {
+            assert!(is_naming_token(token), "{token}");
+        }
+        for other in [
+            "here",
+            "database_url",
+            "column_name",
+            "column_x_name",
+            "table_name2",
+        ] {
+            assert!(!is_naming_token(other), "{other}");
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Password redaction in URLs and free text. Pure functions; the one place that
+//! decides what `***` hides.
+
+use super::encode::{encode_component, encode_with};
+use super::userinfo_end;
+
+/// The text that hides a secret.
+const MASK: &str = "***";
+
+/// Replaces every occurrence of each secret in `text`, raw or percent-encoded (upper-
+/// or lower-case hex, `+` for spaces), with `***`. Empty secrets are ignored.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut forms: Vec<String> = Vec::new();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        let encoded = encode_component(secret);
+        let plus = encode_with(secret, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b' ')
+        })
+        .replace(' ', "+");
+        let sqlalchemy = encode_with(secret, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b' ' | b'+')
+        });
+        forms.push(lower_hex(&encoded));
+        forms.push(encoded);
+        forms.push(plus);
+        forms.push(sqlalchemy);
+        forms.push(secret.to_string());
+    }
+    // Longest first, so that an encoded form is masked whole before the raw secret
+    // could split it.
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    let mut out = text.to_string();
+    for form in &forms {
+        out = out.replace(form.as_str(), MASK);
+    }
+    out
+}
+
+/// Replaces the password of every URL-looking substring of `text` (`scheme://user:password@...`)
+/// and every `password=` parameter value with `***`. URLs end at whitespace.
+pub fn redact_urls_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(found) = text.get(pos..).and_then(|t| t.find("://")) {
+        let sep = pos + found;
+        let start = text[pos..sep]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_scheme_char(*c))
+            .map_or(pos, |(i, c)| pos + i + c.len_utf8());
+        let end = text[sep..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| sep + i);
+        out.push_str(&text[pos..start]);
+        out.push_str(&redact_url(&text[start..end]));
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    redact_password_params(&out)
+}
+
+fn is_scheme_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | '_')
+}
+
+/// Redacts one URL-ish string: the password in its userinfo, a "port" that is not a
+/// number (likely a password when `@host` was forgotten), and `password=` values.
+/// Strings without `://` are treated as starting at the authority.
+pub(crate) fn redact_url(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[authority_start..];
+    let mut out = String::from(&url[..authority_start]);
+    let tail = match userinfo_end(rest) {
+        Some(at) => {
+            let info = &rest[..at];
+            match info.split_once(':') {
+                Some((user, _)) => {
+                    out.push_str(user);
+                    out.push(':');
+                    out.push_str(MASK);
+                }
+                None => out.push_str(info),
+            }
+            out.push('@');
+            &rest[at + 1..]
+        }
+        None => rest,
+    };
+    let hostport_end = tail.find(['/', '?']).unwrap_or(tail.len());
+    let hostport = &tail[..hostport_end];
+    match hostport.split_once(':') {
+        Some((host, port)) if !hostport.starts_with('[') && !is_port_like(port) => {
+            out.push_str(host);
+            out.push(':');
+            out.push_str(MASK);
+        }
+        _ => out.push_str(hostport),
+    }
+    out.push_str(&tail[hostport_end..]);
+    redact_password_params(&out)
+}
+
+/// A port as it may appear in running text: digits, maybe followed by closing
+/// punctuation (`host:5432'`, `` host:5432` ``).
+fn is_port_like(port: &str) -> bool {
+    port.trim_end_matches(['\'', '"', '`', ')', ']', '>', ',', ';', '.'])
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+}
+
+/// Masks the value of every `password=` (any case) up to `&`, `;`, whitespace or a quote.
+fn redact_password_params(text: &str) -> String {
+    const KEY: &str = "password=";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(found) = lower.get(pos..).and_then(|t| t.find(KEY)) {
+        let value_start = pos + found + KEY.len();
+        let value_end = text[value_start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '&' | ';' | '\'' | '"' | '`'))
+            .map_or(text.len(), |i| value_start + i);
+        out.push_str(&text[pos..value_start]);
+        if value_end > value_start {
+            out.push_str(MASK);
+        }
+        pos = value_end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut chars = encoded.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            out.extend(chars.by_ref().take(2).map(|h| h.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_raw_and_encoded_secrets() {
+        let text = "a p@ss w b p%40ss%20w c p%40ss+w d p%40ss w e p@ss%20w-ok";
+        assert_eq!(
+            redact(text, &["p@ss w"]),
+            "a *** b *** c *** d *** e p@ss%20w-ok"
+        );
+        assert_eq!(redact("x%2fy and x/y", &["x/y"]), "*** and ***");
+        assert_eq!(redact("nothing to hide", &["", "zz"]), "nothing to hide");
+    }
+
+    #[test]
+    fn redacts_urls_in_free_text() {
+        let text = "connect postgresql://u:s3cr%40t@db:5432/app?sslmode=require failed; \
+                    also `mysql+pymysql://root:p@ss@h/db`, 'sqlite:////tmp/a@b.db' \
+                    and host=h password=hunter2 user=u";
+        assert_eq!(
+            redact_urls_in(text),
+            "connect postgresql://u:***@db:5432/app?sslmode=require failed; \
+             also `mysql+pymysql://root:***@h/db`, 'sqlite:////tmp/a@b.db' \
+             and host=h password=*** user=u"
+        );
+    }
+
+    #[test]
+    fn redacts_a_non_numeric_port_left_by_a_missing_host() {
+        assert_eq!(
+            redact_url("postgresql://user:secret/db"),
+            "postgresql://user:***/db"
+        );
+        assert_eq!(
+            redact_url("postgresql://h:5432/db"),
+            "postgresql://h:5432/db"
+        );
+        assert_eq!(
+            redact_urls_in("at `postgresql://h:5432`."),
+            "at `postgresql://h:5432`."
+        );
+        assert_eq!(
+            redact_url("postgresql://[::1]:5432/db"),
+            "postgresql://[::1]:5432/db"
+        );
+    }
+
+    #[test]
+    fn redacts_schemeless_userinfo_and_query_passwords() {
+        assert_eq!(redact_url("user:secret@host/db"), "user:***@host/db");
+        assert_eq!(
+            redact_url("postgresql://h/db?user=u&PASSWORD=x&sslmode=require"),
+            "postgresql://h/db?user=u&PASSWORD=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("'postgresql://u:pw@h/db'"),
+            "'postgresql://u:***@h/db'"
+        );
+    }
+}
