@@ -5,10 +5,13 @@
 //! which a [`revision::plan::Plan`] is computed; [`execute`] walks the plan into a sink,
 //! either a live database or offline `--sql` text rendered per [`dialect`].
 
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod dialect;
+pub mod diff;
 pub mod execute;
+pub mod naming;
 pub mod provision;
 pub mod revision;
 pub mod sql;

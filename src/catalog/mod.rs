@@ -1,0 +1,31 @@
+//! Catalog snapshots: the model ([`Snapshot`], [`Object`], [`Kind`]) and one introspector
+//! per backend ([`snapshot_postgres`], [`snapshot_sqlite`]), each a constant number of
+//! queries kept in `sql/` beside the code. Introspection only reads; comparing
+//! snapshots is [`crate::diff`]'s job, naming rules are [`crate::naming`]'s.
+
+mod model;
+mod options;
+mod postgres;
+mod sqlite;
+mod sqlite_text;
+
+pub use model::{Kind, Object, Snapshot, Value};
+pub use options::{IgnorePattern, QueryCounter, SnapshotOptions, TableRef};
+pub use postgres::{snapshot_postgres, POSTGRES_STATEMENTS};
+pub use sqlite::{snapshot_sqlite, SQLITE_STATEMENTS};
+
+/// Why a snapshot could not be taken or read.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog query `{query}` failed: {error}")]
+    Query {
+        query: &'static str,
+        error: sqlx::Error,
+    },
+    #[error("catalog query `{query}` returned an unreadable row: {detail}")]
+    Row { query: &'static str, detail: String },
+    #[error("invalid `ignore` pattern `{pattern}`: {reason}")]
+    IgnorePattern { pattern: String, reason: String },
+    #[error("unreadable snapshot JSON: {error}")]
+    Json { error: serde_json::Error },
+}

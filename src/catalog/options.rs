@@ -1,0 +1,375 @@
+//! What a snapshot leaves out: mig's own bookkeeping tables and the configured `ignore`
+//! patterns (`table public.spatial_*`), applied to the objects a backend read. Also the
+//! query counter. Pure: no I/O.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use regex::Regex;
+
+use super::model::{Kind, Object};
+use super::CatalogError;
+use crate::config::Config;
+
+/// Options for a snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotOptions {
+    /// mig's own tables (version table, history table): left out together with their
+    /// columns, constraints, indexes, sequences, triggers, grants and comments.
+    pub bookkeeping: Vec<TableRef>,
+    /// `[mig] ignore` patterns.
+    pub ignore: Vec<IgnorePattern>,
+    /// Counts the statements a snapshot sends (for benchmarks and tests).
+    pub queries: QueryCounter,
+}
+
+impl SnapshotOptions {
+    /// The version table and history table (in `version_table_schema`, or in any schema
+    /// when none is configured) and the `ignore` patterns of `config`.
+    pub fn from_config(config: &Config) -> Result<SnapshotOptions, CatalogError> {
+        let exec = &config.exec;
+        let schema = exec.version_table.schema.clone();
+        let mut bookkeeping = vec![TableRef {
+            schema: schema.clone(),
+            name: exec.version_table.table.clone(),
+        }];
+        if let Some(history) = &exec.history_table {
+            bookkeeping.push(TableRef {
+                schema,
+                name: history.clone(),
+            });
+        }
+        let ignore = config
+            .ignore
+            .iter()
+            .map(|text| IgnorePattern::parse(text))
+            .collect::<Result<_, _>>()?;
+        Ok(SnapshotOptions {
+            bookkeeping,
+            ignore,
+            queries: QueryCounter::default(),
+        })
+    }
+
+    /// Drops the objects these options leave out.
+    pub(crate) fn retain(&self, objects: Vec<Object>) -> Vec<Object> {
+        // Objects hanging off an ignored relation or living in an ignored schema go with
+        // it; find those first, by their unquoted names, so quoting never matters.
+        let mut relations: BTreeSet<(Option<String>, String)> = BTreeSet::new();
+        let mut schemas: BTreeSet<String> = BTreeSet::new();
+        for object in &objects {
+            if !self.ignore.iter().any(|p| p.matches(object)) {
+                continue;
+            }
+            if object.kind == Kind::Schema {
+                schemas.insert(object.name.clone());
+            } else if object.kind.is_relation() {
+                if let Some(table) = &object.table {
+                    relations.insert((object.schema.clone(), table.clone()));
+                }
+            }
+        }
+        objects
+            .into_iter()
+            .filter(|object| {
+                let in_schema = object.schema.as_ref().is_some_and(|s| schemas.contains(s));
+                let on_relation = object
+                    .table
+                    .as_ref()
+                    .is_some_and(|t| relations.contains(&(object.schema.clone(), t.clone())));
+                let bookkeeping = self.bookkeeping.iter().any(|b| b.owns(object));
+                !(in_schema
+                    || on_relation
+                    || bookkeeping
+                    || self.ignore.iter().any(|p| p.matches(object)))
+            })
+            .collect()
+    }
+}
+
+/// A table named by schema (`None`: any schema) and name, unquoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl TableRef {
+    /// Whether `object` is this table or hangs off it.
+    fn owns(&self, object: &Object) -> bool {
+        object.table.as_deref() == Some(self.name.as_str())
+            && (self.schema.is_none() || self.schema == object.schema)
+    }
+}
+
+/// One `[mig] ignore` entry: a kind and a glob over identities (`*` any text, `?` one
+/// character), such as `table public.spatial_*` or `extension postgis`.
+///
+/// Ignoring a table (or view, type, ...) ignores what hangs off it; ignoring a schema
+/// ignores everything in it. Comments and grants on a matching object are ignored too.
+#[derive(Debug, Clone)]
+pub struct IgnorePattern {
+    pub kind: Kind,
+    pub pattern: String,
+    regex: Regex,
+}
+
+impl IgnorePattern {
+    /// Parses `kind pattern`; the kind may be written in words or with underscores
+    /// (`materialized view app.*`, `materialized_view app.*`).
+    pub fn parse(text: &str) -> Result<IgnorePattern, CatalogError> {
+        let invalid = |reason: &str| CatalogError::IgnorePattern {
+            pattern: text.to_string(),
+            reason: reason.to_string(),
+        };
+        let text_trimmed = text.trim();
+        let words: Vec<&str> = text_trimmed.split_whitespace().collect();
+        let (kind, used) = match words.as_slice() {
+            [first, second, _, ..] if Kind::from_name(&format!("{first} {second}")).is_some() => {
+                (Kind::from_name(&format!("{first} {second}")), 2)
+            }
+            [first, _, ..] => (Kind::from_name(first), 1),
+            _ => {
+                return Err(invalid(
+                    "expected a kind and a pattern, such as `table public.tmp_*`",
+                ))
+            }
+        };
+        let Some(kind) = kind else {
+            return Err(invalid(&format!(
+                "unknown kind `{}`; expected one of {}",
+                words.first().copied().unwrap_or_default(),
+                Kind::ALL
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let pattern = words.get(used..).unwrap_or_default().join(" ");
+        let mut regex = String::from("^");
+        for c in pattern.chars() {
+            match c {
+                '*' => regex.push_str(".*"),
+                '?' => regex.push('.'),
+                c => regex.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        regex.push('$');
+        let regex = Regex::new(&regex).map_err(|e| invalid(&e.to_string()))?;
+        Ok(IgnorePattern {
+            kind,
+            pattern,
+            regex,
+        })
+    }
+
+    /// Whether the pattern names `object` itself, or the object a comment or grant is on.
+    pub fn matches(&self, object: &Object) -> bool {
+        if object.kind == self.kind {
+            return self.regex.is_match(&object.id);
+        }
+        let target = match object.kind {
+            Kind::Comment => object.id.strip_prefix("on "),
+            Kind::Grant => object
+                .id
+                .strip_prefix("on ")
+                .and_then(|rest| rest.rsplit_once(" to "))
+                .map(|(target, _grantee)| target),
+            _ => None,
+        };
+        target
+            .and_then(|t| t.strip_prefix(self.kind.as_str()))
+            .and_then(|t| t.strip_prefix(' '))
+            .is_some_and(|id| self.regex.is_match(id))
+    }
+}
+
+/// Counts statements sent to the server; clones share the count.
+#[derive(Debug, Clone, Default)]
+pub struct QueryCounter(Arc<AtomicUsize>);
+
+impl QueryCounter {
+    /// Statements counted so far.
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add(&self, n: usize) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(schema: &str, name: &str) -> Object {
+        Object::new(Kind::Table, format!("{schema}.{name}"), name)
+            .in_schema(schema)
+            .on_table(name)
+    }
+
+    fn child(kind: Kind, schema: &str, table: &str, name: &str) -> Object {
+        Object::new(kind, format!("{schema}.{table}.{name}"), name)
+            .in_schema(schema)
+            .on_table(table)
+    }
+
+    fn ids(objects: &[Object]) -> Vec<String> {
+        objects.iter().map(Object::label).collect()
+    }
+
+    fn options(ignore: &[&str]) -> SnapshotOptions {
+        SnapshotOptions {
+            ignore: ignore
+                .iter()
+                .map(|p| IgnorePattern::parse(p).unwrap_or_else(|e| panic!("{e}")))
+                .collect(),
+            ..SnapshotOptions::default()
+        }
+    }
+
+    #[test]
+    fn ignored_table_takes_its_parts() {
+        let objects = vec![
+            table("public", "spatial_ref_sys"),
+            child(Kind::Column, "public", "spatial_ref_sys", "srid"),
+            Object::new(Kind::Comment, "on table public.spatial_ref_sys", "x")
+                .in_schema("public")
+                .on_table("spatial_ref_sys"),
+            table("public", "users"),
+            child(Kind::Column, "public", "users", "id"),
+        ];
+        let kept = options(&["table public.spatial_*"]).retain(objects);
+        assert_eq!(ids(&kept), ["table public.users", "column public.users.id"]);
+    }
+
+    #[test]
+    fn ignored_schema_takes_everything_in_it() {
+        let objects = vec![
+            Object::new(Kind::Schema, "tiger", "tiger").in_schema("tiger"),
+            table("tiger", "edges"),
+            Object::new(Kind::Function, "tiger.f()", "f").in_schema("tiger"),
+            table("public", "t"),
+        ];
+        let kept = options(&["schema tiger"]).retain(objects);
+        assert_eq!(ids(&kept), ["table public.t"]);
+    }
+
+    #[test]
+    fn comments_and_grants_follow_their_object() {
+        let objects = vec![
+            Object::new(Kind::Extension, "postgis", "postgis"),
+            Object::new(Kind::Comment, "on extension postgis", "postgis"),
+            Object::new(
+                Kind::Grant,
+                "on function public.f(integer) to PUBLIC",
+                "PUBLIC",
+            ),
+            Object::new(Kind::Extension, "pgcrypto", "pgcrypto"),
+        ];
+        let kept = options(&["extension postgis", "function public.f(*)"]).retain(objects);
+        assert_eq!(ids(&kept), ["extension pgcrypto"]);
+    }
+
+    #[test]
+    fn bookkeeping_tables_go_with_their_parts() {
+        let opts = SnapshotOptions {
+            bookkeeping: vec![
+                TableRef {
+                    schema: Some("zero_admin".into()),
+                    name: "alembic_version".into(),
+                },
+                TableRef {
+                    schema: None,
+                    name: "mig_history".into(),
+                },
+            ],
+            ..SnapshotOptions::default()
+        };
+        let objects = vec![
+            table("zero_admin", "alembic_version"),
+            child(Kind::Constraint, "zero_admin", "alembic_version", "pkc"),
+            table("public", "alembic_version"),
+            table("other", "mig_history"),
+            Object::new(
+                Kind::Sequence,
+                "other.mig_history_id_seq",
+                "mig_history_id_seq",
+            )
+            .in_schema("other")
+            .on_table("mig_history"),
+        ];
+        assert_eq!(ids(&opts.retain(objects)), ["table public.alembic_version"]);
+    }
+
+    #[test]
+    fn pattern_syntax() {
+        let p =
+            IgnorePattern::parse("materialized view app.mv_?").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (p.kind, p.pattern.as_str()),
+            (Kind::MaterializedView, "app.mv_?")
+        );
+        let mv = |id: &str| Object::new(Kind::MaterializedView, id, "");
+        assert!(p.matches(&mv("app.mv_1")));
+        assert!(!p.matches(&mv("app.mv_12")));
+        assert!(!p.matches(&mv("appxmv_1")), "`.` is literal");
+        let q = IgnorePattern::parse("materialized_view app.*").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(q.kind, Kind::MaterializedView);
+    }
+
+    #[test]
+    fn pattern_errors() {
+        let message = |text: &str| IgnorePattern::parse(text).err().map(|e| e.to_string());
+        assert_eq!(
+            message("table").as_deref(),
+            Some(
+                "invalid `ignore` pattern `table`: expected a kind and a pattern, such as \
+                 `table public.tmp_*`"
+            )
+        );
+        let unknown = message("tables public.x").unwrap_or_default();
+        assert!(
+            unknown.starts_with(
+                "invalid `ignore` pattern `tables public.x`: unknown kind `tables`; expected \
+                 one of `schema`, `extension`,"
+            ),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn from_config_names_the_bookkeeping_tables() {
+        let mut config = Config::with_defaults("/tmp/alembic.ini");
+        config.exec.version_table.schema = Some("zero_admin".into());
+        config.ignore = vec!["table public.spatial_ref_sys".into()];
+        let opts = SnapshotOptions::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            opts.bookkeeping,
+            [
+                TableRef {
+                    schema: Some("zero_admin".into()),
+                    name: "alembic_version".into()
+                },
+                TableRef {
+                    schema: Some("zero_admin".into()),
+                    name: "mig_history".into()
+                }
+            ]
+        );
+        assert_eq!(opts.ignore.len(), 1);
+        config.exec.history_table = None;
+        config.ignore = vec!["nonsense".into()];
+        assert!(SnapshotOptions::from_config(&config).is_err());
+    }
+
+    #[test]
+    fn counter_is_shared_by_clones() {
+        let counter = QueryCounter::default();
+        counter.clone().add(3);
+        assert_eq!(counter.get(), 3);
+    }
+}

@@ -1,0 +1,454 @@
+//! SQLite introspection: one statement (`sql/sqlite/schema.sql`) over `sqlite_schema` and
+//! the table-valued pragmas, then the stored `CREATE` text for what only the text holds
+//! (CHECK constraints, constraint names, collations, generated expressions), compared in
+//! normal form. Reads only.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use sqlx::SqliteConnection;
+
+use super::model::{Kind, Object, Snapshot};
+use super::sqlite_text::{
+    normalize, parse_create_table, quote_ident, ConstraintKind, ConstraintText, TableText,
+};
+use super::{CatalogError, SnapshotOptions};
+use crate::dialect::Dialect;
+
+const SCHEMA_SQL: &str = include_str!("sql/sqlite/schema.sql");
+
+/// Statements one SQLite snapshot sends.
+pub const SQLITE_STATEMENTS: usize = 1;
+
+/// Reads the catalog of the `main` database. One statement, so one consistent read.
+pub async fn snapshot_sqlite(
+    conn: &mut SqliteConnection,
+    opts: &SnapshotOptions,
+) -> Result<Snapshot, CatalogError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(SCHEMA_SQL)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|error| CatalogError::Query {
+            query: "schema",
+            error,
+        })?;
+    opts.queries.add(1);
+    let catalog = Catalog::from_rows(rows)?;
+    Ok(Snapshot::new(
+        Dialect::Sqlite,
+        opts.retain(catalog.objects()),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct SchemaRow {
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    sql: Option<String>,
+    strict: Option<i64>,
+    without_rowid: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ColumnRow {
+    cid: i64,
+    name: String,
+    #[serde(rename = "type")]
+    data_type: String,
+    not_null: i64,
+    default: Option<String>,
+    pk: i64,
+    hidden: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct IndexRow {
+    name: String,
+    unique: i64,
+    origin: String,
+    partial: i64,
+    columns: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ForeignKeyRow {
+    id: i64,
+    seq: i64,
+    table: String,
+    from: String,
+    to: Option<String>,
+    on_update: String,
+    on_delete: String,
+    #[serde(rename = "match")]
+    match_type: String,
+}
+
+/// The rows of the statement, grouped by table.
+#[derive(Debug, Default)]
+struct Catalog {
+    objects: Vec<(String, SchemaRow)>,
+    columns: BTreeMap<String, Vec<ColumnRow>>,
+    indexes: BTreeMap<String, Vec<IndexRow>>,
+    foreign_keys: BTreeMap<String, Vec<ForeignKeyRow>>,
+}
+
+fn parse<T: DeserializeOwned>(part: &str, table: &str, data: &str) -> Result<T, CatalogError> {
+    serde_json::from_str(data).map_err(|e| CatalogError::Row {
+        query: "schema",
+        detail: format!("{part} of `{table}`: {e}"),
+    })
+}
+
+impl Catalog {
+    fn from_rows(rows: Vec<(String, String, String)>) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::default();
+        for (part, table, data) in rows {
+            match part.as_str() {
+                "object" => catalog
+                    .objects
+                    .push((table.clone(), parse(&part, &table, &data)?)),
+                "column" => {
+                    let row = parse(&part, &table, &data)?;
+                    catalog.columns.entry(table).or_default().push(row);
+                }
+                "index" => {
+                    let row = parse(&part, &table, &data)?;
+                    catalog.indexes.entry(table).or_default().push(row);
+                }
+                "foreign_key" => {
+                    let row = parse(&part, &table, &data)?;
+                    catalog.foreign_keys.entry(table).or_default().push(row);
+                }
+                other => {
+                    return Err(CatalogError::Row {
+                        query: "schema",
+                        detail: format!("unknown part `{other}`"),
+                    })
+                }
+            }
+        }
+        Ok(catalog)
+    }
+
+    fn objects(&self) -> Vec<Object> {
+        let mut objects = Vec::new();
+        for (table, row) in &self.objects {
+            let sql = row.sql.as_deref().unwrap_or_default();
+            let id = quote_ident(&row.name);
+            match row.kind.as_str() {
+                "table" => {
+                    let text = parse_create_table(sql);
+                    let mut object = Object::new(Kind::Table, &id, &row.name).on_table(&row.name);
+                    if let Some(strict) = row.strict {
+                        object = object.with("strict", strict != 0);
+                    }
+                    if let Some(without_rowid) = row.without_rowid {
+                        object = object.with("without_rowid", without_rowid != 0);
+                    }
+                    if text.is_none() {
+                        object = object.with("sql", normalize(sql));
+                    }
+                    objects.push(object);
+                    objects.extend(self.columns_of(&row.name, text.as_ref()));
+                    objects.extend(self.constraints_of(&row.name, text));
+                }
+                "view" => {
+                    objects.push(
+                        Object::new(Kind::View, &id, &row.name)
+                            .on_table(&row.name)
+                            .with("definition", normalize(sql)),
+                    );
+                    objects.extend(self.columns_of(&row.name, None));
+                }
+                "index" => {
+                    let mut object = Object::new(Kind::Index, &id, &row.name)
+                        .on_table(table)
+                        .with("definition", normalize(sql));
+                    let pragma = self.indexes.get(table).into_iter().flatten();
+                    if let Some(index) = pragma.into_iter().find(|i| i.name == row.name) {
+                        object = object
+                            .with("unique", index.unique != 0)
+                            .with("partial", index.partial != 0)
+                            .with("columns", index.columns.clone());
+                    }
+                    objects.push(object);
+                }
+                "trigger" => objects.push(
+                    Object::new(Kind::Trigger, &id, &row.name)
+                        .on_table(table)
+                        .with("definition", normalize(sql)),
+                ),
+                _ => objects.push(
+                    Object::new(Kind::Other, format!("{} {id}", row.kind), &row.name)
+                        .with("definition", normalize(sql)),
+                ),
+            }
+        }
+        objects
+    }
+
+    fn columns_of(&self, table: &str, text: Option<&TableText>) -> Vec<Object> {
+        let mut rows: Vec<&ColumnRow> = self.columns.get(table).into_iter().flatten().collect();
+        rows.sort_by_key(|c| c.cid);
+        let mut objects = Vec::new();
+        for (position, column) in (1_i64..).zip(rows) {
+            let id = format!("{}.{}", quote_ident(table), quote_ident(&column.name));
+            let mut object = Object::new(Kind::Column, id, &column.name)
+                .on_table(table)
+                .with("type", column.data_type.to_ascii_lowercase())
+                .with("not_null", column.not_null != 0)
+                .with("position", position);
+            if let Some(default) = &column.default {
+                object = object.with("default", normalize(default));
+            }
+            if column.pk > 0 {
+                object = object.with("primary_key", column.pk);
+            }
+            let parsed = text
+                .into_iter()
+                .flat_map(|t| &t.columns)
+                .find(|c| c.name.eq_ignore_ascii_case(&column.name));
+            if let Some(collation) = parsed.and_then(|c| c.collation.clone()) {
+                object = object.with("collation", collation);
+            }
+            let stored = match column.hidden {
+                2 => Some("virtual"),
+                3 => Some("stored"),
+                _ => None,
+            };
+            if let Some(stored) = stored {
+                let expression = parsed.and_then(|c| c.generated.clone());
+                let generated = match expression {
+                    Some(expression) => format!("{expression} {stored}"),
+                    None => stored.to_string(),
+                };
+                object = object.with("generated", generated);
+            } else if column.hidden == 1 {
+                object = object.with("hidden", true);
+            }
+            objects.push(object);
+        }
+        objects
+    }
+
+    /// Constraints from the table text; from the pragmas alone when the text could not
+    /// be read (then without CHECK constraints and names).
+    fn constraints_of(&self, table: &str, text: Option<TableText>) -> Vec<Object> {
+        let mut foreign_keys = self.foreign_key_groups(table);
+        let constraints = match text {
+            Some(text) => text.constraints,
+            None => self.constraints_from_pragmas(table, &foreign_keys),
+        };
+        constraints
+            .into_iter()
+            .map(|c| {
+                let mut object = constraint_object(table, &c);
+                if c.kind == ConstraintKind::ForeignKey {
+                    let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
+                    if let Some(fk) = matching.map(|at| foreign_keys.remove(at)) {
+                        object = object
+                            .with(
+                                "referred_columns",
+                                fk.iter().filter_map(|r| r.to.clone()).collect::<Vec<_>>(),
+                            )
+                            .with(
+                                "on_update",
+                                fk.first().map(|r| r.on_update.clone()).unwrap_or_default(),
+                            )
+                            .with(
+                                "on_delete",
+                                fk.first().map(|r| r.on_delete.clone()).unwrap_or_default(),
+                            )
+                            .with(
+                                "match",
+                                fk.first().map(|r| r.match_type.clone()).unwrap_or_default(),
+                            );
+                    }
+                }
+                object
+            })
+            .collect()
+    }
+
+    /// The table's foreign keys, one group of rows per key, columns in order.
+    fn foreign_key_groups(&self, table: &str) -> Vec<Vec<&ForeignKeyRow>> {
+        let mut groups: BTreeMap<i64, Vec<&ForeignKeyRow>> = BTreeMap::new();
+        for row in self.foreign_keys.get(table).into_iter().flatten() {
+            groups.entry(row.id).or_default().push(row);
+        }
+        groups
+            .into_values()
+            .map(|mut rows| {
+                rows.sort_by_key(|r| r.seq);
+                rows
+            })
+            .collect()
+    }
+
+    fn constraints_from_pragmas(
+        &self,
+        table: &str,
+        foreign_keys: &[Vec<&ForeignKeyRow>],
+    ) -> Vec<ConstraintText> {
+        let mut constraints = Vec::new();
+        let mut pk: Vec<&ColumnRow> = self
+            .columns
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter(|c| c.pk > 0)
+            .collect();
+        pk.sort_by_key(|c| c.pk);
+        if !pk.is_empty() {
+            let columns: Vec<String> = pk.iter().map(|c| c.name.clone()).collect();
+            constraints.push(synthesized(ConstraintKind::PrimaryKey, columns, None));
+        }
+        for index in self.indexes.get(table).into_iter().flatten() {
+            if index.origin == "u" {
+                constraints.push(synthesized(
+                    ConstraintKind::Unique,
+                    index.columns.clone(),
+                    None,
+                ));
+            }
+        }
+        for fk in foreign_keys {
+            let columns = fk.iter().map(|r| r.from.clone()).collect();
+            let referred = fk.first().map(|r| r.table.clone());
+            constraints.push(synthesized(ConstraintKind::ForeignKey, columns, referred));
+        }
+        constraints
+    }
+}
+
+/// An unnamed constraint known only from the pragmas.
+fn synthesized(
+    kind: ConstraintKind,
+    columns: Vec<String>,
+    referred_table: Option<String>,
+) -> ConstraintText {
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| super::sqlite_text::normal_ident(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut definition = format!("{} ({})", kind.as_str(), list(&columns));
+    if let Some(referred) = &referred_table {
+        definition.push_str(&format!(
+            " references {}",
+            super::sqlite_text::normal_ident(referred)
+        ));
+    }
+    ConstraintText {
+        name: None,
+        kind,
+        columns,
+        definition,
+        referred_table,
+    }
+}
+
+fn fk_matches(rows: &[&ForeignKeyRow], constraint: &ConstraintText) -> bool {
+    let same_table = rows
+        .first()
+        .zip(constraint.referred_table.as_ref())
+        .is_some_and(|(row, table)| row.table.eq_ignore_ascii_case(table));
+    same_table
+        && rows.len() == constraint.columns.len()
+        && rows
+            .iter()
+            .zip(&constraint.columns)
+            .all(|(row, column)| row.from.eq_ignore_ascii_case(column))
+}
+
+/// Named constraints are identified by name, unnamed ones by their definition.
+fn constraint_object(table: &str, constraint: &ConstraintText) -> Object {
+    let id = match &constraint.name {
+        Some(name) => format!("{}.{}", quote_ident(table), quote_ident(name)),
+        None => format!("{}.{}", quote_ident(table), constraint.definition),
+    };
+    let mut object = Object::new(
+        Kind::Constraint,
+        id,
+        constraint.name.clone().unwrap_or_default(),
+    )
+    .on_table(table)
+    .with("type", constraint.kind.as_str())
+    .with("definition", constraint.definition.clone());
+    if !constraint.columns.is_empty() {
+        object = object.with("columns", constraint.columns.clone());
+    }
+    if let Some(referred) = &constraint.referred_table {
+        object = object.with("referred_table", referred.clone());
+    }
+    object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        items
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn unreadable_text_falls_back_to_pragmas() {
+        let catalog = Catalog::from_rows(rows(&[
+            (
+                "object",
+                "t",
+                r#"{"type":"table","name":"t","sql":"CREATE TABLE t (a int, b int, weird syntax (","strict":0,"without_rowid":0}"#,
+            ),
+            ("column", "t", r#"{"cid":0,"name":"a","type":"INT","not_null":0,"default":null,"pk":1,"hidden":0}"#),
+            ("column", "t", r#"{"cid":1,"name":"b","type":"INT","not_null":1,"default":"'x'","pk":0,"hidden":0}"#),
+            ("index", "t", r#"{"name":"sqlite_autoindex_t_1","unique":1,"origin":"u","partial":0,"columns":["b"]}"#),
+            (
+                "foreign_key",
+                "t",
+                r#"{"id":0,"seq":0,"table":"u","from":"b","to":null,"on_update":"NO ACTION","on_delete":"CASCADE","match":"NONE"}"#,
+            ),
+        ]))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let snapshot = Snapshot::new(Dialect::Sqlite, catalog.objects());
+        let labels: Vec<String> = snapshot.objects.iter().map(Object::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "table t",
+                "column t.a",
+                "column t.b",
+                "constraint t.foreign key (b) references u",
+                "constraint t.primary key (a)",
+                "constraint t.unique (b)",
+            ]
+        );
+        let table = snapshot.get(Kind::Table, "t");
+        assert_eq!(
+            table.and_then(|t| t.text("sql")),
+            Some("create table t (a int, b int, weird syntax (")
+        );
+        let fk = snapshot.get(Kind::Constraint, "t.foreign key (b) references u");
+        assert_eq!(fk.and_then(|f| f.text("on_delete")), Some("CASCADE"));
+    }
+
+    #[test]
+    fn bad_rows_are_errors() {
+        let error = Catalog::from_rows(rows(&[("column", "t", "{}")]))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            error,
+            "catalog query `schema` returned an unreadable row: column of `t`: missing field \
+             `cid` at line 1 column 2"
+        );
+    }
+}
