@@ -72,8 +72,9 @@ pub struct Changed {
 
 /// What differs between two snapshots; each list sorted by kind, then identity.
 ///
-/// The parts of an extra or missing table (columns, constraints, indexes, ...) and the
-/// contents of an extra or missing schema are not listed on their own.
+/// The parts of an extra or missing table (columns, constraints, indexes, ...), the
+/// contents of an extra or missing schema and the comments and grants on an extra or
+/// missing object are not listed on their own.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Findings {
     pub extra: Vec<ObjectRef>,
@@ -147,7 +148,8 @@ fn only_in(these: &BTreeMap<Key, &Object>, those: &BTreeMap<Key, &Object>) -> Ve
                 && same_schema
                 && parent.table.is_some()
                 && parent.table == object.table;
-            in_schema || on_relation
+            let on_object = target(object).is_some_and(|t| t == parent.label());
+            in_schema || on_relation || on_object
         })
     };
     lacking
@@ -158,6 +160,16 @@ fn only_in(these: &BTreeMap<Key, &Object>, those: &BTreeMap<Key, &Object>) -> Ve
             id: object.id.clone(),
         })
         .collect()
+}
+
+/// The object a comment or grant is on, as `kind id`.
+fn target(object: &Object) -> Option<&str> {
+    let rest = object.id.strip_prefix("on ")?;
+    match object.kind {
+        Kind::Comment => Some(rest),
+        Kind::Grant => rest.rsplit_once(" to ").map(|(target, _grantee)| target),
+        _ => None,
+    }
 }
 
 fn changed_fields(before: &Object, after: &Object, opts: &DiffOptions) -> Vec<FieldChange> {

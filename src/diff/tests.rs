@@ -95,6 +95,9 @@ fn parts_of_an_extra_table_are_not_listed() {
         Object::new(Kind::Comment, "on table public.audit", "public.audit")
             .in_schema("public")
             .on_table("audit"),
+        Object::new(Kind::Extension, "pg_trgm", "pg_trgm"),
+        Object::new(Kind::Comment, "on extension pg_trgm", "pg_trgm"),
+        Object::new(Kind::Grant, "on table public.users to reader", "reader"),
         // A sequence owned by a column of a table both sides have is listed.
         Object::new(Kind::Sequence, "public.users_id_seq", "users_id_seq")
             .in_schema("public")
@@ -102,8 +105,10 @@ fn parts_of_an_extra_table_are_not_listed() {
     ]);
     let findings = diff(&before, &snapshot(objects), &DiffOptions::default());
     insta::assert_snapshot!(findings.to_string(), @r"
+    extra extension pg_trgm
     extra table public.audit
     extra sequence public.users_id_seq
+    extra grant on table public.users to reader
     ");
 }
 
