@@ -7,7 +7,6 @@ mod model;
 mod options;
 mod postgres;
 mod sqlite;
-mod sqlite_text;
 
 pub use model::{Kind, Object, Snapshot, Value};
 pub use options::{IgnorePattern, QueryCounter, SnapshotOptions, TableRef};

@@ -11,13 +11,16 @@ use super::model::{Kind, Object, Snapshot, Value};
 use super::{CatalogError, SnapshotOptions};
 use crate::dialect::Dialect;
 
-/// Every query shares the `hidden` CTE (extension members and internal parts).
+/// Finds the hidden objects (extension members, internal parts) once.
+const HIDDEN: &str = include_str!("sql/postgres/hidden.sql");
+
+/// Every other query starts with the `hidden` CTE built from `HIDDEN`'s result.
 macro_rules! query {
     ($file:literal) => {
         (
             $file,
             concat!(
-                include_str!("sql/postgres/hidden.sql"),
+                include_str!("sql/postgres/prefix.sql"),
                 include_str!(concat!("sql/postgres/", $file, ".sql"))
             ),
         )
@@ -43,16 +46,21 @@ const QUERIES: [(&str, &str); 14] = [
 ];
 
 /// Pins everything that changes how the deparsers print: qualified names, date and
-/// interval literals, float digits. `set_config(..., true)` lasts until the transaction ends.
+/// interval literals, float digits. Gives the sorts room and turns JIT off (compiling
+/// costs more than these short queries run). `set_config(..., true)` lasts until the
+/// transaction (or savepoint) ends.
 const SETTINGS: &str = "select \
     set_config('search_path', '', true), \
     set_config('DateStyle', 'ISO, MDY', true), \
     set_config('IntervalStyle', 'postgres', true), \
     set_config('extra_float_digits', '1', true), \
-    set_config('bytea_output', 'hex', true)";
+    set_config('bytea_output', 'hex', true), \
+    set_config('work_mem', '64MB', true), \
+    set_config('jit', 'off', true)";
 
-/// Statements one PostgreSQL snapshot sends: begin, settings, the queries, rollback.
-pub const POSTGRES_STATEMENTS: usize = QUERIES.len() + 3;
+/// Statements one PostgreSQL snapshot sends: begin, settings, the hidden objects, the
+/// queries, rollback.
+pub const POSTGRES_STATEMENTS: usize = QUERIES.len() + 4;
 
 type Row = (
     String,
@@ -65,8 +73,9 @@ type Row = (
 
 /// Reads the catalog of the connected database.
 ///
-/// Outside a transaction it opens a `REPEATABLE READ, READ ONLY` one; inside one it uses
-/// a savepoint (the caller's isolation level then applies). Either way it rolls back.
+/// Outside a transaction it opens a `REPEATABLE READ, READ ONLY` one; inside one begun
+/// through sqlx (`Connection::begin`) it uses a savepoint, and the caller's isolation
+/// level applies. Either way it rolls back what it set.
 pub async fn snapshot_postgres(
     conn: &mut PgConnection,
     opts: &SnapshotOptions,
@@ -91,9 +100,20 @@ pub async fn snapshot_postgres(
             error,
         })?;
     opts.queries.add(1);
+    // (classid, objid) pairs: they only feed the other queries, never the snapshot.
+    let (classids, objids): (Vec<i64>, Vec<i64>) = sqlx::query_as(HIDDEN)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| CatalogError::Query {
+            query: "hidden",
+            error,
+        })?;
+    opts.queries.add(1);
     let mut objects = Vec::new();
     for (query, sql) in QUERIES {
         let rows: Vec<Row> = sqlx::query_as(sql)
+            .bind(&classids)
+            .bind(&objids)
             .fetch_all(&mut *tx)
             .await
             .map_err(|error| CatalogError::Query { query, error })?;
@@ -117,8 +137,13 @@ fn object(
     let bad = |detail: String| CatalogError::Row { query, detail };
     let kind = serde_json::from_value::<Kind>(serde_json::Value::String(kind.clone()))
         .map_err(|_| bad(format!("unknown kind `{kind}` for `{id}`")))?;
-    let attrs: BTreeMap<String, Value> = serde_json::from_str(&attrs)
+    // JSON nulls are attributes the object does not have.
+    let attrs: BTreeMap<String, Option<Value>> = serde_json::from_str(&attrs)
         .map_err(|e| bad(format!("attributes of {kind} `{id}`: {e}")))?;
+    let attrs = attrs
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect();
     Ok(Object {
         kind,
         id,
@@ -130,61 +155,4 @@ fn object(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_become_objects() {
-        let row: Row = (
-            "materialized_view".into(),
-            "app.mv".into(),
-            Some("app".into()),
-            Some("mv".into()),
-            "mv".into(),
-            r#"{"populated": true, "options": ["a=1"], "n": 3, "definition": "x"}"#.into(),
-        );
-        let object = object("relations", row).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(object.kind, Kind::MaterializedView);
-        assert_eq!(object.attr("populated"), Some(&Value::Bool(true)));
-        assert_eq!(object.list("options"), ["a=1"]);
-        assert_eq!(object.attr("n"), Some(&Value::Int(3)));
-    }
-
-    #[test]
-    fn bad_rows_name_the_query_and_object() {
-        let row = |kind: &str, attrs: &str| -> Row {
-            (
-                kind.into(),
-                "app.t".into(),
-                None,
-                None,
-                "t".into(),
-                attrs.into(),
-            )
-        };
-        let message = |r: Row| object("relations", r).err().map(|e| e.to_string());
-        assert_eq!(
-            message(row("tabel", "{}")).as_deref(),
-            Some("catalog query `relations` returned an unreadable row: unknown kind `tabel` for `app.t`")
-        );
-        assert_eq!(
-            message(row("table", r#"{"x": 1.5}"#)).as_deref(),
-            Some(
-                "catalog query `relations` returned an unreadable row: attributes of table \
-                 `app.t`: data did not match any variant of untagged enum Value at line 1 column 10"
-            )
-        );
-    }
-
-    #[test]
-    fn every_query_starts_with_the_shared_prefix() {
-        for (name, sql) in QUERIES {
-            assert!(sql.contains("with recursive hidden"), "{name}");
-            assert!(
-                !sql.trim_end().ends_with(';'),
-                "{name} must not end with `;`"
-            );
-        }
-        assert_eq!(POSTGRES_STATEMENTS, 17);
-    }
-}
+mod tests;

@@ -60,19 +60,34 @@ const READER: &str = "DO $$ BEGIN CREATE ROLE mig_catalog_reader; \
 
 #[tokio::test]
 async fn table() {
-    let found = residue("cat_table", "", "CREATE TABLE t (id int PRIMARY KEY, name text)").await;
+    let found = residue(
+        "cat_table",
+        "",
+        "CREATE TABLE t (id int PRIMARY KEY, name text)",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra table public.t");
 }
 
 #[tokio::test]
 async fn column() {
-    let found = residue("cat_column", "CREATE TABLE t (id int)", "ALTER TABLE t ADD COLUMN note text").await;
+    let found = residue(
+        "cat_column",
+        "CREATE TABLE t (id int)",
+        "ALTER TABLE t ADD COLUMN note text",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra column public.t.note");
 }
 
 #[tokio::test]
 async fn index() {
-    let found = residue("cat_index", "CREATE TABLE t (id int)", "CREATE INDEX ix_t_id ON t (id)").await;
+    let found = residue(
+        "cat_index",
+        "CREATE TABLE t (id int)",
+        "CREATE INDEX ix_t_id ON t (id)",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra index public.ix_t_id");
 }
 
@@ -122,7 +137,12 @@ async fn not_null_and_default_changes() {
 
 #[tokio::test]
 async fn serial_sequence() {
-    let found = residue("cat_serial", "CREATE TABLE t (id int)", "ALTER TABLE t ADD COLUMN n serial").await;
+    let found = residue(
+        "cat_serial",
+        "CREATE TABLE t (id int)",
+        "ALTER TABLE t ADD COLUMN n serial",
+    )
+    .await;
     insta::assert_snapshot!(found, @r"
     extra column public.t.n
     extra sequence public.t_n_seq
@@ -179,7 +199,9 @@ async fn trigger_and_its_enabled_state() {
     insta::assert_snapshot!(found, @"extra trigger public.t.trg_t_touch");
     let found = residue(
         "cat_trigger_disabled",
-        &format!("{setup}; CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()"),
+        &format!(
+            "{setup}; CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()"
+        ),
         "ALTER TABLE t DISABLE TRIGGER trg",
     )
     .await;
@@ -252,7 +274,12 @@ async fn extension_without_its_members() {
 
 #[tokio::test]
 async fn schema() {
-    let found = residue("cat_schema", "", "CREATE SCHEMA app; CREATE TABLE app.t (id int)").await;
+    let found = residue(
+        "cat_schema",
+        "",
+        "CREATE SCHEMA app; CREATE TABLE app.t (id int)",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra schema app");
 }
 
@@ -274,7 +301,12 @@ async fn comments() {
 #[tokio::test]
 async fn grants_compared_against_defaults() {
     let setup = format!("{READER} CREATE TABLE t (id int)");
-    let found = residue("cat_grant", &setup, "GRANT SELECT ON t TO mig_catalog_reader").await;
+    let found = residue(
+        "cat_grant",
+        &setup,
+        "GRANT SELECT ON t TO mig_catalog_reader",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra grant on table public.t to mig_catalog_reader");
     // GRANT then REVOKE leaves an explicit ACL equal to the default: nothing to report.
     let found = residue(
@@ -325,7 +357,8 @@ async fn constraint_renamed_by_collision() {
 #[tokio::test]
 async fn invalid_index_from_a_failed_concurrent_build() {
     let mut pg = Pg::new("cat_invalid_index").await;
-    pg.exec("CREATE TABLE d (x int); INSERT INTO d VALUES (1), (1)").await;
+    pg.exec("CREATE TABLE d (x int); INSERT INTO d VALUES (1), (1)")
+        .await;
     let before = pg.snapshot().await;
     let failed = sqlx::raw_sql("CREATE UNIQUE INDEX CONCURRENTLY ix_d_x ON d (x)")
         .execute(&mut pg.conn)
@@ -333,7 +366,10 @@ async fn invalid_index_from_a_failed_concurrent_build() {
     assert!(failed.is_err(), "duplicates must make the build fail");
     let after = pg.snapshot().await;
     let index = after.get(Kind::Index, "public.ix_d_x");
-    assert_eq!(index.and_then(|i| i.attr("valid")), Some(&Value::Bool(false)));
+    assert_eq!(
+        index.and_then(|i| i.attr("valid")),
+        Some(&Value::Bool(false))
+    );
     let found = diff(&before, &after, &DiffOptions::default()).to_string();
     insta::assert_snapshot!(found, @"extra index public.ix_d_x");
 }
@@ -341,7 +377,8 @@ async fn invalid_index_from_a_failed_concurrent_build() {
 #[tokio::test]
 async fn dropped_and_re_added_column_differs_only_in_order() {
     let mut pg = Pg::new("cat_column_order").await;
-    pg.exec("CREATE TABLE t (a int, b text NOT NULL DEFAULT 'x', c int)").await;
+    pg.exec("CREATE TABLE t (a int, b text NOT NULL DEFAULT 'x', c int)")
+        .await;
     let before = pg.snapshot().await;
     pg.exec("ALTER TABLE t DROP COLUMN b; ALTER TABLE t ADD COLUMN b text NOT NULL DEFAULT 'x'")
         .await;
@@ -411,8 +448,12 @@ async fn snapshots_are_byte_identical_and_round_trip_through_json() {
     assert_eq!(one.to_json(), two.to_json());
     assert_eq!(Snapshot::from_json(&one.to_json()).ok(), Some(one.clone()));
     // Internal parts (range constructors, array and row types, extension members) stay out.
-    assert!(one.get(Kind::Function, "app.span(integer, integer)").is_none());
-    assert!(one.of_kind(Kind::Function).all(|f| f.schema.as_deref() == Some("app")));
+    assert!(one
+        .get(Kind::Function, "app.span(integer, integer)")
+        .is_none());
+    assert!(one
+        .of_kind(Kind::Function)
+        .all(|f| f.schema.as_deref() == Some("app")));
     let counts: Vec<String> = one
         .counts()
         .iter()
@@ -426,8 +467,8 @@ async fn snapshots_are_byte_identical_and_round_trip_through_json() {
     view: 1
     materialized view: 1
     column: 18
-    constraint: 6
-    index: 8
+    constraint: 5
+    index: 7
     sequence: 2
     function: 2
     procedure: 1
@@ -442,14 +483,27 @@ async fn snapshots_are_byte_identical_and_round_trip_through_json() {
 
 #[tokio::test]
 async fn snapshot_inside_a_transaction_uses_a_savepoint() {
+    use sqlx::Connection;
     let mut pg = Pg::new("cat_in_tx").await;
     pg.exec("CREATE TABLE t (id int)").await;
-    pg.exec("BEGIN; CREATE TABLE u (id int)").await;
-    let inside = pg.snapshot().await;
+    let mut tx = pg.conn.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    sqlx::raw_sql("CREATE TABLE u (id int)")
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let inside = snapshot_postgres(&mut tx, &SnapshotOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(inside.get(Kind::Table, "public.u").is_some());
-    pg.exec("ROLLBACK").await;
+    // The caller's transaction goes on after the snapshot's savepoint.
+    sqlx::raw_sql("CREATE TABLE w (id int)")
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.rollback().await.unwrap_or_else(|e| panic!("{e}"));
     let outside = pg.snapshot().await;
     assert!(outside.get(Kind::Table, "public.u").is_none());
+    assert!(outside.get(Kind::Table, "public.t").is_some());
     // The session's own settings are untouched.
     let search_path: String = sqlx::query_scalar("SHOW search_path")
         .fetch_one(&mut pg.conn)

@@ -56,11 +56,23 @@ const USERS: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT 
 
 #[tokio::test]
 async fn sqlite_table_column_index() {
-    let found = residue(USERS, "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT)").await;
+    let found = residue(
+        USERS,
+        "CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT)",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra table audit");
-    let found = residue(USERS, "ALTER TABLE users ADD COLUMN nickname TEXT DEFAULT 'none'").await;
+    let found = residue(
+        USERS,
+        "ALTER TABLE users ADD COLUMN nickname TEXT DEFAULT 'none'",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra column users.nickname");
-    let found = residue(USERS, "CREATE UNIQUE INDEX ix_users_email ON users (email) WHERE email <> ''").await;
+    let found = residue(
+        USERS,
+        "CREATE UNIQUE INDEX ix_users_email ON users (email) WHERE email <> ''",
+    )
+    .await;
     insta::assert_snapshot!(found, @"extra index ix_users_email");
 }
 
@@ -116,13 +128,20 @@ async fn sqlite_foreign_key() {
     let snapshot = db.snapshot().await;
     let fk = snapshot.get(Kind::Constraint, "posts.fk_posts_user_id_users");
     assert_eq!(fk.and_then(|f| f.text("on_delete")), Some("CASCADE"));
-    assert_eq!(fk.map(|f| f.list("referred_columns").to_vec()), Some(vec!["id".to_string()]));
+    assert_eq!(
+        fk.map(|f| f.list("referred_columns").to_vec()),
+        Some(vec!["id".to_string()])
+    );
 }
 
 #[tokio::test]
 async fn sqlite_rebuild_with_the_same_shape_finds_nothing() {
     // The renamed table's stored text reads `CREATE TABLE "users"`, differently spaced.
-    let found = residue(USERS, &rebuild("( id   INTEGER PRIMARY KEY,\n email TEXT NOT NULL )")).await;
+    let found = residue(
+        USERS,
+        &rebuild("( id   INTEGER PRIMARY KEY,\n email TEXT NOT NULL )"),
+    )
+    .await;
     assert_eq!(found, "");
 }
 
@@ -141,7 +160,8 @@ async fn sqlite_changed_column_and_dropped_column_order() {
     let mut db = Lite::new().await;
     db.exec("CREATE TABLE t (a INT, b TEXT, c INT)").await;
     let before = db.snapshot().await;
-    db.exec("ALTER TABLE t DROP COLUMN b; ALTER TABLE t ADD COLUMN b TEXT").await;
+    db.exec("ALTER TABLE t DROP COLUMN b; ALTER TABLE t ADD COLUMN b TEXT")
+        .await;
     let after = db.snapshot().await;
     assert!(diff(&before, &after, &DiffOptions::default()).is_empty());
 }
@@ -178,5 +198,8 @@ async fn sqlite_snapshots_are_deterministic_and_exclude_bookkeeping() {
     index ix_users_n
     ");
     let twice = one.get(Kind::Column, "users.twice");
-    assert_eq!(twice.and_then(|c| c.text("generated")), Some("n * 2 stored"));
+    assert_eq!(
+        twice.and_then(|c| c.text("generated")),
+        Some("n * 2 stored")
+    );
 }

@@ -7,7 +7,7 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     a.attname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'type', format_type(a.atttypid, a.atttypmod),
         'not_null', a.attnotnull,
         'default', case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end,
@@ -20,7 +20,7 @@ select
             where co.oid = a.attcollation and a.attcollation <> t.typcollation
         ),
         'position', row_number() over (partition by a.attrelid order by a.attnum)
-    ))::text as attrs
+    )::text as attrs
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -31,9 +31,4 @@ where a.attnum > 0
   and c.relkind in ('r', 'p', 'v', 'm', 'f', 'c')
   and n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
-  and not exists (
-    select from hidden h where h.classid = 'pg_type'::regclass and h.objid = c.reltype
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

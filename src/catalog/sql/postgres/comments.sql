@@ -12,7 +12,7 @@ select
     ) as schema,
     rc.relname::text as tbl,
     o.identity as name,
-    jsonb_build_object('text', d.description)::text as attrs
+    json_build_object('text', d.description)::text as attrs
 from pg_description d
 cross join lateral pg_identify_object(d.classoid, d.objoid, d.objsubid) o
 left join lateral (
@@ -38,14 +38,13 @@ left join lateral (
 ) rel on true
 left join pg_class rc on rc.oid = rel.oid
 left join pg_namespace rn on rn.oid = rc.relnamespace
-where (d.objoid >= 16384 or (d.classoid = 'pg_namespace'::regclass and o.identity = 'public'))
+where (d.objoid >= 16384 or d.classoid = 'pg_namespace'::regclass)
+  and (d.objoid >= 16384 or o.identity = 'public')
   and (o.schema is null or (o.schema !~ '^pg_' and o.schema <> 'information_schema'))
-  and not exists (
-    select from hidden h where h.classid = d.classoid and h.objid = d.objoid
-  )
+  and (d.classoid, d.objoid) not in (select h.classid, h.objid from hidden h)
 union all
 select 'comment', 'on current database', null, null, 'current database',
-    jsonb_build_object('text', s.description)::text
+    json_build_object('text', s.description)::text
 from pg_shdescription s
 join pg_database db on db.oid = s.objoid
 where s.classoid = 'pg_database'::regclass

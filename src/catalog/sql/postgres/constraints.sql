@@ -7,7 +7,7 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     k.conname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'type', case k.contype
             when 'p' then 'primary key'
             when 'f' then 'foreign key'
@@ -21,16 +21,22 @@ select
         'deferred', k.condeferred,
         'validated', k.convalidated,
         'columns', (
-            select jsonb_agg(a.attname order by u.ord)
+            select json_agg(
+                (select a.attname from pg_attribute a
+                 where a.attrelid = k.conrelid and a.attnum = u.attnum)
+                order by u.ord
+            )
             from unnest(k.conkey) with ordinality u (attnum, ord)
-            join pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.attnum
         ),
         'referred_schema', rn.nspname,
         'referred_table', rc.relname,
         'referred_columns', (
-            select jsonb_agg(a.attname order by u.ord)
+            select json_agg(
+                (select a.attname from pg_attribute a
+                 where a.attrelid = k.confrelid and a.attnum = u.attnum)
+                order by u.ord
+            )
             from unnest(k.confkey) with ordinality u (attnum, ord)
-            join pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.attnum
         ),
         'index', (
             select format('%I.%I', n.nspname, ic.relname)
@@ -44,7 +50,7 @@ select
             join pg_namespace pn on pn.oid = pc.relnamespace
             where p.oid = k.conparentid
         )
-    ))::text as attrs
+    )::text as attrs
 from pg_constraint k
 join pg_class c on c.oid = k.conrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -55,6 +61,4 @@ where n.nspname !~ '^pg_'
   and not exists (
     select from pg_constraint p where p.oid = k.conparentid and p.conrelid = k.conrelid
   )
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

@@ -5,7 +5,7 @@ select
     null::text as schema,
     null::text as tbl,
     e.extname::text as name,
-    jsonb_build_object(
+    json_build_object(
         'version', e.extversion,
         'schema', n.nspname,
         'owner', pg_get_userbyid(e.extowner)

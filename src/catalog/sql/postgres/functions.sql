@@ -7,7 +7,7 @@ select
     n.nspname::text as schema,
     null::text as tbl,
     p.proname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'owner', pg_get_userbyid(p.proowner),
         'definition', case when p.prokind <> 'a' then pg_get_functiondef(p.oid) end,
         'result', case when p.prokind = 'a' then pg_get_function_result(p.oid) end,
@@ -30,13 +30,15 @@ select
         'moving_final_function', nullif(g.aggmfinalfn::oid, 0)::regprocedure::text,
         'moving_initial_value', g.aggminitval,
         'sort_operator', nullif(g.aggsortop, 0)::regoperator::text,
-        'parallel', case when p.prokind = 'a' then p.proparallel::text end
-    ))::text as attrs
+        'parallel', case when p.prokind = 'a' then case p.proparallel
+            when 's' then 'safe'
+            when 'r' then 'restricted'
+            else 'unsafe'
+        end end
+    )::text as attrs
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 left join pg_aggregate g on g.aggfnoid = p.oid
 where n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_proc'::regclass and h.objid = p.oid
-  )
+  and p.oid not in (select h.objid from hidden h where h.classid = 'pg_proc'::regclass)

@@ -22,9 +22,7 @@
       and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
       and n.nspname !~ '^pg_'
       and n.nspname <> 'information_schema'
-      and not exists (
-        select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-      )
+      and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)
   union all
     select
         format('column %I.%I.%I', n.nspname, c.relname, a.attname),
@@ -37,9 +35,7 @@
       and not a.attisdropped
       and n.nspname !~ '^pg_'
       and n.nspname <> 'information_schema'
-      and not exists (
-        select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-      )
+      and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)
   union all
     select
         format('%s %I.%I(%s)',
@@ -51,18 +47,14 @@
     where p.proacl is not null
       and n.nspname !~ '^pg_'
       and n.nspname <> 'information_schema'
-      and not exists (
-        select from hidden h where h.classid = 'pg_proc'::regclass and h.objid = p.oid
-      )
+      and p.oid not in (select h.objid from hidden h where h.classid = 'pg_proc'::regclass)
   union all
     select format('schema %I', n.nspname), n.nspname, null, 'n'::"char", n.nspowner, n.nspacl, false
     from pg_namespace n
     where n.nspacl is not null
       and n.nspname !~ '^pg_'
       and n.nspname <> 'information_schema'
-      and not exists (
-        select from hidden h where h.classid = 'pg_namespace'::regclass and h.objid = n.oid
-      )
+      and n.oid not in (select h.objid from hidden h where h.classid = 'pg_namespace'::regclass)
   union all
     select
         format('type %I.%I', n.nspname, t.typname),
@@ -72,9 +64,7 @@
     where t.typacl is not null
       and n.nspname !~ '^pg_'
       and n.nspname <> 'information_schema'
-      and not exists (
-        select from hidden h where h.classid = 'pg_type'::regclass and h.objid = t.oid
-      )
+      and t.oid not in (select h.objid from hidden h where h.classid = 'pg_type'::regclass)
   union all
     -- ALTER DEFAULT PRIVILEGES: a global entry replaces the built-in defaults, a
     -- per-schema entry adds to them.
@@ -130,9 +120,9 @@ select
     i.schema::text as schema,
     i.tbl::text as tbl,
     case i.grantee when 0 then 'PUBLIC' else pg_get_userbyid(i.grantee)::text end as name,
-    jsonb_strip_nulls(jsonb_build_object(
-        'granted', jsonb_agg(i.privilege order by i.privilege collate "C") filter (where not i.revoked),
-        'revoked', jsonb_agg(i.privilege order by i.privilege collate "C") filter (where i.revoked)
-    ))::text as attrs
+    json_build_object(
+        'granted', json_agg(i.privilege order by i.privilege collate "C") filter (where not i.revoked),
+        'revoked', json_agg(i.privilege order by i.privilege collate "C") filter (where i.revoked)
+    )::text as attrs
 from item i
 group by i.object, i.schema, i.tbl, i.grantee

@@ -7,24 +7,21 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     ic.relname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'definition', pg_get_indexdef(i.indexrelid),
         'valid', i.indisvalid,
         'unique', i.indisunique,
-        'constraint', (
-            select k.conname
-            from pg_constraint k
-            where k.conindid = i.indexrelid
-              and k.conrelid = i.indrelid
-              and k.contype in ('p', 'u', 'x')
-        ),
+        'constraint', k.conname,
         'columns', (
-            select jsonb_agg(
-                coalesce(a.attname::text, pg_get_indexdef(i.indexrelid, u.ord::int, true))
+            select json_agg(
+                case when u.attnum = 0
+                    then pg_get_indexdef(i.indexrelid, u.ord::int, true)
+                    else (select a.attname::text from pg_attribute a
+                          where a.attrelid = i.indrelid and a.attnum = u.attnum)
+                end
                 order by u.ord
             )
             from unnest(i.indkey) with ordinality u (attnum, ord)
-            left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = u.attnum
             where u.ord <= i.indnkeyatts
         ),
         'clustered', case when i.indisclustered then true end,
@@ -37,13 +34,15 @@ select
             join pg_namespace pn on pn.oid = pc.relnamespace
             where h.inhrelid = ic.oid
         )
-    ))::text as attrs
+    )::text as attrs
 from pg_index i
 join pg_class ic on ic.oid = i.indexrelid
 join pg_class c on c.oid = i.indrelid
 join pg_namespace n on n.oid = ic.relnamespace
+left join pg_constraint k
+    on k.conindid = i.indexrelid
+   and k.conrelid = i.indrelid
+   and k.contype in ('p', 'u', 'x')
 where n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

@@ -34,13 +34,11 @@ select
     coalesce(rn.nspname::text, o.schema) as schema,
     rc.relname::text as tbl,
     o.identity as name,
-    jsonb_strip_nulls(jsonb_build_object('definition', x.definition))::text as attrs
+    json_build_object('definition', x.definition)::text as attrs
 from object x
 cross join lateral pg_identify_object(x.classid, x.objid, 0) o
 left join pg_class rc on rc.oid = x.rel
 left join pg_namespace rn on rn.oid = rc.relnamespace
 where x.objid >= 16384
   and (o.schema is null or (o.schema !~ '^pg_' and o.schema <> 'information_schema'))
-  and not exists (
-    select from hidden h where h.classid = x.classid and h.objid = x.objid
-  )
+  and (x.classid, x.objid) not in (select h.classid, h.objid from hidden h)

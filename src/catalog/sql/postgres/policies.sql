@@ -5,7 +5,7 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     p.polname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'command', case p.polcmd
             when 'r' then 'SELECT'
             when 'a' then 'INSERT'
@@ -15,7 +15,7 @@ select
         end,
         'permissive', p.polpermissive,
         'roles', (
-            select jsonb_agg(g.name order by g.name collate "C")
+            select json_agg(g.name order by g.name collate "C")
             from (
                 select case r when 0 then 'PUBLIC' else pg_get_userbyid(r)::text end as name
                 from unnest(p.polroles) r
@@ -23,12 +23,10 @@ select
         ),
         'using', pg_get_expr(p.polqual, p.polrelid),
         'with_check', pg_get_expr(p.polwithcheck, p.polrelid)
-    ))::text as attrs
+    )::text as attrs
 from pg_policy p
 join pg_class c on c.oid = p.polrelid
 join pg_namespace n on n.oid = c.relnamespace
 where n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

@@ -11,7 +11,7 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     c.relname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'owner', pg_get_userbyid(c.relowner),
         'persistence', case c.relpersistence when 'u' then 'unlogged' else 'permanent' end,
         'partition_key', case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,
@@ -24,7 +24,7 @@ select
         ),
         'partition_bound', case when c.relispartition then pg_get_expr(c.relpartbound, c.oid) end,
         'inherits', (
-            select jsonb_agg(format('%I.%I', pn.nspname, pc.relname) order by i.inhseqno)
+            select json_agg(format('%I.%I', pn.nspname, pc.relname) order by i.inhseqno)
             from pg_inherits i
             join pg_class pc on pc.oid = i.inhparent
             join pg_namespace pn on pn.oid = pc.relnamespace
@@ -39,7 +39,7 @@ select
             when c.relreplident = 'f' then 'full'
             when c.relreplident = 'i' then 'index'
         end,
-        'options', (select jsonb_agg(o order by o collate "C") from unnest(c.reloptions) o),
+        'options', (select json_agg(o order by o collate "C") from unnest(c.reloptions) o),
         'tablespace', (select t.spcname from pg_tablespace t where t.oid = c.reltablespace),
         'definition', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end,
         'populated', case when c.relkind = 'm' then c.relispopulated end,
@@ -50,16 +50,14 @@ select
             where ft.ftrelid = c.oid
         ),
         'server_options', (
-            select jsonb_agg(o order by o collate "C")
+            select json_agg(o order by o collate "C")
             from pg_foreign_table ft, unnest(ft.ftoptions) o
             where ft.ftrelid = c.oid
         )
-    ))::text as attrs
+    )::text as attrs
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'p', 'v', 'm', 'f')
   and n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

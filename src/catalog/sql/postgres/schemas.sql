@@ -5,10 +5,8 @@ select
     n.nspname::text as schema,
     null::text as tbl,
     n.nspname::text as name,
-    jsonb_build_object('owner', pg_get_userbyid(n.nspowner))::text as attrs
+    json_build_object('owner', pg_get_userbyid(n.nspowner))::text as attrs
 from pg_namespace n
 where n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_namespace'::regclass and h.objid = n.oid
-  )
+  and n.oid not in (select h.objid from hidden h where h.classid = 'pg_namespace'::regclass)

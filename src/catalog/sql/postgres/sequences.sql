@@ -6,7 +6,7 @@ select
     n.nspname::text as schema,
     case when tc.relnamespace = c.relnamespace then tc.relname::text end as tbl,
     c.relname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'owner', pg_get_userbyid(c.relowner),
         'persistence', case c.relpersistence when 'u' then 'unlogged' else 'permanent' end,
         'type', format_type(s.seqtypid, null),
@@ -20,7 +20,7 @@ select
             then format('%I.%I.%I', tn.nspname, tc.relname, ta.attname)
         end,
         'identity', case when d.deptype = 'i' then true end
-    ))::text as attrs
+    )::text as attrs
 from pg_sequence s
 join pg_class c on c.oid = s.seqrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -35,6 +35,4 @@ left join pg_namespace tn on tn.oid = tc.relnamespace
 left join pg_attribute ta on ta.attrelid = d.refobjid and ta.attnum = d.refobjsubid
 where n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)

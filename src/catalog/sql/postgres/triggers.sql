@@ -6,7 +6,7 @@ select
     n.nspname::text as schema,
     c.relname::text as tbl,
     t.tgname::text as name,
-    jsonb_build_object(
+    json_build_object(
         'definition', pg_get_triggerdef(t.oid),
         'enabled', case t.tgenabled
             when 'O' then 'origin'
@@ -21,9 +21,7 @@ join pg_namespace n on n.oid = c.relnamespace
 where not t.tgisinternal
   and n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_class'::regclass and h.objid = c.oid
-  )
+  and c.oid not in (select h.objid from hidden h where h.classid = 'pg_class'::regclass)
 union all
 select
     'event_trigger' as kind,
@@ -31,7 +29,7 @@ select
     null::text as schema,
     null::text as tbl,
     e.evtname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'owner', pg_get_userbyid(e.evtowner),
         'event', e.evtevent,
         'function', e.evtfoid::regprocedure::text,
@@ -41,9 +39,7 @@ select
             when 'R' then 'replica'
             when 'A' then 'always'
         end,
-        'tags', (select jsonb_agg(g order by g collate "C") from unnest(e.evttags) g)
-    ))::text as attrs
+        'tags', (select json_agg(g order by g collate "C") from unnest(e.evttags) g)
+    )::text as attrs
 from pg_event_trigger e
-where not exists (
-    select from hidden h where h.classid = 'pg_event_trigger'::regclass and h.objid = e.oid
-)
+where e.oid not in (select h.objid from hidden h where h.classid = 'pg_event_trigger'::regclass)

@@ -7,7 +7,7 @@ select
     n.nspname::text as schema,
     case when t.typtype = 'c' then t.typname::text end as tbl,
     t.typname::text as name,
-    jsonb_strip_nulls(jsonb_build_object(
+    json_build_object(
         'owner', pg_get_userbyid(t.typowner),
         'type', case t.typtype
             when 'e' then 'enum'
@@ -18,7 +18,7 @@ select
             when 'p' then 'shell'
         end,
         'labels', case when t.typtype = 'e' then (
-            select jsonb_agg(e.enumlabel order by e.enumsortorder)
+            select json_agg(e.enumlabel order by e.enumsortorder)
             from pg_enum e
             where e.enumtypid = t.oid
         ) end,
@@ -35,7 +35,7 @@ select
               and t.typcollation is distinct from b.typcollation
         ),
         'constraints', case when t.typtype = 'd' then (
-            select jsonb_agg(
+            select json_agg(
                 format('%I %s', k.conname, pg_get_constraintdef(k.oid, true))
                 order by k.conname collate "C"
             )
@@ -60,7 +60,7 @@ select
         'multirange', case when r.rngmultitypid <> 0 then format_type(r.rngmultitypid, null) end,
         'input', case when t.typtype = 'b' then t.typinput::regprocedure::text end,
         'output', case when t.typtype = 'b' then t.typoutput::regprocedure::text end
-    ))::text as attrs
+    )::text as attrs
 from pg_type t
 join pg_namespace n on n.oid = t.typnamespace
 left join pg_range r on r.rngtypid = t.oid
@@ -73,6 +73,4 @@ where (
   and not exists (select from pg_type e where e.typarray = t.oid)
   and n.nspname !~ '^pg_'
   and n.nspname <> 'information_schema'
-  and not exists (
-    select from hidden h where h.classid = 'pg_type'::regclass and h.objid = t.oid
-  )
+  and t.oid not in (select h.objid from hidden h where h.classid = 'pg_type'::regclass)
