@@ -148,7 +148,9 @@ fn only_in(these: &BTreeMap<Key, &Object>, those: &BTreeMap<Key, &Object>) -> Ve
                 && same_schema
                 && parent.table.is_some()
                 && parent.table == object.table;
-            let on_object = target(object).is_some_and(|t| t == parent.label());
+            let on_object = target(object).is_some_and(|t| {
+                t == parent.label() || (parent.kind == Kind::Other && t == parent.id)
+            });
             in_schema || on_relation || on_object
         })
     };

@@ -293,9 +293,17 @@ async fn comments() {
     .await;
     insta::assert_snapshot!(found, @r"
     extra comment on table public.t
-    changed comment on table column public.t.id
+    changed comment on column public.t.id
       text: key -> the key
-    ");
+    "); // A comment goes with its object: a dropped function is one finding.
+    let found = residue(
+        "cat_comment_function",
+        "CREATE FUNCTION f(a int, b text) RETURNS int LANGUAGE sql AS $$ SELECT a $$; \
+         COMMENT ON FUNCTION f(int, text) IS 'adds'",
+        "DROP FUNCTION f(int, text)",
+    )
+    .await;
+    insta::assert_snapshot!(found, @"missing function public.f(integer, text)");
 }
 
 #[tokio::test]
@@ -510,4 +518,44 @@ async fn snapshot_inside_a_transaction_uses_a_savepoint() {
         .await
         .unwrap_or_default();
     assert_eq!(search_path, r#""$user", public"#);
+}
+
+#[tokio::test]
+async fn naming_conventions_against_a_real_catalog() {
+    let mut pg = Pg::new("cat_naming").await;
+    pg.exec(
+        "CREATE TABLE parsed_items (id int CONSTRAINT pk_parsed_items PRIMARY KEY); \
+         CREATE TABLE chunks ( \
+             id int CONSTRAINT pk_chunks PRIMARY KEY, \
+             parsed_item_id int, seq_no int, tenant_id int, \
+             CONSTRAINT fk_chunks_parsed_item_id_parsed_items FOREIGN KEY (parsed_item_id) \
+                 REFERENCES parsed_items (id), \
+             CONSTRAINT uq_chunks__seq UNIQUE (parsed_item_id, seq_no), \
+             CONSTRAINT ck_chunks__seq_positive CHECK (seq_no > 0)); \
+         CREATE INDEX ix_chunks_tenant_id_seq_no ON chunks (tenant_id, seq_no); \
+         CREATE TABLE acct (id int PRIMARY KEY, owner int REFERENCES chunks (id), \
+             name text UNIQUE CHECK (name <> '')); \
+         CREATE INDEX acct_lower_idx ON acct (lower(name));",
+    )
+    .await;
+    let snapshot = pg.snapshot().await;
+    let conventions = mig::config::NamingConvention {
+        pk: Some("pk_%%(table_name)s".into()),
+        fk: Some("fk_%%(table_name)s_%%(column_0_name)s_%%(referred_table_name)s".into()),
+        uq: Some("uq_%%(table_name)s__%%(constraint_name)s".into()),
+        ix: Some("ix_%%(table_name)s_%%(column_0_N_name)s".into()),
+        ck: Some("ck_%%(table_name)s__%%(constraint_name)s".into()),
+    };
+    let violations = mig::naming::check(&snapshot, &conventions).unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{} {}: {} -> {}", v.kind, v.id, v.name, v.expected))
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"), @r"
+    constraint public.acct.acct_name_check: acct_name_check -> ck_acct__<constraint_name>
+    constraint public.acct.acct_name_key: acct_name_key -> uq_acct__<constraint_name>
+    constraint public.acct.acct_owner_fkey: acct_owner_fkey -> fk_acct_owner_chunks
+    constraint public.acct.acct_pkey: acct_pkey -> pk_acct
+    index public.acct_lower_idx: acct_lower_idx -> ix_acct_lower(name)
+    ");
 }

@@ -13,7 +13,11 @@ select
     c.relname::text as name,
     json_build_object(
         'owner', pg_get_userbyid(c.relowner),
-        'persistence', case c.relpersistence when 'u' then 'unlogged' else 'permanent' end,
+        'persistence', case
+            when c.relkind not in ('r', 'p', 'm') then null
+            when c.relpersistence = 'u' then 'unlogged'
+            else 'permanent'
+        end,
         'partition_key', case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end,
         'partition_of', (
             select format('%I.%I', pn.nspname, pc.relname)
