@@ -1,1 +1,9 @@
-//! Integration tests: one binary, real PostgreSQL and SQLite.
+//! Integration tests: one binary, real PostgreSQL and SQLite, no mocks.
+
+mod support;
+
+mod connect;
+mod diagnose;
+mod lock;
+mod provision;
+mod watchdog;
