@@ -89,7 +89,11 @@ fn write_projects(dir: &Path, history: &History) {
                     1 => format!("'{}'", parents[0]),
                     _ => format!(
                         "({})",
-                        parents.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ")
+                        parents
+                            .iter()
+                            .map(|p| format!("'{p}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 let mut s = String::new();

@@ -18,9 +18,16 @@ pub enum StepKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum VersionOp {
-    Insert { version: String },
-    Update { from: String, to: String },
-    Delete { version: String },
+    Insert {
+        version: String,
+    },
+    Update {
+        from: String,
+        to: String,
+    },
+    Delete {
+        version: String,
+    },
     /// `stamp --purge`: `DELETE FROM <version table>` (no WHERE).
     DeleteAll,
 }
