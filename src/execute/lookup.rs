@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
+use crate::revision::graph::RevisionMap;
 use crate::revision::Revision;
 
 /// Looks revisions up by id; the executor reads bodies through it so it does not depend
@@ -40,6 +41,12 @@ impl Revisions for [Revision] {
 impl Revisions for Vec<Revision> {
     fn revision(&self, id: &str) -> Option<&Revision> {
         self.as_slice().revision(id)
+    }
+}
+
+impl Revisions for RevisionMap {
+    fn revision(&self, id: &str) -> Option<&Revision> {
+        self.get(id).map(|r| r.revision())
     }
 }
 
