@@ -5,6 +5,8 @@
 //! which a [`revision::plan::Plan`] is computed; [`execute`] walks the plan into a sink,
 //! either a live database or offline `--sql` text rendered per [`dialect`].
 
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod dialect;

@@ -1,6 +1,9 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod logging;
+pub mod run;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

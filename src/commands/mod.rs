@@ -2,6 +2,7 @@
 //! inputs and return what to print; they never parse arguments or write to stdout
 //! themselves (the CLI does both).
 
+pub mod create;
 pub mod inspect;
 pub mod offline;
 
