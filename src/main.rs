@@ -7,7 +7,7 @@ use mig::cli::{logging, run::run, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init(cli.global.verbose, cli.global.quiet);
+    logging::init(cli.global.log_verbosity, cli.global.quiet);
     let code = match run(cli) {
         Ok(code) => code,
         Err(err) => {

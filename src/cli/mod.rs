@@ -31,8 +31,8 @@ pub struct GlobalArgs {
     #[arg(long = "url", global = true, value_name = "URL")]
     pub url: Option<String>,
     /// More log output (repeat for more).
-    #[arg(short = 'v', long = "verbose-log", global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[arg(id = "log_verbosity", short = 'v', long = "verbose-log", global = true, action = clap::ArgAction::Count)]
+    pub log_verbosity: u8,
     /// Only warnings and errors on stderr.
     #[arg(short = 'q', long = "quiet", global = true)]
     pub quiet: bool,
