@@ -99,7 +99,12 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             resolve_dependencies,
         } => {
             let project = project(&cli.global)?;
-            print(&inspect::heads(&project.map, verbose, resolve_dependencies, json));
+            print(&inspect::heads(
+                &project.map,
+                verbose,
+                resolve_dependencies,
+                json,
+            ));
             Ok(0)
         }
         Command::Branches { verbose } => {

@@ -73,8 +73,16 @@ pub fn entry(rev: &RevisionRef<'_>, current: bool) -> String {
         "Rev: {}{}{}{}{}\n",
         rev.id(),
         if rev.is_head() { " (head)" } else { "" },
-        if rev.is_branch_point() { " (branchpoint)" } else { "" },
-        if rev.is_merge_point() { " (mergepoint)" } else { "" },
+        if rev.is_branch_point() {
+            " (branchpoint)"
+        } else {
+            ""
+        },
+        if rev.is_merge_point() {
+            " (mergepoint)"
+        } else {
+            ""
+        },
         if current { " (current)" } else { "" },
     );
     if rev.is_merge_point() {
@@ -90,7 +98,10 @@ pub fn entry(rev: &RevisionRef<'_>, current: bool) -> String {
         s.push_str(&format!("Branches into: {}\n", rev.children().join(", ")));
     }
     if !rev.branch_labels().is_empty() {
-        s.push_str(&format!("Branch names: {}\n", rev.branch_labels().join(", ")));
+        s.push_str(&format!(
+            "Branch names: {}\n",
+            rev.branch_labels().join(", ")
+        ));
     }
     s.push_str(&format!("Path: {}\n\n", rev.revision().path.display()));
     for line in header_doc(rev).lines() {
@@ -105,7 +116,12 @@ pub fn entry(rev: &RevisionRef<'_>, current: bool) -> String {
 /// the docstring Alembic indents under a verbose entry.
 fn header_doc(rev: &RevisionRef<'_>) -> String {
     let r = rev.revision();
-    let mut doc = format!("{}\n\nRevision ID: {}\nRevises: {}\n", r.message, r.id, r.down_revisions.join(", "));
+    let mut doc = format!(
+        "{}\n\nRevision ID: {}\nRevises: {}\n",
+        r.message,
+        r.id,
+        r.down_revisions.join(", ")
+    );
     if let Some(date) = &r.create_date {
         doc.push_str(&format!("Create Date: {date}\n"));
     }
@@ -170,14 +186,24 @@ fn render<'a>(
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
 
 /// `mig heads [--verbose] [--resolve-dependencies]`.
-pub fn heads(map: &RevisionMap, verbose: bool, resolve_dependencies: bool, as_json: bool) -> String {
-    let heads = if resolve_dependencies { map.real_heads() } else { map.heads() };
+pub fn heads(
+    map: &RevisionMap,
+    verbose: bool,
+    resolve_dependencies: bool,
+    as_json: bool,
+) -> String {
+    let heads = if resolve_dependencies {
+        map.real_heads()
+    } else {
+        map.heads()
+    };
     let style = LineStyle {
         branches: true,
         head_indicators: true,
@@ -219,7 +245,11 @@ pub fn show(map: &RevisionMap, spec: &str, as_json: bool) -> Result<String, Erro
 
 /// `mig branches [--verbose]`: each branch point with the revisions it branches into.
 pub fn branches(map: &RevisionMap, verbose: bool, as_json: bool) -> Result<String, Error> {
-    let points: Vec<_> = map.history(None, None, &[])?.into_iter().filter(|r| r.is_branch_point()).collect();
+    let points: Vec<_> = map
+        .history(None, None, &[])?
+        .into_iter()
+        .filter(|r| r.is_branch_point())
+        .collect();
     if as_json {
         return Ok(render(&points, verbose, LineStyle::default(), &[], true));
     }
@@ -235,7 +265,11 @@ pub fn branches(map: &RevisionMap, verbose: bool, as_json: bool) -> Result<Strin
     };
     let mut out = String::new();
     for p in points {
-        out.push_str(&if verbose { entry(&p, false) } else { line(&p, head_style, false) });
+        out.push_str(&if verbose {
+            entry(&p, false)
+        } else {
+            line(&p, head_style, false)
+        });
         out.push('\n');
         let pad = " ".repeat(p.id().len());
         let children: Vec<String> = p

@@ -56,7 +56,10 @@ impl Project {
     }
 
     pub fn from_config(config: Config) -> Result<Project, Error> {
-        let revisions = load_revisions(&config.version_locations, config.recursive_version_locations)?;
+        let revisions = load_revisions(
+            &config.version_locations,
+            config.recursive_version_locations,
+        )?;
         let map = RevisionMap::new(revisions)?;
         Ok(Project { config, map })
     }

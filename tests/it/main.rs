@@ -2,6 +2,7 @@
 
 mod support;
 
+mod compat;
 mod connect;
 mod diagnose;
 mod lock;

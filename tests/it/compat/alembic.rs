@@ -41,7 +41,11 @@ fn install() -> PathBuf {
         // Another process won the race; use its venv.
         let _ = std::fs::remove_dir_all(&staging);
     }
-    assert!(version_ok(&bin), "alembic {ALEMBIC_VERSION} not usable at {}", bin.display());
+    assert!(
+        version_ok(&bin),
+        "alembic {ALEMBIC_VERSION} not usable at {}",
+        bin.display()
+    );
     bin
 }
 
@@ -54,7 +58,9 @@ fn version_ok(python: &Path) -> bool {
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed:\n{}{}",

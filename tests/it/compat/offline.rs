@@ -15,7 +15,11 @@ fn text(b: &[u8]) -> String {
 fn same_output(revs: &[Rev], url: &str, opts: &[(&str, &str)], args: &[&str]) {
     let pair = write_pair(revs, url, opts);
     let a = alembic(&pair.alembic_dir, args);
-    assert!(a.status.success(), "alembic {args:?} failed: {}", text(&a.stderr));
+    assert!(
+        a.status.success(),
+        "alembic {args:?} failed: {}",
+        text(&a.stderr)
+    );
     let m = mig(&pair.mig_dir, args);
     assert!(
         m.status.success(),
@@ -53,7 +57,10 @@ fn sorted_lines(s: &str) -> String {
 fn same_failure(revs: &[Rev], args: &[&str]) {
     let pair = write_pair(revs, PG, &[]);
     let a = alembic(&pair.alembic_dir, args);
-    assert!(!a.status.success(), "alembic {args:?} unexpectedly succeeded");
+    assert!(
+        !a.status.success(),
+        "alembic {args:?} unexpectedly succeeded"
+    );
     // Alembic prints `FAILED:` on stdout, mig on stderr (SPEC section 5).
     let failed = |s: &[u8]| {
         text(s)
@@ -90,7 +97,10 @@ fn linear_upgrade_and_downgrade_all_dialects() {
 #[test]
 fn version_table_options() {
     let cases: [&[(&str, &str)]; 4] = [
-        &[("version_table", "my_ver"), ("version_table_schema", "myschema")],
+        &[
+            ("version_table", "my_ver"),
+            ("version_table_schema", "myschema"),
+        ],
         &[("version_table_pk", "false")],
         &[("transaction_per_migration", "true")],
         &[("version_table", "Order")],
@@ -173,4 +183,24 @@ fn errors_match_alembic() {
     branched.retain(|r| r.id != "m");
     same_failure(&branched, &["upgrade", "head", "--sql"]);
     same_failure(&graphs::merge(), &["upgrade", "c1branch@head", "--sql"]);
+}
+
+#[test]
+fn non_transactional_revision_renders_like_autocommit_block() {
+    let revs = vec![
+        Rev::new("a", &[]),
+        Rev::new("b", &["a"])
+            .sql(
+                &["CREATE INDEX CONCURRENTLY ix_a ON t_a (id)", "SELECT 1"],
+                &["DROP INDEX CONCURRENTLY ix_a"],
+            )
+            .no_transaction(),
+        Rev::new("c", &["b"]),
+    ];
+    for url in [PG, SQLITE] {
+        for opts in [&[][..], &[("transaction_per_migration", "true")]] {
+            same_output(&revs, url, opts, &["upgrade", "head", "--sql"]);
+            same_output(&revs, url, opts, &["downgrade", "c:base", "--sql"]);
+        }
+    }
 }
