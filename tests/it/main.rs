@@ -2,6 +2,7 @@
 
 mod support;
 
+mod cli;
 mod compat;
 mod connect;
 mod diagnose;
