@@ -1,6 +1,7 @@
 //! Benchmark: `heads` and `upgrade head --sql` on 10,000-revision histories (linear, and
 //! one with 500 merge points), mig against real Alembic on the same history, in one run.
-//! Prints times and ratios; asserts nothing about time (not a timed test).
+//! Prints times and ratios; asserts nothing about time (not a timed test). The floor is
+//! reading every revision file once, which any tool that loads the history must do.
 //!
 //! `cargo bench --bench graph` (set `ALEMBIC=/path/to/alembic` to skip the venv install;
 //! `MIG_BENCH_REVISIONS=N` for another size).
@@ -111,6 +112,23 @@ fn write_projects(dir: &Path, history: &History) {
     }
 }
 
+/// The physical floor: listing the versions directory and reading every file once,
+/// in this process (no parsing, no output). Best of 5.
+fn read_floor(versions: &Path) -> std::time::Duration {
+    (0..5)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let mut bytes = 0usize;
+            for entry in std::fs::read_dir(versions).unwrap() {
+                bytes += std::fs::read(entry.unwrap().path()).unwrap().len();
+            }
+            assert!(bytes > 0);
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
 fn main() {
     let n: usize = std::env::var("MIG_BENCH_REVISIONS")
         .ok()
@@ -120,13 +138,14 @@ fn main() {
     let alembic = alembic_bin();
     println!("graph benchmark: {n} revisions; best of 5 (mig) and 2 (alembic)");
     println!(
-        "{:<10} {:<22} {:>12} {:>12} {:>9}",
-        "history", "command", "mig", "alembic", "speedup"
+        "{:<13} {:<22} {:>10} {:>11} {:>10} {:>9} {:>9}",
+        "history", "command", "mig", "alembic", "floor", "speedup", "vs floor"
     );
     for (name, history) in [("linear", linear(n)), ("merges", merges(n))] {
         let tmp = tempfile::tempdir().unwrap();
         write_projects(tmp.path(), &history);
         let merges = history.iter().filter(|(_, p)| p.len() > 1).count();
+        let floor = read_floor(&tmp.path().join("mig").join("versions"));
         for args in [&["heads"][..], &["upgrade", "head", "--sql"]] {
             let run = |bin: &Path, sub: &str| {
                 let dir = tmp.path().join(sub);
@@ -140,12 +159,14 @@ fn main() {
             let m = best_of(5, run(&mig, "mig"));
             let a = best_of(2, run(&alembic, "alembic"));
             println!(
-                "{:<10} {:<22} {:>12} {:>12} {:>9}",
+                "{:<13} {:<22} {:>10} {:>11} {:>10} {:>9} {:>9}",
                 format!("{name}({merges}m)"),
                 args.join(" "),
                 ms(m),
                 ms(a),
-                ratio(a, m)
+                ms(floor),
+                ratio(a, m),
+                ratio(m, floor)
             );
         }
     }
