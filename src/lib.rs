@@ -6,6 +6,8 @@
 //! either a live database or offline `--sql` text rendered per [`dialect`].
 
 pub mod catalog;
+pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod dialect;

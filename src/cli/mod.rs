@@ -1,6 +1,9 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod logging;
+pub mod run;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -28,8 +31,8 @@ pub struct GlobalArgs {
     #[arg(long = "url", global = true, value_name = "URL")]
     pub url: Option<String>,
     /// More log output (repeat for more).
-    #[arg(short = 'v', long = "verbose-log", global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[arg(id = "log_verbosity", short = 'v', long = "verbose-log", global = true, action = clap::ArgAction::Count)]
+    pub log_verbosity: u8,
     /// Only warnings and errors on stderr.
     #[arg(short = 'q', long = "quiet", global = true)]
     pub quiet: bool,

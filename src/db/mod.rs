@@ -1,1 +1,58 @@
 //! Live databases: connect, lock, version table, history table (the only sqlx users, with catalog).
+//! Every error text that leaves this module is free of passwords.
+
+pub mod connect;
+pub mod diagnose;
+pub mod lock;
+pub mod redact;
+
+pub use connect::{
+    connect_mysql, connect_postgres, connect_sqlite, quote_search_path, ConnectSettings,
+    Connection, SqliteLocation, APPLICATION_NAME,
+};
+pub use diagnose::{ConnectError, ConnectProblem};
+pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
+
+/// Errors talking to a database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbError {
+    /// The connection could not be opened; diagnosed in words.
+    #[error(transparent)]
+    Connect(Box<ConnectError>),
+    /// The URL cannot be used (shown with its password masked).
+    #[error("cannot use database URL `{url}`: {reason}")]
+    Url { url: String, reason: String },
+    /// A statement mig issued itself failed.
+    #[error("{action} failed: {message}")]
+    Query { action: String, message: String },
+    /// The migration lock was not granted in time.
+    #[error(transparent)]
+    LockTimeout(Box<LockTimeout>),
+}
+
+impl From<ConnectError> for DbError {
+    fn from(err: ConnectError) -> Self {
+        DbError::Connect(Box::new(err))
+    }
+}
+
+impl From<LockTimeout> for DbError {
+    fn from(err: LockTimeout) -> Self {
+        DbError::LockTimeout(Box::new(err))
+    }
+}
+
+/// Wraps a failed statement, with the server's error code (SQLSTATE for PostgreSQL) when it sent one.
+pub(crate) fn query_error(action: &str, err: &sqlx::Error) -> DbError {
+    let message = match err {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (code {code})", db.message()),
+            None => db.message().to_string(),
+        },
+        other => other.to_string(),
+    };
+    DbError::Query {
+        action: action.to_string(),
+        message,
+    }
+}

@@ -1,6 +1,13 @@
 //! SQL dialects: quoting, version-table statements and transactional-DDL facts per backend.
 //! Pure text; no connections.
 
+mod quote;
+mod reserved;
+mod session;
+mod version_sql;
+
+pub use version_sql::VersionSql;
+
 use serde::Serialize;
 
 /// A database backend.

@@ -1,2 +1,27 @@
 //! One executor walks a [`Plan`](crate::revision::plan::Plan) into a sink: the live
 //! database or offline `--sql` text, so `--sql` shows exactly what would run.
+//!
+//! [`Executor`] decides what happens and when; a [`Sink`] decides how. [`OfflineSink`]
+//! renders Alembic's `--sql` text; the live database sink lives with the database code.
+
+mod error;
+mod executor;
+mod lookup;
+mod offline;
+mod sink;
+
+pub use error::{ExecError, FailedAt, Progress, SinkFailure};
+pub use executor::{Executor, Report, StepReport};
+pub use lookup::Revisions;
+pub use offline::{render_offline, OfflineSink};
+pub use sink::{
+    BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
+    VersionTablePolicy, VersionWrite,
+};
+
+#[cfg(test)]
+mod executor_tests;
+#[cfg(test)]
+mod offline_tests;
+#[cfg(test)]
+mod test_support;

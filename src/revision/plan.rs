@@ -2,7 +2,18 @@
 //! with the version-table writes of each step computed by Alembic's per-step rules
 //! (`HeadMaintainer.update_to_step`). Pure: the executor walks a plan into a sink.
 
+mod heads;
+mod stamp;
+
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
+
+use self::heads::Heads;
+use super::graph::{CommandError, Direction, RevisionMap};
+
+pub use self::stamp::stamp;
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,4 +66,75 @@ pub struct Plan {
     pub start_heads: Vec<String>,
     /// The heads after the last step.
     pub end_heads: Vec<String>,
+}
+
+/// `upgrade <target>` from the version rows `current_heads`: the revisions needed,
+/// oldest first, each with Alembic's version-table writes. An older target plans
+/// nothing. Errors carry the text Alembic's `upgrade` prints after `FAILED: `.
+pub fn upgrade(
+    map: &RevisionMap,
+    current_heads: &[String],
+    target: &str,
+) -> Result<Plan, CommandError> {
+    let order = map
+        .upgrade_order(current_heads, target)
+        .map_err(|err| err.into_command_for(Direction::Upgrade, target))?;
+    let mut heads = Heads::new(map, current_heads);
+    let mut steps = Vec::with_capacity(order.len());
+    for revision in order.into_iter().rev() {
+        let ops = heads
+            .upgrade(revision)
+            .map_err(|err| err.into_command_for(Direction::Upgrade, target))?;
+        steps.push(Step {
+            kind: StepKind::Upgrade,
+            revision: Some(revision.id().to_owned()),
+            from: strings(revision.down_revisions()),
+            to: vec![revision.id().to_owned()],
+            ops,
+        });
+    }
+    Ok(finish(steps, current_heads, heads))
+}
+
+/// `downgrade <target>` from the version rows `current_heads`: the applied revisions
+/// to undo, newest first, each with Alembic's version-table writes.
+///
+/// Where Alembic's unmerge leaves it to a set's iteration order which parent takes
+/// over the merge's row, the last parent in `down_revision` order gets the UPDATE and
+/// the others are INSERTed first (the mirror image of the merge's DELETEs + UPDATE).
+pub fn downgrade(
+    map: &RevisionMap,
+    current_heads: &[String],
+    target: &str,
+) -> Result<Plan, CommandError> {
+    let order = map
+        .downgrade_order(current_heads, target)
+        .map_err(|err| err.into_command_for(Direction::Downgrade, target))?;
+    let mut heads = Heads::new(map, current_heads);
+    let mut steps = Vec::with_capacity(order.len());
+    for revision in order {
+        let ops = heads
+            .downgrade(revision)
+            .map_err(|err| err.into_command_for(Direction::Downgrade, target))?;
+        steps.push(Step {
+            kind: StepKind::Downgrade,
+            revision: Some(revision.id().to_owned()),
+            from: vec![revision.id().to_owned()],
+            to: strings(revision.down_revisions()),
+            ops,
+        });
+    }
+    Ok(finish(steps, current_heads, heads))
+}
+
+fn finish(steps: Vec<Step>, current_heads: &[String], heads: Heads<'_>) -> Plan {
+    Plan {
+        steps,
+        start_heads: current_heads.to_vec(),
+        end_heads: heads.into_rows(),
+    }
+}
+
+fn strings(ids: Vec<&str>) -> Vec<String> {
+    ids.into_iter().map(str::to_owned).collect()
 }

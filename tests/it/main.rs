@@ -1,4 +1,14 @@
-//! Integration tests: one binary, real PostgreSQL and SQLite.
+//! Integration tests: one binary, real PostgreSQL and SQLite, no mocks.
+
+mod support;
+
 mod catalog_pg;
 mod catalog_queries;
 mod catalog_sqlite;
+mod cli;
+mod compat;
+mod connect;
+mod diagnose;
+mod lock;
+mod provision;
+mod watchdog;

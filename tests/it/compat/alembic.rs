@@ -8,16 +8,18 @@ use std::sync::OnceLock;
 /// The Alembic version the expected outputs were taken from.
 pub const ALEMBIC_VERSION: &str = "1.20.1";
 
-/// Path of the `alembic` executable, installing it on first use. Panics (failing the
+/// The virtualenv's `python`, with Alembic installed on first use. Alembic runs as
+/// `python -m alembic`: a venv moved into place keeps a working interpreter, while its
+/// console scripts would still point at the staging path. Panics (failing the
 /// test) with pip's output when it cannot be installed: CI must not skip these tests.
-pub fn alembic_bin() -> &'static Path {
+pub fn python_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(install)
 }
 
 fn install() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("alembic-venv");
-    let bin = root.join("bin").join("alembic");
+    let bin = root.join("bin").join("python");
     if version_ok(&bin) {
         return bin;
     }
@@ -25,7 +27,9 @@ fn install() -> PathBuf {
     let staging = root.with_extension(format!("staging-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     run(Command::new("python3").args(["-m", "venv"]).arg(&staging));
-    run(Command::new(staging.join("bin").join("pip")).args([
+    run(Command::new(staging.join("bin").join("python")).args([
+        "-m",
+        "pip",
         "install",
         "--quiet",
         "--disable-pip-version-check",
@@ -37,20 +41,26 @@ fn install() -> PathBuf {
         // Another process won the race; use its venv.
         let _ = std::fs::remove_dir_all(&staging);
     }
-    assert!(version_ok(&bin), "alembic {ALEMBIC_VERSION} not usable at {}", bin.display());
+    assert!(
+        version_ok(&bin),
+        "alembic {ALEMBIC_VERSION} not usable at {}",
+        bin.display()
+    );
     bin
 }
 
-fn version_ok(bin: &Path) -> bool {
-    Command::new(bin)
-        .arg("--version")
+fn version_ok(python: &Path) -> bool {
+    Command::new(python)
+        .args(["-m", "alembic", "--version"])
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).contains(ALEMBIC_VERSION))
         .unwrap_or(false)
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed:\n{}{}",
@@ -61,7 +71,8 @@ fn run(cmd: &mut Command) {
 
 /// Runs `alembic ARGS` in `dir` (which holds `alembic.ini`).
 pub fn alembic(dir: &Path, args: &[&str]) -> Output {
-    Command::new(alembic_bin())
+    Command::new(python_bin())
+        .args(["-m", "alembic"])
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")

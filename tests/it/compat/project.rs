@@ -163,7 +163,11 @@ fn py_list(items: &[String]) -> String {
         1 => format!("{:?}", items[0]),
         _ => format!(
             "({})",
-            items.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -197,7 +201,11 @@ pub fn write_alembic(dir: &Path, revs: &[Rev], url: &str, mig_options: &[(&str, 
         } else {
             format!(
                 "({},)",
-                r.labels.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+                r.labels
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         let s = format!(

@@ -1,0 +1,151 @@
+//! Dispatch: turns parsed arguments into library calls and prints what they return.
+//! Data goes to stdout; errors are returned for `main` to print as `FAILED: ...`.
+
+use std::io::Write as _;
+
+use crate::commands::create::{self, RevisionRequest};
+use crate::commands::{inspect, offline, Error, Project};
+use crate::config::LoadOptions;
+
+use super::{Cli, Command, Format, GlobalArgs};
+
+/// Runs one command; `Ok(code)` is the exit code of a command that ran.
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    let json = cli.global.format == Format::Json;
+    match cli.command {
+        Command::Init { directory } => {
+            for path in create::init(&directory)? {
+                println!("Creating {} ...  done", path.display());
+            }
+            Ok(0)
+        }
+        Command::Revision(args) => {
+            let project = project(&cli.global)?;
+            let req = RevisionRequest {
+                message: args.message,
+                rev_id: args.rev_id,
+                head: args.head,
+                splice: args.splice,
+                branch_label: args.branch_label,
+                depends_on: args.depends_on,
+                version_path: args.version_path,
+            };
+            let path = create::revision(&project, &req)?;
+            println!("Generating {} ...  done", path.display());
+            Ok(0)
+        }
+        Command::Merge {
+            revisions,
+            message,
+            branch_label,
+            rev_id,
+        } => {
+            let project = project(&cli.global)?;
+            let req = RevisionRequest {
+                message,
+                rev_id,
+                branch_label,
+                ..RevisionRequest::default()
+            };
+            let path = create::merge(&project, &revisions, &req)?;
+            println!("Generating {} ...  done", path.display());
+            Ok(0)
+        }
+        Command::Upgrade { revision, sql } => {
+            let project = project(&cli.global)?;
+            if !sql {
+                return Err(online_not_available("upgrade"));
+            }
+            print(&block_on(offline::upgrade(&project, &revision))?);
+            Ok(0)
+        }
+        Command::Downgrade { revision, sql } => {
+            let project = project(&cli.global)?;
+            if !sql {
+                return Err(online_not_available("downgrade"));
+            }
+            print(&block_on(offline::downgrade(&project, &revision))?);
+            Ok(0)
+        }
+        Command::Stamp {
+            revisions,
+            sql,
+            purge,
+        } => {
+            let project = project(&cli.global)?;
+            if !sql {
+                return Err(online_not_available("stamp"));
+            }
+            print(&block_on(offline::stamp(&project, &revisions, purge))?);
+            Ok(0)
+        }
+        Command::History {
+            rev_range,
+            verbose,
+            indicate_current: _,
+        } => {
+            let project = project(&cli.global)?;
+            print(&inspect::history(
+                &project.map,
+                rev_range.as_deref(),
+                verbose,
+                &[],
+                json,
+            )?);
+            Ok(0)
+        }
+        Command::Heads {
+            verbose,
+            resolve_dependencies,
+        } => {
+            let project = project(&cli.global)?;
+            print(&inspect::heads(
+                &project.map,
+                verbose,
+                resolve_dependencies,
+                json,
+            ));
+            Ok(0)
+        }
+        Command::Branches { verbose } => {
+            let project = project(&cli.global)?;
+            print(&inspect::branches(&project.map, verbose, json)?);
+            Ok(0)
+        }
+        Command::Show { revision } => {
+            let project = project(&cli.global)?;
+            print(&inspect::show(&project.map, &revision, json)?);
+            Ok(0)
+        }
+    }
+}
+
+fn online_not_available(cmd: &str) -> Error {
+    Error::Usage(format!("`mig {cmd}` without --sql needs the online engine"))
+}
+
+fn project(global: &GlobalArgs) -> Result<Project, Error> {
+    let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
+    opts.config = global.config.clone();
+    opts.section = Some(global.name.clone());
+    opts.url = global.url.clone();
+    Project::load(&opts)
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`mig history | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(fut)
+}

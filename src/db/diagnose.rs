@@ -1,0 +1,270 @@
+//! Connection failures explained in words: authentication failed, user or tenant unknown,
+//! host unreachable, database missing, TLS required. The server's own message is always
+//! quoted, and the URL's password is scrubbed from every piece of text. Never retries.
+
+use std::fmt;
+
+use super::redact::redact;
+
+/// A failed connection attempt, diagnosed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot connect to `{target}`: {problem}; {origin}: {message}")]
+pub struct ConnectError {
+    /// The URL with its password masked.
+    pub target: String,
+    pub problem: ConnectProblem,
+    /// Who produced `message`.
+    pub origin: Origin,
+    /// The server's (or the operating system's) message, password scrubbed.
+    pub message: String,
+    /// SQLSTATE or server error code, when the server sent one.
+    pub code: Option<String>,
+}
+
+/// What went wrong, in the user's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectProblem {
+    /// Wrong password (or another credential check failed).
+    AuthenticationFailed { user: String },
+    /// The server has no such role/user.
+    UnknownUser { user: String },
+    /// A pooler (Supavisor, PgBouncer) in front of the server does not know the user/tenant.
+    PoolerUnknownUser { user: String },
+    /// Nothing answers at the address: refused, no such socket, DNS failure, timeout.
+    HostUnreachable { address: String },
+    /// The server runs, but the database does not exist.
+    DatabaseMissing { database: String },
+    /// The server only accepts encrypted connections.
+    TlsRequired,
+    /// TLS was attempted and failed (unsupported by the server, bad certificate).
+    TlsFailed,
+    /// The server's access rules reject this client (`pg_hba.conf`, MySQL host grants).
+    AccessDenied { user: String },
+    /// SQLite cannot open or create the database file.
+    FileUnavailable,
+    /// Anything else; the quoted message says what.
+    Other,
+}
+
+/// Where the quoted message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Server,
+    Sqlite,
+    Client,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Origin::Server => "the server said",
+            Origin::Sqlite => "SQLite said",
+            Origin::Client => "the error was",
+        })
+    }
+}
+
+impl fmt::Display for ConnectProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectProblem::AuthenticationFailed { user } => write!(
+                f,
+                "authentication failed for user `{user}` (check the user name and password)"
+            ),
+            ConnectProblem::UnknownUser { user } => {
+                write!(f, "the server does not know user `{user}`")
+            }
+            ConnectProblem::PoolerUnknownUser { user } => write!(
+                f,
+                "the connection pooler does not know user or tenant `{user}` \
+                 (check the user name, which some poolers expect as `user.project`, and the port)"
+            ),
+            ConnectProblem::HostUnreachable { address } => {
+                write!(f, "cannot reach a server at `{address}`")
+            }
+            ConnectProblem::DatabaseMissing { database } => {
+                write!(f, "database `{database}` does not exist")
+            }
+            ConnectProblem::TlsRequired => f.write_str(
+                "the server requires an encrypted connection (add `sslmode=require` to the URL)",
+            ),
+            ConnectProblem::TlsFailed => f.write_str("the TLS handshake failed"),
+            ConnectProblem::AccessDenied { user } => write!(
+                f,
+                "the server's access rules reject user `{user}` from this client"
+            ),
+            ConnectProblem::FileUnavailable => f.write_str(
+                "cannot open the database file (check that its directory exists and is writable)",
+            ),
+            ConnectProblem::Other => f.write_str("the connection failed"),
+        }
+    }
+}
+
+/// What we knew about the attempt, for naming things in the diagnosis.
+#[derive(Debug, Clone, Default)]
+pub struct Attempt<'a> {
+    /// Masked URL.
+    pub target: &'a str,
+    pub user: &'a str,
+    pub database: &'a str,
+    /// `host:port` or the socket path.
+    pub address: &'a str,
+    /// The URL's password, scrubbed from all text.
+    pub password: Option<&'a str>,
+}
+
+impl ConnectError {
+    /// Diagnoses a failed `connect` from sqlx.
+    pub fn from_sqlx(attempt: &Attempt<'_>, err: &sqlx::Error) -> ConnectError {
+        let (origin, code, raw) = match err {
+            sqlx::Error::Database(db) => (
+                Origin::Server,
+                db.code().map(|code| code.into_owned()),
+                db.message().to_string(),
+            ),
+            sqlx::Error::Io(io) => (Origin::Client, None, io.to_string()),
+            sqlx::Error::Tls(tls) => (Origin::Client, None, tls.to_string()),
+            other => (Origin::Client, None, other.to_string()),
+        };
+        let kind = match err {
+            sqlx::Error::Io(_) => FailureKind::Io,
+            sqlx::Error::Tls(_) => FailureKind::Tls,
+            sqlx::Error::Database(_) => FailureKind::Server,
+            _ => FailureKind::Other,
+        };
+        ConnectError {
+            target: attempt.target.to_string(),
+            problem: classify(kind, code.as_deref(), &raw, attempt),
+            origin,
+            message: redact(&raw, attempt.password),
+            code,
+        }
+    }
+}
+
+/// The broad class of a failure, before reading its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The server answered with an error.
+    Server,
+    /// The socket could not be opened or broke.
+    Io,
+    /// TLS negotiation failed.
+    Tls,
+    Other,
+}
+
+/// Maps a failure to a problem from its kind, SQLSTATE/error code and message.
+pub fn classify(
+    kind: FailureKind,
+    code: Option<&str>,
+    message: &str,
+    attempt: &Attempt<'_>,
+) -> ConnectProblem {
+    let lower = message.to_ascii_lowercase();
+    let user = attempt.user.to_string();
+    match kind {
+        FailureKind::Io => {
+            return ConnectProblem::HostUnreachable {
+                address: attempt.address.to_string(),
+            }
+        }
+        FailureKind::Tls => return ConnectProblem::TlsFailed,
+        FailureKind::Server | FailureKind::Other => {}
+    }
+    if lower.contains("tenant or user not found") || lower.contains("no such user") {
+        return ConnectProblem::PoolerUnknownUser { user };
+    }
+    if lower.contains("ssl off")
+        || lower.contains("ssl required")
+        || lower.contains("ssl connection is required")
+        || lower.contains("insecure transport")
+        || code == Some("3159")
+    {
+        return ConnectProblem::TlsRequired;
+    }
+    match code {
+        // PostgreSQL: invalid_password; MySQL: ER_ACCESS_DENIED_ERROR.
+        Some("28P01") | Some("1045") => ConnectProblem::AuthenticationFailed { user },
+        Some("3D000") | Some("1049") => ConnectProblem::DatabaseMissing {
+            database: attempt.database.to_string(),
+        },
+        Some("28000") if lower.contains("does not exist") => ConnectProblem::UnknownUser { user },
+        Some("28000") if lower.contains("authentication failed") => {
+            ConnectProblem::AuthenticationFailed { user }
+        }
+        Some("28000") | Some("1130") => ConnectProblem::AccessDenied { user },
+        // SQLITE_CANTOPEN
+        Some("14") => ConnectProblem::FileUnavailable,
+        _ if lower.contains("password authentication failed") => {
+            ConnectProblem::AuthenticationFailed { user }
+        }
+        _ => ConnectProblem::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt() -> Attempt<'static> {
+        Attempt {
+            target: "postgresql://bob:***@db:5432/app",
+            user: "bob",
+            database: "app",
+            address: "db:5432",
+            password: Some("hunter2"),
+        }
+    }
+
+    fn problem(kind: FailureKind, code: Option<&str>, message: &str) -> String {
+        classify(kind, code, message, &attempt()).to_string()
+    }
+
+    #[test]
+    fn server_codes_map_to_problems() {
+        insta::assert_snapshot!(
+            [
+                problem(FailureKind::Server, Some("28P01"), "password authentication failed for user \"bob\""),
+                problem(FailureKind::Server, Some("28000"), "role \"bob\" does not exist"),
+                problem(FailureKind::Server, Some("3D000"), "database \"app\" does not exist"),
+                problem(FailureKind::Server, Some("XX000"), "Tenant or user not found"),
+                problem(FailureKind::Server, Some("28000"), "no pg_hba.conf entry for host \"10.0.0.1\", user \"bob\", database \"app\", SSL off"),
+                problem(FailureKind::Server, Some("28000"), "no pg_hba.conf entry for host \"10.0.0.1\", user \"bob\", database \"app\", SSL encryption"),
+                problem(FailureKind::Server, Some("1045"), "Access denied for user 'bob'@'10.0.0.1' (using password: YES)"),
+                problem(FailureKind::Server, Some("1049"), "Unknown database 'app'"),
+                problem(FailureKind::Server, Some("3159"), "Connections using insecure transport are prohibited while --require_secure_transport=ON."),
+                problem(FailureKind::Io, None, "Connection refused (os error 111)"),
+                problem(FailureKind::Tls, None, "server does not support TLS"),
+                problem(FailureKind::Server, Some("14"), "unable to open database file"),
+                problem(FailureKind::Server, Some("53300"), "sorry, too many clients already"),
+            ]
+            .join("\n"),
+            @r"
+        authentication failed for user `bob` (check the user name and password)
+        the server does not know user `bob`
+        database `app` does not exist
+        the connection pooler does not know user or tenant `bob` (check the user name, which some poolers expect as `user.project`, and the port)
+        the server requires an encrypted connection (add `sslmode=require` to the URL)
+        the server's access rules reject user `bob` from this client
+        authentication failed for user `bob` (check the user name and password)
+        database `app` does not exist
+        the server requires an encrypted connection (add `sslmode=require` to the URL)
+        cannot reach a server at `db:5432`
+        the TLS handshake failed
+        cannot open the database file (check that its directory exists and is writable)
+        the connection failed
+        "
+        );
+    }
+
+    #[test]
+    fn the_password_is_scrubbed_from_quoted_messages() {
+        let err = sqlx::Error::Protocol("unexpected reply for hunter2".into());
+        let diagnosed = ConnectError::from_sqlx(&attempt(), &err);
+        let text = diagnosed.to_string();
+        assert!(!text.contains("hunter2"), "{text}");
+        insta::assert_snapshot!(text, @"cannot connect to `postgresql://bob:***@db:5432/app`: the connection failed; the error was: encountered unexpected or invalid data: unexpected reply for ***");
+    }
+}

@@ -1,0 +1,143 @@
+//! Keeping passwords out of text: find the password in a database URL, mask it in the URL,
+//! and scrub it from any message (a server's, an I/O error's) before that message is shown.
+//! Pure string work; never parses more of the URL than it needs.
+
+/// The mask that replaces a password.
+pub const MASK: &str = "***";
+
+/// The password of `url` as written (possibly percent-encoded), if it has one: the part
+/// after the first `:` of the user info (the text between `://` and the last `@` before
+/// the query), or a `password=` query parameter.
+pub fn url_password(url: &str) -> Option<&str> {
+    userinfo_password(url).or_else(|| query_password(url))
+}
+
+/// `url` with its password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut text = url.to_string();
+    if let Some(range) = userinfo_password_range(url) {
+        text.replace_range(range, MASK);
+    }
+    if let Some(password) = query_password(&text) {
+        let password = password.to_string();
+        text = text.replace(&format!("password={password}"), &format!("password={MASK}"));
+    }
+    text
+}
+
+/// `text` with every occurrence of `password` (as written, and percent-decoded) replaced
+/// by `***`. An empty or absent password leaves the text unchanged.
+pub fn redact(text: &str, password: Option<&str>) -> String {
+    let Some(password) = password.filter(|password| !password.is_empty()) else {
+        return text.to_string();
+    };
+    let mut out = text.replace(password, MASK);
+    let decoded = percent_decode(password);
+    if !decoded.is_empty() && decoded != password {
+        out = out.replace(&decoded, MASK);
+    }
+    out
+}
+
+/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+fn userinfo_password(url: &str) -> Option<&str> {
+    userinfo_password_range(url).and_then(|range| url.get(range))
+}
+
+/// Byte range of the user-info password in `url`.
+fn userinfo_password_range(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let before_query = rest.find('?').map_or(rest, |end| &rest[..end]);
+    let at = before_query.rfind('@')?;
+    let colon = before_query[..at].find(':')?;
+    Some(start + colon + 1..start + at)
+}
+
+fn query_password(url: &str) -> Option<&str> {
+    let query = &url[url.find('?')? + 1..];
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("password="))
+        .filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_the_userinfo_password() {
+        assert_eq!(
+            redact_url("postgresql://bob:s3cret@db.example:5432/app?sslmode=require"),
+            "postgresql://bob:***@db.example:5432/app?sslmode=require"
+        );
+        assert_eq!(
+            url_password("postgresql://bob:s3cret@db/app"),
+            Some("s3cret")
+        );
+    }
+
+    #[test]
+    fn a_password_containing_at_signs_is_masked_whole() {
+        let url = "postgresql://bob:p@ss@word@db/app";
+        assert_eq!(url_password(url), Some("p@ss@word"));
+        assert_eq!(redact_url(url), "postgresql://bob:***@db/app");
+    }
+
+    #[test]
+    fn urls_without_password_are_unchanged() {
+        for url in [
+            "postgresql://bob@db/app",
+            "postgresql://mig@/app?host=/tmp/x",
+            "sqlite:///relative.db",
+            "not a url",
+        ] {
+            assert_eq!(redact_url(url), url);
+            assert_eq!(url_password(url), None);
+        }
+    }
+
+    #[test]
+    fn query_password_is_masked() {
+        let url = "postgresql://db/app?user=bob&password=hunter2";
+        assert_eq!(url_password(url), Some("hunter2"));
+        assert_eq!(redact_url(url), "postgresql://db/app?user=bob&password=***");
+    }
+
+    #[test]
+    fn redact_removes_raw_and_decoded_forms() {
+        let text = "failed for p%40ss and p@ss";
+        assert_eq!(redact(text, Some("p%40ss")), "failed for *** and ***");
+        assert_eq!(redact(text, None), text);
+        assert_eq!(redact(text, Some("")), text);
+    }
+
+    #[test]
+    fn percent_decode_keeps_invalid_escapes() {
+        assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
+    }
+}

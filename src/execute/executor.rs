@@ -1,0 +1,422 @@
+//! The executor: walks a [`Plan`] into a [`Sink`], deciding transaction boundaries,
+//! version-table creation and statement order the way Alembic's `MigrationContext` does.
+//! It validates the whole plan (revisions known, downgrades reversible, bodies
+//! splittable) before the first event, so a refused plan runs nothing. It never renders
+//! text itself beyond asking [`crate::dialect`] for statements, and never touches a
+//! database.
+
+use std::time::{Duration, Instant};
+
+use crate::config::ExecSettings;
+use crate::dialect::{Dialect, VersionSql};
+use crate::revision::plan::{Plan, Step, StepKind, VersionOp};
+use crate::revision::{Downgrade, Revision, Section, TransactionMode};
+use crate::sql::split_statements;
+
+use super::error::{shorten, ExecError, FailedAt, Progress, SinkFailure};
+use super::lookup::Revisions;
+use super::sink::{
+    BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
+    VersionTablePolicy, VersionWrite,
+};
+
+/// What a successful run did, step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    pub steps: Vec<StepReport>,
+}
+
+/// One completed step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepReport {
+    /// Index of the step in the plan.
+    pub index: usize,
+    pub kind: StepKind,
+    pub revision: Option<String>,
+    /// Body statements run.
+    pub statements: usize,
+    /// Time from the step's start to its last version write (commit not included).
+    pub duration: Duration,
+}
+
+/// Walks plans for one dialect and one set of settings.
+#[derive(Debug, Clone)]
+pub struct Executor<'a> {
+    dialect: Dialect,
+    settings: &'a ExecSettings,
+    version_sql: VersionSql,
+}
+
+/// A step with everything it needs, checked before anything runs.
+struct Prepared<'p> {
+    step: &'p Step,
+    revision: Option<&'p Revision>,
+    statements: Vec<Located>,
+    outside_transaction: bool,
+}
+
+/// A body statement with its position in the file.
+struct Located {
+    text: String,
+    line: usize,
+    column: usize,
+}
+
+/// What the run has done so far, turned into [`Progress`] on failure.
+#[derive(Default)]
+struct RunState {
+    heads: Vec<String>,
+    completed: usize,
+    committed: usize,
+    committed_heads: Vec<String>,
+    failed_step: Option<usize>,
+    statements_done: usize,
+    outside_transaction: bool,
+}
+
+impl RunState {
+    fn committed(&mut self) {
+        self.committed = self.completed;
+        self.committed_heads = self.heads.clone();
+    }
+}
+
+type Failure<E> = (FailedAt, E);
+
+impl<'a> Executor<'a> {
+    /// An executor rendering statements for `dialect` with `settings` (version table,
+    /// `search_path`, `transaction_per_migration`).
+    pub fn new(dialect: Dialect, settings: &'a ExecSettings) -> Executor<'a> {
+        Executor {
+            dialect,
+            settings,
+            version_sql: VersionSql::new(dialect, &settings.version_table),
+        }
+    }
+
+    /// Runs `plan` into `sink`, reading revision bodies from `revisions`. Refuses the
+    /// plan before any event when a revision is unknown, a downgrade is irreversible or
+    /// a body cannot be split; on a sink failure, rolls back and reports the progress.
+    pub async fn run<S, R>(
+        &self,
+        plan: &Plan,
+        revisions: &R,
+        sink: &mut S,
+    ) -> Result<Report, ExecError<S::Error>>
+    where
+        S: Sink,
+        R: Revisions + ?Sized,
+    {
+        let prepared = self.prepare(plan, revisions)?;
+        let mut state = RunState {
+            heads: plan.start_heads.clone(),
+            committed_heads: plan.start_heads.clone(),
+            ..RunState::default()
+        };
+        match self.walk(plan, &prepared, sink, &mut state).await {
+            Ok(report) => Ok(report),
+            Err((at, error)) => {
+                let rollback_error = sink.rollback().await.err().map(|e| e.to_string());
+                Err(ExecError::Sink(Box::new(SinkFailure {
+                    at,
+                    error,
+                    progress: Progress {
+                        total_steps: plan.steps.len(),
+                        completed_steps: state.completed,
+                        committed_steps: state.committed,
+                        committed_heads: state.committed_heads,
+                        failed_step: state.failed_step,
+                        statements_done: state.statements_done,
+                        outside_transaction: state.outside_transaction,
+                        rollback_error,
+                    },
+                })))
+            }
+        }
+    }
+
+    fn prepare<'p, R, E>(
+        &self,
+        plan: &'p Plan,
+        revisions: &'p R,
+    ) -> Result<Vec<Prepared<'p>>, ExecError<E>>
+    where
+        R: Revisions + ?Sized,
+    {
+        let mut prepared = Vec::with_capacity(plan.steps.len());
+        for (index, step) in plan.steps.iter().enumerate() {
+            if step.kind == StepKind::Stamp {
+                prepared.push(Prepared {
+                    step,
+                    revision: None,
+                    statements: Vec::new(),
+                    outside_transaction: false,
+                });
+                continue;
+            }
+            let id = step
+                .revision
+                .as_deref()
+                .ok_or(ExecError::StepWithoutRevision { step: index })?;
+            let revision = revisions
+                .revision(id)
+                .ok_or_else(|| ExecError::UnknownRevision {
+                    revision: id.to_string(),
+                })?;
+            let (section, name) = match (&step.kind, &revision.downgrade) {
+                (StepKind::Downgrade, Downgrade::Irreversible { line }) => {
+                    return Err(ExecError::Irreversible {
+                        revision: revision.id.clone(),
+                        path: revision.path.clone(),
+                        line: *line,
+                    })
+                }
+                (StepKind::Downgrade, Downgrade::Sql(section)) => (section, "downgrade"),
+                _ => (&revision.upgrade, "upgrade"),
+            };
+            prepared.push(Prepared {
+                step,
+                revision: Some(revision),
+                statements: self.split(revision, section, name)?,
+                outside_transaction: revision.transaction == TransactionMode::None,
+            });
+        }
+        Ok(prepared)
+    }
+
+    fn split<E>(
+        &self,
+        revision: &Revision,
+        section: &Section,
+        name: &'static str,
+    ) -> Result<Vec<Located>, ExecError<E>> {
+        // Splitter positions are relative to the section's text, which starts on
+        // `section.line` of the file.
+        let to_file_line = |line: usize| section.line.saturating_sub(1) + line;
+        let statements =
+            split_statements(&section.sql, self.dialect).map_err(|e| ExecError::Split {
+                revision: revision.id.clone(),
+                section: name,
+                path: revision.path.clone(),
+                line: to_file_line(e.line),
+                column: e.column,
+                message: e.message,
+            })?;
+        Ok(statements
+            .into_iter()
+            .map(|s| Located {
+                line: to_file_line(s.line),
+                column: s.column,
+                text: s.text,
+            })
+            .collect())
+    }
+
+    async fn walk<S: Sink>(
+        &self,
+        plan: &Plan,
+        prepared: &[Prepared<'_>],
+        sink: &mut S,
+        state: &mut RunState,
+    ) -> Result<Report, Failure<S::Error>> {
+        let policy = sink.version_table_policy();
+        let from_base = plan.start_heads.is_empty();
+        let creates_table = from_base
+            && match policy {
+                VersionTablePolicy::BeforeStepFromBase => !plan.steps.is_empty(),
+                VersionTablePolicy::AtStartIfMissing => true,
+            };
+        self.setup(sink, creates_table).await?;
+
+        // Alembic: one transaction per run on transactional-DDL dialects unless
+        // `transaction_per_migration`; otherwise one per step.
+        let per_step = self.settings.transaction_per_migration || !self.dialect.transactional_ddl();
+        if !per_step {
+            sink.begin().await.map_err(|e| (FailedAt::Begin, e))?;
+        }
+        if policy == VersionTablePolicy::AtStartIfMissing && from_base {
+            self.create_version_table(sink).await?;
+        }
+
+        let mut report = Report::default();
+        for (index, step) in prepared.iter().enumerate() {
+            if per_step {
+                sink.begin().await.map_err(|e| (FailedAt::Begin, e))?;
+            }
+            if policy == VersionTablePolicy::BeforeStepFromBase && state.heads.is_empty() {
+                self.create_version_table(sink).await?;
+            }
+            report
+                .steps
+                .push(self.step(index, step, sink, state).await?);
+            if per_step {
+                sink.commit().await.map_err(|e| (FailedAt::Commit, e))?;
+                state.committed();
+            }
+        }
+
+        if !per_step {
+            sink.commit().await.map_err(|e| (FailedAt::Commit, e))?;
+            state.committed();
+        }
+        Ok(report)
+    }
+
+    /// mig's session statements, before Alembic's output.
+    async fn setup<S: Sink>(
+        &self,
+        sink: &mut S,
+        creates_table: bool,
+    ) -> Result<(), Failure<S::Error>> {
+        let schema = self.settings.version_table.schema.as_deref();
+        let create_schema = schema
+            .filter(|_| creates_table)
+            .and_then(|schema| self.dialect.create_schema_sql(schema));
+        let search_path = self
+            .settings
+            .search_path
+            .as_deref()
+            .and_then(|path| self.dialect.search_path_sql(path));
+        for (kind, sql) in [
+            (SetupKind::CreateSchema, create_schema),
+            (SetupKind::SearchPath, search_path),
+        ] {
+            if let Some(sql) = sql {
+                sink.setup(&SetupStatement { kind, sql: &sql })
+                    .await
+                    .map_err(|e| (FailedAt::Setup(kind), e))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn create_version_table<S: Sink>(&self, sink: &mut S) -> Result<(), Failure<S::Error>> {
+        let sql = self.version_sql.create_table();
+        sink.create_version_table(&CreateVersionTable {
+            table: &self.settings.version_table,
+            sql: &sql,
+        })
+        .await
+        .map_err(|e| (FailedAt::CreateVersionTable, e))
+    }
+
+    async fn step<S: Sink>(
+        &self,
+        index: usize,
+        prepared: &Prepared<'_>,
+        sink: &mut S,
+        state: &mut RunState,
+    ) -> Result<StepReport, Failure<S::Error>> {
+        let started = Instant::now();
+        let event = StepEvent {
+            index,
+            step: prepared.step,
+            revision: prepared.revision,
+            outside_transaction: prepared.outside_transaction,
+        };
+        state.failed_step = Some(index);
+        state.statements_done = 0;
+        state.outside_transaction = prepared.outside_transaction;
+
+        sink.step_started(&event).await.map_err(|e| {
+            (
+                FailedAt::StepStart {
+                    step: event.short_log(),
+                },
+                e,
+            )
+        })?;
+
+        if let Some(revision) = prepared.revision {
+            // Alembic's `autocommit_block()`: commit what came before, run the body
+            // outside any transaction, then open a new one for the version writes.
+            if prepared.outside_transaction {
+                sink.commit().await.map_err(|e| (FailedAt::Commit, e))?;
+                state.committed();
+            }
+            for (statement_index, statement) in prepared.statements.iter().enumerate() {
+                let body = BodyStatement {
+                    step: index,
+                    revision,
+                    path: &revision.path,
+                    index: statement_index,
+                    line: statement.line,
+                    column: statement.column,
+                    text: &statement.text,
+                    in_transaction: !prepared.outside_transaction,
+                };
+                sink.execute(&body).await.map_err(|e| {
+                    (
+                        FailedAt::Statement {
+                            revision: revision.id.clone(),
+                            path: revision.path.clone(),
+                            line: statement.line,
+                            column: statement.column,
+                            statement: shorten(&statement.text),
+                        },
+                        e,
+                    )
+                })?;
+                state.statements_done += 1;
+            }
+            if prepared.outside_transaction {
+                sink.begin().await.map_err(|e| (FailedAt::Begin, e))?;
+            }
+        }
+
+        for op in &prepared.step.ops {
+            let sql = self.version_sql.op(op);
+            let write = VersionWrite {
+                step: index,
+                op,
+                sql: &sql,
+                table: &self.settings.version_table,
+            };
+            sink.version_write(&write).await.map_err(|e| {
+                (
+                    FailedAt::VersionWrite {
+                        step: event.short_log(),
+                        sql: sql.clone(),
+                    },
+                    e,
+                )
+            })?;
+            apply(&mut state.heads, op);
+        }
+        let duration = started.elapsed();
+
+        sink.step_finished(&event).await.map_err(|e| {
+            (
+                FailedAt::StepFinish {
+                    step: event.short_log(),
+                },
+                e,
+            )
+        })?;
+        state.completed += 1;
+        state.failed_step = None;
+        state.statements_done = 0;
+        state.outside_transaction = false;
+
+        Ok(StepReport {
+            index,
+            kind: prepared.step.kind,
+            revision: prepared.revision.map(|r| r.id.clone()),
+            statements: prepared.statements.len(),
+            duration,
+        })
+    }
+}
+
+/// The heads after one version-table write.
+fn apply(heads: &mut Vec<String>, op: &VersionOp) {
+    match op {
+        VersionOp::Insert { version } => heads.push(version.clone()),
+        VersionOp::Update { from, to } => match heads.iter_mut().find(|h| *h == from) {
+            Some(head) => head.clone_from(to),
+            None => heads.push(to.clone()),
+        },
+        VersionOp::Delete { version } => heads.retain(|h| h != version),
+        VersionOp::DeleteAll => heads.clear(),
+    }
+}

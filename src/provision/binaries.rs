@@ -1,0 +1,136 @@
+//! Locating the PostgreSQL server binaries (`initdb`, `postgres`) on this machine.
+//! Only looks at the file system and `pg_config`; never starts a server.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::ProvisionError;
+
+/// The server programs of one PostgreSQL installation (`initdb`, `postgres`), from one
+/// directory. Stopping needs no `pg_ctl`: it is a signal to the postmaster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgBinaries {
+    /// The directory holding the three programs.
+    pub bindir: PathBuf,
+}
+
+const PROGRAMS: [&str; 2] = ["initdb", "postgres"];
+
+impl PgBinaries {
+    /// Finds the server binaries: `explicit` when given, else the first directory holding
+    /// both `initdb` and `postgres` among the `PATH` entries, `pg_config --bindir`,
+    /// and `/usr/lib/postgresql/*/bin` (highest version first).
+    pub fn locate(explicit: Option<&Path>) -> Result<PgBinaries, ProvisionError> {
+        if let Some(dir) = explicit {
+            return if holds_server(dir) {
+                Ok(PgBinaries {
+                    bindir: dir.to_path_buf(),
+                })
+            } else {
+                Err(ProvisionError::BinariesMissing {
+                    searched: format!("`{}`", dir.display()),
+                })
+            };
+        }
+        let candidates = candidate_dirs();
+        match candidates.iter().find(|dir| holds_server(dir)) {
+            Some(dir) => Ok(PgBinaries {
+                bindir: dir.clone(),
+            }),
+            None => Err(ProvisionError::BinariesMissing {
+                searched: "PATH, `pg_config --bindir` and `/usr/lib/postgresql/*/bin`".into(),
+            }),
+        }
+    }
+
+    /// The path of `initdb`.
+    pub fn initdb(&self) -> PathBuf {
+        self.bindir.join("initdb")
+    }
+
+    /// The path of `postgres`.
+    pub fn postgres(&self) -> PathBuf {
+        self.bindir.join("postgres")
+    }
+}
+
+fn candidate_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect())
+        .unwrap_or_default();
+    if let Some(dir) = pg_config_bindir() {
+        dirs.push(dir);
+    }
+    dirs.extend(debian_bindirs(Path::new("/usr/lib/postgresql")));
+    dirs
+}
+
+fn pg_config_bindir() -> Option<PathBuf> {
+    let output = Command::new("pg_config").arg("--bindir").output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?;
+    let dir = text.trim();
+    (!dir.is_empty()).then(|| PathBuf::from(dir))
+}
+
+/// `<root>/<version>/bin`, highest version first (`17` before `9.6`).
+fn debian_bindirs(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut versions: Vec<(Vec<u64>, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let key = name
+                .split('.')
+                .map(|part| part.parse::<u64>().ok())
+                .collect::<Option<Vec<u64>>>()?;
+            Some((key, entry.path().join("bin")))
+        })
+        .collect();
+    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.into_iter().map(|(_, dir)| dir).collect()
+}
+
+fn holds_server(dir: &Path) -> bool {
+    PROGRAMS
+        .iter()
+        .all(|program| is_executable(&dir.join(program)))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debian_versions_sort_highest_first() {
+        let root = tempfile::tempdir().unwrap();
+        for version in ["9.6", "15", "17", "notaversion", "13"] {
+            std::fs::create_dir_all(root.path().join(version).join("bin")).unwrap();
+        }
+        let found: Vec<String> = debian_bindirs(root.path())
+            .iter()
+            .map(|dir| dir.strip_prefix(root.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(found, ["17/bin", "15/bin", "13/bin", "9.6/bin"]);
+    }
+
+    #[test]
+    fn explicit_directory_without_programs_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = PgBinaries::locate(Some(dir.path())).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&dir.path().display().to_string()), "{text}");
+        assert!(text.contains("apt-get install postgresql"), "{text}");
+    }
+}

@@ -1,0 +1,62 @@
+//! Throwaway SQLite databases: a file in a private temp directory, removed on drop.
+//! Never opens the file itself; connecting is `db`'s job.
+
+use std::path::{Path, PathBuf};
+
+use super::ProvisionError;
+
+/// A SQLite database file path in a temp directory of its own (the directory also takes
+/// SQLite's `-wal`/`-journal` side files). The file is created by the first connection.
+#[derive(Debug)]
+pub struct TempSqlite {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl TempSqlite {
+    /// A fresh, not yet existing database file `db.sqlite` in a new temp directory.
+    pub fn new() -> Result<TempSqlite, ProvisionError> {
+        let base = std::env::temp_dir();
+        let dir = tempfile::Builder::new()
+            .prefix("mig-sqlite-")
+            .tempdir_in(&base)
+            .map_err(|source| ProvisionError::Io {
+                action: "create a directory in".into(),
+                path: base,
+                source,
+            })?;
+        let path = dir.path().join("db.sqlite");
+        Ok(TempSqlite { dir, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The SQLAlchemy-style URL of the file (`sqlite:////tmp/.../db.sqlite`).
+    pub fn url(&self) -> String {
+        format!("sqlite:///{}", self.path.display())
+    }
+
+    /// The directory removed on drop.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_is_absolute_sqlalchemy_form_and_dir_is_removed() {
+        let db = TempSqlite::new().unwrap();
+        assert!(db.url().starts_with("sqlite:////"), "{}", db.url());
+        assert!(!db.path().exists());
+        std::fs::write(db.path(), b"").unwrap();
+        let dir = db.dir().to_path_buf();
+        drop(db);
+        assert!(!dir.exists());
+    }
+}

@@ -1,0 +1,108 @@
+//! The layout of a revision file: its lines, the `-- migrate:` section markers among
+//! them, and the verbatim text of a section. Says nothing about what the header means.
+
+use super::{at, ParseErrorKind, Parsed};
+use crate::revision::Section;
+
+/// One line of the file: 1-based number, byte range of its content (without `\r\n`).
+#[derive(Clone, Copy)]
+pub(super) struct Line<'a> {
+    pub(super) number: usize,
+    pub(super) start: usize,
+    pub(super) text: &'a str,
+}
+
+impl Line<'_> {
+    pub(super) fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    pub(super) fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// The lines of `text`, split at `\n`.
+pub(super) fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut start = 0;
+    text.split_inclusive('\n')
+        .enumerate()
+        .map(|(index, raw)| {
+            let content = raw.strip_suffix('\n').unwrap_or(raw);
+            let content = content.strip_suffix('\r').unwrap_or(content);
+            let line = Line {
+                number: index + 1,
+                start,
+                text: content,
+            };
+            start += raw.len();
+            line
+        })
+        .collect()
+}
+
+/// Which section a marker opens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Upgrade,
+    Downgrade,
+}
+
+/// A `-- migrate:<name> [rest]` line.
+pub(super) struct Marker<'a> {
+    pub(super) index: usize,
+    pub(super) line: usize,
+    pub(super) kind: Kind,
+    pub(super) rest: &'a str,
+}
+
+/// The marker on `line` (the `index`-th), if it is one; `-- migrate:<other>` is an error.
+pub(super) fn marker<'a>(index: usize, line: &Line<'a>) -> Parsed<Option<Marker<'a>>> {
+    let Some(comment) = line.text.trim().strip_prefix("--") else {
+        return Ok(None);
+    };
+    let comment = comment.trim_start();
+    let prefix = "migrate:";
+    let is_marker = comment
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix));
+    if !is_marker {
+        return Ok(None);
+    }
+    let after = comment.get(prefix.len()..).unwrap_or_default();
+    let (name, rest) = after.split_once(char::is_whitespace).unwrap_or((after, ""));
+    let kind = match name.to_ascii_lowercase().as_str() {
+        "upgrade" => Kind::Upgrade,
+        "downgrade" => Kind::Downgrade,
+        _ => {
+            let marker = line.text.trim().to_string();
+            return Err(at(line.number, ParseErrorKind::UnknownMarker { marker }));
+        }
+    };
+    Ok(Some(Marker {
+        index,
+        line: line.number,
+        kind,
+        rest: rest.trim(),
+    }))
+}
+
+/// The section made of `lines` (after the marker at `marker_line`): verbatim text from
+/// the first to the last non-blank line.
+pub(super) fn section(text: &str, lines: &[Line], marker_line: usize) -> Section {
+    let first = lines.iter().find(|line| !line.is_blank());
+    let last = lines.iter().rev().find(|line| !line.is_blank());
+    match (first, last) {
+        (Some(first), Some(last)) => Section {
+            sql: text
+                .get(first.start..last.end())
+                .unwrap_or_default()
+                .to_string(),
+            line: first.number,
+        },
+        _ => Section {
+            sql: String::new(),
+            line: marker_line + 1,
+        },
+    }
+}
