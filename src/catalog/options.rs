@@ -123,13 +123,15 @@ impl IgnorePattern {
             pattern: text.to_string(),
             reason: reason.to_string(),
         };
-        let text_trimmed = text.trim();
-        let words: Vec<&str> = text_trimmed.split_whitespace().collect();
-        let (kind, used) = match words.as_slice() {
-            [first, second, _, ..] if Kind::from_name(&format!("{first} {second}")).is_some() => {
-                (Kind::from_name(&format!("{first} {second}")), 2)
-            }
-            [first, _, ..] => (Kind::from_name(first), 1),
+        let words: Vec<&str> = text.split_whitespace().collect();
+        // A kind may take two words (`materialized view`, `event trigger`).
+        let two_words = match words.as_slice() {
+            [first, second, _, ..] => Kind::from_name(&format!("{first} {second}")),
+            _ => None,
+        };
+        let (kind, used) = match (two_words, words.as_slice()) {
+            (Some(kind), _) => (Some(kind), 2),
+            (None, [first, _, ..]) => (Kind::from_name(first), 1),
             _ => {
                 return Err(invalid(
                     "expected a kind and a pattern, such as `table public.tmp_*`",

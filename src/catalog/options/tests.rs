@@ -113,6 +113,11 @@ fn pattern_syntax() {
     assert!(!p.matches(&mv("appxmv_1")), "`.` is literal");
     let q = IgnorePattern::parse("materialized_view app.*").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(q.kind, Kind::MaterializedView);
+    let e = IgnorePattern::parse("  event trigger  audit_* ").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (e.kind, e.pattern.as_str()),
+        (Kind::EventTrigger, "audit_*")
+    );
 }
 
 #[test]

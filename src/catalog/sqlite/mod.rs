@@ -168,8 +168,8 @@ impl Catalog {
                     let mut object = Object::new(Kind::Index, &id, &row.name)
                         .on_table(table)
                         .with("definition", normalize(sql));
-                    let pragma = self.indexes.get(table).into_iter().flatten();
-                    if let Some(index) = pragma.into_iter().find(|i| i.name == row.name) {
+                    let mut pragma = self.indexes.get(table).into_iter().flatten();
+                    if let Some(index) = pragma.find(|i| i.name == row.name) {
                         object = object
                             .with("unique", index.unique != 0)
                             .with("partial", index.partial != 0)
@@ -250,23 +250,7 @@ impl Catalog {
                 if c.kind == ConstraintKind::ForeignKey {
                     let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
                     if let Some(fk) = matching.map(|at| foreign_keys.remove(at)) {
-                        object = object
-                            .with(
-                                "referred_columns",
-                                fk.iter().filter_map(|r| r.to.clone()).collect::<Vec<_>>(),
-                            )
-                            .with(
-                                "on_update",
-                                fk.first().map(|r| r.on_update.clone()).unwrap_or_default(),
-                            )
-                            .with(
-                                "on_delete",
-                                fk.first().map(|r| r.on_delete.clone()).unwrap_or_default(),
-                            )
-                            .with(
-                                "match",
-                                fk.first().map(|r| r.match_type.clone()).unwrap_or_default(),
-                            );
+                        object = with_pragma_details(object, &fk);
                     }
                 }
                 object
@@ -323,6 +307,19 @@ impl Catalog {
         }
         constraints
     }
+}
+
+/// What `pragma_foreign_key_list` adds to a foreign key read from the text.
+fn with_pragma_details(object: Object, rows: &[&ForeignKeyRow]) -> Object {
+    let Some(first) = rows.first() else {
+        return object;
+    };
+    let referred: Vec<String> = rows.iter().filter_map(|r| r.to.clone()).collect();
+    object
+        .with("referred_columns", referred)
+        .with("on_update", first.on_update.clone())
+        .with("on_delete", first.on_delete.clone())
+        .with("match", first.match_type.clone())
 }
 
 /// An unnamed constraint known only from the pragmas.
