@@ -318,3 +318,47 @@ fn sigkill_during_a_transactional_revision_leaves_the_previous_revision() {
         assert!(pg_table_exists(&mut conn, "partial").await);
     });
 }
+
+#[tokio::test]
+async fn a_held_lock_times_out_naming_the_holder() {
+    let db = support::pg_db("engine_lock_timeout");
+    let mut holder = mig::db::Connection::Postgres(pg(db.url()).await);
+    let held = mig::db::MigrationLock::acquire(
+        &mut holder,
+        None,
+        "alembic_version",
+        Duration::from_secs(1),
+    )
+    .await
+    .unwrap();
+    let config = config(ExecSettings {
+        lock_timeout: Duration::from_millis(300),
+        ..ExecSettings::default()
+    });
+    let err = engine::upgrade(
+        &config,
+        &url(db.url()),
+        &chain(&IDS),
+        |heads: &[String]| upgrade_plan(&IDS, heads, "r6"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 3);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("timed out after 0.3s waiting for the migration lock `mig:"),
+        "{text}"
+    );
+    assert!(text.contains("application_name `mig`"), "{text}");
+    held.release(&mut holder).await.unwrap();
+    let mut conn = pg(db.url()).await;
+    exec_pg(&mut conn, "CREATE TABLE side_effects (revision TEXT)").await;
+    engine::upgrade(
+        &config,
+        &url(db.url()),
+        &chain(&IDS),
+        |heads: &[String]| upgrade_plan(&IDS, heads, "r6"),
+    )
+    .await
+    .unwrap();
+}

@@ -258,3 +258,40 @@ async fn no_password_in_the_error() {
     the database now: the version table does not exist; rolled back: `upgrade  -> a`
     "#);
 }
+
+#[tokio::test]
+async fn the_servers_detail_and_hint_are_shown() {
+    let db = support::pg_db("fail_detail");
+    let config = config(ExecSettings::default());
+    let target = url(db.url());
+    let revisions = vec![
+        rev(
+            "a",
+            &[],
+            "CREATE TABLE u (id INTEGER PRIMARY KEY);\nINSERT INTO u VALUES (1), (1);",
+            "",
+        ),
+        rev("b", &[], "SELECT no_such_function(1);", ""),
+    ];
+    let detail = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
+        upgrade_plan(&["a"], heads, "a")
+    })
+    .await;
+    insta::assert_snapshot!(failure(detail), @r#"
+    revision `a` failed at `versions/a.sql` line 9, column 1: duplicate key value violates unique constraint "u_pkey" (SQLSTATE 23505)
+      statement: INSERT INTO u VALUES (1), (1)
+      detail: Key (id)=(1) already exists.
+    the database now: the version table does not exist; rolled back: `upgrade  -> a`
+    "#);
+    let hint = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
+        upgrade_plan(&["b"], heads, "b")
+    })
+    .await;
+    insta::assert_snapshot!(failure(hint), @r"
+    revision `b` failed at `versions/b.sql` line 8, column 1: function no_such_function(integer) does not exist (SQLSTATE 42883)
+      statement: SELECT no_such_function(1)
+      the server points at line 8, column 8
+      hint: No function matches the given name and argument types. You might need to add explicit type casts.
+    the database now: the version table does not exist; rolled back: `upgrade  -> b`
+    ");
+}
