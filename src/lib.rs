@@ -3,7 +3,8 @@
 //! The pipeline: [`config`] reads `alembic.ini` into a resolved configuration;
 //! [`revision`] parses the SQL revision files and builds Alembic's revision graph, from
 //! which a [`revision::plan::Plan`] is computed; [`execute`] walks the plan into a sink,
-//! either a live database or offline `--sql` text rendered per [`dialect`].
+//! either a live database or offline `--sql` text rendered per [`dialect`]; [`engine`]
+//! holds the online commands (connect, lock, read the heads, plan, execute).
 
 pub mod catalog;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod diff;
+pub mod engine;
 pub mod execute;
 pub mod naming;
 pub mod provision;

@@ -1,17 +1,36 @@
-//! Live databases: connect, lock, version table, history table (the only sqlx users, with catalog).
+//! Live databases: connect, lock, version table, history table (the only sqlx users, with
+//! catalog and the live sink).
 //! Every error text that leaves this module is free of passwords.
+
+/// Runs the same code on whichever sqlx connection a [`Connection`] holds (each arm is
+/// type-checked for its own backend).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! on_connection {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::Connection::Postgres($c) => $body,
+            $crate::db::Connection::Sqlite($c) => $body,
+            $crate::db::Connection::Mysql($c) => $body,
+        }
+    };
+}
 
 pub mod connect;
 pub mod diagnose;
+pub mod history;
 pub mod lock;
 pub mod redact;
+pub mod version_table;
 
 pub use connect::{
     connect_mysql, connect_postgres, connect_sqlite, quote_search_path, ConnectSettings,
     Connection, SqliteLocation, APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};
+pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};
 pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
+pub use version_table::{read_heads, read_state, schema_exists, table_exists, VersionState};
 
 /// Errors talking to a database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

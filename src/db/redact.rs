@@ -1,42 +1,31 @@
-//! Keeping passwords out of text: find the password in a database URL, mask it in the URL,
-//! and scrub it from any message (a server's, an I/O error's) before that message is shown.
-//! Pure string work; never parses more of the URL than it needs.
+//! Keeping passwords out of database messages: find the password in a connection URL and
+//! scrub it from any text (a server's message, an I/O error) before that text is shown.
+//! A thin adapter over [`crate::url`], which decides what `***` hides; nothing here
+//! parses more of a URL than it needs.
+
+/// `url` with its password replaced by `***` (see [`crate::url`]).
+pub fn redact_url(url: &str) -> String {
+    crate::url::redact_url(url)
+}
 
 /// The mask that replaces a password.
 pub const MASK: &str = "***";
 
 /// The password of `url` as written (possibly percent-encoded), if it has one: the part
-/// after the first `:` of the user info (the text between `://` and the last `@` before
-/// the query), or a `password=` query parameter.
+/// after the first `:` of the user info, or a `password=` query parameter.
 pub fn url_password(url: &str) -> Option<&str> {
     userinfo_password(url).or_else(|| query_password(url))
 }
 
-/// `url` with its password replaced by `***`.
-pub fn redact_url(url: &str) -> String {
-    let mut text = url.to_string();
-    if let Some(range) = userinfo_password_range(url) {
-        text.replace_range(range, MASK);
-    }
-    if let Some(password) = query_password(&text) {
-        let password = password.to_string();
-        text = text.replace(&format!("password={password}"), &format!("password={MASK}"));
-    }
-    text
-}
-
-/// `text` with every occurrence of `password` (as written, and percent-decoded) replaced
-/// by `***`. An empty or absent password leaves the text unchanged.
+/// `text` with every occurrence of `password` (as written, percent-decoded, and in every
+/// encoding [`crate::url::redact`] knows) replaced by `***`. An empty or absent password
+/// leaves the text unchanged.
 pub fn redact(text: &str, password: Option<&str>) -> String {
     let Some(password) = password.filter(|password| !password.is_empty()) else {
         return text.to_string();
     };
-    let mut out = text.replace(password, MASK);
     let decoded = percent_decode(password);
-    if !decoded.is_empty() && decoded != password {
-        out = out.replace(&decoded, MASK);
-    }
-    out
+    crate::url::redact(text, &[password, &decoded])
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
@@ -63,22 +52,19 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// The user-info password: between the first `:` after `://` and the `@` that ends the
+/// user info (as [`crate::url`] finds it).
 fn userinfo_password(url: &str) -> Option<&str> {
-    userinfo_password_range(url).and_then(|range| url.get(range))
-}
-
-/// Byte range of the user-info password in `url`.
-fn userinfo_password_range(url: &str) -> Option<std::ops::Range<usize>> {
     let start = url.find("://")? + 3;
-    let rest = &url[start..];
-    let before_query = rest.find('?').map_or(rest, |end| &rest[..end]);
-    let at = before_query.rfind('@')?;
-    let colon = before_query[..at].find(':')?;
-    Some(start + colon + 1..start + at)
+    let rest = url.get(start..)?;
+    let at = crate::url::userinfo_end(rest)?;
+    let info = rest.get(..at)?;
+    let colon = info.find(':')?;
+    info.get(colon + 1..)
 }
 
 fn query_password(url: &str) -> Option<&str> {
-    let query = &url[url.find('?')? + 1..];
+    let query = url.get(url.find('?')? + 1..)?;
     query
         .split('&')
         .find_map(|pair| pair.strip_prefix("password="))
@@ -129,9 +115,16 @@ mod tests {
     }
 
     #[test]
-    fn redact_removes_raw_and_decoded_forms() {
-        let text = "failed for p%40ss and p@ss";
-        assert_eq!(redact(text, Some("p%40ss")), "failed for *** and ***");
+    fn redact_removes_raw_decoded_and_encoded_forms() {
+        let text = "failed for p%40ss, p@ss and p+w%40rd";
+        assert_eq!(
+            redact(text, Some("p%40ss")),
+            "failed for ***, *** and p+w%40rd"
+        );
+        assert_eq!(
+            redact(text, Some("p%2Bw%40rd")),
+            "failed for p%40ss, p@ss and ***"
+        );
         assert_eq!(redact(text, None), text);
         assert_eq!(redact(text, Some("")), text);
     }

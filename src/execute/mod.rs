@@ -2,16 +2,21 @@
 //! database or offline `--sql` text, so `--sql` shows exactly what would run.
 //!
 //! [`Executor`] decides what happens and when; a [`Sink`] decides how. [`OfflineSink`]
-//! renders Alembic's `--sql` text; the live database sink lives with the database code.
+//! renders Alembic's `--sql` text; [`LiveSink`] runs the same events against a database.
 
 mod error;
 mod executor;
+mod live;
 mod lookup;
 mod offline;
 mod sink;
 
 pub use error::{ExecError, FailedAt, Progress, SinkFailure};
 pub use executor::{Executor, Report, StepReport};
+pub use live::{
+    AppliedStep, LiveError, LiveSink, LiveStart, RanStatement, ServerError, StatementFailure,
+    StepInProgress,
+};
 pub use lookup::Revisions;
 pub use offline::{render_offline, OfflineSink};
 pub use sink::{

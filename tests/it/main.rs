@@ -12,3 +12,9 @@ mod diagnose;
 mod lock;
 mod provision;
 mod watchdog;
+
+mod online;
+mod online_concurrency;
+mod online_failure;
+mod online_history;
+mod online_support;

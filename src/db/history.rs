@@ -1,0 +1,411 @@
+//! The history table (`[mig] history_table`, default `mig_history`): one row per applied,
+//! reverted or stamped step and per accepted checksum, beside the version table (same
+//! schema). This module renders its statements and reads it back; the live sink decides
+//! when rows are written. Never touches the version table.
+//!
+//! Columns: `revision` (the revision whose section ran; for a stamp step the target ids
+//! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`),
+//! `checksum` (hex SHA-256 of the normalised section that ran; NULL for stamps),
+//! `started_at` (UTC), `duration_ms`, `operator` (`user@host`), `mig_version`, `success`,
+//! `error` (for failed steps), `reason` (for `accept`). No key column: rows are ordered by
+//! `started_at`, and an owned sequence would show up in catalog snapshots.
+
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+use super::connect::Connection;
+use super::version_table::table_exists;
+use super::{query_error, DbError};
+use crate::config::ExecSettings;
+use crate::dialect::Dialect;
+
+pub(crate) use crate::revision::parse::checksum as section_checksum;
+
+/// The mig version recorded in each row.
+pub const MIG_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What a history row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Upgrade,
+    Downgrade,
+    Stamp,
+    /// `mig accept`: a changed file's new checksum, accepted with a reason.
+    Accept,
+}
+
+impl Direction {
+    /// The value stored in the `direction` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Upgrade => "upgrade",
+            Direction::Downgrade => "downgrade",
+            Direction::Stamp => "stamp",
+            Direction::Accept => "accept",
+        }
+    }
+}
+
+/// A row to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub revision: Option<String>,
+    pub direction: Direction,
+    pub checksum: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub operator: String,
+    pub success: bool,
+    pub error: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A row as read back; `started_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` on every backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub revision: Option<String>,
+    pub direction: String,
+    pub checksum: Option<String>,
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub operator: String,
+    pub mig_version: String,
+    pub success: bool,
+    pub error: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The last accepted checksum of a revision's upgrade section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedChecksum {
+    pub revision: String,
+    pub checksum: String,
+    /// When it was recorded (`started_at` of the row).
+    pub recorded_at: String,
+}
+
+/// The configured history table on one backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryTable {
+    dialect: Dialect,
+    schema: Option<String>,
+    name: String,
+    qualified: String,
+}
+
+type RowTuple = (
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+impl HistoryTable {
+    /// The history table of `settings` (beside the version table), or `None` when
+    /// `history_table` is empty (disabled).
+    pub fn new(dialect: Dialect, settings: &ExecSettings) -> Option<HistoryTable> {
+        let name = settings
+            .history_table
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())?;
+        let schema = settings.version_table.schema.clone();
+        Some(HistoryTable {
+            dialect,
+            qualified: dialect.qualified_name(schema.as_deref(), name),
+            schema,
+            name: name.to_string(),
+        })
+    }
+
+    /// The qualified, quoted name as it appears in statements.
+    pub fn qualified(&self) -> &str {
+        &self.qualified
+    }
+
+    /// `CREATE TABLE` for this backend.
+    pub fn create_sql(&self) -> String {
+        let (started_at, success) = match self.dialect {
+            Dialect::Postgresql => ("TIMESTAMP WITH TIME ZONE", "BOOLEAN"),
+            Dialect::Sqlite => ("TEXT", "BOOLEAN"),
+            Dialect::Mysql => ("DATETIME(6)", "BOOLEAN"),
+        };
+        format!(
+            "CREATE TABLE {} (\n    \
+             revision VARCHAR(255),\n    \
+             direction VARCHAR(16) NOT NULL,\n    \
+             checksum VARCHAR(64),\n    \
+             started_at {started_at} NOT NULL,\n    \
+             duration_ms BIGINT NOT NULL,\n    \
+             operator VARCHAR(255) NOT NULL,\n    \
+             mig_version VARCHAR(32) NOT NULL,\n    \
+             success {success} NOT NULL,\n    \
+             error TEXT,\n    \
+             reason TEXT\n)",
+            self.qualified
+        )
+    }
+
+    /// `INSERT` of one row, values inlined as literals.
+    pub fn insert_sql(&self, entry: &HistoryEntry) -> String {
+        self.insert_rows_sql(std::slice::from_ref(entry))
+    }
+
+    /// One `INSERT` of several rows (`VALUES (...), (...)`), values inlined as literals.
+    pub fn insert_rows_sql(&self, entries: &[HistoryEntry]) -> String {
+        let rows: Vec<String> = entries.iter().map(|entry| self.values(entry)).collect();
+        format!(
+            "INSERT INTO {} (revision, direction, checksum, started_at, duration_ms, operator, \
+             mig_version, success, error, reason) VALUES {}",
+            self.qualified,
+            rows.join(", ")
+        )
+    }
+
+    fn values(&self, entry: &HistoryEntry) -> String {
+        let text = |value: Option<&str>| match value {
+            Some(value) => self.dialect.string_literal(&value.replace('\0', "")),
+            None => "NULL".to_string(),
+        };
+        format!(
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            text(entry.revision.as_deref()),
+            text(Some(entry.direction.as_str())),
+            text(entry.checksum.as_deref()),
+            self.timestamp_literal(entry.started_at),
+            entry.duration_ms,
+            text(Some(&entry.operator)),
+            text(Some(MIG_VERSION)),
+            if entry.success { "TRUE" } else { "FALSE" },
+            text(entry.error.as_deref()),
+            text(entry.reason.as_deref()),
+        )
+    }
+
+    fn timestamp_literal(&self, at: DateTime<Utc>) -> String {
+        let format = match self.dialect {
+            Dialect::Postgresql => "'%Y-%m-%d %H:%M:%S%.6f+00'",
+            Dialect::Sqlite => "'%Y-%m-%dT%H:%M:%S%.6fZ'",
+            Dialect::Mysql => "'%Y-%m-%d %H:%M:%S%.6f'",
+        };
+        at.format(format).to_string()
+    }
+
+    /// `started_at` rendered as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    fn started_at_text(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Postgresql => {
+                "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            }
+            Dialect::Sqlite => "started_at",
+            Dialect::Mysql => "DATE_FORMAT(started_at, '%Y-%m-%dT%H:%i:%s.%fZ')",
+        }
+    }
+
+    /// Whether the table exists.
+    pub async fn exists(&self, conn: &mut Connection) -> Result<bool, DbError> {
+        table_exists(conn, self.schema.as_deref(), &self.name).await
+    }
+
+    /// Every row, oldest first (empty when the table is missing).
+    pub async fn rows(&self, conn: &mut Connection) -> Result<Vec<HistoryRow>, DbError> {
+        if !self.exists(conn).await? {
+            return Ok(Vec::new());
+        }
+        let success = match self.dialect {
+            Dialect::Postgresql => "CAST(CASE WHEN success THEN 1 ELSE 0 END AS BIGINT)",
+            Dialect::Sqlite => "CASE WHEN success THEN 1 ELSE 0 END",
+            Dialect::Mysql => "CAST(CASE WHEN success THEN 1 ELSE 0 END AS SIGNED)",
+        };
+        let sql = format!(
+            "SELECT revision, direction, checksum, {}, duration_ms, operator, mig_version, \
+             {success}, error, reason FROM {} ORDER BY started_at",
+            self.started_at_text(),
+            self.qualified
+        );
+        let action = format!("reading the history table `{}`", self.qualified);
+        let rows: Vec<RowTuple> = crate::on_connection!(conn, c => {
+            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+        })
+        .map_err(|err| query_error(&action, &err))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| HistoryRow {
+                revision: row.0,
+                direction: row.1,
+                checksum: row.2,
+                started_at: row.3,
+                duration_ms: row.4,
+                operator: row.5,
+                mig_version: row.6,
+                success: row.7 != 0,
+                error: row.8,
+                reason: row.9,
+            })
+            .collect())
+    }
+
+    /// For each revision with a successful `upgrade` or `accept` row, the checksum of the
+    /// latest such row (empty when the table is missing), sorted by revision.
+    pub async fn recorded_checksums(
+        &self,
+        conn: &mut Connection,
+    ) -> Result<Vec<RecordedChecksum>, DbError> {
+        let mut latest: std::collections::BTreeMap<String, RecordedChecksum> =
+            std::collections::BTreeMap::new();
+        for row in self.rows(conn).await? {
+            let counts = row.success
+                && (row.direction == Direction::Upgrade.as_str()
+                    || row.direction == Direction::Accept.as_str());
+            if let (true, Some(revision), Some(checksum)) = (counts, row.revision, row.checksum) {
+                latest.insert(
+                    revision.clone(),
+                    RecordedChecksum {
+                        revision,
+                        checksum,
+                        recorded_at: row.started_at,
+                    },
+                );
+            }
+        }
+        Ok(latest.into_values().collect())
+    }
+}
+
+/// `user@host` of the person or job running mig: `USER` (else `LOGNAME`, `USERNAME`) and
+/// `HOSTNAME` (else the kernel's host name), `unknown` for what cannot be found.
+pub fn operator() -> String {
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".into());
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            ["/proc/sys/kernel/hostname", "/etc/hostname"]
+                .iter()
+                .find_map(|path| std::fs::read_to_string(path).ok())
+                .map(|text| text.trim().to_string())
+                .filter(|text| !text.is_empty())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    format!("{}@{}", user.trim(), host.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::config::VersionTable;
+
+    fn settings(schema: Option<&str>, history: Option<&str>) -> ExecSettings {
+        ExecSettings {
+            version_table: VersionTable {
+                schema: schema.map(Into::into),
+                ..VersionTable::default()
+            },
+            history_table: history.map(Into::into),
+            ..ExecSettings::default()
+        }
+    }
+
+    fn entry() -> HistoryEntry {
+        HistoryEntry {
+            revision: Some("aaa111".into()),
+            direction: Direction::Upgrade,
+            checksum: Some("ab12".into()),
+            started_at: Utc.with_ymd_and_hms(2025, 10, 18, 17, 30, 0).unwrap(),
+            duration_ms: 42,
+            operator: "deploy@ci".into(),
+            success: false,
+            error: Some("it's\0 broken".into()),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn disabled_when_empty_and_beside_the_version_table() {
+        assert_eq!(
+            HistoryTable::new(Dialect::Postgresql, &settings(None, Some(" "))),
+            None
+        );
+        assert_eq!(
+            HistoryTable::new(Dialect::Postgresql, &settings(None, None)),
+            None
+        );
+        let table = HistoryTable::new(
+            Dialect::Postgresql,
+            &settings(Some("Admin"), Some("mig_history")),
+        )
+        .unwrap();
+        assert_eq!(table.qualified(), "\"Admin\".mig_history");
+    }
+
+    #[test]
+    fn insert_inlines_escaped_literals_per_dialect() {
+        let pg = HistoryTable::new(Dialect::Postgresql, &settings(None, Some("mig_history")))
+            .unwrap()
+            .insert_sql(&entry());
+        assert_eq!(
+            pg,
+            format!(
+                "INSERT INTO mig_history (revision, direction, checksum, started_at, duration_ms, \
+                 operator, mig_version, success, error, reason) VALUES ('aaa111', 'upgrade', \
+                 'ab12', '2025-10-18 17:30:00.000000+00', 42, 'deploy@ci', '{MIG_VERSION}', \
+                 FALSE, 'it''s broken', NULL)"
+            )
+        );
+        let lite = HistoryTable::new(Dialect::Sqlite, &settings(None, Some("h")))
+            .unwrap()
+            .insert_sql(&entry());
+        assert!(lite.contains("'2025-10-18T17:30:00.000000Z'"), "{lite}");
+        let my = HistoryTable::new(Dialect::Mysql, &settings(None, Some("h")))
+            .unwrap()
+            .insert_sql(&HistoryEntry {
+                error: Some(r"C:\path".into()),
+                ..entry()
+            });
+        assert!(my.contains(r"'C:\\path'"), "{my}");
+        assert!(my.contains("'2025-10-18 17:30:00.000000'"), "{my}");
+        let two = HistoryTable::new(Dialect::Sqlite, &settings(None, Some("h")))
+            .unwrap()
+            .insert_rows_sql(&[entry(), entry()]);
+        assert_eq!(two.matches("('aaa111', 'upgrade'").count(), 2, "{two}");
+        assert!(two.contains("), ('aaa111'"), "{two}");
+    }
+
+    #[test]
+    fn create_names_every_column() {
+        let table =
+            HistoryTable::new(Dialect::Sqlite, &settings(None, Some("mig_history"))).unwrap();
+        insta::assert_snapshot!(table.create_sql(), @r"
+        CREATE TABLE mig_history (
+            revision VARCHAR(255),
+            direction VARCHAR(16) NOT NULL,
+            checksum VARCHAR(64),
+            started_at TEXT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            operator VARCHAR(255) NOT NULL,
+            mig_version VARCHAR(32) NOT NULL,
+            success BOOLEAN NOT NULL,
+            error TEXT,
+            reason TEXT
+        )
+        ");
+    }
+
+    #[test]
+    fn operator_is_user_at_host() {
+        let operator = operator();
+        let (user, host) = operator.split_once('@').unwrap();
+        assert!(!user.is_empty() && !host.is_empty(), "{operator}");
+    }
+}

@@ -1,0 +1,177 @@
+//! The checksum side of the history table: the drift check (`mig check`, `upgrade
+//! --strict`) and `accept`. Drift is judged against each applied revision's latest
+//! successful `upgrade` or `accept` row; revisions without one (applied by Alembic, or
+//! stamped) are never reported.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use sqlx::AssertSqlSafe;
+
+use super::session::Session;
+use super::EngineError;
+use crate::config::Config;
+use crate::db::history::{operator, section_checksum, Direction, HistoryEntry, HistoryTable};
+use crate::db::{read_state, Connection, DbError};
+use crate::revision::Revision;
+use crate::url::DatabaseUrl;
+
+/// An applied revision whose upgrade section changed since its checksum was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub revision: String,
+    pub path: PathBuf,
+    /// The checksum in the history table.
+    pub recorded: String,
+    /// When it was recorded (`YYYY-MM-DDTHH:MM:SS.ffffffZ`).
+    pub recorded_at: String,
+    /// The checksum of the file now.
+    pub current: String,
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "revision `{}` (`{}`) changed since it was applied: its upgrade section's \
+             checksum was `{}` (recorded {}), it is now `{}`; review the change and run \
+             `mig accept {} --reason ...`",
+            self.revision,
+            self.path.display(),
+            short_hash(&self.recorded),
+            self.recorded_at,
+            short_hash(&self.current),
+            self.revision,
+        )
+    }
+}
+
+fn short_hash(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+/// The checksum drift check (`mig check`, `upgrade --strict`): `applied` turns the
+/// current heads into the applied revisions; each one whose upgrade section's checksum
+/// differs from its latest recorded one is reported.
+pub async fn drift<'r, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    applied: F,
+) -> Result<Vec<Drift>, EngineError<E>>
+where
+    F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
+{
+    let mut session = Session::open(url, &config.exec).await?;
+    let found = read_drift(&mut session.conn, config, applied).await;
+    session.close().await;
+    found
+}
+
+async fn read_drift<'r, F, E>(
+    conn: &mut Connection,
+    config: &Config,
+    applied: F,
+) -> Result<Vec<Drift>, EngineError<E>>
+where
+    F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
+{
+    let state = read_state(conn, &config.exec.version_table).await?;
+    let revisions = applied(&state.heads).map_err(EngineError::Plan)?;
+    let Some(table) = HistoryTable::new(conn.dialect(), &config.exec) else {
+        return Ok(Vec::new());
+    };
+    let recorded = table.recorded_checksums(conn).await?;
+    let mut drifts = Vec::new();
+    for revision in revisions {
+        let Some(last) = recorded.iter().find(|r| r.revision == revision.id) else {
+            continue;
+        };
+        let current = section_checksum(&revision.upgrade);
+        if current != last.checksum {
+            drifts.push(Drift {
+                revision: revision.id.clone(),
+                path: revision.path.clone(),
+                recorded: last.checksum.clone(),
+                recorded_at: last.recorded_at.clone(),
+                current,
+            });
+        }
+    }
+    Ok(drifts)
+}
+
+/// `accept`: records the current checksum of `revision`'s upgrade section with `reason`,
+/// creating the history table (and the version table's schema) if missing.
+pub async fn accept(
+    config: &Config,
+    url: &DatabaseUrl,
+    revision: &Revision,
+    reason: &str,
+) -> Result<(), EngineError> {
+    let settings = &config.exec;
+    let mut session = Session::open(url, settings).await?;
+    let dialect = session.conn.dialect();
+    let Some(table) = HistoryTable::new(dialect, settings) else {
+        session.close().await;
+        return Err(EngineError::HistoryDisabled);
+    };
+    let entry = HistoryEntry {
+        revision: Some(revision.id.clone()),
+        direction: Direction::Accept,
+        checksum: Some(section_checksum(&revision.upgrade)),
+        started_at: chrono::Utc::now(),
+        duration_ms: 0,
+        operator: operator(),
+        success: true,
+        error: None,
+        reason: Some(reason.to_string()),
+    };
+    let lock = session.lock(settings).await;
+    let result = match lock {
+        Ok(lock) => {
+            let written = write_accept(&mut session.conn, config, &table, &entry).await;
+            session.unlock(lock, written).await
+        }
+        Err(err) => Err(err),
+    };
+    session.close().await;
+    Ok(result?)
+}
+
+async fn write_accept(
+    conn: &mut Connection,
+    config: &Config,
+    table: &HistoryTable,
+    entry: &HistoryEntry,
+) -> Result<(), DbError> {
+    let mut statements = Vec::new();
+    if !table.exists(conn).await? {
+        if let Some(schema) = &config.exec.version_table.schema {
+            statements.extend(conn.dialect().create_schema_sql(schema));
+        }
+        statements.push(table.create_sql());
+    }
+    statements.push(table.insert_sql(entry));
+    let transactional = conn.dialect().transactional_ddl();
+    if transactional {
+        statements.insert(0, "BEGIN".into());
+        statements.push("COMMIT".into());
+    }
+    for sql in &statements {
+        let result = crate::on_connection!(&mut *conn, c => {
+            sqlx::raw_sql(AssertSqlSafe(sql.as_str())).execute(c).await.map(|_| ())
+        });
+        if let Err(err) = result {
+            if transactional {
+                let _ = crate::on_connection!(&mut *conn, c => {
+                    sqlx::raw_sql("ROLLBACK").execute(c).await.map(|_| ())
+                });
+            }
+            return Err(crate::db::query_error(
+                &format!("recording the accepted checksum in `{}`", table.qualified()),
+                &err,
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,448 @@
+//! The live sink: runs the executor's events against a database through
+//! [`crate::db::Connection`], on PostgreSQL, SQLite and MySQL/MariaDB. The executor decides
+//! what runs and where transactions begin and end; this sink decides how statements reach
+//! the server, records history rows and keeps what the engine needs to explain a failure.
+//! It never plans, never takes the migration lock and never builds user-facing error
+//! text (the engine does, with the password scrubbed).
+//!
+//! - PostgreSQL: statements inside a transaction are queued and sent once per step, as
+//!   one simple-query message holding the step's body, its version-table writes and the
+//!   previous step's history row (see [`batch`] for how a failure is located). `BEGIN`
+//!   goes out with the first batch. `CREATE SCHEMA` and the version table's `CREATE TABLE`
+//!   open the run's transaction early when the executor emits them before its first
+//!   `begin` (with `transaction_per_migration`), so they always commit or roll back with
+//!   the first step. `Transaction: none` statements run one by one, each on its own.
+//! - SQLite: each step's transaction is `BEGIN IMMEDIATE` (SQLite's write lock, waited
+//!   for up to the busy timeout), and the version table is read again under it: when
+//!   another process moved it since this run's last commit, the step fails with
+//!   [`LiveError::Conflict`] before running anything, and the engine plans again. The
+//!   first transaction may have been opened by the caller, who read the heads under it.
+//! - MySQL/MariaDB: one transaction per step; DDL commits implicitly, so every statement
+//!   of a failed step that completed is reported as having run.
+//!
+//! History rows (when `history_table` is set) are written inside the step's transaction:
+//! on PostgreSQL all rows of a transaction go out as one multi-row `INSERT` just before its
+//! `COMMIT`, elsewhere each row right after its step. The table is created, if missing, in
+//! the same transaction as the first row. A failed
+//! step's row cannot be written here (its transaction is rolled back): the sink keeps the
+//! step in [`LiveSink::failed_step`] and the engine writes that row after the rollback.
+
+mod batch;
+mod error;
+mod position;
+mod step;
+
+use std::time::Instant;
+
+use chrono::Utc;
+
+use crate::config::{ExecSettings, VersionTable};
+use crate::db::history::{section_checksum, HistoryEntry, HistoryTable};
+use crate::db::{begin_immediate, read_state, Connection};
+use crate::dialect::{Dialect, VersionSql};
+use crate::revision::plan::{StepKind, VersionOp};
+use crate::revision::Downgrade;
+
+use super::sink::{
+    BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
+    VersionTablePolicy, VersionWrite,
+};
+use batch::{batches, Batch, BodyTag, Tag};
+
+pub use error::{LiveError, ServerError, StatementFailure};
+pub use step::{AppliedStep, LiveStart, RanStatement, StepInProgress};
+
+/// The transaction as the sink sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tx {
+    Closed,
+    /// `announced`: the executor has called `begin` for it (false when the sink or its
+    /// caller opened it early; the executor's next `begin` adopts it).
+    Open {
+        announced: bool,
+    },
+}
+
+/// What holds as of the last commit, restored on rollback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Durable {
+    heads: Vec<String>,
+    version_table: bool,
+    history_table: bool,
+}
+
+/// Runs the executor's events against a live database.
+#[derive(Debug)]
+pub struct LiveSink<'c> {
+    conn: &'c mut Connection,
+    dialect: Dialect,
+    table: VersionTable,
+    version_sql: VersionSql,
+    history: Option<HistoryTable>,
+    operator: String,
+    batch: Batch,
+    tx: Tx,
+    /// Heads as of the last version write sent or queued.
+    heads: Vec<String>,
+    version_table: bool,
+    history_table: bool,
+    durable: Durable,
+    purge: bool,
+    schema_exists: bool,
+    session_search_path: Option<String>,
+    step: Option<StepInProgress>,
+    applied: Vec<AppliedStep>,
+    /// History rows of the open transaction not yet queued (PostgreSQL).
+    history_rows: Vec<HistoryEntry>,
+}
+
+impl<'c> LiveSink<'c> {
+    /// A sink on `conn` for `settings`, starting from what the caller found.
+    pub fn new(conn: &'c mut Connection, settings: &ExecSettings, start: LiveStart) -> Self {
+        let dialect = conn.dialect();
+        LiveSink {
+            dialect,
+            table: settings.version_table.clone(),
+            version_sql: VersionSql::new(dialect, &settings.version_table),
+            history: HistoryTable::new(dialect, settings),
+            operator: start.operator,
+            batch: Batch::default(),
+            tx: if start.transaction_open {
+                Tx::Open { announced: false }
+            } else {
+                Tx::Closed
+            },
+            heads: start.heads.clone(),
+            version_table: start.version_table_exists,
+            history_table: start.history_table_exists,
+            durable: Durable {
+                heads: start.heads,
+                version_table: start.version_table_exists,
+                history_table: start.history_table_exists,
+            },
+            purge: start.purge,
+            schema_exists: start.schema_exists,
+            session_search_path: start.session_search_path,
+            step: None,
+            applied: Vec::new(),
+            history_rows: Vec::new(),
+            conn,
+        }
+    }
+
+    /// Commits a transaction the executor left open (one the sink or its caller opened
+    /// early, when the plan had no step to close it). Call after a successful run.
+    pub async fn finish(&mut self) -> Result<(), LiveError> {
+        if matches!(self.tx, Tx::Open { .. }) {
+            self.commit_now().await?;
+        }
+        self.flush().await
+    }
+
+    /// The steps completed so far, in order.
+    pub fn applied(&self) -> &[AppliedStep] {
+        &self.applied
+    }
+
+    /// The heads as of the last commit.
+    pub fn committed_heads(&self) -> &[String] {
+        &self.durable.heads
+    }
+
+    /// The step that was in progress when the run failed (`None` when the failure came
+    /// between steps).
+    pub fn failed_step(&self) -> Option<&StepInProgress> {
+        self.step.as_ref()
+    }
+
+    /// Whether the history table exists as of the last commit.
+    pub fn history_table_committed(&self) -> bool {
+        self.durable.history_table
+    }
+
+    fn table_name(&self) -> String {
+        self.table.table.clone()
+    }
+
+    /// Whether queued statements wait for a batch (PostgreSQL inside a transaction) or
+    /// go out at once.
+    fn batching(&self) -> bool {
+        batches(self.dialect) && matches!(self.tx, Tx::Open { .. })
+    }
+
+    async fn flush(&mut self) -> Result<(), LiveError> {
+        let table = self.table_name();
+        self.batch.flush(self.conn, &table).await
+    }
+
+    async fn send_unless_batching(&mut self) -> Result<(), LiveError> {
+        if self.batching() {
+            Ok(())
+        } else {
+            self.flush().await
+        }
+    }
+
+    /// PostgreSQL: open the run's transaction before the executor does, so that DDL
+    /// it emits ahead of its first `begin` is part of the first transaction.
+    fn open_early(&mut self) {
+        if self.dialect.transactional_ddl() && self.tx == Tx::Closed {
+            self.batch.push("BEGIN", Tag::Begin);
+            self.tx = Tx::Open { announced: false };
+        }
+    }
+
+    async fn commit_now(&mut self) -> Result<(), LiveError> {
+        self.queue_history();
+        self.batch.push("COMMIT", Tag::Commit);
+        self.tx = Tx::Closed;
+        self.flush().await?;
+        self.durable = Durable {
+            heads: self.heads.clone(),
+            version_table: self.version_table,
+            history_table: self.history_table,
+        };
+        Ok(())
+    }
+
+    /// SQLite: after `BEGIN IMMEDIATE`, the version table must still be as this run left
+    /// it at its last commit.
+    async fn check_unchanged(&mut self) -> Result<(), LiveError> {
+        let found = read_state(self.conn, &self.table)
+            .await
+            .map_err(LiveError::Db)?;
+        let mut expected = self.durable.heads.clone();
+        let mut now = found.heads.clone();
+        expected.sort();
+        now.sort();
+        if expected != now {
+            return Err(LiveError::Conflict {
+                expected: self.durable.heads.clone(),
+                found: found.heads,
+            });
+        }
+        Ok(())
+    }
+
+    fn queue_purge(&mut self) {
+        if std::mem::take(&mut self.purge) {
+            self.batch.push(self.version_sql.delete_all(), Tag::Purge);
+            self.heads.clear();
+        }
+    }
+
+    /// Queues the rows of [`Self::history_rows`] as one `INSERT`, creating the table
+    /// first if missing.
+    fn queue_history(&mut self) {
+        let rows = std::mem::take(&mut self.history_rows);
+        let Some(history) = self.history.as_ref().filter(|_| !rows.is_empty()) else {
+            return;
+        };
+        if !self.history_table {
+            self.batch.push(history.create_sql(), Tag::CreateHistory);
+            self.history_table = true;
+        }
+        self.batch
+            .push(history.insert_rows_sql(&rows), Tag::History);
+    }
+}
+
+fn apply(heads: &mut Vec<String>, op: &VersionOp) {
+    match op {
+        VersionOp::Insert { version } => heads.push(version.clone()),
+        VersionOp::Update { from, to } => match heads.iter_mut().find(|h| *h == from) {
+            Some(head) => head.clone_from(to),
+            None => heads.push(to.clone()),
+        },
+        VersionOp::Delete { version } => heads.retain(|h| h != version),
+        VersionOp::DeleteAll => heads.clear(),
+    }
+}
+
+impl Sink for LiveSink<'_> {
+    type Error = LiveError;
+
+    fn version_table_policy(&self) -> VersionTablePolicy {
+        VersionTablePolicy::AtStartIfMissing
+    }
+
+    async fn setup(&mut self, statement: &SetupStatement<'_>) -> Result<(), LiveError> {
+        match statement.kind {
+            SetupKind::SearchPath => {
+                if self.session_search_path.as_deref() == Some(statement.sql) {
+                    return Ok(());
+                }
+                self.session_search_path = Some(statement.sql.to_string());
+            }
+            SetupKind::CreateSchema if self.schema_exists => return Ok(()),
+            SetupKind::CreateSchema => self.open_early(),
+        }
+        self.batch.push(statement.sql, Tag::Setup(statement.kind));
+        self.send_unless_batching().await
+    }
+
+    async fn create_version_table(
+        &mut self,
+        create: &CreateVersionTable<'_>,
+    ) -> Result<(), LiveError> {
+        self.open_early();
+        if !self.version_table {
+            self.batch.push(create.sql, Tag::CreateVersionTable);
+            self.version_table = true;
+        }
+        self.queue_purge();
+        self.send_unless_batching().await
+    }
+
+    async fn begin(&mut self) -> Result<(), LiveError> {
+        match self.tx {
+            Tx::Open { .. } => {
+                self.tx = Tx::Open { announced: true };
+            }
+            Tx::Closed => match self.conn {
+                Connection::Sqlite(lite) => {
+                    begin_immediate(lite).await.map_err(LiveError::Db)?;
+                    self.tx = Tx::Open { announced: true };
+                    self.check_unchanged().await?;
+                }
+                _ => {
+                    self.batch.push("BEGIN", Tag::Begin);
+                    self.tx = Tx::Open { announced: true };
+                }
+            },
+        }
+        self.queue_purge();
+        self.send_unless_batching().await
+    }
+
+    async fn commit(&mut self) -> Result<(), LiveError> {
+        if self.tx == Tx::Closed {
+            return self.flush().await;
+        }
+        self.commit_now().await
+    }
+
+    async fn step_started(&mut self, step: &StepEvent<'_>) -> Result<(), LiveError> {
+        tracing::info!(target: "mig", "Running {}", step.log_line());
+        let checksum = step.revision.and_then(|revision| match step.step.kind {
+            StepKind::Upgrade => Some(section_checksum(&revision.upgrade)),
+            StepKind::Downgrade => match &revision.downgrade {
+                Downgrade::Sql(section) => Some(section_checksum(section)),
+                Downgrade::Irreversible { .. } => None,
+            },
+            StepKind::Stamp => None,
+        });
+        let revision = match (step.revision, step.step.kind) {
+            (Some(revision), _) => Some(revision.id.clone()),
+            (None, _) if step.step.to.is_empty() => None,
+            (None, _) => Some(step.step.to.join(", ")),
+        };
+        self.step = Some(StepInProgress {
+            index: step.index,
+            kind: step.step.kind,
+            revision,
+            path: step.revision.map(|r| r.path.clone()),
+            log: step.short_log(),
+            checksum,
+            started_at: Utc::now(),
+            started: Instant::now(),
+            statements: 0,
+            ran: Vec::new(),
+        });
+        Ok(())
+    }
+
+    async fn execute(&mut self, statement: &BodyStatement<'_>) -> Result<(), LiveError> {
+        self.batch.push(
+            statement.text,
+            Tag::Body(Box::new(BodyTag {
+                revision: statement.revision.id.clone(),
+                path: statement.path.to_path_buf(),
+                index: statement.index,
+                line: statement.line,
+                column: statement.column,
+                in_transaction: statement.in_transaction,
+            })),
+        );
+        let alone = !self.batching();
+        if alone {
+            self.flush().await?;
+        }
+        if let Some(step) = &mut self.step {
+            step.statements += 1;
+            if alone {
+                step.ran.push(RanStatement {
+                    line: statement.line,
+                    column: statement.column,
+                    statement: statement.text.to_string(),
+                    in_transaction: statement.in_transaction,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn version_write(&mut self, write: &VersionWrite<'_>) -> Result<(), LiveError> {
+        self.batch
+            .push(write.sql, Tag::VersionWrite(write.op.clone()));
+        apply(&mut self.heads, write.op);
+        self.send_unless_batching().await
+    }
+
+    async fn step_finished(&mut self, _step: &StepEvent<'_>) -> Result<(), LiveError> {
+        self.flush().await?;
+        let Some(step) = self.step.take() else {
+            return Ok(());
+        };
+        let duration = step.elapsed();
+        let entry = step.history_entry(&self.operator, duration, None);
+        self.applied.push(AppliedStep {
+            index: step.index,
+            kind: step.kind,
+            revision: step.revision.clone(),
+            log: step.log.clone(),
+            statements: step.statements,
+            started_at: step.started_at,
+            duration,
+        });
+        if self.history.is_some() {
+            self.history_rows.push(entry);
+        }
+        if self.batching() {
+            return Ok(());
+        }
+        self.queue_history();
+        if let Err(err) = self.flush().await {
+            // Keep the step for the failure report: its writes are part of what fails.
+            self.step = Some(step);
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    async fn rollback(&mut self) -> Result<(), LiveError> {
+        self.batch.clear();
+        self.history_rows.clear();
+        let was_open = matches!(self.tx, Tx::Open { .. });
+        self.tx = Tx::Closed;
+        self.heads = self.durable.heads.clone();
+        self.version_table = self.durable.version_table;
+        self.history_table = self.durable.history_table;
+        if !was_open {
+            return Ok(());
+        }
+        let result = crate::on_connection!(&mut *self.conn, c => {
+            sqlx::raw_sql("ROLLBACK").execute(c).await.map(|_| ())
+        });
+        match result {
+            // SQLite rolls some failures back by itself (a full disk, an interrupt).
+            Err(err) if err.to_string().contains("no transaction is active") => Ok(()),
+            Err(err) => Err(LiveError::Bookkeeping {
+                action: "rolling back".into(),
+                sql: "ROLLBACK".into(),
+                server: ServerError::from_sqlx(self.dialect, &err),
+            }),
+            Ok(()) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Turning a character offset inside a statement into a line and column in its file,
+//! given where the statement's first token is (the splitter's location). Pure.
+
+/// The file location of character `offset` of `statement`, whose first token (after
+/// leading whitespace and comments) is at `line`:`column`. `None` when the offset falls
+/// before that token or past the end.
+pub(super) fn locate_in_statement(
+    statement: &str,
+    line: usize,
+    column: usize,
+    offset: usize,
+) -> Option<(usize, usize)> {
+    let token = first_token_chars(statement)?;
+    if offset < token || offset >= statement.chars().count() {
+        return None;
+    }
+    let (mut line, mut column) = (line, column);
+    for c in statement.chars().skip(token).take(offset - token) {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    Some((line, column))
+}
+
+/// Character offset of the first character outside whitespace, `--` line comments and
+/// `/* */` block comments (nested, as PostgreSQL reads them).
+fn first_token_chars(statement: &str) -> Option<usize> {
+    let chars: Vec<char> = statement.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let next = chars.get(i + 1).copied();
+        match (chars[i], next) {
+            (c, _) if c.is_whitespace() => i += 1,
+            ('-', Some('-')) => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            ('/', Some('*')) => {
+                let mut depth = 0usize;
+                while i < chars.len() {
+                    match (chars[i], chars.get(i + 1).copied()) {
+                        ('/', Some('*')) => {
+                            depth += 1;
+                            i += 2;
+                        }
+                        ('*', Some('/')) => {
+                            depth -= 1;
+                            i += 2;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            _ => return Some(i),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_file_lines_and_columns() {
+        let statement = "-- why\n/* a /* nested */ b */ INSERT INTO t\n  VALUES (é, x)";
+        // The first token `INSERT` is at line 12, column 27 of its file.
+        let token = statement.find("INSERT").unwrap();
+        let token_chars = statement[..token].chars().count();
+        assert_eq!(
+            locate_in_statement(statement, 12, 27, token_chars),
+            Some((12, 27))
+        );
+        let x = statement.chars().count() - 2;
+        assert_eq!(locate_in_statement(statement, 12, 27, x), Some((13, 14)));
+        assert_eq!(locate_in_statement(statement, 12, 27, 2), None);
+        assert_eq!(locate_in_statement(statement, 12, 27, 999), None);
+        assert_eq!(locate_in_statement("-- only", 1, 1, 0), None);
+    }
+}
