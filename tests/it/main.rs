@@ -6,6 +6,7 @@ mod catalog_pg;
 mod catalog_queries;
 mod catalog_sqlite;
 mod cli;
+mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
