@@ -97,7 +97,7 @@ pub enum Command {
     /// Set the version table to the given revisions without running any migration.
     Stamp {
         /// Revisions to stamp.
-        #[arg(required = true, allow_hyphen_values = true)]
+        #[arg(required = true)]
         revisions: Vec<String>,
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
