@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::catalog::{self, CatalogError, Snapshot, SnapshotOptions};
 use crate::config::{self, Config, ConfigError, LoadOptions};
-use crate::db::{ConnectSettings, Connection, DbError};
+use crate::db::{Connection, DbError};
 use crate::engine::EngineError;
 use crate::revision::directory::{load_revisions, LoadError};
 use crate::revision::graph::{CommandError, GraphError, RevisionMap};
@@ -66,11 +66,7 @@ impl Error {
 
 /// Opens a connection to `url` with the project's `search_path` and lock timeout.
 pub async fn connect(config: &Config, url: &DatabaseUrl) -> Result<Connection, Error> {
-    let settings = ConnectSettings {
-        search_path: config.exec.search_path.clone(),
-        busy_timeout: config.exec.lock_timeout,
-    };
-    Ok(Connection::open(&url.to_sqlx_url(), &settings).await?)
+    Ok(crate::db::open(url, &config.exec).await?)
 }
 
 /// The catalog snapshot of the database at `url`, without mig's bookkeeping tables and

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod cases;
 mod catalog_pg;
 mod catalog_queries;
 mod catalog_sqlite;
