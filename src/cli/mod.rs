@@ -3,6 +3,7 @@
 
 pub mod logging;
 pub mod run;
+pub mod runbook;
 
 use std::path::PathBuf;
 
@@ -165,6 +166,9 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         revision: String,
     },
+    /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
+    /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
+    Runbook(runbook::RunbookArgs),
 }
 
 /// `mig revision` flags.

@@ -161,6 +161,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             print(&inspect::branches(&project.map, verbose, json)?);
             Ok(0)
         }
+        Command::Runbook(args) => super::runbook::run(&cli.global, args),
         Command::Show { revision } => {
             let project = project(&cli.global)?;
             print(&inspect::show(&project.map, &revision, json)?);

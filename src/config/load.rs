@@ -145,6 +145,7 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
         revision_id: mig.revision_id,
         runbook_dir: mig.runbook_dir,
         ignore: mig.ignore,
+        project: mig.project,
         sources: Sources {
             ini: Some(Arc::new(ini)),
             defaults: Arc::new(defaults),

@@ -36,6 +36,7 @@ pub(super) const KEYS: &[&str] = &[
     "revision_id",
     "runbook_dir",
     "ignore",
+    "project",
 ];
 
 /// The environment variable that overrides `key`: `MIG_` + upper-cased key, `.` -> `_`.
@@ -51,6 +52,7 @@ pub(super) struct MigSettings {
     pub revision_id: RevisionIdStyle,
     pub runbook_dir: PathBuf,
     pub ignore: Vec<String>,
+    pub project: Option<String>,
 }
 
 /// Reads every `[mig]` key from its highest-priority source.
@@ -147,6 +149,7 @@ pub(super) fn read(
         revision_id,
         runbook_dir,
         ignore,
+        project: source.optional("project")?,
     })
 }
 

@@ -125,6 +125,8 @@ pub struct Config {
     pub runbook_dir: PathBuf,
     /// `ignore` patterns (kind + pattern), as written.
     pub ignore: Vec<String>,
+    /// `project`: the project's name in runbooks (default: the ini file's directory name).
+    pub project: Option<String>,
     /// The file and the `--url` flag, kept for lazy resolution of the database URL.
     sources: Sources,
 }
@@ -168,6 +170,7 @@ impl Config {
             revision_id: RevisionIdStyle::default(),
             runbook_dir: here.join("runbook"),
             ignore: Vec::new(),
+            project: None,
             sources: Sources::default(),
             path,
             here,

@@ -13,6 +13,8 @@ mod connect;
 mod diagnose;
 mod lock;
 mod provision;
+mod runbook;
+mod runbook_failures;
 mod watchdog;
 
 mod online;

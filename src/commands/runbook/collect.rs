@@ -1,0 +1,308 @@
+//! The runbook's live sections: connection and privileges (tried for real, rolled back),
+//! the checksum comparison with the target's history table, and the user's DoD checks,
+//! each with the query it ran and what came back. Failures become failed checks, never
+//! errors.
+
+use std::collections::BTreeMap;
+
+use super::Target;
+use crate::db::Connection;
+use crate::dialect::Dialect;
+use crate::engine;
+use crate::revision::graph::CommandError;
+use crate::revision::Revision;
+use crate::runbook::dod::{DodCheck, Expect, Probe};
+use crate::runbook::live::{self, PROBE_SCHEMA};
+use crate::runbook::{Check, DodFile, Status};
+
+/// Connection and privileges, after a successful connect (`identity`: who and where).
+pub async fn connection_checks(
+    target: &Target<'_>,
+    conn: &mut Connection,
+    identity: String,
+    extensions: &BTreeMap<String, Vec<String>>,
+) -> Vec<Check> {
+    let mut checks = vec![Check::judged("connect", true, identity)];
+    checks.push(search_path_check(target, conn).await);
+    match conn.dialect() {
+        Dialect::Postgresql => {
+            let sql = format!("CREATE SCHEMA {PROBE_SCHEMA}");
+            checks.push(rolled_back_check(conn, "can create a schema", &sql).await);
+            checks.extend(extension_checks(conn, extensions).await);
+            checks.push(time_zone_check(conn).await);
+        }
+        _ => {
+            let sql = format!("CREATE TABLE {PROBE_SCHEMA} (id integer)");
+            checks.push(rolled_back_check(conn, "can create a table", &sql).await);
+            checks.push(Check::info(
+                "time zone",
+                "SQLite has no server time zone: `CURRENT_TIMESTAMP` and `datetime('now')` are UTC",
+            ));
+        }
+    }
+    checks
+}
+
+async fn rolled_back_check(conn: &mut Connection, title: &str, statement: &str) -> Check {
+    let shown = format!("BEGIN; {statement}; ROLLBACK");
+    match live::try_rolled_back(conn, statement).await {
+        Ok(()) => Check::judged(title, true, "the server accepted it (rolled back)"),
+        Err(message) => Check::judged(title, false, message),
+    }
+    .with_query(shown)
+}
+
+async fn search_path_check(target: &Target<'_>, conn: &mut Connection) -> Check {
+    let title = "`search_path` on a migration session";
+    let query = "SELECT current_setting('search_path')";
+    let seen = match live::search_path(conn).await {
+        Ok(Some(seen)) => seen,
+        Ok(None) => return Check::info(title, "not a PostgreSQL session: no `search_path`"),
+        Err(err) => return Check::failed(title, err.to_string()).with_query(query),
+    };
+    let rows = vec![vec![Some(seen.clone())]];
+    match &target.config.exec.search_path {
+        Some(configured) => {
+            let held = path_elements(configured) == path_elements(&seen);
+            Check::judged(
+                title,
+                held,
+                format!("`{seen}`, set by `SET search_path` when the session opened"),
+            )
+            .with_expected(format!("`{configured}` (`[mig] search_path`)"))
+            .with_query(query)
+            .with_rows(rows)
+        }
+        None => Check::info(
+            title,
+            format!("`{seen}` (no `[mig] search_path` configured: the server's default)"),
+        )
+        .with_query(query)
+        .with_rows(rows),
+    }
+}
+
+/// A `search_path` as PostgreSQL resolves it: unquoted names lower-cased, quotes removed.
+fn path_elements(path: &str) -> Vec<String> {
+    path.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(
+            |e| match e.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None => e.to_lowercase(),
+            },
+        )
+        .collect()
+}
+
+async fn extension_checks(
+    conn: &mut Connection,
+    extensions: &BTreeMap<String, Vec<String>>,
+) -> Vec<Check> {
+    if extensions.is_empty() {
+        return vec![Check::info(
+            "extensions",
+            "the revisions create no extension (no `CREATE EXTENSION` statement)",
+        )];
+    }
+    let mut checks = Vec::new();
+    for (name, users) in extensions {
+        let by = users
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let query = format!(
+            "SELECT default_version, installed_version FROM pg_available_extensions WHERE name = '{}'",
+            name.replace('\'', "''")
+        );
+        let title = format!("extension `{name}` is available");
+        match live::extension_availability(conn, name).await {
+            Ok(Some(found)) => {
+                let installed = found
+                    .installed_version
+                    .as_deref()
+                    .map(|v| format!("installed {v}"))
+                    .unwrap_or_else(|| "not installed yet".into());
+                checks.push(
+                    Check::judged(
+                        title,
+                        true,
+                        format!(
+                            "default version {}, {installed}; created by {by}",
+                            found.default_version.as_deref().unwrap_or("?")
+                        ),
+                    )
+                    .with_query(query),
+                );
+            }
+            Ok(None) => checks.push(
+                Check::judged(
+                    title,
+                    false,
+                    format!(
+                        "not in `pg_available_extensions`: the server cannot install it \
+                         (needed by {by})"
+                    ),
+                )
+                .with_query(query),
+            ),
+            Err(err) => checks.push(Check::failed(title, err.to_string()).with_query(query)),
+        }
+        let statement = format!(
+            "CREATE EXTENSION IF NOT EXISTS \"{}\"",
+            name.replace('"', "\"\"")
+        );
+        checks.push(
+            rolled_back_check(conn, &format!("can create extension `{name}`"), &statement).await,
+        );
+    }
+    checks
+}
+
+async fn time_zone_check(conn: &mut Connection) -> Check {
+    let title = "server time zone is UTC";
+    let query = "SELECT current_setting('TimeZone'), extract(timezone FROM now())";
+    match live::time_zone(conn).await {
+        Ok(Some((zone, offset))) => Check::new(
+            title,
+            Status::judged_soft(offset == 0),
+            format!(
+                "`TimeZone` = `{zone}`; `now()` is UTC{}{}",
+                if offset < 0 { "-" } else { "+" },
+                offset_text(offset.abs())
+            ),
+        )
+        .with_query(query),
+        Ok(None) => Check::info(title, "not a PostgreSQL session"),
+        Err(err) => Check::failed(title, err.to_string()).with_query(query),
+    }
+}
+
+fn offset_text(seconds: i64) -> String {
+    let (h, m) = (seconds / 3600, seconds % 3600 / 60);
+    if m == 0 {
+        format!("{h}")
+    } else {
+        format!("{h}:{m:02}")
+    }
+}
+
+/// The target's history table against the revision files: the checksum drift check.
+pub async fn checksum_check(target: &Target<'_>) -> Check {
+    let title = "checksums of applied revisions match the history table";
+    let Some(table) = &target.config.exec.history_table else {
+        return Check::info(
+            title,
+            "the history table is disabled (`history_table` is empty)",
+        );
+    };
+    let rows = match engine::history(target.config, target.url).await {
+        Ok(rows) => rows,
+        Err(err) => return Check::failed(title, err.to_string()),
+    };
+    let recorded: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.success && r.checksum.is_some())
+        .filter_map(|r| r.revision.as_deref())
+        .collect();
+    if recorded.is_empty() {
+        return Check::info(
+            title,
+            format!("`{table}` records no applied revision on the target yet: nothing to compare"),
+        );
+    }
+    let map = target.map;
+    let drift = engine::drift(target.config, target.url, |heads| applied(map, heads)).await;
+    match drift {
+        Ok(drift) if drift.is_empty() => Check::judged(
+            title,
+            true,
+            format!(
+                "{} revisions recorded in `{table}`; every recorded checksum matches its file",
+                recorded.len()
+            ),
+        ),
+        Ok(drift) => Check::judged(
+            title,
+            false,
+            drift
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(err) => Check::failed(title, err.to_string()),
+    }
+}
+
+fn applied<'m>(
+    map: &'m crate::revision::graph::RevisionMap,
+    heads: &[String],
+) -> Result<Vec<&'m Revision>, CommandError> {
+    if heads.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(map
+        .history(None, Some("current"), heads)?
+        .into_iter()
+        .map(|r| r.revision())
+        .collect())
+}
+
+/// The query and expectation of a DoD check on `dialect`.
+pub fn dod_query(check: &DodCheck, dialect: Dialect) -> (String, Expect) {
+    match &check.probe {
+        Probe::Sql { sql, expect } => (sql.clone(), expect.clone()),
+        Probe::Exists(target) => (target.sql(dialect), Expect::NonNull),
+    }
+}
+
+/// Runs every DoD check on `conn` (each in a transaction that is rolled back).
+pub async fn dod_checks(dod: &DodFile, conn: &mut Connection) -> Vec<Check> {
+    let dialect = conn.dialect();
+    let mut checks = Vec::new();
+    for check in &dod.checks {
+        let (sql, expect) = dod_query(check, dialect);
+        let result = live::text_rows(conn, &sql).await;
+        let judged = match result {
+            Ok(rows) => {
+                let (held, seen) = expect.judge(&rows);
+                Check::judged(&check.title, held, seen).with_rows(rows)
+            }
+            Err(message) => Check::failed(&check.title, message),
+        };
+        checks.push(judged.with_query(sql).with_expected(expect.to_string()));
+    }
+    checks
+}
+
+/// Every DoD check marked as not run, with the query it would have run.
+pub fn dod_not_run(dod: &DodFile, dialect: Dialect, why: &str) -> Vec<Check> {
+    dod.checks
+        .iter()
+        .map(|check| {
+            let (sql, expect) = dod_query(check, dialect);
+            Check::not_run(&check.title, why)
+                .with_query(sql)
+                .with_expected(expect.to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_paths_compare_as_postgres_resolves_them() {
+        assert_eq!(
+            path_elements("zero_admin, public"),
+            path_elements(r#""zero_admin", "public""#)
+        );
+        assert_ne!(path_elements("App"), path_elements(r#""App""#));
+        assert_eq!(path_elements(r#""$user", public"#), ["$user", "public"]);
+        assert_eq!(offset_text(19800), "5:30");
+    }
+}

@@ -1,0 +1,137 @@
+//! One line of evidence: what was checked, how it came out, and what was seen. A pass
+//! can only be made from a comparison that ran ([`Status::judged`]); anything that did
+//! not run is [`Status::NotRun`], never a pass. Pure data.
+
+use serde::Serialize;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The check ran and held.
+    Pass,
+    /// The check ran and did not hold (the command exits 1), or the step failed.
+    Fail,
+    /// The check ran and found something worth a look that does not fail the run.
+    Warn,
+    /// The check did not run (an earlier failure, or it does not apply).
+    NotRun,
+    /// A fact recorded as evidence, not a check.
+    Info,
+}
+
+impl Status {
+    /// [`Status::Pass`] when `held`, else [`Status::Fail`]: the only way to make a pass.
+    pub fn judged(held: bool) -> Status {
+        if held {
+            Status::Pass
+        } else {
+            Status::Fail
+        }
+    }
+
+    /// [`Status::Pass`] when `held`, else [`Status::Warn`].
+    pub fn judged_soft(held: bool) -> Status {
+        if held {
+            Status::Pass
+        } else {
+            Status::Warn
+        }
+    }
+
+    /// The mark shown in Markdown.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Status::Pass => "✅",
+            Status::Fail => "❌",
+            Status::Warn => "⚠️",
+            Status::NotRun => "⏭",
+            Status::Info => "ℹ️",
+        }
+    }
+}
+
+/// A check (or a recorded fact) with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub title: String,
+    pub status: Status,
+    /// What was seen, in one line (or why it did not run).
+    pub detail: String,
+    /// The SQL that produced the evidence, exactly as run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// What the check expected, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The rows the query returned, each column as text (`None`: NULL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Vec<Option<String>>>>,
+}
+
+impl Check {
+    /// A check that ran: passed when `held`.
+    pub fn judged(title: impl Into<String>, held: bool, detail: impl Into<String>) -> Check {
+        Check::new(title, Status::judged(held), detail)
+    }
+
+    /// A fact recorded as evidence.
+    pub fn info(title: impl Into<String>, detail: impl Into<String>) -> Check {
+        Check::new(title, Status::Info, detail)
+    }
+
+    /// A check that did not run, and why.
+    pub fn not_run(title: impl Into<String>, why: impl Into<String>) -> Check {
+        Check::new(title, Status::NotRun, why)
+    }
+
+    /// A check that ran and failed.
+    pub fn failed(title: impl Into<String>, detail: impl Into<String>) -> Check {
+        Check::new(title, Status::Fail, detail)
+    }
+
+    /// A check with an explicit status (warnings; statuses computed elsewhere).
+    pub fn new(title: impl Into<String>, status: Status, detail: impl Into<String>) -> Check {
+        Check {
+            title: title.into(),
+            status,
+            detail: detail.into(),
+            query: None,
+            expected: None,
+            rows: None,
+        }
+    }
+
+    /// Adds the query that produced the evidence.
+    pub fn with_query(mut self, query: impl Into<String>) -> Check {
+        self.query = Some(query.into());
+        self
+    }
+
+    /// Adds the expectation, in words.
+    pub fn with_expected(mut self, expected: impl Into<String>) -> Check {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Adds the rows seen.
+    pub fn with_rows(mut self, rows: Vec<Vec<Option<String>>>) -> Check {
+        self.rows = Some(rows);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_held_comparison_passes() {
+        assert_eq!(Status::judged(true), Status::Pass);
+        assert_eq!(Status::judged(false), Status::Fail);
+        assert_eq!(Status::judged_soft(false), Status::Warn);
+        assert_eq!(Check::not_run("x", "y").status, Status::NotRun);
+        assert_eq!(Check::info("x", "y").status, Status::Info);
+        assert_eq!(Check::judged("x", false, "y").status.icon(), "❌");
+    }
+}

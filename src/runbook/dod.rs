@@ -1,0 +1,454 @@
+//! The user's Definition-of-Done checks: a TOML file of `[[check]]` tables, each either a
+//! query with an expectation (`sql` + `expect`) or an existence check
+//! (`exists = "table zero_admin.inbox_items"`), and the pure judgement of a query's rows
+//! against an expectation. Parsing never touches a database; a malformed file is refused
+//! with its path, line and column.
+//!
+//! ```toml
+//! [[check]]
+//! title = "search_path seen by the revisions"
+//! sql = "SELECT current_setting('search_path')"
+//! expect = "zero_admin, public"      # compared as text
+//!
+//! [[check]]
+//! title = "pgcrypto installed"
+//! exists = "extension pgcrypto"
+//! ```
+//!
+//! `expect` is a literal compared as text (numbers too: `expect = 6`), `true` or `false`
+//! (a boolean column, `t`/`f`/`1`/`0` accepted), `"non-null"` (the first column of the
+//! first row is not NULL) or `"rows = N"` (exactly N rows).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::exists::{ExistsKind, ExistsTarget};
+use crate::dialect::Dialect;
+
+/// A DoD file, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DodFile {
+    /// The file as named on the command line (or found beside `alembic.ini`).
+    pub path: PathBuf,
+    pub checks: Vec<DodCheck>,
+}
+
+/// One `[[check]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DodCheck {
+    pub title: String,
+    /// 1-based line of the `[[check]]` table in the file.
+    pub line: usize,
+    pub probe: Probe,
+}
+
+/// What a check runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    /// `sql` + `expect`.
+    Sql { sql: String, expect: Expect },
+    /// `exists = "kind name"`.
+    Exists(ExistsTarget),
+}
+
+/// What a query's result must be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// The first column of the first row, as text, equals this.
+    Text(String),
+    /// The first column of the first row is true (`true`, `t`, `1`).
+    True,
+    /// The first column of the first row is false (`false`, `f`, `0`).
+    False,
+    /// The first column of the first row is not NULL.
+    NonNull,
+    /// Exactly this many rows.
+    Rows(usize),
+}
+
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expect::Text(text) => write!(f, "`{text}`"),
+            Expect::True => f.write_str("true"),
+            Expect::False => f.write_str("false"),
+            Expect::NonNull => f.write_str("a value that is not NULL"),
+            Expect::Rows(1) => f.write_str("exactly 1 row"),
+            Expect::Rows(n) => write!(f, "exactly {n} rows"),
+        }
+    }
+}
+
+/// Rows of a query result, each column as text (`None`: NULL).
+pub type Rows = [Vec<Option<String>>];
+
+impl Expect {
+    /// Judges `rows` against the expectation: whether it held, and what was seen.
+    pub fn judge(&self, rows: &Rows) -> (bool, String) {
+        let first = rows.first().and_then(|row| row.first());
+        let seen = match first {
+            _ if rows.is_empty() => "no rows".to_string(),
+            Some(Some(value)) => format!("`{value}`"),
+            Some(None) => "NULL".to_string(),
+            None => "a row without columns".to_string(),
+        };
+        let value = first.and_then(|v| v.as_deref());
+        match self {
+            Expect::Text(text) => (value == Some(text.as_str()), format!("got {seen}")),
+            Expect::True => (
+                value
+                    .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "t" | "1")),
+                format!("got {seen}"),
+            ),
+            Expect::False => (
+                value.is_some_and(|v| {
+                    matches!(v.to_ascii_lowercase().as_str(), "false" | "f" | "0")
+                }),
+                format!("got {seen}"),
+            ),
+            Expect::NonNull => (value.is_some(), format!("got {seen}")),
+            Expect::Rows(n) => {
+                let count = rows.len();
+                let noun = if count == 1 { "row" } else { "rows" };
+                (count == *n, format!("got {count} {noun}"))
+            }
+        }
+    }
+}
+
+/// Why a DoD file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DodError {
+    #[error("cannot read the DoD file `{}`: {message}", path.display())]
+    Read { path: PathBuf, message: String },
+    #[error("`{}` line {line}, column {column}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    check: Vec<Spanned<RawCheck>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    title: Option<Spanned<String>>,
+    sql: Option<Spanned<String>>,
+    expect: Option<Spanned<toml::Value>>,
+    exists: Option<Spanned<String>>,
+}
+
+static ROWS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^rows\s*=\s*(\d+)$").unwrap_or_else(|_| unreachable!()));
+
+impl DodFile {
+    /// Reads and parses the file at `path`.
+    pub fn read(path: &Path) -> Result<DodFile, DodError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DodError::Read {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        DodFile::parse(&text, path)
+    }
+
+    /// Parses DoD text; `path` names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<DodFile, DodError> {
+        let at = |offset: usize, message: String| {
+            let (line, column) = line_column(text, offset);
+            DodError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawFile = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |span| span.start);
+            at(offset, err.message().trim().to_string())
+        })?;
+        let mut checks = Vec::with_capacity(raw.check.len());
+        for (index, spanned) in raw.check.into_iter().enumerate() {
+            let start = spanned.span().start;
+            let (line, _) = line_column(text, start);
+            let raw = spanned.into_inner();
+            let number = index + 1;
+            let probe = match (raw.sql, raw.exists) {
+                (Some(sql), None) => {
+                    if sql.get_ref().trim().is_empty() {
+                        return Err(at(sql.span().start, "`sql` is empty".into()));
+                    }
+                    let Some(expect) = raw.expect else {
+                        return Err(at(
+                            start,
+                            format!(
+                                "check {number} has `sql` but no `expect` (a literal, `true`, \
+                                 `\"non-null\"` or `\"rows = N\"`)"
+                            ),
+                        ));
+                    };
+                    let span = expect.span();
+                    let expect = parse_expect(expect.into_inner())
+                        .map_err(|message| at(span.start, message))?;
+                    Probe::Sql {
+                        sql: sql.into_inner().trim().to_string(),
+                        expect,
+                    }
+                }
+                (None, Some(exists)) => {
+                    if let Some(expect) = &raw.expect {
+                        return Err(at(
+                            expect.span().start,
+                            "`expect` does not go with `exists` (an existence check expects \
+                             the object to exist)"
+                                .into(),
+                        ));
+                    }
+                    let span = exists.span();
+                    Probe::Exists(
+                        ExistsTarget::parse(exists.get_ref())
+                            .map_err(|message| at(span.start, message))?,
+                    )
+                }
+                (Some(_), Some(exists)) => {
+                    return Err(at(
+                        exists.span().start,
+                        format!("check {number} has both `sql` and `exists`; use one per check"),
+                    ))
+                }
+                (None, None) => {
+                    return Err(at(
+                        start,
+                        format!("check {number} has neither `sql` nor `exists`"),
+                    ))
+                }
+            };
+            let title = match (raw.title, &probe) {
+                (Some(title), _) if !title.get_ref().trim().is_empty() => {
+                    title.get_ref().trim().to_string()
+                }
+                (_, Probe::Exists(target)) => format!("{target} exists"),
+                (Some(title), Probe::Sql { .. }) => {
+                    return Err(at(title.span().start, "`title` is empty".into()))
+                }
+                (None, Probe::Sql { .. }) => {
+                    return Err(at(start, format!("check {number} has no `title`")))
+                }
+            };
+            checks.push(DodCheck { title, line, probe });
+        }
+        Ok(DodFile {
+            path: path.to_path_buf(),
+            checks,
+        })
+    }
+
+    /// Refuses existence checks the backend cannot answer (SQLite has no schemas,
+    /// extensions, functions or named-constraint catalog).
+    pub fn validate_for(&self, dialect: Dialect) -> Result<(), DodError> {
+        for check in &self.checks {
+            if let Probe::Exists(target) = &check.probe {
+                if !target.kind.supported_on(dialect) {
+                    return Err(DodError::Invalid {
+                        path: self.path.clone(),
+                        line: check.line,
+                        column: 1,
+                        message: format!(
+                            "`exists = \"{target}\"` cannot be checked on {}: it knows {}",
+                            dialect.name(),
+                            ExistsKind::names_on(dialect)
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_expect(value: toml::Value) -> Result<Expect, String> {
+    Ok(match value {
+        toml::Value::Boolean(true) => Expect::True,
+        toml::Value::Boolean(false) => Expect::False,
+        toml::Value::Integer(n) => Expect::Text(n.to_string()),
+        toml::Value::Float(x) => Expect::Text(x.to_string()),
+        toml::Value::String(text) => {
+            let trimmed = text.trim();
+            if trimmed.eq_ignore_ascii_case("non-null") {
+                Expect::NonNull
+            } else if let Some(caps) = ROWS.captures(&trimmed.to_ascii_lowercase()) {
+                let n = caps
+                    .get(1)
+                    .and_then(|m| m.as_str().parse().ok())
+                    .ok_or_else(|| format!("`{trimmed}`: the row count is too large"))?;
+                Expect::Rows(n)
+            } else {
+                Expect::Text(text)
+            }
+        }
+        other => {
+            return Err(format!(
+                "`expect` must be a string, a number or a boolean, not {}",
+                other.type_str()
+            ))
+        }
+    })
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |tail| tail.chars().count())
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<DodFile, String> {
+        DodFile::parse(text, Path::new("dod.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn checks_of_every_form() {
+        let file = parse(
+            r#"
+[[check]]
+title = "six tables"
+sql = "SELECT count(*) FROM pg_tables"
+expect = 6
+
+[[check]]
+title = "utc"
+sql = "SELECT true"
+expect = true
+
+[[check]]
+title = "row"
+sql = "SELECT 1"
+expect = "rows = 1"
+
+[[check]]
+title = "nn"
+sql = "SELECT 1"
+expect = "non-null"
+
+[[check]]
+exists = "function zero_admin.set_updated_at()"
+"#,
+        )
+        .unwrap();
+        let probes: Vec<_> = file.checks.iter().map(|c| (&c.title, c.line)).collect();
+        assert_eq!(
+            format!("{probes:?}"),
+            r#"[("six tables", 2), ("utc", 7), ("row", 12), ("nn", 17), ("function zero_admin.set_updated_at() exists", 22)]"#
+        );
+        let expects: Vec<String> = file
+            .checks
+            .iter()
+            .filter_map(|c| match &c.probe {
+                Probe::Sql { expect, .. } => Some(expect.to_string()),
+                Probe::Exists(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            expects,
+            ["`6`", "true", "exactly 1 row", "a value that is not NULL"]
+        );
+    }
+
+    #[test]
+    fn malformed_files_name_file_and_line() {
+        insta::assert_snapshot!(
+            parse("[[check]]\ntitle = \"x\"\nsql = \"SELECT 1\"\n").unwrap_err(),
+            @r#"`dod.toml` line 1, column 1: check 1 has `sql` but no `expect` (a literal, `true`, `"non-null"` or `"rows = N"`)"#
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\ntitle = \"x\"\nsql = \"SELECT 1\"\nexpekt = 1\n").unwrap_err(),
+            @"`dod.toml` line 4, column 1: unknown field `expekt`, expected one of `title`, `sql`, `expect`, `exists`"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\nexists = \"table t\"\n\n[[check]]\nexists = \"tabel t\"\n").unwrap_err(),
+            @"`dod.toml` line 5, column 10: unknown kind `tabel` in `tabel t`; known: schema, extension, table, view, index, sequence, function, type, constraint, trigger"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\ntitle = \"x\"\nsql = \"SELECT 1\"\nexpect = [1]\n").unwrap_err(),
+            @"`dod.toml` line 4, column 10: `expect` must be a string, a number or a boolean, not array"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\ntitle = \"x\"\n").unwrap_err(),
+            @"`dod.toml` line 1, column 1: check 1 has neither `sql` nor `exists`"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\ntitle = \"x\"\nsql = \"SELECT 1\"\nexists = \"table t\"\n").unwrap_err(),
+            @"`dod.toml` line 4, column 10: check 1 has both `sql` and `exists`; use one per check"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]\n").unwrap_err(),
+            @"`dod.toml` line 1, column 9: unclosed array table, expected `]`"
+        );
+        insta::assert_snapshot!(
+            parse("[[check]]\nexists = \"table t\"\nexpect = true\n").unwrap_err(),
+            @"`dod.toml` line 3, column 10: `expect` does not go with `exists` (an existence check expects the object to exist)"
+        );
+    }
+
+    #[test]
+    fn sqlite_refuses_kinds_it_cannot_check() {
+        let file = parse("\n[[check]]\nexists = \"extension pgcrypto\"\n").unwrap();
+        insta::assert_snapshot!(
+            file.validate_for(Dialect::Sqlite).unwrap_err(),
+            @"`dod.toml` line 2, column 1: `exists = \"extension pgcrypto\"` cannot be checked on sqlite: it knows table, view, index, trigger"
+        );
+        assert!(file.validate_for(Dialect::Postgresql).is_ok());
+    }
+
+    #[test]
+    fn judging_rows() {
+        let one = |v: Option<&str>| vec![vec![v.map(str::to_string)]];
+        assert_eq!(
+            Expect::Text("6".into()).judge(&one(Some("6"))),
+            (true, "got `6`".into())
+        );
+        assert_eq!(
+            Expect::Text("6".into()).judge(&one(Some("5"))),
+            (false, "got `5`".into())
+        );
+        assert!(Expect::True.judge(&one(Some("t"))).0);
+        assert!(Expect::True.judge(&one(Some("1"))).0);
+        assert!(!Expect::True.judge(&one(Some("f"))).0);
+        assert!(!Expect::True.judge(&[]).0);
+        assert!(Expect::False.judge(&one(Some("false"))).0);
+        assert_eq!(
+            Expect::NonNull.judge(&one(None)),
+            (false, "got NULL".into())
+        );
+        assert_eq!(Expect::NonNull.judge(&[]), (false, "got no rows".into()));
+        assert_eq!(
+            Expect::Rows(2).judge(&one(None)),
+            (false, "got 1 row".into())
+        );
+        assert!(Expect::Rows(0).judge(&[]).0);
+    }
+}

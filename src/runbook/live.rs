@@ -1,0 +1,206 @@
+//! The runbook's questions to a live database: server version, the session's user and
+//! `search_path`, privileges tried for real inside transactions that are rolled back
+//! (`CREATE SCHEMA`, `CREATE EXTENSION`, a table on SQLite), extension availability, the
+//! time zone, where the version table is, and the user's DoD queries read back as text.
+//! Nothing here is left behind in the database: every probe that writes is rolled back.
+
+use sqlx::{AssertSqlSafe, Row as _, TypeInfo as _, ValueRef as _};
+
+use crate::db::{query_error, Connection, DbError};
+
+/// Rows as text (`None`: NULL).
+pub type TextRows = Vec<Vec<Option<String>>>;
+
+/// The schema name `CREATE SCHEMA` is tried with (rolled back).
+pub const PROBE_SCHEMA: &str = "mig_runbook_probe";
+
+/// The server product and version: `PostgreSQL 16.4 (Debian ...)`, `SQLite 3.46.0`.
+pub async fn server_version(conn: &mut Connection) -> Result<String, DbError> {
+    let action = "reading the server version";
+    match conn {
+        Connection::Postgres(pg) => {
+            let version: String = sqlx::query_scalar("SELECT current_setting('server_version')")
+                .fetch_one(pg)
+                .await
+                .map_err(|e| query_error(action, &e))?;
+            Ok(format!("PostgreSQL {version}"))
+        }
+        Connection::Sqlite(lite) => {
+            let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+                .fetch_one(lite)
+                .await
+                .map_err(|e| query_error(action, &e))?;
+            Ok(format!("SQLite {version}"))
+        }
+        Connection::Mysql(my) => {
+            let version: String = sqlx::query_scalar("SELECT VERSION()")
+                .fetch_one(my)
+                .await
+                .map_err(|e| query_error(action, &e))?;
+            Ok(format!("MySQL {version}"))
+        }
+    }
+}
+
+/// `user` on `database` (PostgreSQL), or `None` where the backend has no such notion.
+pub async fn session_identity(conn: &mut Connection) -> Result<Option<String>, DbError> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(None);
+    };
+    let (user, database): (String, String) =
+        sqlx::query_as("SELECT current_user::text, current_database()::text")
+            .fetch_one(pg)
+            .await
+            .map_err(|e| query_error("reading the session's user", &e))?;
+    Ok(Some(format!("user `{user}` on database `{database}`")))
+}
+
+/// `current_setting('search_path')` on this session (PostgreSQL).
+pub async fn search_path(conn: &mut Connection) -> Result<Option<String>, DbError> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(None);
+    };
+    sqlx::query_scalar("SELECT current_setting('search_path')")
+        .fetch_one(pg)
+        .await
+        .map(Some)
+        .map_err(|e| query_error("reading `search_path`", &e))
+}
+
+/// Runs `statement` inside a transaction that is always rolled back: `Ok` when the
+/// server accepted it, else the server's message.
+pub async fn try_rolled_back(conn: &mut Connection, statement: &str) -> Result<(), String> {
+    exec(conn, "BEGIN").await?;
+    let result = exec(conn, statement).await;
+    let rollback = exec(conn, "ROLLBACK").await;
+    result.and(rollback)
+}
+
+async fn exec(conn: &mut Connection, sql: &str) -> Result<(), String> {
+    let sql = sql.to_string();
+    let result = crate::on_connection!(conn, c => {
+        sqlx::raw_sql(AssertSqlSafe(sql.clone())).execute(c).await.map(|_| ())
+    });
+    result.map_err(|e| query_error(&format!("`{sql}`"), &e).to_string())
+}
+
+/// An extension in `pg_available_extensions`: default and installed versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Availability {
+    pub default_version: Option<String>,
+    pub installed_version: Option<String>,
+}
+
+/// Whether the server can install extension `name` (`None`: not available).
+pub async fn extension_availability(
+    conn: &mut Connection,
+    name: &str,
+) -> Result<Option<Availability>, DbError> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(None);
+    };
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT default_version::text, installed_version::text \
+         FROM pg_catalog.pg_available_extensions WHERE name = $1",
+    )
+    .bind(name)
+    .fetch_optional(pg)
+    .await
+    .map_err(|e| query_error(&format!("looking up extension `{name}`"), &e))?;
+    Ok(
+        row.map(|(default_version, installed_version)| Availability {
+            default_version,
+            installed_version,
+        }),
+    )
+}
+
+/// The session's time zone and its offset from UTC now, in seconds (PostgreSQL).
+pub async fn time_zone(conn: &mut Connection) -> Result<Option<(String, i64)>, DbError> {
+    let Connection::Postgres(pg) = conn else {
+        return Ok(None);
+    };
+    sqlx::query_as::<_, (String, i64)>(
+        "SELECT current_setting('TimeZone'), extract(timezone FROM now())::bigint",
+    )
+    .fetch_one(pg)
+    .await
+    .map(Some)
+    .map_err(|e| query_error("reading the time zone", &e))
+}
+
+/// The query used to find every schema holding a table named like the version table.
+pub fn version_table_query(conn: &Connection, table: &str) -> String {
+    let name = table.replace('\'', "''");
+    match conn {
+        Connection::Postgres(_) => format!(
+            "SELECT n.nspname::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relname = '{name}' AND c.relkind IN ('r', 'p') ORDER BY 1"
+        ),
+        Connection::Sqlite(_) | Connection::Mysql(_) => {
+            format!("SELECT 'main' FROM sqlite_master WHERE type = 'table' AND name = '{name}'")
+        }
+    }
+}
+
+/// Runs `sql` inside a transaction that is rolled back, and reads every column of every
+/// row as text (PostgreSQL booleans as `true`/`false`). The error is the server's message.
+pub async fn text_rows(conn: &mut Connection, sql: &str) -> Result<TextRows, String> {
+    exec(conn, "BEGIN").await?;
+    let rows = read_rows(conn, sql).await;
+    let rollback = exec(conn, "ROLLBACK").await;
+    let rows = rows?;
+    rollback?;
+    Ok(rows)
+}
+
+async fn read_rows(conn: &mut Connection, sql: &str) -> Result<TextRows, String> {
+    let failed = |e: sqlx::Error| query_error("the query", &e).to_string();
+    let sql = AssertSqlSafe(sql.to_string());
+    match conn {
+        Connection::Postgres(pg) => {
+            let rows = sqlx::raw_sql(sql).fetch_all(pg).await.map_err(failed)?;
+            rows.iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| {
+                            let value = row.try_get_raw(i).map_err(|e| e.to_string())?;
+                            if value.is_null() {
+                                return Ok(None);
+                            }
+                            let boolean = value.type_info().name() == "BOOL";
+                            let text = value.as_str().map_err(|e| e.to_string())?;
+                            Ok(Some(match (boolean, text) {
+                                (true, "t") => "true".to_string(),
+                                (true, "f") => "false".to_string(),
+                                _ => text.to_string(),
+                            }))
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+        Connection::Sqlite(lite) => {
+            let rows = sqlx::raw_sql(sql).fetch_all(lite).await.map_err(failed)?;
+            rows.iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| {
+                            let null = row.try_get_raw(i).map_err(|e| e.to_string())?.is_null();
+                            if null {
+                                return Ok(None);
+                            }
+                            // SQLite's own text conversion (integers and reals as written).
+                            Ok(Some(
+                                row.try_get_unchecked::<String, _>(i)
+                                    .unwrap_or_else(|_| "<blob>".into()),
+                            ))
+                        })
+                        .collect()
+                })
+                .collect()
+        }
+        Connection::Mysql(_) => Err("runbook queries on MySQL are not supported yet".into()),
+    }
+}

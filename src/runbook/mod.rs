@@ -1,0 +1,41 @@
+//! Runbooks: the Definition-of-Done evidence of SPEC section 9, generated instead of
+//! typed. The model ([`Runbook`]) holds every fact; [`markdown_section`] renders it into
+//! a [`Template`]'s `{{section}}` placeholders and [`to_json`] writes the same facts as
+//! JSON. A pass ([`Status::Pass`]) is only ever made from a comparison that ran; what did
+//! not run says so. The pure parts (DoD files, evidence from a snapshot, preflight,
+//! templates, `--stable`) live here; [`live`] asks a database the runbook's questions.
+//! Gathering (provisioning, the engine, the stages) is the commands layer's job.
+
+mod check;
+pub mod dod;
+mod evidence;
+pub mod exists;
+mod extensions;
+pub mod live;
+mod markdown;
+mod model;
+mod preflight;
+mod stable;
+mod template;
+
+pub use check::{Check, Status};
+pub use dod::{DodCheck, DodError, DodFile, Expect, Probe};
+pub use evidence::constraints;
+pub use exists::{ExistsKind, ExistsTarget};
+pub use extensions::required_extensions;
+pub use markdown::section as markdown_section;
+pub use model::{
+    CheckConstraint, Constraints, Dod, Fatal, ForeignKey, Header, Preflight, RevisionRow,
+    Roundtrip, Runbook, Setting, Stage, State, StepRecord, Summary, Target, TargetMode, UniqueKey,
+};
+pub use preflight::{preflight, relative, UrlFacts};
+pub use stable::{major_version, stabilize, Scrubber};
+pub use template::{Template, TemplateError, BUILTIN, PLACEHOLDERS, PROJECT_TEMPLATE};
+
+/// The runbook as pretty JSON with a trailing newline.
+pub fn to_json(runbook: &Runbook) -> String {
+    // Strings, numbers, maps with string keys: serialising cannot fail.
+    let mut json = serde_json::to_string_pretty(runbook).unwrap_or_default();
+    json.push('\n');
+    json
+}

@@ -1,0 +1,182 @@
+//! `mig runbook --stable` end to end through the binary, snapshot-tested: the demo project
+//! on a private PostgreSQL server (and the committed example in `runbook/` kept equal to
+//! it), a SQLite project, and a run whose second revision fails. Snapshots live in
+//! `tests/fixtures/runbook/snapshots/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use regex::Regex;
+
+/// One `mig runbook` run: exit code, streams, and the files it wrote.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub markdown: String,
+    pub json: String,
+    /// The files written into the output directory.
+    pub files: Vec<String>,
+}
+
+impl Run {
+    /// Every output the run produced, for secret checks.
+    pub fn everything(&self) -> String {
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.stdout, self.stderr, self.markdown, self.json
+        )
+    }
+
+    /// The Markdown between heading `from` and the next `## ` heading.
+    pub fn section(&self, from: &str) -> String {
+        let start = self
+            .markdown
+            .find(from)
+            .unwrap_or_else(|| panic!("no `{from}` in:\n{}", self.markdown));
+        let rest = &self.markdown[start + from.len()..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        rest[..end].to_string()
+    }
+}
+
+/// Runs `mig <args> runbook --out <tmp> <runbook_args>` in `dir` with no database
+/// environment.
+pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
+    let out = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(global)
+        .arg("runbook")
+        .arg("--out")
+        .arg(out.path())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .env_remove("MIG_PROJECT")
+        .output()
+        .expect("run mig");
+    let mut files: Vec<String> = std::fs::read_dir(out.path())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let read = |ext: &str| {
+        files
+            .iter()
+            .find(|f| f.ends_with(ext))
+            .map(|f| std::fs::read_to_string(out.path().join(f)).expect("read output"))
+            .unwrap_or_default()
+    };
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        markdown: read(".md"),
+        json: read(".json"),
+        files,
+    }
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(case: &str) -> PathBuf {
+    repo().join("tests/fixtures/runbook").join(case)
+}
+
+/// What may differ between machines even with `--stable`: the server's major version
+/// and mig's own version.
+pub fn portable(text: &str) -> String {
+    let major = Regex::new(r"PostgreSQL \d+").expect("regex");
+    major
+        .replace_all(text, "PostgreSQL <major>")
+        .replace(
+            &format!("| mig | {} |", env!("CARGO_PKG_VERSION")),
+            "| mig | <version> |",
+        )
+        .replace(
+            &format!("\"mig_version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+            "\"mig_version\": \"<version>\"",
+        )
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "../fixtures/runbook/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, portable(text));
+    });
+}
+
+#[test]
+fn demo_project_on_postgres() {
+    let run = runbook(&repo(), &[], &["--stable"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.markdown);
+    assert_eq!(run.files, ["zero_admin.json", "zero_admin.md"]);
+    assert!(
+        run.section("## Summary")
+            .contains("0 failed · 0 warnings · 0 not run"),
+        "{}",
+        run.markdown
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
+    assert_eq!(json["summary"]["exit_code"], 0);
+    assert_eq!(json["header"]["project"], "zero_admin");
+    snapshot("demo_postgres", &run.markdown);
+    // The committed example is this very output (regenerate with the command in
+    // runbook/README.md when it changes).
+    let committed = |name: &str| {
+        std::fs::read_to_string(repo().join("runbook").join(name))
+            .unwrap_or_else(|e| panic!("runbook/{name}: {e}"))
+    };
+    assert_eq!(
+        portable(&committed("zero_admin.md")),
+        portable(&run.markdown),
+        "runbook/zero_admin.md is stale"
+    );
+    assert_eq!(
+        portable(&committed("zero_admin.json")),
+        portable(&run.json),
+        "runbook/zero_admin.json is stale"
+    );
+}
+
+#[test]
+fn sqlite_project() {
+    let run = runbook(&fixture("sqlite"), &[], &["--stable"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.markdown);
+    snapshot("sqlite", &run.markdown);
+}
+
+#[test]
+fn a_failing_revision_stops_the_run_and_nothing_after_it_passes() {
+    let run = runbook(&fixture("failing"), &[], &["--stable"]);
+    assert_eq!(run.code, 3, "{}\n{}", run.stderr, run.markdown);
+    assert!(
+        run.stderr
+            .contains("FAILED: stage `upgrade heads` failed: revision `002_orders`"),
+        "{}",
+        run.stderr
+    );
+    for section in [
+        "## 5. Roundtrip",
+        "## 6. Constraint verification",
+        "## 7. Definition of Done",
+    ] {
+        let text = run.section(section);
+        assert!(!text.contains('✅'), "{section}:\n{text}");
+        assert!(text.contains('⏭'), "{section}:\n{text}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
+    assert_eq!(json["summary"]["exit_code"], 3);
+    assert_eq!(json["fatal"]["at"], "stage `upgrade heads`");
+    snapshot("failing", &run.markdown);
+}
