@@ -189,9 +189,12 @@ fn offset_text(seconds: i64) -> String {
     }
 }
 
+/// The title of the checksum check.
+pub const CHECKSUM_TITLE: &str = "checksums of applied revisions match the history table";
+
 /// The target's history table against the revision files: the checksum drift check.
 pub async fn checksum_check(target: &Target<'_>) -> Check {
-    let title = "checksums of applied revisions match the history table";
+    let title = CHECKSUM_TITLE;
     let Some(table) = &target.config.exec.history_table else {
         return Check::info(
             title,

@@ -1,0 +1,212 @@
+//! Puts the runbook together from what was collected: the header (project, date,
+//! version, git commit, operator, target), every section that was not reached marked as
+//! not run with the reason, and the commands that reproduce the run. No I/O except
+//! asking git for the project's commit.
+
+use std::path::Path;
+
+use super::{collect, stages, Collected, RunbookRequest};
+use crate::config::Config;
+use crate::dialect::Dialect;
+use crate::runbook::{
+    self, Check, Constraints, Dod, DodFile, Fatal, Header, Preflight, Roundtrip, Runbook, Stage,
+    Status, Summary, Target as TargetFacts, TargetMode,
+};
+
+pub(super) fn not_run_stage(
+    name: &str,
+    direction: stages::Direction,
+    to: &str,
+    fatal: &Fatal,
+) -> Stage {
+    let verb = match direction {
+        stages::Direction::Upgrade => "upgrade",
+        stages::Direction::Downgrade => "downgrade",
+    };
+    Stage {
+        name: name.to_string(),
+        command: format!("mig {verb} {to}"),
+        status: Status::NotRun,
+        detail: format!("not run: {} failed", fatal.at),
+        started_at: None,
+        duration_ms: None,
+        steps: Vec::new(),
+        state: None,
+    }
+}
+
+pub(super) fn assemble(
+    config: &Config,
+    request: &RunbookRequest,
+    dialect: Dialect,
+    preflight: Preflight,
+    dod: Option<&DodFile>,
+    collected: Collected,
+) -> Runbook {
+    let why = match &collected.fatal {
+        Some(fatal) => format!("not run: {} failed", fatal.at),
+        None => "not run".to_string(),
+    };
+    let connection = collected
+        .connection
+        .unwrap_or_else(|| vec![Check::not_run("connect", &why)]);
+    let mut stages = collected.stages;
+    if stages.is_empty() {
+        for (name, direction, to) in stages::STAGES {
+            let fatal = Fatal {
+                at: String::new(),
+                message: String::new(),
+                exit_code: 0,
+            };
+            let mut stage = not_run_stage(name, direction, to, &fatal);
+            stage.detail = why.clone();
+            stages.push(stage);
+        }
+    }
+    let roundtrip = collected.roundtrip.unwrap_or_else(|| {
+        vec![
+            Check::not_run("downgrade to base leaves only the declared keeps", &why),
+            Check::not_run(
+                "upgrading again gives the same catalog as the first upgrade",
+                &why,
+            ),
+        ]
+    });
+    let constraints = collected.constraints.unwrap_or_else(|| Constraints {
+        not_run: Some(why.trim_start_matches("not run: ").to_string()),
+        ..Constraints::default()
+    });
+    let dod_checks = match (collected.dod, dod) {
+        (Some(checks), _) => checks,
+        (None, Some(file)) => collect::dod_not_run(file, dialect, &why),
+        (None, None) => Vec::new(),
+    };
+    let target = TargetFacts {
+        mode: request.target,
+        description: describe(request.target, dialect),
+        url: collected.target_url,
+    };
+    Runbook {
+        header: Header {
+            project: project_name(config),
+            generated_at: Some(chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string()),
+            mig_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: Some(git_commit(&config.here)),
+            operator: Some(crate::db::history::operator()),
+            config: format!(
+                "`{}`, section `[{}]`",
+                runbook::relative(&config.here, &config.path),
+                config.section
+            ),
+            target,
+            server_version: collected.server_version,
+            stable: false,
+        },
+        preflight,
+        connection,
+        stages,
+        roundtrip: Roundtrip {
+            procedure: "`mig runbook` ran `upgrade heads`, `downgrade base` and `upgrade heads` \
+                        again through the online engine and compared the catalog snapshots: \
+                        the start with the state after the downgrade (accepting what the \
+                        revisions declare in `Downgrade Keeps`), and the two upgrades with \
+                        each other."
+                .into(),
+            checks: roundtrip,
+        },
+        constraints,
+        dod: Dod {
+            file: dod.map(|d| runbook::relative(&config.here, &d.path)),
+            checks: dod_checks,
+        },
+        reproduce: reproduce(config, request, dod),
+        fatal: collected.fatal,
+        summary: Summary::default(),
+    }
+}
+
+fn describe(mode: TargetMode, dialect: Dialect) -> String {
+    match (mode, dialect) {
+        (TargetMode::Ephemeral, Dialect::Sqlite) | (TargetMode::Scratch, Dialect::Sqlite) => {
+            "a temporary SQLite file, removed afterwards".into()
+        }
+        (TargetMode::Ephemeral, _) => {
+            "a private PostgreSQL server started for this run on a unix socket, removed afterwards"
+                .into()
+        }
+        (TargetMode::Scratch, _) => {
+            "a temporary database on the configured server, dropped afterwards".into()
+        }
+        (TargetMode::InPlace, _) => "the configured database itself".into(),
+    }
+}
+
+/// `[mig] project`, else the name of the ini file's directory.
+pub fn project_name(config: &Config) -> String {
+    config
+        .project
+        .clone()
+        .or_else(|| {
+            config
+                .here
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "project".into())
+}
+
+/// `git rev-parse HEAD` in `dir`, marked when the work tree has uncommitted changes.
+fn git_commit(dir: &Path) -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "HEAD"]) {
+        Some(commit) if !commit.is_empty() => {
+            let dirty = git(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
+            if dirty {
+                format!("{commit} (with uncommitted changes)")
+            } else {
+                commit
+            }
+        }
+        _ => "not a git repository".into(),
+    }
+}
+
+fn reproduce(config: &Config, request: &RunbookRequest, dod: Option<&DodFile>) -> Vec<String> {
+    let mut global = String::new();
+    let file = runbook::relative(&config.here, &config.path);
+    if file != "alembic.ini" {
+        global.push_str(&format!(" -c {file}"));
+    }
+    if config.section != "alembic" {
+        global.push_str(&format!(" -n {}", config.section));
+    }
+    let mut command = format!("mig{global} runbook {}", request.target.flag());
+    if let Some(dod) = dod {
+        command.push_str(&format!(
+            " --dod {}",
+            runbook::relative(&config.here, &dod.path)
+        ));
+    }
+    if request.stable {
+        command.push_str(" --stable");
+    }
+    vec![
+        command,
+        "# the stages by hand, against the configured database:".into(),
+        format!("mig{global} upgrade heads"),
+        format!("mig{global} downgrade base"),
+        format!("mig{global} upgrade heads"),
+        format!("mig{global} check"),
+    ]
+}
