@@ -55,6 +55,8 @@ pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
         .env_remove("MIG_CONFIG")
         .env_remove("ALEMBIC_CONFIG")
         .env_remove("MIG_PROJECT")
+        // The private server takes its time zone from the environment (initdb).
+        .env("TZ", "UTC")
         .output()
         .expect("run mig");
     let mut files: Vec<String> = std::fs::read_dir(out.path())

@@ -165,20 +165,18 @@ fn git_commit(dir: &Path) -> String {
             .args(args)
             .stderr(std::process::Stdio::null())
             .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
-    match git(&["rev-parse", "HEAD"]) {
-        Some(commit) if !commit.is_empty() => {
-            let dirty = git(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
-            if dirty {
-                format!("{commit} (with uncommitted changes)")
-            } else {
-                commit
-            }
-        }
-        _ => "not a git repository".into(),
+    let head = match git(&["rev-parse", "HEAD"]) {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(_) => return "not a git repository".into(),
+        Err(_) => return "unknown (`git` could not be run)".into(),
+    };
+    let dirty = git(&["status", "--porcelain", "--", "."])
+        .is_ok_and(|out| out.status.success() && !out.stdout.is_empty());
+    if dirty {
+        format!("{head} (with uncommitted changes)")
+    } else {
+        head
     }
 }
 
