@@ -5,6 +5,7 @@
 pub mod create;
 pub mod inspect;
 pub mod offline;
+pub mod verify;
 
 use std::path::PathBuf;
 
