@@ -18,9 +18,9 @@ use crate::revision::graph::RevisionMap;
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
 
+use super::finding::Finding;
 use super::keeps::{self, KeepRule};
 use super::plans;
-use super::report::Finding;
 
 /// Everything a move or a snapshot needs.
 pub(super) struct Driver<'a> {

@@ -12,6 +12,7 @@
 
 mod driver;
 mod error;
+pub mod finding;
 mod full;
 pub mod junit;
 pub mod keeps;
@@ -42,7 +43,8 @@ use driver::Driver;
 
 pub use driver::{snapshot_url, SnapshotError};
 pub use error::RoundtripError;
-pub use report::{Check, CheckKind, Finding, Problem, Report, RevisionSummary, Status};
+pub use finding::{Finding, Problem};
+pub use report::{Check, CheckKind, Report, RevisionSummary, Status};
 pub use workspace::{Place, Workspace};
 
 /// Which roundtrip.

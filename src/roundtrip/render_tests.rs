@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use super::report::{Check, CheckKind, Finding, Problem, Report, Status};
+use super::finding::{Finding, Problem};
+use super::report::{Check, CheckKind, Report, Status};
 use super::{junit, text, Mode};
 use crate::catalog::{Kind, Value};
 use crate::dialect::Dialect;

@@ -26,3 +26,4 @@ mod roundtrip_library;
 mod roundtrip_snapshot;
 mod roundtrip_sqlite;
 mod roundtrip_support;
+mod roundtrip_walks;

@@ -43,6 +43,38 @@ fn every_kind_sqlite_expresses_is_caught() {
 }
 
 #[test]
+fn the_json_report_carries_each_finding_with_its_revision() {
+    let run = mig(
+        &fixtures().join("sqlite"),
+        &["--format", "json", "roundtrip"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["status"], "residue");
+    assert_eq!(report["dialect"], "sqlite");
+    let residue: Vec<String> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "residue")
+        .map(|c| {
+            let f = &c["findings"][0];
+            format!(
+                "{} {} {} {} {}",
+                c["revision"], c["check"], f["problem"], f["kind"], f["id"]
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(residue.join("\n"), @r#"
+    "0002_table" "downgrade" "extra" "table" "audit_detail"
+    "0003_column" "downgrade" "extra" "column" "accounts.nickname"
+    "0004_index" "downgrade" "extra" "index" "ix_accounts_email"
+    "0005_trigger" "downgrade" "extra" "trigger" "trg_accounts_log"
+    "0006_view" "downgrade" "extra" "view" "account_emails"
+    "#);
+}
+
+#[test]
 fn snapshot_and_diff_of_sqlite_files() {
     let dir = tempfile::tempdir().unwrap();
     let make = |name: &str, sql: &str| {
