@@ -6,7 +6,7 @@
 //! overhead above the floor; asserts nothing about time (not a timed test).
 //!
 //! `cargo bench --bench apply` (`MIG_BENCH_REVISIONS=N` for another size, `ALEMBIC=path`
-//! to use an installed Alembic with psycopg2, `MIG_BENCH_ALEMBIC=0` to skip that leg).
+//! to use an installed Alembic with psycopg 3, `MIG_BENCH_ALEMBIC=0` to skip that leg).
 //! The mig leg calls the engine in-process: no process start and no revision-file parsing,
 //! which the CLI adds on top (a few milliseconds).
 
@@ -231,7 +231,7 @@ fn main() {
                 let mut c = Command::new(&bin);
                 c.args(["upgrade", "head"]).current_dir(dir).env(
                     "BENCH_URL",
-                    format!("postgresql+psycopg2://mig@/{name}?host={socket}&port=5432"),
+                    format!("postgresql+psycopg://mig@/{name}?host={socket}&port=5432"),
                 );
                 let start = Instant::now();
                 run(c);

@@ -159,10 +159,27 @@ impl DatabaseUrl {
     /// it, log it or put it in an error.
     pub fn to_sqlx_url(&self) -> String {
         match self.backend {
-            Backend::Postgresql => self.render(Secret::Plain, "postgres"),
+            Backend::Postgresql => self.postgres_sqlx().render(Secret::Plain, "postgres"),
             Backend::Mysql | Backend::Mariadb => self.render(Secret::Plain, "mysql"),
             Backend::Sqlite => self.sqlite_sqlx_url(),
         }
+    }
+
+    /// sqlx refuses an empty host (`postgresql://u@/db?host=/run/pg`, the SQLAlchemy and
+    /// libpq form for unix sockets): the `host` (and `port`) parameters move into the
+    /// authority, where sqlx reads a percent-encoded socket directory.
+    fn postgres_sqlx(&self) -> DatabaseUrl {
+        let mut url = self.clone();
+        if url.authority_host.is_none() {
+            if let Some(host) = self.query_value("host") {
+                url.authority_host = Some(host.to_string());
+                if url.port.is_none() {
+                    url.port = self.query_value("port").and_then(|p| p.parse().ok());
+                }
+                url.query.retain(|(k, _)| k != "host" && k != "port");
+            }
+        }
+        url
     }
 
     fn query_value(&self, key: &str) -> Option<&str> {

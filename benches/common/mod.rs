@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `alembic` executable: `$ALEMBIC` if set, else a virtualenv under `target/` created
-/// on first use (`pip install alembic psycopg2-binary`).
+/// on first use (`pip install alembic "psycopg[binary]"`).
 pub fn alembic_bin() -> PathBuf {
     if let Ok(bin) = std::env::var("ALEMBIC") {
         return PathBuf::from(bin);
@@ -24,7 +24,7 @@ pub fn alembic_bin() -> PathBuf {
             .map(|s| s.success())
             .unwrap_or(false)
             && Command::new(root.join("bin/pip"))
-                .args(["install", "--quiet", "alembic==1.20.1", "psycopg2-binary"])
+                .args(["install", "--quiet", "alembic==1.20.1", "psycopg[binary]"])
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false);

@@ -79,14 +79,19 @@ pub enum Command {
     /// Upgrade to a later revision.
     Upgrade {
         /// Target revision (`head`, `heads`, an id, `+N`, `label@head`...), or `from:to` with --sql.
+        #[arg(allow_hyphen_values = true)]
         revision: String,
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
         sql: bool,
+        /// Refuse to run when an applied revision's file changed since it was applied.
+        #[arg(long)]
+        strict: bool,
     },
     /// Revert to a previous revision.
     Downgrade {
         /// Target revision (`base`, an id, `-N`...), or `from:to` with --sql.
+        #[arg(allow_hyphen_values = true)]
         revision: String,
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
@@ -103,6 +108,32 @@ pub enum Command {
         /// Delete all version-table rows first.
         #[arg(long)]
         purge: bool,
+    },
+    /// Show the revisions the database is at.
+    Current {
+        /// Show the full header of each revision.
+        #[arg(long)]
+        verbose: bool,
+        /// Fail (exit 1) unless the database is at all heads.
+        #[arg(long = "check-heads")]
+        check_heads: bool,
+    },
+    /// Create the version table (and its schema) if missing.
+    EnsureVersion {
+        /// Print the SQL instead of running it (offline mode).
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Check the project against the database: at the heads, applied files unchanged,
+    /// naming conventions hold. Exit 1 with a list otherwise.
+    Check,
+    /// Record the current checksum of an applied revision whose file was changed on purpose.
+    Accept {
+        /// The revision.
+        revision: String,
+        /// Why the change is fine (kept in the history table).
+        #[arg(long, required = true)]
+        reason: String,
     },
     /// List the revision history, newest first.
     History {
@@ -134,6 +165,7 @@ pub enum Command {
     /// Show one revision.
     Show {
         /// Revision id, prefix, label or symbol.
+        #[arg(allow_hyphen_values = true)]
         revision: String,
     },
     /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade

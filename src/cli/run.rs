@@ -4,7 +4,7 @@
 use std::io::Write as _;
 
 use crate::commands::create::{self, RevisionRequest};
-use crate::commands::{inspect, offline, Error, Project};
+use crate::commands::{inspect, offline, online, Error, Project};
 use crate::config::LoadOptions;
 
 use super::{Cli, Command, Format, GlobalArgs};
@@ -51,20 +51,26 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             println!("Generating {} ...  done", path.display());
             Ok(0)
         }
-        Command::Upgrade { revision, sql } => {
+        Command::Upgrade {
+            revision,
+            sql,
+            strict,
+        } => {
             let project = project(&cli.global)?;
-            if !sql {
-                return Err(online_not_available("upgrade"));
+            if sql {
+                print(&block_on(offline::upgrade(&project, &revision))?);
+            } else {
+                block_on(online::upgrade(&project, &revision, strict))?;
             }
-            print(&block_on(offline::upgrade(&project, &revision))?);
             Ok(0)
         }
         Command::Downgrade { revision, sql } => {
             let project = project(&cli.global)?;
-            if !sql {
-                return Err(online_not_available("downgrade"));
+            if sql {
+                print(&block_on(offline::downgrade(&project, &revision))?);
+            } else {
+                block_on(online::downgrade(&project, &revision))?;
             }
-            print(&block_on(offline::downgrade(&project, &revision))?);
             Ok(0)
         }
         Command::Stamp {
@@ -73,23 +79,66 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             purge,
         } => {
             let project = project(&cli.global)?;
-            if !sql {
-                return Err(online_not_available("stamp"));
+            if sql {
+                print(&block_on(offline::stamp(&project, &revisions, purge))?);
+            } else {
+                block_on(online::stamp(&project, &revisions, purge))?;
             }
-            print(&block_on(offline::stamp(&project, &revisions, purge))?);
+            Ok(0)
+        }
+        Command::Current {
+            verbose,
+            check_heads,
+        } => {
+            let project = project(&cli.global)?;
+            print(&block_on(online::current(
+                &project,
+                verbose,
+                check_heads,
+                json,
+            ))?);
+            Ok(0)
+        }
+        Command::EnsureVersion { sql } => {
+            let project = project(&cli.global)?;
+            if sql {
+                print(&offline::ensure_version(&project)?);
+            } else {
+                block_on(online::ensure_version(&project))?;
+            }
+            Ok(0)
+        }
+        Command::Check => {
+            let project = project(&cli.global)?;
+            let problems = block_on(online::check(&project))?;
+            if problems.is_empty() {
+                print("OK: at the heads, applied revisions unchanged, naming conventions hold\n");
+                Ok(0)
+            } else {
+                Err(Error::CheckFailed(problems))
+            }
+        }
+        Command::Accept { revision, reason } => {
+            let project = project(&cli.global)?;
+            print(&block_on(online::accept(&project, &revision, &reason))?);
             Ok(0)
         }
         Command::History {
             rev_range,
             verbose,
-            indicate_current: _,
+            indicate_current,
         } => {
             let project = project(&cli.global)?;
+            let current = if indicate_current {
+                block_on(online::current_rows(&project))?
+            } else {
+                vec![]
+            };
             print(&inspect::history(
                 &project.map,
                 rev_range.as_deref(),
                 verbose,
-                &[],
+                &current,
                 json,
             )?);
             Ok(0)
@@ -121,10 +170,6 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
         Command::Diff(args) => super::verify::diff(&cli.global, args),
     }
-}
-
-fn online_not_available(cmd: &str) -> Error {
-    Error::Usage(format!("`mig {cmd}` without --sql needs the online engine"))
 }
 
 fn project(global: &GlobalArgs) -> Result<Project, Error> {

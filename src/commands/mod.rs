@@ -5,13 +5,18 @@
 pub mod create;
 pub mod inspect;
 pub mod offline;
+pub mod online;
 pub mod verify;
 
 use std::path::PathBuf;
 
+use crate::catalog::{self, CatalogError, Snapshot, SnapshotOptions};
 use crate::config::{self, Config, ConfigError, LoadOptions};
+use crate::db::{Connection, DbError};
+use crate::engine::EngineError;
 use crate::revision::directory::{load_revisions, LoadError};
 use crate::revision::graph::{CommandError, GraphError, RevisionMap};
+use crate::url::DatabaseUrl;
 
 /// Everything that can stop a command, with the exit code SPEC section 5 assigns.
 #[derive(Debug, thiserror::Error)]
@@ -33,13 +38,69 @@ pub enum Error {
     Plan(String),
     #[error("cannot write `{}`: {message}", path.display())]
     Write { path: PathBuf, message: String },
+    /// The online engine failed (connection, lock, SQL error, refused plan).
+    #[error(transparent)]
+    Engine(Box<EngineError>),
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Naming(#[from] crate::naming::NamingError),
+    /// A check ran and found problems (one per entry).
+    #[error("{}", .0.join("\n"))]
+    CheckFailed(Vec<String>),
 }
 
 impl Error {
-    /// 2 for usage, configuration and revision-file errors (SPEC section 5).
+    /// SPEC section 5: 1 a check ran and failed; 3 database errors; 2 usage,
+    /// configuration and revision-file errors.
     pub fn exit_code(&self) -> i32 {
-        2
+        match self {
+            Error::CheckFailed(_) => 1,
+            Error::Engine(e) => e.exit_code(),
+            Error::Database(_) | Error::Catalog(_) => 3,
+            _ => 2,
+        }
     }
+}
+
+/// Opens a connection to `url` with the project's `search_path` and lock timeout.
+pub async fn connect(config: &Config, url: &DatabaseUrl) -> Result<Connection, Error> {
+    Ok(crate::db::open(url, &config.exec).await?)
+}
+
+/// The catalog snapshot of the database at `url`, without mig's bookkeeping tables and
+/// the configured `ignore` patterns.
+pub async fn snapshot(config: &Config, url: &DatabaseUrl) -> Result<Snapshot, Error> {
+    let opts = SnapshotOptions::from_config(config)?;
+    let mut conn = connect(config, url).await?;
+    let snap = match &mut conn {
+        Connection::Postgres(c) => catalog::snapshot_postgres(c, &opts).await,
+        Connection::Sqlite(c) => catalog::snapshot_sqlite(c, &opts).await,
+        Connection::Mysql(_) => {
+            return Err(Error::Usage(
+                "catalog snapshots of MySQL databases are not supported yet".into(),
+            ))
+        }
+    };
+    let _ = conn.close().await;
+    Ok(snap?)
+}
+
+/// Naming-convention violations in the configured database (none when no convention
+/// is configured).
+pub async fn verify_naming(project: &Project) -> Result<Vec<String>, Error> {
+    let n = &project.config.naming;
+    if n.pk.is_none() && n.fk.is_none() && n.uq.is_none() && n.ix.is_none() && n.ck.is_none() {
+        return Ok(vec![]);
+    }
+    let url = project.config.database_url()?;
+    let snap = snapshot(&project.config, &url).await?;
+    Ok(crate::naming::check(&snap, n)?
+        .iter()
+        .map(|v| format!("naming convention: {v}"))
+        .collect())
 }
 
 /// A loaded project: its configuration and its revision graph.

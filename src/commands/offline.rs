@@ -1,6 +1,7 @@
 //! Offline mode (`--sql`): the plan rendered as SQL text by the shared executor, with
 //! Alembic's rules for where the plan starts (`from:to` ranges).
 
+use crate::dialect::VersionSql;
 use crate::execute::render_offline;
 use crate::revision::plan;
 
@@ -71,4 +72,35 @@ pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<St
     };
     let plan = plan::stamp(&project.map, &heads, &targets, false)?;
     render(project, &plan).await
+}
+
+/// `mig ensure-version --sql`: the version table's DDL as Alembic renders it, after
+/// mig's schema and `search_path` lines when configured.
+pub fn ensure_version(project: &Project) -> Result<String, Error> {
+    let dialect = project.config.dialect()?;
+    let exec = &project.config.exec;
+    let mut out = String::new();
+    let mut emit = |sql: &str| {
+        out.push_str(sql);
+        out.push_str(";\n\n");
+    };
+    if let Some(schema) = &exec.version_table.schema {
+        if let Some(sql) = dialect.create_schema_sql(schema) {
+            emit(&sql);
+        }
+    }
+    if let Some(path) = &exec.search_path {
+        if let Some(sql) = dialect.search_path_sql(path) {
+            emit(&sql);
+        }
+    }
+    let transactional = dialect.transactional_ddl();
+    if transactional {
+        emit("BEGIN");
+    }
+    emit(&VersionSql::new(dialect, &exec.version_table).create_table());
+    if transactional {
+        emit("COMMIT");
+    }
+    Ok(out)
 }

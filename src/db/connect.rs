@@ -280,6 +280,40 @@ fn is_plain_identifier(text: &str) -> bool {
         && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '$')
 }
 
+/// Connects to a parsed URL with the project's settings: the dialect's own connector,
+/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL `search_path` set with the
+/// statement the executor renders (the same text `--sql` shows) before anything else.
+pub async fn open(
+    url: &crate::url::DatabaseUrl,
+    settings: &crate::config::ExecSettings,
+) -> Result<Connection, DbError> {
+    use crate::dialect::Dialect;
+    let mut conn = match url.dialect() {
+        Dialect::Postgresql => {
+            Connection::Postgres(connect_postgres(&url.to_sqlx_url(), None).await?)
+        }
+        Dialect::Mysql => Connection::Mysql(connect_mysql(&url.to_sqlx_url()).await?),
+        Dialect::Sqlite => {
+            let location = match url.database() {
+                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),
+                _ => SqliteLocation::Memory,
+            };
+            Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
+        }
+    };
+    let search_path = settings
+        .search_path
+        .as_deref()
+        .and_then(|path| conn.dialect().search_path_sql(path));
+    if let (Some(sql), Connection::Postgres(pg)) = (&search_path, &mut conn) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(pg)
+            .await
+            .map_err(|err| super::query_error(&format!("running `{sql}`"), &err))?;
+    }
+    Ok(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,16 +2,8 @@
 //! executor renders it, and the migration lock around a piece of work. Nothing here
 //! migrates.
 
-use std::path::PathBuf;
-
-use sqlx::AssertSqlSafe;
-
 use crate::config::ExecSettings;
-use crate::db::{
-    connect_mysql, connect_postgres, connect_sqlite, query_error, Connection, DbError,
-    MigrationLock, SqliteLocation,
-};
-use crate::dialect::Dialect;
+use crate::db::{Connection, DbError, MigrationLock};
 use crate::url::DatabaseUrl;
 
 /// An open connection and what was set on it.
@@ -25,31 +17,11 @@ pub(super) struct Session {
 impl Session {
     /// Connects to `url` and sets `search_path`.
     pub async fn open(url: &DatabaseUrl, settings: &ExecSettings) -> Result<Session, DbError> {
-        let mut conn = match url.dialect() {
-            Dialect::Postgresql => {
-                Connection::Postgres(connect_postgres(&url.to_sqlx_url(), None).await?)
-            }
-            Dialect::Mysql => Connection::Mysql(connect_mysql(&url.to_sqlx_url()).await?),
-            Dialect::Sqlite => {
-                let location = match url.database() {
-                    Some(path) if !url.is_sqlite_memory() => {
-                        SqliteLocation::File(PathBuf::from(path))
-                    }
-                    _ => SqliteLocation::Memory,
-                };
-                Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
-            }
-        };
+        let conn = crate::db::open(url, settings).await?;
         let search_path = settings
             .search_path
             .as_deref()
             .and_then(|path| conn.dialect().search_path_sql(path));
-        if let (Some(sql), Connection::Postgres(pg)) = (&search_path, &mut conn) {
-            sqlx::raw_sql(AssertSqlSafe(sql.as_str()))
-                .execute(pg)
-                .await
-                .map_err(|err| query_error(&format!("running `{sql}`"), &err))?;
-        }
         Ok(Session { conn, search_path })
     }
 

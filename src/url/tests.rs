@@ -124,9 +124,16 @@ fn unix_sockets() {
         query.normalized(),
         "postgresql://u:***@/db?host=/var/run/postgresql"
     );
+    // sqlx refuses an empty host: the socket directory moves into the authority.
     assert_eq!(
         query.to_sqlx_url(),
-        "postgres://u:p@/db?host=/var/run/postgresql"
+        "postgres://u:p@%2Fvar%2Frun%2Fpostgresql/db"
+    );
+    let with_port =
+        DatabaseUrl::parse("postgresql://u@/db?host=/tmp/s&port=5433&sslmode=disable").unwrap();
+    assert_eq!(
+        with_port.to_sqlx_url(),
+        "postgres://u@%2Ftmp%2Fs:5433/db?sslmode=disable"
     );
     let encoded = DatabaseUrl::parse("postgresql://u@%2Ftmp%2Fpg:5433/db").unwrap();
     assert_eq!(encoded.host(), Some("/tmp/pg"));

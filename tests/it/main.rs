@@ -2,10 +2,12 @@
 
 mod support;
 
+mod cases;
 mod catalog_pg;
 mod catalog_queries;
 mod catalog_sqlite;
 mod cli;
+mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;

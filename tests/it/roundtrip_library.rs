@@ -107,9 +107,19 @@ fn usage_errors_exit_2_before_anything_runs() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.starts_with("FAILED: "), "{}", run.stderr);
-    // Scratch needs a URL; the demo's `%(DATABASE_URL)s` does not resolve here.
-    let run = mig(&repo(), &["roundtrip", "--scratch"]);
+    // Scratch needs a URL: `%(DATABASE_URL)s` does not resolve without the variable.
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(dir.path(), "", &[("r1", "", "SELECT 1;", "\nSELECT 1;")]);
+    let text = std::fs::read_to_string(&ini)
+        .unwrap()
+        .replace("[mig]", "sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]");
+    std::fs::write(&ini, text).unwrap();
+    let run = mig(dir.path(), &["roundtrip", "--scratch"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("DATABASE_URL"), "{}", run.stderr);
+    // The same project on a private server needs no URL at all.
+    let run = mig(dir.path(), &["roundtrip"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
 #[test]

@@ -1,34 +1,17 @@
 //! `mig snapshot` and `mig diff` through the binary: snapshots are deterministic, a
-//! database built online by the engine equals one built from the `--sql` text through
+//! database built by `mig upgrade head` equals one built from the `--sql` text through
 //! `psql`, and `diff` compares files and URLs with exit 1 on a difference.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
-
-use mig::commands::Project;
-use mig::config::LoadOptions;
-use mig::revision::plan;
 
 use crate::roundtrip_support::{mig, repo};
 use crate::support;
 
-/// The demo migrated online by the engine (`mig upgrade head`).
+/// The demo migrated online: `mig upgrade head`.
 fn upgraded_online(url: &str) {
-    let mut opts = LoadOptions::new(repo(), BTreeMap::new());
-    opts.url = Some(url.to_string());
-    let project = Project::load(&opts).unwrap();
-    let db_url = project.config.database_url().unwrap();
-    support::block_on(async {
-        mig::engine::upgrade(
-            &project.config,
-            &db_url,
-            &project.map,
-            |heads: &[String]| plan::upgrade(&project.map, heads, "heads"),
-        )
-        .await
-        .unwrap();
-    });
+    let run = mig(&repo(), &["--url", url, "upgrade", "head"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 /// The demo migrated from `mig upgrade head --sql` through `psql -v ON_ERROR_STOP=1`.

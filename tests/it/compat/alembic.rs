@@ -34,7 +34,8 @@ fn install() -> PathBuf {
         "--quiet",
         "--disable-pip-version-check",
         &format!("alembic=={ALEMBIC_VERSION}"),
-        "psycopg2-binary",
+        // SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
+        "psycopg[binary]",
     ]));
     let _ = std::fs::remove_dir_all(&root);
     if std::fs::rename(&staging, &root).is_err() {
@@ -50,10 +51,12 @@ fn install() -> PathBuf {
 }
 
 fn version_ok(python: &Path) -> bool {
+    let check =
+        format!("import alembic, psycopg; assert alembic.__version__ == '{ALEMBIC_VERSION}'");
     Command::new(python)
-        .args(["-m", "alembic", "--version"])
+        .args(["-c", &check])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains(ALEMBIC_VERSION))
+        .map(|o| o.status.success())
         .unwrap_or(false)
 }
 

@@ -183,6 +183,8 @@ fn errors_match_alembic() {
     branched.retain(|r| r.id != "m");
     same_failure(&branched, &["upgrade", "head", "--sql"]);
     same_failure(&graphs::merge(), &["upgrade", "c1branch@head", "--sql"]);
+    same_failure(&graphs::branchpoint(), &["upgrade", "x@d1", "--sql"]);
+    same_failure(&graphs::branchpoint(), &["upgrade", "c1branch@d2", "--sql"]);
 }
 
 #[test]

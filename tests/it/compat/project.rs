@@ -79,6 +79,8 @@ pub fn write_pair(revs: &[Rev], url: &str, mig_options: &[(&str, &str)]) -> Pair
 }
 
 fn ini(url: &str, mig_options: &[(&str, &str)]) -> String {
+    // Both tools interpolate the ini file: a literal `%` (percent-encoding) is `%%`.
+    let url = url.replace('%', "%%");
     let mut s = format!(
         "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n\
          path_separator = os\nsqlalchemy.url = {url}\n\n[mig]\n"

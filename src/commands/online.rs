@@ -1,0 +1,211 @@
+//! The commands that connect: `upgrade`, `downgrade`, `stamp`, `current`,
+//! `ensure-version`, `check`, `accept`, and `history -i`. Each resolves the database URL
+//! (only here: offline commands never need it), plans from the heads the engine reads
+//! under the migration lock, and returns what to print.
+
+use crate::engine::{self, EngineError, Outcome};
+use crate::revision::graph::CommandError;
+use crate::revision::plan;
+use crate::revision::Revision;
+use crate::url::DatabaseUrl;
+
+use super::inspect::{self, LineStyle};
+use super::{Error, Project};
+
+fn url(project: &Project) -> Result<DatabaseUrl, Error> {
+    Ok(project.config.database_url()?)
+}
+
+/// A planner's error is Alembic's command message; everything else stays an engine error.
+fn engine_error(err: EngineError<CommandError>) -> Error {
+    Error::Engine(Box::new(match err {
+        EngineError::Plan(e) => return Error::Command(e),
+        EngineError::Database(e) => EngineError::Database(e),
+        EngineError::Refused(e) => EngineError::Refused(e),
+        EngineError::Apply(e) => EngineError::Apply(e),
+        EngineError::HistoryDisabled => EngineError::HistoryDisabled,
+    }))
+}
+
+fn plain(err: EngineError) -> Error {
+    Error::Engine(Box::new(err))
+}
+
+fn no_range(target: &str) -> Result<(), Error> {
+    if target.contains(':') {
+        return Err(Error::Usage("Range revision not allowed".into()));
+    }
+    Ok(())
+}
+
+/// Revisions applied at `heads` (base up to the heads), for the checksum check.
+fn applied<'p>(project: &'p Project, heads: &[String]) -> Result<Vec<&'p Revision>, CommandError> {
+    if heads.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(project
+        .map
+        .history(None, Some("current"), heads)?
+        .into_iter()
+        .map(|r| r.revision())
+        .collect())
+}
+
+/// Applied revisions whose file changed since they were recorded.
+pub async fn drift(project: &Project) -> Result<Vec<engine::Drift>, Error> {
+    let url = url(project)?;
+    engine::drift(&project.config, &url, |heads| applied(project, heads))
+        .await
+        .map_err(engine_error)
+}
+
+/// `mig upgrade TARGET`. Drift is a warning, or with `strict` a refusal (exit 1).
+pub async fn upgrade(project: &Project, target: &str, strict: bool) -> Result<Outcome, Error> {
+    no_range(target)?;
+    let drifted = drift(project).await?;
+    if !drifted.is_empty() {
+        let list: Vec<String> = drifted.iter().map(|d| d.to_string()).collect();
+        if strict {
+            return Err(Error::CheckFailed(list));
+        }
+        for d in &list {
+            tracing::warn!("{d}");
+        }
+    }
+    let url = url(project)?;
+    engine::upgrade(&project.config, &url, &project.map, |heads| {
+        plan::upgrade(&project.map, heads, target)
+    })
+    .await
+    .map_err(engine_error)
+}
+
+/// `mig downgrade TARGET`.
+pub async fn downgrade(project: &Project, target: &str) -> Result<Outcome, Error> {
+    no_range(target)?;
+    let url = url(project)?;
+    engine::downgrade(&project.config, &url, &project.map, |heads| {
+        plan::downgrade(&project.map, heads, target)
+    })
+    .await
+    .map_err(engine_error)
+}
+
+/// `mig stamp REV... [--purge]`.
+pub async fn stamp(project: &Project, targets: &[String], purge: bool) -> Result<Outcome, Error> {
+    let url = url(project)?;
+    engine::stamp(&project.config, &url, &project.map, purge, |heads| {
+        plan::stamp(&project.map, heads, targets, purge)
+    })
+    .await
+    .map_err(engine_error)
+}
+
+/// `mig ensure-version`.
+pub async fn ensure_version(project: &Project) -> Result<(), Error> {
+    let url = url(project)?;
+    engine::ensure_version(&project.config, &url)
+        .await
+        .map_err(plain)
+}
+
+/// The version table's rows (empty when it does not exist; never creates it).
+pub async fn current_rows(project: &Project) -> Result<Vec<String>, Error> {
+    let url = url(project)?;
+    engine::current(&project.config, &url).await.map_err(plain)
+}
+
+/// `mig current [--verbose] [--check-heads]`, printed as Alembic prints it.
+pub async fn current(
+    project: &Project,
+    verbose: bool,
+    check_heads: bool,
+    as_json: bool,
+) -> Result<String, Error> {
+    let rows = current_rows(project).await?;
+    let revs = project.map.current(&rows)?;
+    if check_heads {
+        let mut heads: Vec<&str> = project.map.heads().iter().map(|r| r.id()).collect();
+        let mut have: Vec<&str> = rows.iter().map(String::as_str).collect();
+        heads.sort_unstable();
+        have.sort_unstable();
+        if heads != have {
+            return Err(Error::CheckFailed(vec![
+                "Database is not on all head revisions".into(),
+            ]));
+        }
+    }
+    if as_json {
+        let list: Vec<_> = revs.iter().map(|r| inspect::json(r, true)).collect();
+        return Ok(inspect::to_json(&list));
+    }
+    let mut out = String::new();
+    if verbose {
+        out.push_str(&format!(
+            "Current revision(s) for {}:\n",
+            project.config.database_url()?.redacted()
+        ));
+    }
+    let style = LineStyle {
+        tree_indicators: true,
+        head_indicators: true,
+        ..LineStyle::default()
+    };
+    for r in &revs {
+        if verbose {
+            out.push_str(&inspect::entry(r, false));
+        } else {
+            out.push_str(&inspect::line(r, style, false));
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// `mig check`: the graph loaded (else we would not be here), the database is at the
+/// heads, applied revisions are unchanged, naming conventions hold. The problems found,
+/// one per entry; empty means all good.
+pub async fn check(project: &Project) -> Result<Vec<String>, Error> {
+    let mut problems = vec![];
+    let rows = current_rows(project).await?;
+    let mut heads: Vec<String> = project
+        .map
+        .heads()
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    let mut have = rows.clone();
+    heads.sort_unstable();
+    have.sort_unstable();
+    if heads != have {
+        problems.push(format!(
+            "database is at [{}], the heads are [{}]: run `mig upgrade heads`",
+            have.join(", "),
+            heads.join(", ")
+        ));
+    }
+    for d in drift(project).await? {
+        problems.push(d.to_string());
+    }
+    problems.extend(super::verify_naming(project).await?);
+    Ok(problems)
+}
+
+/// `mig accept REV --reason TEXT`: records the file's current checksum for `REV`.
+pub async fn accept(project: &Project, spec: &str, reason: &str) -> Result<String, Error> {
+    let revs = project
+        .map
+        .get_revisions(spec)
+        .map_err(|e| Error::Command(e.into_command()))?;
+    let [rev] = revs.as_slice() else {
+        return Err(Error::Usage(format!(
+            "`{spec}` names {} revisions; accept one at a time",
+            revs.len()
+        )));
+    };
+    let url = url(project)?;
+    engine::accept(&project.config, &url, rev.revision(), reason)
+        .await
+        .map_err(plain)?;
+    Ok(format!("Accepted the current checksum of {}\n", rev.id()))
+}

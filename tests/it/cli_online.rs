@@ -1,0 +1,333 @@
+//! The `mig` binary against real databases: the demo project on PostgreSQL, Alembic
+//! interoperability in both directions, concurrent processes, checks and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::compat::alembic::alembic;
+use crate::compat::project::{graphs, write_pair, Rev};
+use crate::support::{block_on, pg_db};
+
+fn mig(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .output()
+        .expect("run mig")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = mig(dir, args);
+    assert!(
+        out.status.success(),
+        "mig {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The harness URL (`postgresql://mig@%2Ftmp%2Fdir:5432/db?...`) in the form both
+/// SQLAlchemy and mig read: a unix-socket directory goes into `?host=`.
+fn portable_url(url: &str) -> String {
+    let Some((scheme_user, rest)) = url.split_once('@') else {
+        return url.to_string();
+    };
+    if !rest.starts_with("%2F") {
+        return url.to_string();
+    }
+    let (hostport, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, "5432"));
+    let host = host.replace("%2F", "/");
+    let (db, _query) = path.split_once('?').unwrap_or((path, ""));
+    format!("{scheme_user}@/{db}?host={host}&port={port}")
+}
+
+async fn query(url: &str, sql: &str) -> Vec<String> {
+    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the demo project with one more revision that records the `search_path`
+/// a revision body sees.
+fn demo_with_probe() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(repo().join("alembic.ini"), tmp.path().join("alembic.ini")).expect("ini");
+    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
+    for entry in std::fs::read_dir(repo().join("versions")).expect("versions") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(
+            &path,
+            tmp.path().join("versions").join(path.file_name().unwrap()),
+        )
+        .expect("copy");
+    }
+    std::fs::write(
+        tmp.path().join("versions/251019_probe.sql"),
+        "-- probe search_path\n--\n-- Revision ID: 251019_probe\n-- Revises: 251018_schema_v1_inbox\n\n\
+         -- migrate:upgrade\nCREATE TABLE search_path_seen AS SELECT current_setting('search_path') AS sp;\n\n\
+         -- migrate:downgrade\nDROP TABLE search_path_seen;\n",
+    )
+    .expect("probe");
+    tmp
+}
+
+#[test]
+fn demo_project_upgrades_into_zero_admin() {
+    let db = pg_db("demo_online");
+    let url = db.url().to_string();
+    let proj = demo_with_probe();
+    let dir = proj.path();
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    let where_ = block_on(query(
+        &url,
+        "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'alembic_version'",
+    ));
+    assert_eq!(
+        where_,
+        ["zero_admin"],
+        "version table must be in zero_admin only"
+    );
+    // The probe table lands in zero_admin (first in search_path) and saw the path.
+    let seen = block_on(query(&url, "SELECT sp FROM zero_admin.search_path_seen"));
+    assert_eq!(seen, ["zero_admin, public"]);
+    assert_eq!(
+        ok(dir, &["--url", &url, "current"]),
+        "251019_probe (head)\n"
+    );
+    ok(dir, &["--url", &url, "downgrade", "-1"]);
+    ok(dir, &["--url", &url, "downgrade", "-1"]);
+    assert_eq!(
+        ok(dir, &["--url", &url, "current"]),
+        "251018_initial_baseline\n"
+    );
+    let tables = block_on(query(
+        &url,
+        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'zero_admin'",
+    ));
+    assert_eq!(
+        tables,
+        ["alembic_version,mig_history"],
+        "only bookkeeping is left after downgrading the inbox"
+    );
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    assert_eq!(
+        ok(dir, &["--url", &url, "current"]),
+        "251019_probe (head)\n"
+    );
+    assert!(ok(dir, &["--url", &url, "history", "-i"]).contains("(head) (current)"));
+    // At the heads, unchanged files, conventions hold.
+    ok(dir, &["--url", &url, "check"]);
+}
+
+#[test]
+fn alembic_and_mig_continue_each_others_databases() {
+    for opts in [
+        &[][..],
+        &[
+            ("version_table", "my_ver"),
+            ("version_table_schema", "myschema"),
+        ][..],
+    ] {
+        let db = pg_db("interop");
+        let url = portable_url(db.url());
+        if opts.iter().any(|(k, _)| *k == "version_table_schema") {
+            // Alembic does not create the schema (alembic#659); give it one.
+            block_on(query(db.url(), "CREATE SCHEMA myschema"));
+        }
+        let pair = write_pair(&graphs::linear(), &url, opts);
+        // Alembic first, mig continues.
+        let a = alembic(&pair.alembic_dir, &["upgrade", "2b3c4d5e6f70"]);
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        assert_eq!(ok(&pair.mig_dir, &["current"]), "2b3c4d5e6f70\n");
+        ok(&pair.mig_dir, &["upgrade", "3c4d99999999"]);
+        // mig's database, Alembic continues and agrees on where it is.
+        let a = alembic(&pair.alembic_dir, &["current"]);
+        assert_eq!(String::from_utf8_lossy(&a.stdout), "3c4d99999999\n");
+        let a = alembic(&pair.alembic_dir, &["upgrade", "head"]);
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        assert_eq!(ok(&pair.mig_dir, &["current"]), "4e5f60718293 (head)\n");
+        // Every revision body ran once, whoever ran it.
+        let tables = block_on(query(
+            db.url(),
+            "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 't\\_%'",
+        ));
+        assert_eq!(
+            tables,
+            ["t_1a2b3c4d5e6f,t_2b3c4d5e6f70,t_3c4d5e6f7081,t_3c4d99999999,t_4e5f60718293"]
+        );
+        ok(&pair.mig_dir, &["downgrade", "base"]);
+        assert_eq!(
+            String::from_utf8_lossy(&alembic(&pair.alembic_dir, &["current"]).stdout),
+            ""
+        );
+    }
+}
+
+#[test]
+fn eight_processes_at_once_apply_each_revision_once() {
+    let db = pg_db("eight");
+    let url = db.url().to_string();
+    block_on(query(&url, "CREATE TABLE side_effects (rev text)"));
+    let revs: Vec<Rev> = (0..5)
+        .map(|i| {
+            let id = format!("r{i}");
+            let down: Vec<String> = if i == 0 {
+                vec![]
+            } else {
+                vec![format!("r{}", i - 1)]
+            };
+            let down_ref: Vec<&str> = down.iter().map(String::as_str).collect();
+            Rev::new(&id, &down_ref).sql(
+                &[
+                    &format!("INSERT INTO side_effects VALUES ('{id}')"),
+                    "SELECT pg_sleep(0.05)",
+                ],
+                &[&format!("DELETE FROM side_effects WHERE rev = '{id}'")],
+            )
+        })
+        .collect();
+    let pair = write_pair(&revs, &portable_url(&url), &[]);
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_mig"))
+                .args(["upgrade", "head"])
+                .current_dir(&pair.mig_dir)
+                .env_remove("DATABASE_URL")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn mig")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let counts = block_on(query(
+        &url,
+        "SELECT string_agg(rev || '=' || n, ',' ORDER BY rev) FROM \
+         (SELECT rev, count(*)::text AS n FROM side_effects GROUP BY rev) c",
+    ));
+    assert_eq!(counts, ["r0=1,r1=1,r2=1,r3=1,r4=1"]);
+    assert_eq!(
+        block_on(query(&url, "SELECT version_num FROM alembic_version")),
+        ["r4"]
+    );
+}
+
+#[test]
+fn check_drift_strict_and_accept() {
+    let db = pg_db("check");
+    let url = db.url().to_string();
+    let pair = write_pair(&graphs::linear(), &portable_url(&url), &[]);
+    let dir = &pair.mig_dir;
+    let out = mig(dir, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "not at heads yet");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the heads are [4e5f60718293]"));
+    let out = mig(dir, &["current", "--check-heads"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Database is not on all head revisions"));
+    ok(dir, &["upgrade", "3c4d99999999"]);
+    // Edit an applied revision: drift.
+    let file = dir.join("versions/2b3c4d5e6f70_rev.sql");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text.replace("(id INTEGER PRIMARY KEY)", "(id BIGINT PRIMARY KEY)"),
+    )
+    .expect("write");
+    let out = mig(dir, &["upgrade", "head", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2b3c4d5e6f70") && err.contains("changed since it was applied"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(dir, &["current"]),
+        "3c4d99999999\n",
+        "--strict ran nothing"
+    );
+    // Without --strict it warns and upgrades.
+    let out = mig(dir, &["upgrade", "head"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARN  [mig]"));
+    assert_eq!(mig(dir, &["check"]).status.code(), Some(1));
+    ok(
+        dir,
+        &[
+            "accept",
+            "2b3c4d5e6f70",
+            "--reason",
+            "widened the id on purpose",
+        ],
+    );
+    ok(dir, &["check"]);
+}
+
+#[test]
+fn database_errors_exit_3_without_the_password() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let pair = write_pair(
+        &graphs::linear(),
+        "postgresql://app:s3cr3t-pw@127.0.0.1:1/app",
+        &[],
+    );
+    for args in [
+        &["current"][..],
+        &["upgrade", "head"],
+        &["current", "--verbose"],
+        &["check"],
+    ] {
+        let out = mig(&pair.mig_dir, args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("s3cr3t-pw"), "password leaked: {all}");
+        assert!(all.contains("***"), "{all}");
+    }
+    drop(tmp);
+}
+
+#[test]
+fn ensure_version_online_and_offline() {
+    let db = pg_db("ensure");
+    let url = db.url().to_string();
+    let pair = write_pair(
+        &graphs::linear(),
+        &portable_url(&url),
+        &[("version_table_schema", "vs")],
+    );
+    ok(&pair.mig_dir, &["ensure-version"]);
+    ok(&pair.mig_dir, &["ensure-version"]);
+    assert_eq!(
+        block_on(query(&url, "SELECT count(*)::text FROM vs.alembic_version")),
+        ["0"]
+    );
+    let sql = ok(&pair.mig_dir, &["ensure-version", "--sql"]);
+    assert!(
+        sql.starts_with(
+            "CREATE SCHEMA IF NOT EXISTS vs;\n\nBEGIN;\n\nCREATE TABLE vs.alembic_version"
+        ),
+        "{sql}"
+    );
+}
