@@ -18,5 +18,6 @@ pub mod execute;
 pub mod naming;
 pub mod provision;
 pub mod revision;
+pub mod roundtrip;
 pub mod sql;
 pub mod url;

@@ -3,6 +3,7 @@
 
 pub mod logging;
 pub mod run;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,8 @@ pub struct GlobalArgs {
 pub enum Format {
     Text,
     Json,
+    /// JUnit XML (`mig roundtrip` only).
+    Junit,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +168,14 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         revision: String,
     },
+    /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade
+    /// again on a throwaway database, comparing catalog snapshots at every stage.
+    Roundtrip(verify::RoundtripArgs),
+    /// Print the catalog snapshot (JSON) of the database.
+    Snapshot(verify::SnapshotArgs),
+    /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
+    /// they differ.
+    Diff(verify::DiffArgs),
 }
 
 /// `mig revision` flags.

@@ -6,6 +6,7 @@ pub mod create;
 pub mod inspect;
 pub mod offline;
 pub mod online;
+pub mod verify;
 
 use std::path::PathBuf;
 
