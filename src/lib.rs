@@ -18,6 +18,7 @@ pub mod execute;
 pub mod naming;
 pub mod provision;
 pub mod revision;
+pub mod roundtrip;
 pub mod runbook;
 pub mod sql;
 pub mod url;

@@ -4,6 +4,7 @@
 pub mod logging;
 pub mod run;
 pub mod runbook;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -47,6 +48,8 @@ pub struct GlobalArgs {
 pub enum Format {
     Text,
     Json,
+    /// JUnit XML (`mig roundtrip` only).
+    Junit,
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +169,14 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         revision: String,
     },
+    /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade
+    /// again on a throwaway database, comparing catalog snapshots at every stage.
+    Roundtrip(verify::RoundtripArgs),
+    /// Print the catalog snapshot (JSON) of the database.
+    Snapshot(verify::SnapshotArgs),
+    /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
+    /// they differ.
+    Diff(verify::DiffArgs),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),

@@ -167,6 +167,9 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             print(&inspect::show(&project.map, &revision, json)?);
             Ok(0)
         }
+        Command::Roundtrip(args) => super::verify::roundtrip(&cli.global, args),
+        Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
+        Command::Diff(args) => super::verify::diff(&cli.global, args),
     }
 }
 

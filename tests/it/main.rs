@@ -22,3 +22,12 @@ mod online_concurrency;
 mod online_failure;
 mod online_history;
 mod online_support;
+
+mod roundtrip;
+mod roundtrip_cleanup;
+mod roundtrip_demo;
+mod roundtrip_library;
+mod roundtrip_snapshot;
+mod roundtrip_sqlite;
+mod roundtrip_support;
+mod roundtrip_walks;

@@ -1,0 +1,195 @@
+//! The library side of `mig roundtrip`, `mig snapshot` and `mig diff`: resolved inputs
+//! in, rendered text and an exit code out. Never parses arguments, never prints, never
+//! installs signal handlers (the interrupt arrives as a future).
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{Snapshot, SnapshotOptions};
+use crate::config::{Config, ConfigError, LoadOptions};
+use crate::diff::{diff as compare, DiffOptions, Findings};
+use crate::roundtrip::{
+    self, junit, snapshot_url, text, Options, Place, Report, RoundtripError, SnapshotError,
+};
+use crate::url::DatabaseUrl;
+
+use super::{Error, Project};
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Json,
+    Junit,
+}
+
+/// `mig roundtrip`, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct RoundtripRequest {
+    pub options: Options,
+    pub place: Place,
+    /// `--yes`: required with [`Place::InPlace`].
+    pub yes: bool,
+    pub format: ReportFormat,
+}
+
+/// A finished roundtrip: the report, rendered, and its exit code.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub report: Report,
+    /// In the requested format.
+    pub output: String,
+    /// The text summary (what stdout shows when the report goes to a file).
+    pub summary: String,
+    pub exit_code: i32,
+}
+
+/// Why `roundtrip`, `snapshot` or `diff` stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Command(#[from] Error),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Roundtrip(#[from] RoundtripError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error("cannot read snapshot `{}`: {message}", path.display())]
+    ReadSnapshot { path: PathBuf, message: String },
+    #[error("cannot compare a {a} snapshot with a {b} one")]
+    DialectMismatch { a: &'static str, b: &'static str },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl VerifyError {
+    /// SPEC section 5: 2 for usage, configuration and files, 3 for database errors, 130
+    /// after Ctrl-C.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            VerifyError::Command(err) => err.exit_code(),
+            VerifyError::Roundtrip(err) => err.exit_code(),
+            VerifyError::Snapshot(err) => err.exit_code(),
+            VerifyError::Config(_)
+            | VerifyError::ReadSnapshot { .. }
+            | VerifyError::DialectMismatch { .. }
+            | VerifyError::Usage(_) => 2,
+        }
+    }
+}
+
+/// `mig roundtrip`: verifies the project on the database `request.place` names, stopping
+/// (and cleaning up) when `interrupt` resolves to an exit code first.
+pub async fn roundtrip<I>(
+    project: &Project,
+    request: &RoundtripRequest,
+    interrupt: I,
+) -> Result<Rendered, VerifyError>
+where
+    I: Future<Output = i32>,
+{
+    if request.place == Place::InPlace && !request.yes {
+        return Err(VerifyError::Usage(
+            "`--in-place` runs upgrades and downgrades on the configured database itself; \
+             add `--yes` to confirm"
+                .to_string(),
+        ));
+    }
+    let report = roundtrip::run(
+        &project.config,
+        &project.map,
+        request.place,
+        &request.options,
+        interrupt,
+    )
+    .await?;
+    Ok(render(report, request.format))
+}
+
+/// Renders a report in `format` (text with timings).
+pub fn render(report: Report, format: ReportFormat) -> Rendered {
+    let summary = text::render(&report, true);
+    let output = match format {
+        ReportFormat::Text => summary.clone(),
+        ReportFormat::Json => report.to_json(),
+        ReportFormat::Junit => junit::render(&report),
+    };
+    let exit_code = report.exit_code();
+    Rendered {
+        report,
+        output,
+        summary,
+        exit_code,
+    }
+}
+
+/// `mig snapshot`: the catalog of the configured database (`--url` or
+/// `sqlalchemy.url`), without the version and history tables and `ignore`d objects.
+pub async fn snapshot(config: &Config) -> Result<Snapshot, VerifyError> {
+    let url = config.database_url()?;
+    let opts = SnapshotOptions::from_config(config).map_err(RoundtripError::from)?;
+    Ok(snapshot_url(&url, &opts).await?)
+}
+
+/// `mig diff A B`: each side a snapshot JSON file or a database URL (anything with
+/// `://`), URLs read with `config`'s exclusions. `extra` are objects only B has.
+pub async fn diff(
+    a: &str,
+    b: &str,
+    config: &Config,
+    opts: &DiffOptions,
+) -> Result<Findings, VerifyError> {
+    let before = side(a, config).await?;
+    let after = side(b, config).await?;
+    if before.dialect != after.dialect {
+        return Err(VerifyError::DialectMismatch {
+            a: before.dialect.name(),
+            b: after.dialect.name(),
+        });
+    }
+    Ok(compare(&before, &after, opts))
+}
+
+async fn side(arg: &str, config: &Config) -> Result<Snapshot, VerifyError> {
+    if arg.contains("://") {
+        let url = DatabaseUrl::parse(arg).map_err(|error| ConfigError::Url {
+            origin: "given to `mig diff`".to_string(),
+            error,
+        })?;
+        let opts = SnapshotOptions::from_config(config).map_err(RoundtripError::from)?;
+        return Ok(snapshot_url(&url, &opts).await?);
+    }
+    let path = Path::new(arg);
+    let unreadable = |message: String| VerifyError::ReadSnapshot {
+        path: path.to_path_buf(),
+        message,
+    };
+    let json = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
+    Snapshot::from_json(&json).map_err(|e| unreadable(e.to_string()))
+}
+
+/// The project's configuration for `mig snapshot` and `mig diff`, or the defaults (with
+/// `--url`) when no file was named and `./alembic.ini` does not exist: neither needs a
+/// project.
+pub fn config_or_defaults(
+    loaded: Result<Config, ConfigError>,
+    opts: &LoadOptions,
+) -> Result<Config, VerifyError> {
+    let named = opts.config.is_some()
+        || ["MIG_CONFIG", "ALEMBIC_CONFIG"]
+            .iter()
+            .any(|key| opts.env.contains_key(*key));
+    match loaded {
+        Ok(config) => Ok(config),
+        Err(ConfigError::NotFound { .. }) if !named => {
+            let config = Config::with_defaults(opts.cwd.join("alembic.ini"));
+            Ok(match &opts.url {
+                Some(url) => config.with_url(url.clone()),
+                None => config,
+            })
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,199 @@
+//! The verifier's hands: moves the database with the online engine (each move one locked
+//! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
+//! revisions included), takes catalog snapshots and compares them. Errors come back as
+//! the engine's or the server's message, free of passwords. Decides nothing.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sqlx::Connection as _;
+
+use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
+use crate::config::Config;
+use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
+use crate::dialect::Dialect;
+use crate::diff::{diff, DiffOptions};
+use crate::engine::{self, Outcome};
+use crate::revision::graph::RevisionMap;
+use crate::revision::plan::{self, Plan};
+use crate::url::DatabaseUrl;
+
+use super::finding::Finding;
+use super::keeps::{self, KeepRule};
+use super::plans;
+
+/// Everything a move or a snapshot needs.
+pub(super) struct Driver<'a> {
+    pub config: &'a Config,
+    pub map: &'a RevisionMap,
+    pub url: &'a DatabaseUrl,
+    pub snapshot: SnapshotOptions,
+    pub diff: DiffOptions,
+}
+
+impl Driver<'_> {
+    /// Creates the version table (and its schema) if missing, so that the starting state
+    /// already holds what mig itself adds.
+    pub async fn ensure_version(&self) -> Result<(), String> {
+        engine::ensure_version(self.config, self.url)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The version table's rows.
+    pub async fn heads(&self) -> Result<Vec<String>, String> {
+        engine::current(self.config, self.url)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// `upgrade <target>`.
+    pub async fn upgrade(&self, target: &str) -> Result<Outcome, String> {
+        let map = self.map;
+        engine::upgrade(self.config, self.url, map, |heads: &[String]| {
+            plan::upgrade(map, heads, target)
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    /// `downgrade <target>`.
+    pub async fn downgrade(&self, target: &str) -> Result<Outcome, String> {
+        let map = self.map;
+        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+            plan::downgrade(map, heads, target)
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    /// Downgrades exactly revision `id`, back to its parents.
+    pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, String> {
+        let map = self.map;
+        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+            plans::downgrade_one(map, heads, id)
+                .ok_or_else(|| format!("no downgrade target undoes `{id}` alone"))
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    /// `downgrade <target>`, stopping before the first irreversible revision; also says
+    /// where it stopped.
+    pub async fn downgrade_until_irreversible(
+        &self,
+        target: &str,
+    ) -> Result<(Outcome, Option<String>), String> {
+        let map = self.map;
+        let mut stopped = None;
+        let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+            let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
+            stopped = at;
+            Ok::<Plan, crate::revision::graph::CommandError>(plan)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok((outcome, stopped))
+    }
+
+    /// A snapshot of the database now.
+    pub async fn snapshot(&self) -> Result<Snapshot, String> {
+        snapshot_url(self.url, &self.snapshot)
+            .await
+            .map_err(|e| format!("taking a catalog snapshot failed: {e}"))
+    }
+
+    /// What differs in `now` from `expected`.
+    pub fn compare(&self, expected: &Snapshot, now: &Snapshot) -> Vec<Finding> {
+        Finding::from_diff(diff(expected, now, &self.diff))
+    }
+
+    /// What differs in `now` from `expected`, accepting what `rules` keep; with
+    /// `require`, a declared keep missing from `now` is a finding too.
+    pub fn compare_keeping(
+        &self,
+        expected: &Snapshot,
+        now: &Snapshot,
+        rules: &[KeepRule],
+        require: bool,
+    ) -> Vec<Finding> {
+        let applied = keeps::apply(rules, expected, now);
+        let mut findings = self.compare(applied.before.as_ref().unwrap_or(expected), now);
+        if require {
+            findings.extend(applied.not_left.iter().map(Finding::keep_not_left));
+        }
+        findings
+    }
+
+    /// The keep rules of the revisions `outcome` ran.
+    pub fn keeps_of(&self, ids: impl IntoIterator<Item = String>) -> Vec<KeepRule> {
+        ids.into_iter()
+            .filter_map(|id| self.map.get(&id))
+            .flat_map(|r| KeepRule::all(&r.revision().downgrade_keeps))
+            .collect()
+    }
+}
+
+/// Why a database could not be snapshotted.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error(transparent)]
+    Connect(#[from] DbError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// A backend or form the verifier cannot read (MySQL, in-memory SQLite).
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+impl SnapshotError {
+    /// 3 for database errors, 2 for what cannot be read at all.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            SnapshotError::Connect(_) | SnapshotError::Catalog(_) => 3,
+            SnapshotError::Unsupported(_) => 2,
+        }
+    }
+}
+
+/// Connects to `url`, takes a catalog snapshot and disconnects.
+pub async fn snapshot_url(
+    url: &DatabaseUrl,
+    opts: &SnapshotOptions,
+) -> Result<Snapshot, SnapshotError> {
+    match url.dialect() {
+        Dialect::Postgresql => {
+            let mut conn = connect_postgres(&url.to_sqlx_url(), None).await?;
+            let snapshot = snapshot_postgres(&mut conn, opts).await;
+            let _ = conn.close().await;
+            Ok(snapshot?)
+        }
+        Dialect::Sqlite => {
+            let location = match url.database() {
+                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(PathBuf::from(path)),
+                _ => {
+                    return Err(SnapshotError::Unsupported(
+                        "an in-memory SQLite database is private to its connection: there is \
+                         nothing to snapshot",
+                    ))
+                }
+            };
+            let mut conn = connect_sqlite(&location, Duration::from_secs(60)).await?;
+            let snapshot = snapshot_sqlite(&mut conn, opts).await;
+            let _ = conn.close().await;
+            Ok(snapshot?)
+        }
+        Dialect::Mysql => Err(SnapshotError::Unsupported(
+            "MySQL and MariaDB catalogs cannot be snapshotted yet",
+        )),
+    }
+}
+
+/// The revisions an outcome ran, in order.
+pub(super) fn ran(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .steps
+        .iter()
+        .filter_map(|s| s.revision.clone())
+        .collect()
+}

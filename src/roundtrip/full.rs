@@ -1,0 +1,142 @@
+//! `--mode full`: the seed runbook's U1-P5 on the last revision of the range. Upgrade to
+//! one below the target (S0), upgrade to the target (S1), downgrade one revision (back to
+//! where S0 was) and compare with S0, upgrade to the target again and compare with S1.
+
+use std::time::Instant;
+
+use crate::catalog::Snapshot;
+
+use super::driver::{ran, Driver};
+use super::report::{Check, CheckKind};
+use super::RoundtripError;
+
+/// Runs the checks from wherever the database is; the state at the target, or `None`
+/// when the database refused a step.
+pub(super) async fn run(
+    driver: &Driver<'_>,
+    to: &str,
+    checks: &mut Vec<Check>,
+) -> Result<Option<Snapshot>, RoundtripError> {
+    let below = format!("{to}-1");
+    tracing::info!(target: "mig", "roundtrip: moving to `{below}`");
+    super::move_to(driver, &below).await?;
+    let s0 = driver.snapshot().await.map_err(RoundtripError::Setup)?;
+    let heads = driver.heads().await.map_err(RoundtripError::Setup)?;
+    // The revisions the target adds: the ones checked.
+    let added = super::plans::upgrade_order(driver.map, &heads, to)?;
+    let rev = added.last().cloned();
+    let rev = rev.as_deref();
+
+    tracing::info!(target: "mig", "roundtrip: upgrading to `{to}`");
+    let clock = Instant::now();
+    if let Err(reason) = driver.upgrade(to).await {
+        checks.push(Check::failed(
+            rev,
+            CheckKind::Upgrade,
+            reason,
+            clock.elapsed(),
+        ));
+        return Ok(None);
+    }
+    let s1 = match driver.snapshot().await {
+        Ok(s1) => s1,
+        Err(reason) => {
+            checks.push(Check::failed(
+                rev,
+                CheckKind::Upgrade,
+                reason,
+                clock.elapsed(),
+            ));
+            return Ok(None);
+        }
+    };
+    let note = (added.len() > 1).then(|| format!("applied {}", added.join(", ")));
+    checks.push(Check::ran(rev, CheckKind::Upgrade, Vec::new(), clock.elapsed()).with_note(note));
+
+    if let Some(id) = rev.filter(|id| super::plans::is_irreversible(driver.map, id)) {
+        checks.push(Check::skipped(
+            rev,
+            CheckKind::Downgrade,
+            format!("`{id}` is marked irreversible: its downgrade cannot run"),
+        ));
+        checks.push(Check::skipped(
+            rev,
+            CheckKind::UpgradeAgain,
+            "not downgraded".to_string(),
+        ));
+        return Ok(Some(s1));
+    }
+
+    // Back to exactly where S0 was: `-1` when the target added one revision.
+    let back = match heads.as_slice() {
+        [] => "base".to_string(),
+        [one] => one.clone(),
+        _ => "-1".to_string(),
+    };
+    tracing::info!(target: "mig", "roundtrip: downgrading to `{back}`");
+    let clock = Instant::now();
+    let outcome = match driver.downgrade(&back).await {
+        Ok(outcome) => outcome,
+        Err(reason) => {
+            checks.push(Check::failed(
+                rev,
+                CheckKind::Downgrade,
+                reason,
+                clock.elapsed(),
+            ));
+            return Ok(None);
+        }
+    };
+    let down = match driver.snapshot().await {
+        Ok(down) => down,
+        Err(reason) => {
+            checks.push(Check::failed(
+                rev,
+                CheckKind::Downgrade,
+                reason,
+                clock.elapsed(),
+            ));
+            return Ok(None);
+        }
+    };
+    let keeps = driver.keeps_of(ran(&outcome));
+    let findings = driver.compare_keeping(&s0, &down, &keeps, true);
+    checks.push(Check::ran(
+        rev,
+        CheckKind::Downgrade,
+        findings,
+        clock.elapsed(),
+    ));
+
+    tracing::info!(target: "mig", "roundtrip: upgrading to `{to}` again");
+    let clock = Instant::now();
+    if let Err(reason) = driver.upgrade(to).await {
+        checks.push(Check::failed(
+            rev,
+            CheckKind::UpgradeAgain,
+            reason,
+            clock.elapsed(),
+        ));
+        return Ok(None);
+    }
+    let again = match driver.snapshot().await {
+        Ok(again) => again,
+        Err(reason) => {
+            checks.push(Check::failed(
+                rev,
+                CheckKind::UpgradeAgain,
+                reason,
+                clock.elapsed(),
+            ));
+            return Ok(None);
+        }
+    };
+    let findings = driver.compare(&s1, &again);
+    checks.push(Check::ran(
+        rev,
+        CheckKind::UpgradeAgain,
+        findings,
+        clock.elapsed(),
+    ));
+    Ok(Some(again))
+}

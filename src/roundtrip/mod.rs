@@ -1,0 +1,242 @@
+//! The roundtrip verifier (SPEC section 7), the CI gate that catches downgrade residue:
+//! applies, undoes and re-applies revisions on a throwaway database with the online
+//! engine, snapshots the catalog at every stage and reports what a downgrade left
+//! behind (or took away), what a second upgrade did differently, declared keeps that
+//! were not kept, and naming-convention violations at the end of the range.
+//!
+//! [`run`] provisions the database ([`Place`]), runs [`verify`] raced against an
+//! interrupt, and removes what it made whatever happens. The report renders as text
+//! ([`text`]), JSON ([`Report::to_json`]) or JUnit XML ([`junit`]). Nothing here parses
+//! arguments or prints; never runs against the configured database unless told to
+//! ([`Place::InPlace`]).
+
+mod driver;
+mod error;
+pub mod finding;
+mod full;
+pub mod junit;
+pub mod keeps;
+pub mod plans;
+pub mod report;
+mod steps;
+pub mod text;
+pub mod workspace;
+
+#[cfg(test)]
+mod render_tests;
+
+use std::future::Future;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::catalog::{Snapshot, SnapshotOptions};
+use crate::config::Config;
+use crate::dialect::Dialect;
+use crate::diff::DiffOptions;
+use crate::naming;
+use crate::revision::graph::RevisionMap;
+use crate::revision::plan;
+use crate::url::DatabaseUrl;
+
+use driver::Driver;
+
+pub use driver::{snapshot_url, SnapshotError};
+pub use error::RoundtripError;
+pub use finding::{Finding, Problem};
+pub use report::{Check, CheckKind, Report, RevisionSummary, Status};
+pub use workspace::{Place, Workspace};
+
+/// Which roundtrip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every revision on its own, then the whole range.
+    #[default]
+    Steps,
+    /// The seed runbook's U1-P5 on the last revision.
+    Full,
+}
+
+impl Mode {
+    /// `steps` or `full`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Steps => "steps",
+            Mode::Full => "full",
+        }
+    }
+}
+
+/// What to verify and how to compare.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub mode: Mode,
+    /// Where the range starts (exclusive, as in `upgrade from:to`): the database is
+    /// moved there first. `None`: where the database is (base for a fresh one).
+    /// Steps mode only.
+    pub from: Option<String>,
+    /// Where it ends: `heads` for steps, `head` for full when `None`.
+    pub to: Option<String>,
+    /// Report column order as a finding (cosmetic, off by default).
+    pub column_order: bool,
+}
+
+/// Provisions the database for `place`, verifies, and removes the database again, also
+/// when `interrupt` resolves first (its value is the exit code to report, 130 for
+/// Ctrl-C).
+pub async fn run<I>(
+    config: &Config,
+    map: &RevisionMap,
+    place: Place,
+    opts: &Options,
+    interrupt: I,
+) -> Result<Report, RoundtripError>
+where
+    I: Future<Output = i32>,
+{
+    let dialect = match place {
+        Place::Ephemeral => config.dialect()?,
+        Place::Scratch | Place::InPlace => config.database_url()?.dialect(),
+    };
+    preflight(config, dialect, opts)?;
+    let mut interrupt = std::pin::pin!(interrupt);
+    let workspace = Workspace::provision(config, dialect, place, interrupt.as_mut()).await?;
+    let verified = tokio::select! {
+        report = verify(config, map, &workspace.url, &workspace.description, opts) => Ok(report),
+        code = interrupt.as_mut() => Err(code),
+    };
+    let words = workspace.cleanup_words();
+    let removed = workspace.remove().await;
+    match verified {
+        Ok(report) => {
+            if let Err(err) = removed {
+                tracing::warn!(target: "mig", "cleaning up after the roundtrip: {err}");
+            }
+            report
+        }
+        Err(code) => Err(RoundtripError::Interrupted {
+            cleanup: match removed {
+                Ok(()) => words.to_string(),
+                Err(err) => format!("cleaning up failed: {err}"),
+            },
+            code,
+        }),
+    }
+}
+
+/// Verifies on the database at `url` (described as `database` in the report).
+pub async fn verify(
+    config: &Config,
+    map: &RevisionMap,
+    url: &DatabaseUrl,
+    database: &str,
+    opts: &Options,
+) -> Result<Report, RoundtripError> {
+    preflight(config, url.dialect(), opts)?;
+    let clock = Instant::now();
+    let driver = Driver {
+        config,
+        map,
+        url,
+        snapshot: SnapshotOptions::from_config(config)?,
+        diff: DiffOptions {
+            column_order: opts.column_order,
+            ..DiffOptions::default()
+        },
+    };
+    driver
+        .ensure_version()
+        .await
+        .map_err(|e| RoundtripError::Setup(format!("creating the version table: {e}")))?;
+    if let Some(from) = &opts.from {
+        move_to(&driver, from).await?;
+    }
+    let mut checks = Vec::new();
+    let end = match opts.mode {
+        Mode::Steps => {
+            let to = opts.to.as_deref().unwrap_or("heads");
+            steps::run(&driver, to, &mut checks).await?
+        }
+        Mode::Full => {
+            let to = opts.to.as_deref().unwrap_or("head");
+            full::run(&driver, to, &mut checks).await?
+        }
+    };
+    if let Some(end) = end {
+        checks.extend(naming_check(config, &end)?);
+    }
+    let messages = |id: &str| {
+        map.get(id)
+            .map(|r| r.revision().message.clone())
+            .unwrap_or_default()
+    };
+    Ok(Report::new(
+        opts.mode,
+        url.dialect(),
+        database.to_string(),
+        &messages,
+        checks,
+        clock.elapsed(),
+    ))
+}
+
+/// Refuses what cannot work before anything is provisioned.
+fn preflight(config: &Config, dialect: Dialect, opts: &Options) -> Result<(), RoundtripError> {
+    if dialect == Dialect::Mysql {
+        return Err(RoundtripError::Usage(
+            "the roundtrip verifier reads PostgreSQL and SQLite catalogs; MySQL and MariaDB \
+             projects cannot be verified yet"
+                .to_string(),
+        ));
+    }
+    if opts.mode == Mode::Full && opts.from.is_some() {
+        return Err(RoundtripError::Usage(
+            "`--from` applies to `--mode steps`; `--mode full` checks the last revision of \
+             `--to`"
+                .to_string(),
+        ));
+    }
+    SnapshotOptions::from_config(config)?;
+    naming::check(&Snapshot::empty(dialect), &config.naming)?;
+    Ok(())
+}
+
+/// The naming-convention check at the end of the range, when conventions are configured.
+fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, RoundtripError> {
+    let n = &config.naming;
+    if [&n.pk, &n.fk, &n.uq, &n.ix, &n.ck]
+        .iter()
+        .all(|t| t.is_none())
+    {
+        return Ok(None);
+    }
+    let clock = Instant::now();
+    let findings = naming::check(end, n)?
+        .into_iter()
+        .map(Finding::naming)
+        .collect();
+    Ok(Some(Check::ran(
+        None,
+        CheckKind::Naming,
+        findings,
+        clock.elapsed(),
+    )))
+}
+
+/// Moves the database to `target`, up or down, without checking anything.
+async fn move_to(driver: &Driver<'_>, target: &str) -> Result<(), RoundtripError> {
+    let setup =
+        |e: String| RoundtripError::Setup(format!("moving the database to `{target}`: {e}"));
+    let heads = driver.heads().await.map_err(setup)?;
+    let up = plan::upgrade(driver.map, &heads, target)?;
+    if !up.steps.is_empty() {
+        driver.upgrade(target).await.map_err(setup)?;
+        return Ok(());
+    }
+    let down = plan::downgrade(driver.map, &heads, target);
+    if down.is_ok_and(|plan| !plan.steps.is_empty()) {
+        driver.downgrade(target).await.map_err(setup)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! The verifier through the library (`mig::roundtrip::run`) on scratch databases of the
+//! shared test server: declared keeps, naming conventions, working in place, and the
+//! usage errors.
+
+use mig::roundtrip::{CheckKind, Options, Problem, Status};
+
+use crate::roundtrip_support::{fixtures, mig, outline, project, repo, verify, write_project};
+use crate::support;
+
+#[tokio::test]
+async fn a_declared_keep_is_accepted_and_a_keep_not_left_is_reported() {
+    let ini = fixtures().join("extension/alembic.ini");
+    let kept = verify(&project(&ini, "kept"), &Options::default()).await;
+    assert_eq!(kept.status, Status::Ok, "{:#?}", outline(&kept));
+    assert_eq!(kept.exit_code(), 0);
+
+    let over = verify(&project(&ini, "overdeclared"), &Options::default()).await;
+    let findings: Vec<_> = over.checks.iter().flat_map(|c| &c.findings).collect();
+    assert_eq!(findings.len(), 1, "{:#?}", outline(&over));
+    assert_eq!(findings[0].problem, Problem::KeepNotLeft);
+    insta::assert_snapshot!(findings[0].headline(), @"declared keep not left behind: extension citext");
+    assert_eq!(over.exit_code(), 1);
+}
+
+#[tokio::test]
+async fn naming_conventions_are_checked_at_the_end_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let conventions = "naming_convention.pk = pk_%%(table_name)s\n\
+                       naming_convention.ix = ix_%%(table_name)s_%%(column_0_N_name)s";
+    let ini = write_project(
+        dir.path(),
+        conventions,
+        &[(
+            "r1",
+            "",
+            "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a_idx ON t (a);",
+            "\nDROP TABLE t;",
+        )],
+    );
+    let report = verify(&project(&ini, "alembic"), &Options::default()).await;
+    let naming = report
+        .checks
+        .iter()
+        .find(|c| c.check == CheckKind::Naming)
+        .expect("a naming check");
+    let text: String = naming.findings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(text, @r"
+    constraint public.t.t_pkey: `t_pkey`, expected `pk_t` (naming_convention.pk = pk_%(table_name)s)
+    index public.t_a_idx: `t_a_idx`, expected `ix_t_a` (naming_convention.ix = ix_%(table_name)s_%(column_0_N_name)s)
+    ");
+    assert_eq!(report.exit_code(), 1);
+
+    // Without conventions there is no naming check at all.
+    let plain = tempfile::tempdir().unwrap();
+    let ini = write_project(
+        plain.path(),
+        "",
+        &[(
+            "r1",
+            "",
+            "CREATE TABLE t (id int PRIMARY KEY);",
+            "\nDROP TABLE t;",
+        )],
+    );
+    let report = verify(&project(&ini, "alembic"), &Options::default()).await;
+    assert!(report.checks.iter().all(|c| c.check != CheckKind::Naming));
+    assert_eq!(report.exit_code(), 0);
+}
+
+#[test]
+fn usage_errors_exit_2_before_anything_runs() {
+    let server = support::server_url();
+    let ini = fixtures().join("table/alembic.ini");
+    let ini = ini.to_str().unwrap();
+    let run = mig(
+        &repo(),
+        &["-c", ini, "--url", &server, "roundtrip", "--in-place"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--in-place` runs upgrades and downgrades on the configured database itself; add `--yes` to confirm");
+    let run = mig(
+        &repo(),
+        &[
+            "-c",
+            ini,
+            "roundtrip",
+            "--mode",
+            "full",
+            "--from",
+            "0001_base",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--from` applies to `--mode steps`; `--mode full` checks the last revision of `--to`");
+    let run = mig(
+        &repo(),
+        &[
+            "-c",
+            ini,
+            "--url",
+            &server,
+            "roundtrip",
+            "--scratch",
+            "--to",
+            "nope",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.starts_with("FAILED: "), "{}", run.stderr);
+    // Scratch needs a URL: `%(DATABASE_URL)s` does not resolve without the variable.
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(dir.path(), "", &[("r1", "", "SELECT 1;", "\nSELECT 1;")]);
+    let text = std::fs::read_to_string(&ini)
+        .unwrap()
+        .replace("[mig]", "sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]");
+    std::fs::write(&ini, text).unwrap();
+    let run = mig(dir.path(), &["roundtrip", "--scratch"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("DATABASE_URL"), "{}", run.stderr);
+    // The same project on a private server needs no URL at all.
+    let run = mig(dir.path(), &["roundtrip"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn in_place_with_yes_runs_on_the_given_database_and_leaves_it_at_the_end() {
+    let db = support::pg_db("rt_in_place");
+    let ini = fixtures().join("table/alembic.ini");
+    let run = mig(
+        &repo(),
+        &[
+            "-c",
+            ini.to_str().unwrap(),
+            "-n",
+            "clean",
+            "--url",
+            db.url(),
+            "roundtrip",
+            "--in-place",
+            "--yes",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("on the configured database `postgresql://"),
+        "{}",
+        run.stdout
+    );
+    let version = support::block_on(async {
+        let mut conn = mig::db::connect_postgres(db.url(), None).await.unwrap();
+        sqlx::query_scalar::<_, String>("SELECT version_num FROM alembic_version")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    });
+    assert_eq!(version, "0002_table");
+}
