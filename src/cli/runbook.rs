@@ -1,15 +1,22 @@
-//! `mig runbook`: its flags (clap) and the call into [`crate::commands::runbook`]. Prints
-//! the files written on stdout; what failed goes to stderr as `FAILED: ...`.
+//! `mig runbook` (its flags, clap) and `mig roundtrip --runbook`: the calls into
+//! [`crate::commands::runbook`]. `mig runbook` prints the files written on stdout;
+//! `mig roundtrip --runbook` prints the verifier's report there, as `mig roundtrip` does,
+//! and names the files on stderr. What failed goes to stderr as `FAILED: ...`. Ctrl-C
+//! stops the run; the target is removed and the runbook says it was interrupted.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::commands::runbook::{runbook, RunbookRequest};
+use crate::commands::runbook::{runbook, RunbookRequest, Written};
+use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
-use crate::config::{self, LoadOptions};
+use crate::config::{self, Config, LoadOptions};
+use crate::roundtrip::{Options, Place};
 use crate::runbook::TargetMode;
 
+use super::verify::{interrupt, runtime};
 use super::GlobalArgs;
 
 /// `mig runbook` flags.
@@ -63,6 +70,72 @@ impl TargetArgs {
 
 /// Runs `mig runbook`; `Ok` carries the exit code of what the runbook found.
 pub fn run(global: &GlobalArgs, args: RunbookArgs) -> Result<i32, Error> {
+    let config = load(global)?;
+    let request = RunbookRequest {
+        out: args.out,
+        dod: args.dod,
+        stable: args.stable,
+        target: args.target.mode(),
+        roundtrip: Options::default(),
+    };
+    let written = write(&config, &request)?;
+    print(&format!(
+        "Writing {} ...  done\nWriting {} ...  done\n",
+        written.markdown.display(),
+        written.json.display()
+    ));
+    Ok(finish(&written))
+}
+
+/// Runs `mig roundtrip --runbook`: the runbook with the verifier's options, and the
+/// verifier's report printed (or written to `output`) in the requested format.
+pub fn for_roundtrip(
+    global: &GlobalArgs,
+    roundtrip: &RoundtripRequest,
+    output: Option<&Path>,
+) -> Result<i32, Error> {
+    if roundtrip.place == Place::InPlace && !roundtrip.yes {
+        return Err(Error::Usage(
+            "`--in-place` runs upgrades and downgrades on the configured database itself; \
+             add `--yes` to confirm"
+                .into(),
+        ));
+    }
+    let config = load(global)?;
+    let request = RunbookRequest {
+        out: None,
+        dod: None,
+        stable: false,
+        target: match roundtrip.place {
+            Place::Ephemeral => TargetMode::Ephemeral,
+            Place::Scratch => TargetMode::Scratch,
+            Place::InPlace => TargetMode::InPlace,
+        },
+        roundtrip: roundtrip.options.clone(),
+    };
+    let written = write(&config, &request)?;
+    eprintln!(
+        "Writing {} ...  done\nWriting {} ...  done",
+        written.markdown.display(),
+        written.json.display()
+    );
+    if let Some(report) = &written.report {
+        let rendered = render(report.clone(), roundtrip.format);
+        match output {
+            Some(path) => {
+                std::fs::write(path, &rendered.output).map_err(|e| Error::Write {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
+                print(&rendered.summary);
+            }
+            None => print(&rendered.output),
+        }
+    }
+    Ok(finish(&written))
+}
+
+fn load(global: &GlobalArgs) -> Result<Config, Error> {
     let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
         path: ".".into(),
         message: e.to_string(),
@@ -70,25 +143,27 @@ pub fn run(global: &GlobalArgs, args: RunbookArgs) -> Result<i32, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
-    let config = config::load(&opts)?;
-    let request = RunbookRequest {
-        out: args.out,
-        dod: args.dod,
-        stable: args.stable,
-        target: args.target.mode(),
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Write {
-            path: ".".into(),
-            message: format!("cannot start the async runtime: {e}"),
-        })?;
-    let written = runtime.block_on(runbook(&config, &request))?;
-    println!("Writing {} ...  done", written.markdown.display());
-    println!("Writing {} ...  done", written.json.display());
+    Ok(config::load(&opts)?)
+}
+
+fn write(config: &Config, request: &RunbookRequest) -> Result<Written, Error> {
+    runtime()?.block_on(async {
+        let interrupt = interrupt()?;
+        runbook(config, request, interrupt).await
+    })
+}
+
+/// Reports what failed on stderr; the exit code.
+fn finish(written: &Written) -> i32 {
     if let Some(failure) = written.failure() {
         eprintln!("FAILED: {failure}");
     }
-    Ok(written.exit_code())
+    written.exit_code()
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
 }

@@ -51,6 +51,9 @@ pub struct RoundtripArgs {
     /// Write the report (in --format) to FILE; stdout then gets the text summary.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the runbook (Markdown + JSON in `[mig] runbook_dir`), as `mig runbook` does.
+    #[arg(long)]
+    pub runbook: bool,
 }
 
 /// `--mode`.
@@ -85,7 +88,6 @@ pub struct DiffArgs {
 
 /// Runs `mig roundtrip`.
 pub fn roundtrip(global: &GlobalArgs, args: RoundtripArgs) -> Result<i32, Error> {
-    let project = Project::load(&load_options(global)?)?;
     let request = RoundtripRequest {
         options: Options {
             mode: match args.mode {
@@ -110,6 +112,10 @@ pub fn roundtrip(global: &GlobalArgs, args: RoundtripArgs) -> Result<i32, Error>
             Format::Junit => ReportFormat::Junit,
         },
     };
+    if args.runbook {
+        return super::runbook::for_roundtrip(global, &request, args.output.as_deref());
+    }
+    let project = Project::load(&load_options(global)?)?;
     let result = runtime()?.block_on(async {
         let interrupt = interrupt()?;
         Ok::<_, Error>(verify::roundtrip(&project, &request, interrupt).await)
@@ -180,7 +186,7 @@ pub fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32, Error> {
 
 /// Resolves to 130 on SIGINT and 143 on SIGTERM. The handlers are installed now, so a
 /// signal during the run no longer kills the process outright.
-fn interrupt() -> Result<impl std::future::Future<Output = i32>, Error> {
+pub(super) fn interrupt() -> Result<impl std::future::Future<Output = i32>, Error> {
     let install = |kind| {
         signal(kind).map_err(|e| Error::Usage(format!("cannot install a signal handler: {e}")))
     };
@@ -210,7 +216,7 @@ fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     Ok(opts)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,16 +1,18 @@
 //! `mig runbook`: provisions the target (a private PostgreSQL server or SQLite file by
 //! default, a scratch database, or the configured database with `--in-place --yes`),
 //! collects the evidence of SPEC section 9 - preflight, connection and privileges, the
-//! stages with their steps and states, the roundtrip findings, constraint evidence, the
-//! user's DoD checks - and writes it as Markdown (through the template) and JSON. A
-//! failure anywhere still produces a runbook that says what failed; what was not reached
-//! is marked as not run. Nothing here prints: the CLI reports the written files.
+//! stages with their steps and states, the roundtrip verifier's findings, constraint
+//! evidence, the user's DoD checks - and writes it as Markdown (through the template) and
+//! JSON. A failure anywhere still produces a runbook that says what failed; what was not
+//! reached is marked as not run. Nothing here prints: the CLI reports the written files.
 
 mod assemble;
 mod collect;
-mod provision;
+mod gather;
 mod stages;
+mod verify;
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use super::Error;
@@ -18,15 +20,15 @@ use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::revision::directory::load_revisions;
 use crate::revision::graph::RevisionMap;
+use crate::roundtrip::{self, Place, Report, Workspace};
 use crate::runbook::{
-    self, preflight, Check, Constraints, DodFile, Fatal, Runbook, Scrubber, Stage, TargetMode,
-    Template, UrlFacts,
+    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, TargetMode, Template, UrlFacts,
 };
 use crate::url::DatabaseUrl;
 
-use provision::Provisioned;
+use gather::Collected;
 
-/// What `mig runbook` was asked to do.
+/// What `mig runbook` (or `mig roundtrip --runbook`) was asked to do.
 #[derive(Debug, Clone)]
 pub struct RunbookRequest {
     /// Output directory (default `[mig] runbook_dir`).
@@ -36,6 +38,8 @@ pub struct RunbookRequest {
     /// Leave out what varies between runs.
     pub stable: bool,
     pub target: TargetMode,
+    /// How the roundtrip verifier runs after the stages.
+    pub roundtrip: roundtrip::Options,
 }
 
 /// The files written and the runbook they hold.
@@ -44,6 +48,8 @@ pub struct Written {
     pub markdown: PathBuf,
     pub json: PathBuf,
     pub runbook: Runbook,
+    /// The roundtrip verifier's report, when it ran.
+    pub report: Option<Report>,
 }
 
 impl Written {
@@ -71,8 +77,17 @@ pub(crate) struct Target<'a> {
 
 /// `mig runbook`: collects the evidence and writes `<out>/<date>_<project>.md` and `.json`
 /// (`<project>.md` with `--stable`). Usage errors (template, DoD file, unknown dialect)
-/// come back as `Err` before anything runs; everything later is in the runbook.
-pub async fn runbook(config: &Config, request: &RunbookRequest) -> Result<Written, Error> {
+/// come back as `Err` before anything runs; everything later is in the runbook. When
+/// `interrupt` resolves first (Ctrl-C), the run stops, the target is removed and the
+/// runbook says so, with the interrupt's value as the exit code.
+pub async fn runbook<I>(
+    config: &Config,
+    request: &RunbookRequest,
+    interrupt: I,
+) -> Result<Written, Error>
+where
+    I: Future<Output = i32>,
+{
     let template = Template::for_project(&config.here).map_err(|e| Error::Usage(e.to_string()))?;
     let dod = match dod_path(config, request) {
         Some(path) => Some(DodFile::read(&path).map_err(|e| Error::Usage(e.to_string()))?),
@@ -109,7 +124,6 @@ pub async fn runbook(config: &Config, request: &RunbookRequest) -> Result<Writte
     );
 
     let mut collected = Collected::default();
-    let dod_view = dod.as_ref();
     match (&loaded, &url) {
         (Err(err), _) => collected.fatal(Fatal {
             at: "loading the revision files".into(),
@@ -121,48 +135,90 @@ pub async fn runbook(config: &Config, request: &RunbookRequest) -> Result<Writte
             message: err.to_string(),
             exit_code: 2,
         }),
-        (Ok(map), url) => {
-            let configured = url.as_ref().ok();
-            match Provisioned::new(request.target, dialect, configured).await {
-                Ok(target) => {
-                    collected.target_url = Some(target.url().redacted());
-                    collected.sqlite_file = target.sqlite_file();
-                    let facts = Target {
-                        config,
-                        map,
-                        url: target.url(),
-                    };
-                    collect(&facts, dod_view, &mut collected).await;
-                    if let Err(err) = target.remove().await {
-                        tracing::warn!("removing the runbook's target: {err}");
-                    }
-                }
-                Err(fatal) => {
-                    collected.connection = Some(vec![Check::failed(
-                        "provision the target",
-                        fatal.message.clone(),
-                    )]);
-                    collected.fatal(fatal);
-                }
-            }
+        (Ok(map), _) => {
+            run_on_target(
+                config,
+                map,
+                dialect,
+                request,
+                dod.as_ref(),
+                interrupt,
+                &mut collected,
+            )
+            .await
         }
     }
-    preflight
-        .checks
-        .push(collected.checksum.take().unwrap_or_else(|| {
-            let why = collected
-                .fatal
-                .as_ref()
-                .map(|f| format!("not run: {} failed", f.at))
-                .unwrap_or_else(|| "not run".into());
-            Check::not_run(collect::CHECKSUM_TITLE, why)
-        }));
-    let mut book = assemble::assemble(config, request, dialect, preflight, dod_view, collected);
+    preflight.checks.push(
+        collected
+            .checksum
+            .take()
+            .unwrap_or_else(|| Check::not_run(collect::CHECKSUM_TITLE, collected.why_not_run())),
+    );
+    let report = collected.report.take();
+    let mut book = assemble::assemble(config, request, dialect, preflight, dod.as_ref(), collected);
     book.summarize();
     if request.stable {
         runbook::stabilize(&mut book);
     }
-    write(config, request, &template, book)
+    write(config, request, &template, book, report)
+}
+
+/// Provisions the target, gathers the evidence on it (raced against `interrupt`) and
+/// removes the target again.
+async fn run_on_target<I>(
+    config: &Config,
+    map: &RevisionMap,
+    dialect: Dialect,
+    request: &RunbookRequest,
+    dod: Option<&DodFile>,
+    interrupt: I,
+    collected: &mut Collected,
+) where
+    I: Future<Output = i32>,
+{
+    let place = match request.target {
+        TargetMode::Ephemeral => Place::Ephemeral,
+        TargetMode::Scratch => Place::Scratch,
+        TargetMode::InPlace => Place::InPlace,
+    };
+    let mut interrupt = std::pin::pin!(interrupt);
+    let workspace = match Workspace::provision(config, dialect, place, interrupt.as_mut()).await {
+        Ok(workspace) => workspace,
+        Err(err) => {
+            collected.connection =
+                Some(vec![Check::failed("provision the target", err.to_string())]);
+            collected.fatal(Fatal {
+                at: "provisioning the target".into(),
+                message: err.to_string(),
+                exit_code: err.exit_code(),
+            });
+            return;
+        }
+    };
+    collected.target_url = Some(workspace.url.redacted());
+    let target = Target {
+        config,
+        map,
+        url: &workspace.url,
+    };
+    let where_ = gather::Place {
+        database: workspace.description.clone(),
+        temp_sqlite: dialect == Dialect::Sqlite && place != Place::InPlace,
+    };
+    let interrupted = tokio::select! {
+        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => None,
+        code = interrupt.as_mut() => Some(code),
+    };
+    if let Some(code) = interrupted {
+        collected.fatal(Fatal {
+            at: "the run".into(),
+            message: format!("interrupted; {}", workspace.cleanup_words()),
+            exit_code: code,
+        });
+    }
+    if let Err(err) = workspace.remove().await {
+        tracing::warn!(target: "mig", "removing the runbook's target: {err}");
+    }
 }
 
 fn dod_path(config: &Config, request: &RunbookRequest) -> Option<PathBuf> {
@@ -175,96 +231,12 @@ fn dod_path(config: &Config, request: &RunbookRequest) -> Option<PathBuf> {
     }
 }
 
-/// What the live part found; `None` sections were not reached.
-#[derive(Default)]
-struct Collected {
-    target_url: Option<String>,
-    sqlite_file: Option<PathBuf>,
-    server_version: Option<String>,
-    connection: Option<Vec<Check>>,
-    checksum: Option<Check>,
-    stages: Vec<Stage>,
-    roundtrip: Option<Vec<Check>>,
-    constraints: Option<Constraints>,
-    dod: Option<Vec<runbook::Check>>,
-    fatal: Option<Fatal>,
-}
-
-impl Collected {
-    fn fatal(&mut self, fatal: Fatal) {
-        if self.fatal.is_none() {
-            self.fatal = Some(fatal);
-        }
-    }
-}
-
-async fn collect(target: &Target<'_>, dod: Option<&DodFile>, out: &mut Collected) {
-    let mut observer = match crate::db::open(target.url, &target.config.exec).await {
-        Ok(conn) => conn,
-        Err(err) => {
-            out.connection = Some(vec![Check::failed("connect", err.to_string())]);
-            out.fatal(Fatal {
-                at: "connecting to the target".into(),
-                message: err.to_string(),
-                exit_code: 3,
-            });
-            return;
-        }
-    };
-    out.server_version = runbook::live::server_version(&mut observer).await.ok();
-    let identity = match runbook::live::session_identity(&mut observer).await {
-        Ok(Some(who)) => who,
-        _ => match &out.sqlite_file {
-            Some(_) => "the temporary SQLite file".to_string(),
-            None => format!("`{}`", target.url.redacted()),
-        },
-    };
-    let extensions = runbook::required_extensions(target.map.revisions().map(|r| r.revision()));
-    out.connection =
-        Some(collect::connection_checks(target, &mut observer, identity, &extensions).await);
-    out.checksum = Some(collect::checksum_check(target).await);
-
-    let mut runs = vec![stages::start(target, &mut observer).await];
-    for (name, direction, to) in stages::STAGES {
-        let stopped = runs.iter().find_map(|r| r.fatal.as_ref()).cloned();
-        match stopped {
-            Some(fatal) => runs.push(stages::StageRun {
-                stage: assemble::not_run_stage(name, direction, to, &fatal),
-                snapshot: None,
-                fatal: None,
-            }),
-            None => runs.push(stages::run(target, &mut observer, name, direction, to).await),
-        }
-    }
-    out.roundtrip = Some(stages::roundtrip_checks(target, &runs));
-    let last = runs.last().and_then(|r| r.snapshot.clone());
-    let fatal = runs.iter().find_map(|r| r.fatal.clone());
-    out.stages = runs.into_iter().map(|r| r.stage).collect();
-    match (fatal, last) {
-        (Some(fatal), _) => out.fatal(fatal),
-        (None, Some(snapshot)) => {
-            out.constraints = Some(
-                runbook::constraints(&snapshot, &target.config.naming).unwrap_or_else(|err| {
-                    Constraints {
-                        naming: vec![Check::failed("naming conventions", err.to_string())],
-                        ..Constraints::default()
-                    }
-                }),
-            );
-            if let Some(dod) = dod {
-                out.dod = Some(collect::dod_checks(dod, &mut observer).await);
-            }
-        }
-        (None, None) => {}
-    }
-    let _ = observer.close().await;
-}
-
 fn write(
     config: &Config,
     request: &RunbookRequest,
     template: &Template,
     book: Runbook,
+    report: Option<Report>,
 ) -> Result<Written, Error> {
     let dir = request
         .out
@@ -296,6 +268,7 @@ fn write(
         markdown,
         json,
         runbook: book,
+        report,
     })
 }
 

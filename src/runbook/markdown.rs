@@ -181,11 +181,14 @@ fn steps(runbook: &Runbook) -> String {
         if stage.status == Status::NotRun {
             continue;
         }
-        out.push_str(&step_table(stage));
+        let table = step_table(stage);
+        out.push_str(&table);
         if stage.status == Status::Fail && stage.detail.lines().count() > 1 {
             let _ = writeln!(out, "\n```text\n{}\n```", stage.detail);
         }
-        out.push('\n');
+        if !table.is_empty() {
+            out.push('\n');
+        }
     }
     if out.is_empty() {
         out.push_str("No stage ran.\n");
@@ -195,7 +198,8 @@ fn steps(runbook: &Runbook) -> String {
 
 fn step_table(stage: &Stage) -> String {
     if stage.steps.is_empty() {
-        return "No steps: nothing to do.\n".into();
+        // The stage's line already says why (nothing to do, or the verifier's checks).
+        return String::new();
     }
     let timed = stage.steps.iter().any(|s| s.started_at.is_some());
     let mut out = String::new();
@@ -305,6 +309,33 @@ fn states(runbook: &Runbook) -> String {
 fn roundtrip(runbook: &Runbook) -> String {
     let r = &runbook.roundtrip;
     let mut out = format!("{}\n\n", r.procedure);
+    if !r.revisions.is_empty() {
+        let timed = r.revisions.iter().any(|rev| rev.duration_ms.is_some());
+        out.push_str(if timed {
+            "| | revision | message | verdict | time |\n|---|---|---|---|---:|\n"
+        } else {
+            "| | revision | message | verdict |\n|---|---|---|---|\n"
+        });
+        for rev in &r.revisions {
+            let _ = write!(
+                out,
+                "| {} | {} | {} | {} |",
+                rev.status.icon(),
+                code(&rev.revision),
+                cell(&rev.message),
+                rev.verdict
+            );
+            if timed {
+                let ms = rev
+                    .duration_ms
+                    .map(|ms| format!("{ms:.0} ms"))
+                    .unwrap_or_default();
+                let _ = write!(out, " {ms} |");
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
     out.push_str(&checks(&r.checks));
     out
 }

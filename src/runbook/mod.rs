@@ -17,6 +17,7 @@ mod model;
 mod preflight;
 mod stable;
 mod template;
+pub mod verifier;
 
 pub use check::{Check, Status};
 pub use dod::{DodCheck, DodError, DodFile, Expect, Probe};
@@ -31,6 +32,7 @@ pub use model::{
 pub use preflight::{preflight, relative, UrlFacts};
 pub use stable::{major_version, stabilize, Scrubber};
 pub use template::{Template, TemplateError, BUILTIN, PLACEHOLDERS, PROJECT_TEMPLATE};
+pub use verifier::RevisionOutcome;
 
 /// The runbook as pretty JSON with a trailing newline.
 pub fn to_json(runbook: &Runbook) -> String {

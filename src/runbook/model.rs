@@ -169,6 +169,8 @@ pub struct Roundtrip {
     /// Which procedure produced the findings.
     pub procedure: String,
     pub checks: Vec<Check>,
+    /// The verifier's per-revision summary (empty when it did not run).
+    pub revisions: Vec<super::verifier::RevisionOutcome>,
 }
 
 /// Constraint evidence from the catalog snapshot at the heads.

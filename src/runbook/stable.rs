@@ -19,6 +19,9 @@ pub fn stabilize(runbook: &mut Runbook) {
     if header.target.mode != TargetMode::InPlace {
         header.target.url = None;
     }
+    for revision in &mut runbook.roundtrip.revisions {
+        revision.duration_ms = None;
+    }
     for stage in &mut runbook.stages {
         stage.started_at = None;
         stage.duration_ms = None;

@@ -85,6 +85,20 @@ pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
     }
 }
 
+/// Copies a fixture directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -181,4 +195,53 @@ fn a_failing_revision_stops_the_run_and_nothing_after_it_passes() {
     assert_eq!(json["summary"]["exit_code"], 3);
     assert_eq!(json["fatal"]["at"], "stage `upgrade heads`");
     snapshot("failing", &run.markdown);
+}
+
+#[test]
+fn roundtrip_with_runbook_prints_the_report_and_writes_the_runbook() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("notes");
+    copy_dir(&fixture("sqlite"), &dir);
+    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(["--format", "json", "roundtrip", "--runbook"])
+        .current_dir(&dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .output()
+        .expect("run mig");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the verifier's JSON report on stdout");
+    assert_eq!(report["status"], "ok");
+    assert_eq!(report["revisions"].as_array().map(Vec::len), Some(2));
+    let written: Vec<PathBuf> = std::fs::read_dir(dir.join("runbook"))
+        .expect("runbook/ written")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let markdown = written
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| std::fs::read_to_string(p).expect("read"))
+        .expect("a Markdown runbook");
+    assert!(stderr.contains("_notes.md ...  done"), "{stderr}");
+    assert!(
+        markdown.contains("| ✅ | `002_pages` | pages | ok |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("**✅ PASSED**"), "{markdown}");
+
+    let broken = tmp.path().join("broken");
+    copy_dir(&fixture("broken"), &broken);
+    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(["roundtrip", "--runbook"])
+        .current_dir(&broken)
+        .output()
+        .expect("run mig");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("002_tags"), "the text report: {stdout}");
 }

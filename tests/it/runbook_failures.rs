@@ -2,9 +2,7 @@
 //! refused connection and an unavailable extension, revision files that do not load,
 //! malformed DoD files and templates, and no password in any output.
 
-use std::path::Path;
-
-use crate::runbook::{fixture, repo, runbook, Run};
+use crate::runbook::{copy_dir, fixture, repo, runbook, Run};
 use crate::support::server_url;
 
 /// The `- <mark> **<title>**...` line of a check.
@@ -34,19 +32,6 @@ fn project(ini: &str, revisions: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(dir.path().join("versions").join(name), text).expect("revision");
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{collect, stages, Collected, RunbookRequest};
+use super::{collect, stages, verify, Collected, RunbookRequest};
 use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::runbook::{
@@ -43,10 +43,7 @@ pub(super) fn assemble(
     dod: Option<&DodFile>,
     collected: Collected,
 ) -> Runbook {
-    let why = match &collected.fatal {
-        Some(fatal) => format!("not run: {} failed", fatal.at),
-        None => "not run".to_string(),
-    };
+    let why = collected.why_not_run();
     let connection = collected
         .connection
         .unwrap_or_else(|| vec![Check::not_run("connect", &why)]);
@@ -62,14 +59,25 @@ pub(super) fn assemble(
             stage.detail = why.clone();
             stages.push(stage);
         }
+        let mut stage = not_run_stage(
+            "roundtrip verifier",
+            stages::Direction::Upgrade,
+            "",
+            &Fatal {
+                at: String::new(),
+                message: String::new(),
+                exit_code: 0,
+            },
+        );
+        stage.command = verify::command(&verify::options(&request.roundtrip));
+        stage.detail = why.clone();
+        stages.push(stage);
     }
     let roundtrip = collected.roundtrip.unwrap_or_else(|| {
         vec![
-            Check::not_run("downgrade to base leaves only the declared keeps", &why),
-            Check::not_run(
-                "upgrading again gives the same catalog as the first upgrade",
-                &why,
-            ),
+            Check::not_run(stages::DOWN_TITLE, &why),
+            Check::not_run(stages::UP_TITLE, &why),
+            Check::not_run("roundtrip verifier", &why),
         ]
     });
     let constraints = collected.constraints.unwrap_or_else(|| Constraints {
@@ -106,13 +114,9 @@ pub(super) fn assemble(
         connection,
         stages,
         roundtrip: Roundtrip {
-            procedure: "`mig runbook` ran `upgrade heads`, `downgrade base` and `upgrade heads` \
-                        again through the online engine and compared the catalog snapshots: \
-                        the start with the state after the downgrade (accepting what the \
-                        revisions declare in `Downgrade Keeps`), and the two upgrades with \
-                        each other."
-                .into(),
+            procedure: procedure(collected.procedure.as_deref()),
             checks: roundtrip,
+            revisions: collected.revisions,
         },
         constraints,
         dod: Dod {
@@ -122,6 +126,17 @@ pub(super) fn assemble(
         reproduce: reproduce(config, request, dod),
         fatal: collected.fatal,
         summary: Summary::default(),
+    }
+}
+
+fn procedure(verifier: Option<&str>) -> String {
+    let stages = "The stages `upgrade heads`, `downgrade base` and `upgrade heads` again ran \
+                  through the online engine; their catalog snapshots are compared: the start \
+                  with the state after the downgrade (accepting what the revisions declare in \
+                  `Downgrade Keeps`), and the two upgrades with each other.";
+    match verifier {
+        Some(verifier) => format!("{stages} {verifier}"),
+        None => format!("{stages} Then the roundtrip verifier runs over the whole range."),
     }
 }
 

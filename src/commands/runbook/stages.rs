@@ -40,6 +40,10 @@ pub const STAGES: [(&str, Direction, &str); 3] = [
     ("upgrade heads again", Direction::Upgrade, "heads"),
 ];
 
+/// The stage-level roundtrip checks.
+pub const DOWN_TITLE: &str = "downgrade to base leaves only the declared keeps";
+pub const UP_TITLE: &str = "upgrading again gives the same catalog as the first upgrade";
+
 /// The database before any stage.
 pub async fn start(target: &Target<'_>, observer: &mut Connection) -> StageRun {
     let mut run = StageRun {
@@ -197,7 +201,7 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
 
 /// Snapshots the target and reads the version table into `run` (judged only after a
 /// stage that succeeded). A failure to look is a database failure of its own.
-async fn record_state(
+pub(super) async fn record_state(
     target: &Target<'_>,
     observer: &mut Connection,
     run: &mut StageRun,
@@ -302,11 +306,10 @@ async fn version_table_check(
 
 /// The roundtrip judgements over the stages' snapshots: `start`, after `upgrade heads`,
 /// after `downgrade base`, after `upgrade heads again` (missing where a stage failed).
-pub fn roundtrip_checks(target: &Target<'_>, runs: &[StageRun]) -> Vec<Check> {
+pub fn stage_checks(target: &Target<'_>, runs: &[StageRun]) -> Vec<Check> {
     let snap = |i: usize| runs.get(i).and_then(|r| r.snapshot.as_ref());
     let ran = |i: usize| runs.get(i).is_some_and(|r| r.fatal.is_none());
-    let down_title = "downgrade to base leaves only the declared keeps";
-    let up_title = "upgrading again gives the same catalog as the first upgrade";
+    let (down_title, up_title) = (DOWN_TITLE, UP_TITLE);
     let mut checks = Vec::new();
     match (snap(0), snap(2), ran(2)) {
         (Some(start), Some(base), true) => {
@@ -399,10 +402,10 @@ fn listed(findings: &Findings) -> String {
         .join("; ")
 }
 
-fn timestamp(at: DateTime<Utc>) -> String {
+pub(super) fn timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-fn millis(duration: std::time::Duration) -> f64 {
+pub(super) fn millis(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 10_000.0).round() / 10.0
 }

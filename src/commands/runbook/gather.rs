@@ -1,0 +1,146 @@
+//! The live part of a runbook, in order: connect, connection and privileges, checksums
+//! against the history table, the start state, the three stages, the roundtrip verifier,
+//! constraint evidence at the end state, the DoD checks. Each part fills its slot in
+//! [`Collected`]; the first failure stops the parts after it, which stay `None` (not
+//! run). Never returns an error: failures are evidence.
+
+use super::{assemble, collect, stages, verify, Target};
+use crate::roundtrip::{Options, Report};
+use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Stage};
+
+/// What the live part found; `None` sections were not reached.
+#[derive(Default)]
+pub(super) struct Collected {
+    pub target_url: Option<String>,
+    pub server_version: Option<String>,
+    pub connection: Option<Vec<Check>>,
+    pub checksum: Option<Check>,
+    pub stages: Vec<Stage>,
+    pub roundtrip: Option<Vec<Check>>,
+    pub revisions: Vec<RevisionOutcome>,
+    pub procedure: Option<String>,
+    pub report: Option<Report>,
+    pub constraints: Option<Constraints>,
+    pub dod: Option<Vec<Check>>,
+    pub fatal: Option<Fatal>,
+}
+
+impl Collected {
+    /// Records what stopped the run (the first failure wins).
+    pub fn fatal(&mut self, fatal: Fatal) {
+        if self.fatal.is_none() {
+            self.fatal = Some(fatal);
+        }
+    }
+
+    /// `not run: <where> failed` for what the run did not reach.
+    pub fn why_not_run(&self) -> String {
+        match &self.fatal {
+            Some(fatal) => format!("not run: {} failed", fatal.at),
+            None => "not run".to_string(),
+        }
+    }
+}
+
+/// Where the target is: the workspace's words, and whether it is a temp SQLite file.
+pub(super) struct Place {
+    pub database: String,
+    pub temp_sqlite: bool,
+}
+
+/// Runs the live part against `target`, filling `out` as it goes (so an interrupt keeps
+/// what was found so far).
+pub(super) async fn gather(
+    target: &Target<'_>,
+    place: &Place,
+    dod: Option<&DodFile>,
+    roundtrip: &Options,
+    out: &mut Collected,
+) {
+    let mut observer = match crate::db::open(target.url, &target.config.exec).await {
+        Ok(conn) => conn,
+        Err(err) => {
+            out.connection = Some(vec![Check::failed("connect", err.to_string())]);
+            out.fatal(Fatal {
+                at: "connecting to the target".into(),
+                message: err.to_string(),
+                exit_code: 3,
+            });
+            return;
+        }
+    };
+    out.server_version = runbook::live::server_version(&mut observer).await.ok();
+    let identity = match runbook::live::session_identity(&mut observer).await {
+        Ok(Some(who)) => who,
+        _ if place.temp_sqlite => "the temporary SQLite file".to_string(),
+        _ => format!("`{}`", target.url.redacted()),
+    };
+    let extensions = runbook::required_extensions(target.map.revisions().map(|r| r.revision()));
+    out.connection =
+        Some(collect::connection_checks(target, &mut observer, identity, &extensions).await);
+    out.checksum = Some(collect::checksum_check(target).await);
+
+    let mut runs = vec![stages::start(target, &mut observer).await];
+    for (name, direction, to) in stages::STAGES {
+        let stopped = runs.iter().find_map(|r| r.fatal.clone());
+        runs.push(match stopped {
+            Some(fatal) => stages::StageRun {
+                stage: assemble::not_run_stage(name, direction, to, &fatal),
+                snapshot: None,
+                fatal: None,
+            },
+            None => stages::run(target, &mut observer, name, direction, to).await,
+        });
+    }
+    let mut checks = stages::stage_checks(target, &runs);
+    let stopped = runs.iter().find_map(|r| r.fatal.clone());
+    match &stopped {
+        None => {
+            let verified = verify::run(target, &mut observer, roundtrip, &place.database).await;
+            checks.extend(verified.checks);
+            out.revisions = verified.revisions;
+            out.procedure = verified.procedure;
+            out.report = verified.report;
+            runs.push(verified.run);
+        }
+        Some(fatal) => {
+            let why = format!("not run: {} failed", fatal.at);
+            checks.push(Check::not_run("roundtrip verifier", &why));
+            let opts = verify::options(roundtrip);
+            let mut stage = assemble::not_run_stage(
+                "roundtrip verifier",
+                stages::Direction::Upgrade,
+                "",
+                fatal,
+            );
+            stage.command = verify::command(&opts);
+            runs.push(stages::StageRun {
+                stage,
+                snapshot: None,
+                fatal: None,
+            });
+        }
+    }
+    out.roundtrip = Some(checks);
+    let end = runs.last().and_then(|r| r.snapshot.clone());
+    let fatal = runs.iter().find_map(|r| r.fatal.clone());
+    out.stages = runs.into_iter().map(|r| r.stage).collect();
+    match (fatal, end) {
+        (Some(fatal), _) => out.fatal(fatal),
+        (None, Some(snapshot)) => {
+            out.constraints = Some(
+                runbook::constraints(&snapshot, &target.config.naming).unwrap_or_else(|err| {
+                    Constraints {
+                        naming: vec![Check::failed("naming conventions", err.to_string())],
+                        ..Constraints::default()
+                    }
+                }),
+            );
+            if let Some(dod) = dod {
+                out.dod = Some(collect::dod_checks(dod, &mut observer).await);
+            }
+        }
+        (None, None) => {}
+    }
+    let _ = observer.close().await;
+}

@@ -1,0 +1,143 @@
+//! The roundtrip verifier as one of the runbook's stages: after the three stages, the
+//! verifier ([`crate::roundtrip::verify`]) runs on the same database over the whole
+//! range (from base unless `--from` says otherwise), its checks become the roundtrip
+//! section's evidence, and the state after it is recorded like any stage's.
+
+use std::time::Instant;
+
+use chrono::Utc;
+
+use super::stages::{millis, record_state, timestamp, StageRun};
+use super::Target;
+use crate::db::Connection;
+use crate::roundtrip::{self, Mode, Options, Report};
+use crate::runbook::{verifier, Check, Fatal, RevisionOutcome, Stage, Status};
+
+/// What the verifier stage produced.
+pub struct Verified {
+    pub run: StageRun,
+    pub report: Option<Report>,
+    pub checks: Vec<Check>,
+    pub revisions: Vec<RevisionOutcome>,
+    pub procedure: Option<String>,
+}
+
+/// The verifier's options for a database the stages left at the heads: steps mode
+/// starts from base unless a start was given.
+pub fn options(given: &Options) -> Options {
+    let mut opts = given.clone();
+    if opts.mode == Mode::Steps && opts.from.is_none() {
+        opts.from = Some("base".into());
+    }
+    opts
+}
+
+/// The `mig roundtrip` command that does the same.
+pub fn command(opts: &Options) -> String {
+    let mut command = format!("mig roundtrip --mode {}", opts.mode.as_str());
+    if let Some(from) = &opts.from {
+        command.push_str(&format!(" --from {from}"));
+    }
+    if let Some(to) = &opts.to {
+        command.push_str(&format!(" --to {to}"));
+    }
+    if opts.column_order {
+        command.push_str(" --column-order");
+    }
+    command
+}
+
+/// Runs the verifier on the target and records the state after it.
+pub async fn run(
+    target: &Target<'_>,
+    observer: &mut Connection,
+    given: &Options,
+    database: &str,
+) -> Verified {
+    let opts = options(given);
+    let started = Utc::now();
+    let clock = Instant::now();
+    let result = roundtrip::verify(target.config, target.map, target.url, database, &opts).await;
+    let mut run = StageRun {
+        stage: Stage {
+            name: "roundtrip verifier".into(),
+            command: command(&opts),
+            status: Status::Fail,
+            detail: String::new(),
+            started_at: Some(timestamp(started)),
+            duration_ms: Some(millis(clock.elapsed())),
+            steps: Vec::new(),
+            state: None,
+        },
+        snapshot: None,
+        fatal: None,
+    };
+    let (mut report_kept, mut checks, mut revisions, mut procedure) =
+        (None, Vec::new(), Vec::new(), None);
+    match result {
+        Ok(report) => {
+            (checks, revisions) = verifier::from_report(&report);
+            let failed = report.status == roundtrip::Status::Failed;
+            run.stage.status = Status::judged(!failed);
+            run.stage.detail = format!(
+                "{} checks over {} revisions, verdict `{}` (the checks are in the roundtrip section)",
+                report.checks.len(),
+                report.revisions.len(),
+                report.status
+            );
+            if failed {
+                let reason = report
+                    .checks
+                    .iter()
+                    .find(|c| c.status == roundtrip::Status::Failed)
+                    .and_then(|c| c.reason.clone())
+                    .unwrap_or_else(|| "a step failed".into());
+                run.fatal = Some(Fatal {
+                    at: "the roundtrip verifier".into(),
+                    message: reason,
+                    exit_code: report.exit_code(),
+                });
+            }
+            procedure = Some(verifier::procedure(&report));
+            report_kept = Some(report);
+        }
+        Err(err) => {
+            run.stage.detail = err.to_string();
+            checks.push(Check::failed("roundtrip verifier", err.to_string()));
+            run.fatal = Some(Fatal {
+                at: "the roundtrip verifier".into(),
+                message: err.to_string(),
+                exit_code: err.exit_code(),
+            });
+        }
+    }
+    let succeeded = run.fatal.is_none();
+    record_state(target, observer, &mut run, succeeded).await;
+    Verified {
+        run,
+        report: report_kept,
+        checks,
+        revisions,
+        procedure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_start_from_base_unless_told() {
+        let opts = options(&Options::default());
+        assert_eq!(command(&opts), "mig roundtrip --mode steps --from base");
+        let given = Options {
+            mode: Mode::Full,
+            to: Some("head".into()),
+            ..Options::default()
+        };
+        assert_eq!(
+            command(&options(&given)),
+            "mig roundtrip --mode full --to head"
+        );
+    }
+}
