@@ -265,7 +265,7 @@ fn sigkill_during_a_transactional_revision_leaves_the_previous_revision() {
 
     let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
                     AND datname = current_database() AND state = 'active' \
-                    AND query LIKE '%pg_sleep(5)%'";
+                    AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep(5)%'";
     let lock_held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' \
                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
     let count = |sql: &'static str| {
