@@ -103,6 +103,16 @@ impl Driver<'_> {
             .map_err(|e| format!("taking a catalog snapshot failed: {e}"))
     }
 
+    /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
+    /// after it; either failure as its reason.
+    pub async fn then_snapshot(
+        &self,
+        moved: Result<Outcome, String>,
+    ) -> Result<(Outcome, Snapshot), String> {
+        let outcome = moved?;
+        Ok((outcome, self.snapshot().await?))
+    }
+
     /// What differs in `now` from `expected`.
     pub fn compare(&self, expected: &Snapshot, now: &Snapshot) -> Vec<Finding> {
         Finding::from_diff(diff(expected, now, &self.diff))

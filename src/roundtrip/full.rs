@@ -29,17 +29,8 @@ pub(super) async fn run(
 
     tracing::info!(target: "mig", "roundtrip: upgrading to `{to}`");
     let clock = Instant::now();
-    if let Err(reason) = driver.upgrade(to).await {
-        checks.push(Check::failed(
-            rev,
-            CheckKind::Upgrade,
-            reason,
-            clock.elapsed(),
-        ));
-        return Ok(None);
-    }
-    let s1 = match driver.snapshot().await {
-        Ok(s1) => s1,
+    let (_, s1) = match driver.then_snapshot(driver.upgrade(to).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,
@@ -75,20 +66,8 @@ pub(super) async fn run(
     };
     tracing::info!(target: "mig", "roundtrip: downgrading to `{back}`");
     let clock = Instant::now();
-    let outcome = match driver.downgrade(&back).await {
-        Ok(outcome) => outcome,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Downgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return Ok(None);
-        }
-    };
-    let down = match driver.snapshot().await {
-        Ok(down) => down,
+    let (outcome, down) = match driver.then_snapshot(driver.downgrade(&back).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,
@@ -110,17 +89,8 @@ pub(super) async fn run(
 
     tracing::info!(target: "mig", "roundtrip: upgrading to `{to}` again");
     let clock = Instant::now();
-    if let Err(reason) = driver.upgrade(to).await {
-        checks.push(Check::failed(
-            rev,
-            CheckKind::UpgradeAgain,
-            reason,
-            clock.elapsed(),
-        ));
-        return Ok(None);
-    }
-    let again = match driver.snapshot().await {
-        Ok(again) => again,
+    let (_, again) = match driver.then_snapshot(driver.upgrade(to).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,

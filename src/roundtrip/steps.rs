@@ -67,20 +67,8 @@ async fn revision(
 ) -> Option<Snapshot> {
     let rev = Some(id);
     let clock = Instant::now();
-    let applied = match driver.upgrade(id).await {
-        Ok(outcome) => outcome,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Upgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
-    let after = match driver.snapshot().await {
-        Ok(after) => after,
+    let (applied, after) = match driver.then_snapshot(driver.upgrade(id).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,
@@ -115,17 +103,8 @@ async fn revision(
     }
 
     let clock = Instant::now();
-    if let Err(reason) = driver.downgrade_one(id).await {
-        checks.push(Check::failed(
-            rev,
-            CheckKind::Downgrade,
-            reason,
-            clock.elapsed(),
-        ));
-        return None;
-    }
-    let down = match driver.snapshot().await {
-        Ok(down) => down,
+    let (_, down) = match driver.then_snapshot(driver.downgrade_one(id).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,
@@ -146,17 +125,8 @@ async fn revision(
     ));
 
     let clock = Instant::now();
-    if let Err(reason) = driver.upgrade(id).await {
-        checks.push(Check::failed(
-            rev,
-            CheckKind::UpgradeAgain,
-            reason,
-            clock.elapsed(),
-        ));
-        return None;
-    }
-    let again = match driver.snapshot().await {
-        Ok(again) => again,
+    let (_, again) = match driver.then_snapshot(driver.upgrade(id).await).await {
+        Ok(pair) => pair,
         Err(reason) => {
             checks.push(Check::failed(
                 rev,
