@@ -115,6 +115,20 @@ pub async fn current_rows(project: &Project) -> Result<Vec<String>, Error> {
     engine::current(&project.config, &url).await.map_err(plain)
 }
 
+/// The version rows and the graph's heads, both sorted, for comparing.
+fn rows_and_heads(project: &Project, rows: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut have = rows.to_vec();
+    let mut heads: Vec<String> = project
+        .map
+        .heads()
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    have.sort_unstable();
+    heads.sort_unstable();
+    (have, heads)
+}
+
 /// `mig current [--verbose] [--check-heads]`, printed as Alembic prints it.
 pub async fn current(
     project: &Project,
@@ -125,10 +139,7 @@ pub async fn current(
     let rows = current_rows(project).await?;
     let revs = project.map.current(&rows)?;
     if check_heads {
-        let mut heads: Vec<&str> = project.map.heads().iter().map(|r| r.id()).collect();
-        let mut have: Vec<&str> = rows.iter().map(String::as_str).collect();
-        heads.sort_unstable();
-        have.sort_unstable();
+        let (have, heads) = rows_and_heads(project, &rows);
         if heads != have {
             return Err(Error::CheckFailed(vec![
                 "Database is not on all head revisions".into(),
@@ -168,15 +179,7 @@ pub async fn current(
 pub async fn check(project: &Project) -> Result<Vec<String>, Error> {
     let mut problems = vec![];
     let rows = current_rows(project).await?;
-    let mut heads: Vec<String> = project
-        .map
-        .heads()
-        .iter()
-        .map(|r| r.id().to_string())
-        .collect();
-    let mut have = rows.clone();
-    heads.sort_unstable();
-    have.sort_unstable();
+    let (have, heads) = rows_and_heads(project, &rows);
     if heads != have {
         problems.push(format!(
             "database is at [{}], the heads are [{}]: run `mig upgrade heads`",
