@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
                 depends_on: args.depends_on,
                 version_path: args.version_path,
             };
-            let path = create::revision(&project, &req)?;
+            let path = create::revision(project, &req)?;
             println!("Generating {} ...  done", path.display());
             Ok(0)
         }
@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
                 branch_label,
                 ..RevisionRequest::default()
             };
-            let path = create::merge(&project, &revisions, &req)?;
+            let path = create::merge(project, &revisions, &req)?;
             println!("Generating {} ...  done", path.display());
             Ok(0)
         }
@@ -58,18 +58,18 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::upgrade(&project, &revision))?);
+                print(&block_on(offline::upgrade(project, &revision))?);
             } else {
-                block_on(online::upgrade(&project, &revision, strict))?;
+                block_on(online::upgrade(project, &revision, strict))?;
             }
             Ok(0)
         }
         Command::Downgrade { revision, sql } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::downgrade(&project, &revision))?);
+                print(&block_on(offline::downgrade(project, &revision))?);
             } else {
-                block_on(online::downgrade(&project, &revision))?;
+                block_on(online::downgrade(project, &revision))?;
             }
             Ok(0)
         }
@@ -80,9 +80,9 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::stamp(&project, &revisions, purge))?);
+                print(&block_on(offline::stamp(project, &revisions, purge))?);
             } else {
-                block_on(online::stamp(&project, &revisions, purge))?;
+                block_on(online::stamp(project, &revisions, purge))?;
             }
             Ok(0)
         }
@@ -92,7 +92,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             print(&block_on(online::current(
-                &project,
+                project,
                 verbose,
                 check_heads,
                 json,
@@ -102,15 +102,15 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::EnsureVersion { sql } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&offline::ensure_version(&project)?);
+                print(&offline::ensure_version(project)?);
             } else {
-                block_on(online::ensure_version(&project))?;
+                block_on(online::ensure_version(project))?;
             }
             Ok(0)
         }
         Command::Check => {
             let project = project(&cli.global)?;
-            let problems = block_on(online::check(&project))?;
+            let problems = block_on(online::check(project))?;
             if problems.is_empty() {
                 print("OK: at the heads, applied revisions unchanged, naming conventions hold\n");
                 Ok(0)
@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Accept { revision, reason } => {
             let project = project(&cli.global)?;
-            print(&block_on(online::accept(&project, &revision, &reason))?);
+            print(&block_on(online::accept(project, &revision, &reason))?);
             Ok(0)
         }
         Command::History {
@@ -130,7 +130,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             let current = if indicate_current {
-                block_on(online::current_rows(&project))?
+                block_on(online::current_rows(project))?
             } else {
                 vec![]
             };
@@ -173,7 +173,10 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
 }
 
-fn project(global: &GlobalArgs) -> Result<Project, Error> {
+/// The project, loaded once per process and never freed: the process exits right
+/// after the command, and the OS takes the memory back at once, where dropping every
+/// revision of a large history (a few allocations each) would cost milliseconds.
+fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
     let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
         path: ".".into(),
         message: e.to_string(),
@@ -181,7 +184,7 @@ fn project(global: &GlobalArgs) -> Result<Project, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
-    Project::load(&opts)
+    Ok(Box::leak(Box::new(Project::load(&opts)?)))
 }
 
 fn print(text: &str) {

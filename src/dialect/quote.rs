@@ -76,6 +76,12 @@ impl Dialect {
     /// id the output is the same.
     pub fn string_literal(self, value: &str) -> String {
         let mut out = String::with_capacity(value.len() + 2);
+        self.push_string_literal(&mut out, value);
+        out
+    }
+
+    /// [`string_literal`](Self::string_literal), appended to `out`.
+    pub fn push_string_literal(self, out: &mut String, value: &str) {
         out.push('\'');
         for c in value.chars() {
             match c {
@@ -85,7 +91,6 @@ impl Dialect {
             }
         }
         out.push('\'');
-        out
     }
 }
 

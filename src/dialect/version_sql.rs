@@ -55,49 +55,86 @@ impl VersionSql {
     /// `INSERT ... VALUES (...)`, with the `RETURNING` clause SQLAlchemy adds for the
     /// primary key: qualified on PostgreSQL, bare on SQLite, none on MySQL or without PK.
     pub fn insert(&self, version: &str) -> String {
-        let returning = match (self.dialect, self.pk_name.is_some()) {
-            (Dialect::Postgresql, true) => format!(" RETURNING {}.version_num", self.table),
-            (Dialect::Sqlite, true) => " RETURNING version_num".to_string(),
-            _ => String::new(),
-        };
-        format!(
-            "INSERT INTO {} (version_num) VALUES ({}){returning}",
-            self.table,
-            self.dialect.string_literal(version)
-        )
+        self.render(&VersionOp::Insert {
+            version: version.to_owned(),
+        })
     }
 
     /// `UPDATE ... SET version_num='to' WHERE <table>.version_num = 'from'`.
     pub fn update(&self, from: &str, to: &str) -> String {
-        format!(
-            "UPDATE {table} SET version_num={to} WHERE {table}.version_num = {from}",
-            table = self.table,
-            to = self.dialect.string_literal(to),
-            from = self.dialect.string_literal(from),
-        )
+        self.render(&VersionOp::Update {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        })
     }
 
     /// `DELETE FROM ... WHERE <table>.version_num = 'version'`.
     pub fn delete(&self, version: &str) -> String {
-        format!(
-            "DELETE FROM {table} WHERE {table}.version_num = {version}",
-            table = self.table,
-            version = self.dialect.string_literal(version),
-        )
+        self.render(&VersionOp::Delete {
+            version: version.to_owned(),
+        })
     }
 
     /// `DELETE FROM <table>` (`stamp --purge`).
     pub fn delete_all(&self) -> String {
-        format!("DELETE FROM {}", self.table)
+        self.render(&VersionOp::DeleteAll)
     }
 
     /// The statement for one plan write.
     pub fn op(&self, op: &VersionOp) -> String {
+        self.render(op)
+    }
+
+    fn render(&self, op: &VersionOp) -> String {
+        let mut out = String::new();
+        self.write_op(op, &mut out);
+        out
+    }
+
+    /// [`op`](Self::op), appended to `out`: the executor renders one write per step and
+    /// reuses one buffer for all of them.
+    pub fn write_op(&self, op: &VersionOp, out: &mut String) {
+        let literal = |out: &mut String, value: &str| self.dialect.push_string_literal(out, value);
+        let table = self.table.as_str();
         match op {
-            VersionOp::Insert { version } => self.insert(version),
-            VersionOp::Update { from, to } => self.update(from, to),
-            VersionOp::Delete { version } => self.delete(version),
-            VersionOp::DeleteAll => self.delete_all(),
+            VersionOp::Insert { version } => {
+                out.push_str("INSERT INTO ");
+                out.push_str(table);
+                out.push_str(" (version_num) VALUES (");
+                literal(out, version);
+                out.push(')');
+                match (self.dialect, self.pk_name.is_some()) {
+                    (Dialect::Postgresql, true) => {
+                        out.push_str(" RETURNING ");
+                        out.push_str(table);
+                        out.push_str(".version_num");
+                    }
+                    (Dialect::Sqlite, true) => out.push_str(" RETURNING version_num"),
+                    _ => {}
+                }
+            }
+            VersionOp::Update { from, to } => {
+                out.push_str("UPDATE ");
+                out.push_str(table);
+                out.push_str(" SET version_num=");
+                literal(out, to);
+                out.push_str(" WHERE ");
+                out.push_str(table);
+                out.push_str(".version_num = ");
+                literal(out, from);
+            }
+            VersionOp::Delete { version } => {
+                out.push_str("DELETE FROM ");
+                out.push_str(table);
+                out.push_str(" WHERE ");
+                out.push_str(table);
+                out.push_str(".version_num = ");
+                literal(out, version);
+            }
+            VersionOp::DeleteAll => {
+                out.push_str("DELETE FROM ");
+                out.push_str(table);
+            }
         }
     }
 }

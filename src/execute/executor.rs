@@ -72,6 +72,8 @@ struct RunState {
     failed_step: Option<usize>,
     statements_done: usize,
     outside_transaction: bool,
+    /// Reused for every version-table statement.
+    sql: String,
 }
 
 impl RunState {
@@ -364,8 +366,10 @@ impl<'a> Executor<'a> {
             }
         }
 
+        let mut sql = std::mem::take(&mut state.sql);
         for op in &prepared.step.ops {
-            let sql = self.version_sql.op(op);
+            sql.clear();
+            self.version_sql.write_op(op, &mut sql);
             let write = VersionWrite {
                 step: index,
                 op,
@@ -383,6 +387,7 @@ impl<'a> Executor<'a> {
             })?;
             apply(&mut state.heads, op);
         }
+        state.sql = sql;
         let duration = started.elapsed();
 
         sink.step_finished(&event).await.map_err(|e| {

@@ -67,17 +67,30 @@ impl OfflineSink {
         self.out.push_str("\n\n");
     }
 
-    /// One statement as Alembic's offline `_exec` writes it.
+    /// One statement as Alembic's offline `_exec` writes it: tabs as four spaces,
+    /// stripped, `;` and a blank line.
     fn statement(&mut self, sql: &str) {
-        let formatted = sql.replace('\t', "    ");
-        self.chunk(&format!("{};", strip_python(&formatted)));
+        let stripped = strip_python(sql);
+        if stripped.contains('\t') {
+            // Stripping first is the same: tabs at either end are whitespace either way.
+            self.out.push_str(&stripped.replace('\t', "    "));
+        } else {
+            self.out.push_str(stripped);
+        }
+        self.out.push_str(";\n\n");
     }
 }
 
 /// Python's `str.strip()`: Unicode whitespace plus the ASCII separators `\x1c`-`\x1f`,
 /// which Rust's `trim` keeps.
 fn strip_python(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+    let python_space = |c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c);
+    let ends_are_text = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    // Most statements start and end with a visible ASCII character: nothing to strip.
+    if ends_are_text(text.as_bytes().first()) && ends_are_text(text.as_bytes().last()) {
+        return text;
+    }
+    text.trim_matches(python_space)
 }
 
 impl Sink for OfflineSink {
@@ -115,7 +128,9 @@ impl Sink for OfflineSink {
     }
 
     async fn step_started(&mut self, step: &StepEvent<'_>) -> Result<(), Infallible> {
-        self.chunk(&format!("-- Running {}", step.short_log()));
+        self.out.push_str("-- Running ");
+        step.write_short_log(&mut self.out);
+        self.out.push_str("\n\n");
         Ok(())
     }
 
@@ -150,4 +165,28 @@ pub async fn render_offline<R: Revisions + ?Sized>(
         .run(plan, revisions, &mut sink)
         .await?;
     Ok(sink.into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_strip_and_expand_tabs_like_python() {
+        let mut sink = OfflineSink::new(Dialect::Sqlite);
+        for sql in [
+            "SELECT 1",
+            "\tSELECT\t1\t",
+            "\x1cSELECT 1\x1f",
+            "\u{a0}SELECT 'é'\u{3000}",
+            "SELECT 'é'",
+            " \x0b",
+        ] {
+            sink.statement(sql);
+        }
+        assert_eq!(
+            sink.as_str(),
+            "SELECT 1;\n\nSELECT    1;\n\nSELECT 1;\n\nSELECT 'é';\n\nSELECT 'é';\n\n;\n\n"
+        );
+    }
 }

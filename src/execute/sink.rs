@@ -74,12 +74,26 @@ impl StepEvent<'_> {
     /// `upgrade a -> b`: ids joined by `, `, base written as nothing (Alembic's
     /// `short_log`, rendered offline as `-- Running <short_log>`).
     pub fn short_log(&self) -> String {
-        format!(
-            "{} {} -> {}",
-            self.verb(),
-            self.step.from.join(", "),
-            self.step.to.join(", ")
-        )
+        let mut out = String::new();
+        self.write_short_log(&mut out);
+        out
+    }
+
+    /// [`short_log`](Self::short_log), appended to `out`.
+    pub fn write_short_log(&self, out: &mut String) {
+        let ids = |out: &mut String, ids: &[String]| {
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(id);
+            }
+        };
+        out.push_str(self.verb());
+        out.push(' ');
+        ids(out, &self.step.from);
+        out.push_str(" -> ");
+        ids(out, &self.step.to);
     }
 
     /// `upgrade a -> b, message`: the online log line after `Running `; without a

@@ -26,7 +26,7 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub use error::{CommandError, Direction, GraphError, RevisionError};
 pub use history::parse_history_range;

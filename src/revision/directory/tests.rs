@@ -330,3 +330,24 @@ fn large_histories_load_in_order_across_threads() {
         .collect();
     assert_eq!(ids(&revisions), expected);
 }
+
+#[test]
+fn long_short_and_non_utf8_files_read_whole_with_a_reused_buffer() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Larger than the first read buffer (64 KiB), then a short file on the same thread:
+    // nothing of the long one may leak into it.
+    let long_body = format!("SELECT '{}';", "x".repeat(200_000));
+    let long = format!(
+        "-- Revision ID: a\n-- Revises:\n\n-- migrate:upgrade\n{long_body}\n\n-- migrate:downgrade\n"
+    );
+    put(tmp.path(), "a.sql", &long);
+    put(tmp.path(), "b.sql", &revision_text("b", "a"));
+    let revisions = load_revisions(&[tmp.path().to_path_buf()], false).unwrap();
+    assert_eq!(revisions[0].upgrade.sql, long_body);
+    assert_eq!(ids(&revisions), ["a", "b"]);
+    assert!(!revisions[1].upgrade.sql.contains('x'));
+
+    fs::write(tmp.path().join("c.sql"), b"-- Revision ID: c\n\xff\xfe\n").unwrap();
+    let err = load_revisions(&[tmp.path().to_path_buf()], false).unwrap_err();
+    assert_eq!(redacted(err, tmp.path()), "`[TMP]/c.sql` is not UTF-8 text");
+}

@@ -5,7 +5,7 @@
 //! Alembic warns and then crashes with a `KeyError` on a missing parent, and silently
 //! keeps the later file on a duplicate id; both are refused here with the files named.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::traverse::{Marks, Rel};
 use super::{GraphError, Node, RevisionMap};
@@ -162,7 +162,9 @@ fn resolve_parents(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(dedupe(parents))
+    let mut parents = parents;
+    dedupe_in_place(&mut parents);
+    Ok(parents)
 }
 
 fn resolve_deps(
@@ -185,7 +187,9 @@ fn resolve_deps(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(dedupe(deps))
+    let mut deps = deps;
+    dedupe_in_place(&mut deps);
+    Ok(deps)
 }
 
 fn link_children(nodes: &mut [Node]) {
@@ -206,13 +210,27 @@ fn select(nodes: &[Node], keep: impl Fn(&Node) -> bool) -> Vec<usize> {
 }
 
 fn dedupe(items: impl IntoIterator<Item = usize>) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
+    let items = items.into_iter();
+    let mut out: Vec<usize> = Vec::with_capacity(items.size_hint().0);
     for item in items {
         if !out.contains(&item) {
             out.push(item);
         }
     }
     out
+}
+
+/// [`dedupe`] in place: keeps the first of each index, in order.
+fn dedupe_in_place(items: &mut Vec<usize>) {
+    let mut kept = 0;
+    for i in 0..items.len() {
+        let item = items[i];
+        if !items[..kept].contains(&item) {
+            items[kept] = item;
+            kept += 1;
+        }
+    }
+    items.truncate(kept);
 }
 
 fn dedupe_strings(items: &[String]) -> Vec<String> {

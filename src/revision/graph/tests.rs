@@ -438,3 +438,17 @@ fn graph_errors_are_comparable() {
     let err = RevisionMap::new(vec![rev("a", &["a"])]).unwrap_err();
     assert_eq!(err, GraphError::SelfLoop("a".to_owned()));
 }
+
+#[test]
+fn repeated_parents_and_dependencies_count_once_in_order() {
+    let map = map(vec![
+        rev("a", &[]),
+        rev("b", &[]),
+        rev("c", &["b", "a", "b", "a"]).dep("a").dep("b").dep("a"),
+    ]);
+    let c = map.get("c").unwrap();
+    assert_eq!(c.down_revisions(), ["b", "a"]);
+    assert_eq!(c.dependencies(), ["a", "b"]);
+    assert_eq!(map.get("a").unwrap().children(), ["c"]);
+    assert_eq!(map.get("b").unwrap().children(), ["c"]);
+}

@@ -1,7 +1,7 @@
 //! The header comment block of a revision file: message and `Key: value` lines, with the
 //! id rules. Knows nothing of sections.
 
-use super::layout::Line;
+use super::layout::{split_once_byte, trim, Line};
 use super::{at, ParseErrorKind, Parsed};
 use crate::revision::{Keep, TransactionMode};
 
@@ -47,7 +47,9 @@ impl Key {
 
     /// The key of a `Key: value` comment, case-insensitive, any inner spacing.
     fn parse(text: &str) -> Option<Key> {
+        let first = trim(text).as_bytes().first()?.to_ascii_uppercase();
         KEYS.iter()
+            .filter(|(_, name)| name.as_bytes().first() == Some(&first))
             .find(|(_, name)| same_words(name, text))
             .map(|(key, _)| *key)
     }
@@ -85,20 +87,19 @@ pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
     let mut values = Values::default();
     let mut message: Option<String> = None;
     for line in lines {
-        let trimmed = line.text.trim();
+        let trimmed = trim(line.text);
         if trimmed.is_empty() {
             continue;
         }
         let Some(comment) = trimmed.strip_prefix("--") else {
             return Err(at(line.number, ParseErrorKind::SqlInHeader));
         };
-        let comment = comment.trim();
+        let comment = trim(comment);
         if comment.is_empty() {
             continue;
         }
-        let entry = comment
-            .split_once(':')
-            .and_then(|(key, value)| Some((Key::parse(key)?, value.trim())));
+        let entry = split_once_byte(comment, b':')
+            .and_then(|(key, value)| Some((Key::parse(key)?, trim(value))));
         let Some((key, value)) = entry else {
             message.get_or_insert_with(|| comment.to_string());
             continue;
@@ -167,10 +168,20 @@ pub(super) fn check_id(id: &str) -> Result<(), ParseErrorKind> {
             chars,
         });
     }
-    if id.contains(|c: char| c == ',' || c.is_whitespace()) {
+    let separator = if id.is_ascii() {
+        id.bytes()
+            .any(|b| b == b',' || b.is_ascii_whitespace() || b == 0x0b)
+    } else {
+        id.contains(|c: char| c == ',' || c.is_whitespace())
+    };
+    if separator {
         return Err(ParseErrorKind::IdSeparator { id: id.to_string() });
     }
-    let length = id.chars().count();
+    let length = if id.is_ascii() {
+        id.len()
+    } else {
+        id.chars().count()
+    };
     if length > 32 {
         return Err(ParseErrorKind::IdTooLong {
             id: id.to_string(),

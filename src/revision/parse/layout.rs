@@ -18,27 +18,52 @@ impl Line<'_> {
     }
 
     pub(super) fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        trim(self.text).is_empty()
+    }
+}
+
+/// `str::trim` (Unicode whitespace), with a fast path for the usual line whose ends,
+/// once ASCII whitespace is gone, are neither non-ASCII nor `\x0b` (which `trim` also
+/// strips and `trim_ascii` does not).
+pub(super) fn trim(text: &str) -> &str {
+    let ascii = text.trim_ascii();
+    let plain = |b: Option<&u8>| b.is_none_or(|&b| b < 0x80 && b != 0x0b);
+    let bytes = ascii.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        ascii
+    } else {
+        text.trim()
     }
 }
 
 /// The lines of `text`, split at `\n`.
 pub(super) fn lines(text: &str) -> Vec<Line<'_>> {
+    // A plain byte loop: lines are short, and `str::split` pays a searcher's set-up
+    // cost on every one of them.
+    let mut lines = Vec::with_capacity(32);
     let mut start = 0;
-    text.split_inclusive('\n')
-        .enumerate()
-        .map(|(index, raw)| {
-            let content = raw.strip_suffix('\n').unwrap_or(raw);
-            let content = content.strip_suffix('\r').unwrap_or(content);
-            let line = Line {
-                number: index + 1,
-                start,
-                text: content,
-            };
-            start += raw.len();
-            line
-        })
-        .collect()
+    let bytes = text.as_bytes();
+    while start < bytes.len() {
+        let rest = bytes.get(start..).unwrap_or_default();
+        let (len, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(newline) => (newline, start + newline + 1),
+            None => (rest.len(), bytes.len()),
+        };
+        let raw = text.get(start..start + len).unwrap_or_default();
+        lines.push(Line {
+            number: lines.len() + 1,
+            start,
+            text: raw.strip_suffix('\r').unwrap_or(raw),
+        });
+        start = next;
+    }
+    lines
+}
+
+/// `str::split_once` at an ASCII byte, without a searcher's set-up cost.
+pub(super) fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
 }
 
 /// Which section a marker opens.
@@ -58,7 +83,7 @@ pub(super) struct Marker<'a> {
 
 /// The marker on `line` (the `index`-th), if it is one; `-- migrate:<other>` is an error.
 pub(super) fn marker<'a>(index: usize, line: &Line<'a>) -> Parsed<Option<Marker<'a>>> {
-    let Some(comment) = line.text.trim().strip_prefix("--") else {
+    let Some(comment) = trim(line.text).strip_prefix("--") else {
         return Ok(None);
     };
     let comment = comment.trim_start();
@@ -75,7 +100,7 @@ pub(super) fn marker<'a>(index: usize, line: &Line<'a>) -> Parsed<Option<Marker<
         "upgrade" => Kind::Upgrade,
         "downgrade" => Kind::Downgrade,
         _ => {
-            let marker = line.text.trim().to_string();
+            let marker = trim(line.text).to_string();
             return Err(at(line.number, ParseErrorKind::UnknownMarker { marker }));
         }
     };

@@ -397,3 +397,41 @@ fn arbitrary_text_never_panics() {
         let _ = parse_revision(Path::new("x.sql"), &text);
     }
 }
+
+#[test]
+fn fast_trim_and_line_split_agree_with_std() {
+    let samples = [
+        "",
+        " ",
+        "\x0b-- x\x0b",
+        "\u{a0}-- Revision ID: a\u{3000}",
+        "\t-- migrate:upgrade \r",
+        "é",
+        " é ",
+        "a\r\nb\n\nc",
+        "\r\n\r\n",
+        "x\n",
+        "\n",
+        "lone\rcarriage\r",
+        "no newline at end",
+    ];
+    for text in samples {
+        assert_eq!(layout::trim(text), text.trim(), "{text:?}");
+        let expected: Vec<&str> = text
+            .split_inclusive('\n')
+            .map(|raw| raw.strip_suffix('\n').unwrap_or(raw))
+            .map(|raw| raw.strip_suffix('\r').unwrap_or(raw))
+            .collect();
+        let got: Vec<&str> = layout::lines(text).iter().map(|line| line.text).collect();
+        assert_eq!(got, expected, "{text:?}");
+        for line in layout::lines(text) {
+            assert_eq!(text.get(line.start..line.end()), Some(line.text));
+        }
+    }
+    assert_eq!(
+        layout::split_once_byte("Revises: a, b", b':'),
+        Some(("Revises", " a, b"))
+    );
+    assert_eq!(layout::split_once_byte("é:ü", b':'), Some(("é", "ü")));
+    assert_eq!(layout::split_once_byte("no colon", b':'), None);
+}
