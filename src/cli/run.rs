@@ -58,7 +58,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::upgrade(project, &revision))?);
+                print_sql(block_on(offline::upgrade(project, &revision))?);
             } else {
                 block_on(online::upgrade(project, &revision, strict))?;
             }
@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Downgrade { revision, sql } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::downgrade(project, &revision))?);
+                print_sql(block_on(offline::downgrade(project, &revision))?);
             } else {
                 block_on(online::downgrade(project, &revision))?;
             }
@@ -80,7 +80,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         } => {
             let project = project(&cli.global)?;
             if sql {
-                print(&block_on(offline::stamp(project, &revisions, purge))?);
+                print_sql(block_on(offline::stamp(project, &revisions, purge))?);
             } else {
                 block_on(online::stamp(project, &revisions, purge))?;
             }
@@ -185,6 +185,13 @@ fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
     Ok(Box::leak(Box::new(Project::load(&opts)?)))
+}
+
+/// Prints `--sql` output. The plan behind it is not freed, like the project: the
+/// process ends next.
+fn print_sql(rendered: offline::Rendered) {
+    print(&rendered.sql);
+    std::mem::forget(rendered.plan);
 }
 
 fn print(text: &str) {

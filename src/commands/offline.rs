@@ -27,26 +27,34 @@ fn start_heads(project: &Project, from: Option<&str>) -> Result<Vec<String>, Err
     }
 }
 
-async fn render(project: &Project, plan: &plan::Plan) -> Result<String, Error> {
+/// `--sql` output and the plan it renders.
+#[derive(Debug)]
+pub struct Rendered {
+    pub plan: plan::Plan,
+    pub sql: String,
+}
+
+async fn render(project: &Project, plan: plan::Plan) -> Result<Rendered, Error> {
     let dialect = project.config.dialect()?;
-    render_offline(dialect, &project.config.exec, plan, &project.map)
+    let sql = render_offline(dialect, &project.config.exec, &plan, &project.map)
         .await
-        .map_err(|e| Error::Plan(e.to_string()))
+        .map_err(|e| Error::Plan(e.to_string()))?;
+    Ok(Rendered { plan, sql })
 }
 
 /// `mig upgrade [from:]to --sql`.
-pub async fn upgrade(project: &Project, arg: &str) -> Result<String, Error> {
+pub async fn upgrade(project: &Project, arg: &str) -> Result<Rendered, Error> {
     let (from, to) = match split_range(arg) {
         Some((f, t)) => (Some(f), t),
         None => (None, arg),
     };
     let heads = start_heads(project, from)?;
     let plan = plan::upgrade(&project.map, &heads, to)?;
-    render(project, &plan).await
+    render(project, plan).await
 }
 
 /// `mig downgrade from:to --sql` (Alembic requires the range offline).
-pub async fn downgrade(project: &Project, arg: &str) -> Result<String, Error> {
+pub async fn downgrade(project: &Project, arg: &str) -> Result<Rendered, Error> {
     let Some((from, to)) = split_range(arg) else {
         return Err(Error::Usage(
             "downgrade with --sql requires <fromrev>:<torev>".into(),
@@ -54,11 +62,11 @@ pub async fn downgrade(project: &Project, arg: &str) -> Result<String, Error> {
     };
     let heads = start_heads(project, Some(from))?;
     let plan = plan::downgrade(&project.map, &heads, to)?;
-    render(project, &plan).await
+    render(project, plan).await
 }
 
 /// `mig stamp REV... --sql` (`--purge` is refused offline, as by Alembic).
-pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<String, Error> {
+pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<Rendered, Error> {
     if purge {
         return Err(Error::Usage("Can't use --purge with --sql mode".into()));
     }
@@ -71,7 +79,7 @@ pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<St
         _ => (vec![], revs.to_vec()),
     };
     let plan = plan::stamp(&project.map, &heads, &targets, false)?;
-    render(project, &plan).await
+    render(project, plan).await
 }
 
 /// `mig ensure-version --sql`: the version table's DDL as Alembic renders it, after

@@ -51,13 +51,13 @@ pub struct Executor<'a> {
 struct Prepared<'p> {
     step: &'p Step,
     revision: Option<&'p Revision>,
-    statements: Vec<Located>,
+    statements: Vec<Located<'p>>,
     outside_transaction: bool,
 }
 
 /// A body statement with its position in the file.
-struct Located {
-    text: String,
+struct Located<'p> {
+    text: &'p str,
     line: usize,
     column: usize,
 }
@@ -186,12 +186,12 @@ impl<'a> Executor<'a> {
         Ok(prepared)
     }
 
-    fn split<E>(
+    fn split<'p, E>(
         &self,
         revision: &Revision,
-        section: &Section,
+        section: &'p Section,
         name: &'static str,
-    ) -> Result<Vec<Located>, ExecError<E>> {
+    ) -> Result<Vec<Located<'p>>, ExecError<E>> {
         // Splitter positions are relative to the section's text, which starts on
         // `section.line` of the file.
         let to_file_line = |line: usize| section.line.saturating_sub(1) + line;
@@ -344,7 +344,7 @@ impl<'a> Executor<'a> {
                     index: statement_index,
                     line: statement.line,
                     column: statement.column,
-                    text: &statement.text,
+                    text: statement.text,
                     in_transaction: !prepared.outside_transaction,
                 };
                 sink.execute(&body).await.map_err(|e| {
@@ -354,7 +354,7 @@ impl<'a> Executor<'a> {
                             path: revision.path.clone(),
                             line: statement.line,
                             column: statement.column,
-                            statement: shorten(&statement.text),
+                            statement: shorten(statement.text),
                         },
                         e,
                     )

@@ -31,7 +31,7 @@ pub fn required_extensions<'r>(
             continue;
         };
         for statement in statements {
-            let text = strip_leading_comments(&statement.text);
+            let text = strip_leading_comments(statement.text);
             let Some(name) = CREATE_EXTENSION
                 .captures(&text.to_ascii_uppercase())
                 .and_then(|caps| caps.get(1))

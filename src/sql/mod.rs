@@ -20,11 +20,11 @@ use locate::Locator;
 
 /// One statement of a section, located in its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement {
+pub struct Statement<'a> {
     /// The statement text without its terminating `;`, trimmed; comments that directly
     /// precede it are kept at its start (a comment on the same line as the previous
-    /// statement's `;` belongs to neither and is left out).
-    pub text: String,
+    /// statement's `;` belongs to neither and is left out). A slice of the input.
+    pub text: &'a str,
     /// 1-based line, relative to the start of the split text, of the statement's first
     /// token that is not a comment.
     pub line: usize,
@@ -46,14 +46,14 @@ pub struct SplitError {
 ///
 /// Trailing text without a `;` is a statement; statements made only of comments and
 /// whitespace are dropped.
-pub fn split_statements(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, SplitError> {
+pub fn split_statements(sql: &str, dialect: Dialect) -> Result<Vec<Statement<'_>>, SplitError> {
     let mut statements = Vec::new();
     let mut locator = Locator::new(sql);
     lexer::scan(sql, dialect, |span: Span| {
         let (line, column) = locator.locate(span.token_start);
         let text = sql.get(span.text_start..span.end).unwrap_or_default();
         statements.push(Statement {
-            text: text.trim().to_string(),
+            text: text.trim(),
             line,
             column,
         });
