@@ -10,6 +10,7 @@
 
 mod create;
 mod naming;
+mod read;
 #[cfg(test)]
 mod tests;
 
@@ -31,6 +32,7 @@ pub use naming::{
 use crate::dialect::Dialect;
 use crate::revision::parse::{check_sql, parse_revision, ParseError};
 use crate::revision::Revision;
+use read::Reader;
 
 /// Why the revisions could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -135,59 +137,33 @@ pub fn check_revisions(revisions: &[Revision], dialect: Dialect) -> Result<(), L
 /// Reads and parses `files`, results in the same order. Large histories are spread over
 /// threads: with thousands of files, opening and reading them is most of the work.
 fn load_files(files: &[PathBuf]) -> Vec<Result<Revision, LoadError>> {
-    let load = |path: &PathBuf| read(path).and_then(|text| Ok(parse_revision(path, &text)?));
+    let load_all = |part: &[PathBuf]| {
+        let mut reader = Reader::default();
+        part.iter()
+            .map(|path| {
+                let text = reader.read(path)?;
+                Ok(parse_revision(path, &text)?)
+            })
+            .collect::<Vec<_>>()
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     if threads < 2 || files.len() < 512 {
-        return files.iter().map(load).collect();
+        return load_all(files);
     }
     let chunk = files.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let workers: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(load).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || load_all(part)))
             .collect();
         workers
             .into_iter()
             .zip(files.chunks(chunk))
             .flat_map(|(worker, part)| {
                 // A worker only panics on a bug; load its part here rather than lose it.
-                worker
-                    .join()
-                    .unwrap_or_else(|_| part.iter().map(load).collect())
+                worker.join().unwrap_or_else(|_| load_all(part))
             })
             .collect()
-    })
-}
-
-/// Reads a whole file as `fs::read` does, with fewer system calls: no `statx` for a size
-/// hint, and the bytes land in a buffer kept per thread, so most files cost one `read`
-/// plus the one that finds the end.
-fn read(path: &Path) -> Result<String, LoadError> {
-    use std::io::Read;
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    let io = |error: std::io::Error| LoadError::Io {
-        path: path.to_path_buf(),
-        error,
-    };
-    let mut file = fs::File::open(path).map_err(io)?;
-    BUFFER.with_borrow_mut(|buf| {
-        let mut len = 0;
-        loop {
-            if buf.len() == len {
-                buf.resize((len * 2).max(64 * 1024), 0);
-            }
-            match file.read(&mut buf[len..]) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(io(error)),
-            }
-        }
-        String::from_utf8(buf[..len].to_vec()).map_err(|_| LoadError::NotUtf8 {
-            path: path.to_path_buf(),
-        })
     })
 }
 
