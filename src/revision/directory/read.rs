@@ -52,24 +52,33 @@ impl Reader {
     fn open(&mut self, path: &Path) -> io::Result<File> {
         use rustix::fs::{openat, Mode, OFlags, CWD};
 
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            return File::open(path);
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+
+        // Split at the last `/` by hand: `Path::parent` and `file_name` parse the whole
+        // path into components, which costs more than the rest of this function.
+        let bytes = path.as_os_str().as_bytes();
+        let (dir, name) = match bytes.iter().rposition(|&b| b == b'/') {
+            Some(slash) => {
+                let dir = bytes.get(..slash.max(1)).unwrap_or_default();
+                let name = bytes.get(slash + 1..).unwrap_or_default();
+                (Path::new(OsStr::from_bytes(dir)), name)
+            }
+            None => (Path::new("."), bytes),
         };
+        if name.is_empty() || name == b"." || name == b".." {
+            return File::open(path);
+        }
         let open_dir = match &self.dir {
-            Some((open, _)) => open != dir,
+            Some((open, _)) => open.as_os_str().as_bytes() != dir.as_os_str().as_bytes(),
             None => true,
         };
         if open_dir {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            // `Path::parent` of a relative `name` is empty: the current directory.
-            let dir_path = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            let fd = openat(CWD, dir_path, flags, Mode::empty())?;
+            let fd = openat(CWD, dir, flags, Mode::empty())?;
             self.dir = Some((dir.to_path_buf(), fd));
         }
+        let name = OsStr::from_bytes(name);
         match &self.dir {
             Some((_, fd)) => {
                 let flags = OFlags::RDONLY | OFlags::CLOEXEC;
@@ -103,6 +112,8 @@ mod tests {
             (one.join("a.sql"), "first"),
             (two.join("a.sql"), "second, in a subdirectory"),
             (one.join("b.sql"), "third"),
+            (PathBuf::from(format!("{}//b.sql", one.display())), "third"),
+            (two.join("../a.sql"), "first"),
             // Relative to the current directory (the crate root under `cargo test`).
             (
                 PathBuf::from("Cargo.toml"),
