@@ -161,6 +161,9 @@ pub async fn render_offline<R: Revisions + ?Sized>(
     revisions: &R,
 ) -> Result<String, ExecError<Infallible>> {
     let mut sink = OfflineSink::new(dialect);
+    // A guess at the size (a short body and one version write per step), to spare the
+    // output most of its regrowing on long plans.
+    sink.out.reserve(plan.steps.len() * 256);
     Executor::new(dialect, settings)
         .run(plan, revisions, &mut sink)
         .await?;

@@ -25,7 +25,11 @@ pub(super) fn build(revisions: Vec<Revision>) -> Result<RevisionMap, GraphError>
     for revision in revisions {
         let parents = resolve_parents(&revision, &by_id)?;
         let deps = resolve_deps(&revision, &by_id, &by_label)?;
-        let all_down = dedupe(parents.iter().chain(&deps).copied());
+        let all_down = if deps.is_empty() {
+            parents.clone()
+        } else {
+            dedupe(parents.iter().chain(&deps).copied())
+        };
         let labels = dedupe_strings(&revision.branch_labels);
         nodes.push(Node {
             revision,
@@ -280,7 +284,11 @@ impl RevisionMap {
                 }
             }
             let node = &self.nodes[index];
-            self.nodes[index].normalized_down = dedupe(node.parents.iter().chain(&kept).copied());
+            self.nodes[index].normalized_down = if kept.is_empty() {
+                node.parents.clone()
+            } else {
+                dedupe(node.parents.iter().chain(&kept).copied())
+            };
         }
     }
 
