@@ -116,16 +116,47 @@ fn write_projects(dir: &Path, history: &History) {
     }
 }
 
-/// The physical floor: listing the versions directory and reading every file once,
-/// in this process (no parsing, no output). Best of [`MIG_RUNS`].
+/// The physical floor: listing the versions directory and reading every file once, in
+/// this process (no parsing, no output), as fast as we know how: on every core, each
+/// file opened relative to the directory (`openat`) into a reused buffer. Best of
+/// [`MIG_RUNS`].
 fn read_floor(versions: &Path) -> std::time::Duration {
+    use rustix::fs::{openat, Mode, OFlags, CWD};
+    use std::io::Read;
+
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     (0..MIG_RUNS)
         .map(|_| {
             let start = std::time::Instant::now();
-            let mut bytes = 0usize;
-            for entry in std::fs::read_dir(versions).unwrap() {
-                bytes += std::fs::read(entry.unwrap().path()).unwrap().len();
-            }
+            let names: Vec<_> = std::fs::read_dir(versions)
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name())
+                .collect();
+            let bytes: usize = std::thread::scope(|scope| {
+                let workers: Vec<_> = names
+                    .chunks(names.len().div_ceil(threads))
+                    .map(|part| {
+                        scope.spawn(move || {
+                            let dir = openat(CWD, versions, OFlags::DIRECTORY, Mode::empty());
+                            let dir = dir.unwrap();
+                            let mut buf = vec![0u8; 64 * 1024];
+                            let mut bytes = 0;
+                            for name in part {
+                                let fd = openat(&dir, name, OFlags::RDONLY, Mode::empty());
+                                let mut file = std::fs::File::from(fd.unwrap());
+                                loop {
+                                    match file.read(&mut buf).unwrap() {
+                                        0 => break,
+                                        n => bytes += n,
+                                    }
+                                }
+                            }
+                            bytes
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().unwrap()).sum()
+            });
             assert!(bytes > 0);
             start.elapsed()
         })

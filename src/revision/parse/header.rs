@@ -57,7 +57,7 @@ impl Key {
 
 /// Whether `text` is the words of `name`, ignoring ASCII case and spacing.
 fn same_words(name: &str, text: &str) -> bool {
-    let mut expected = name.split(' ');
+    let mut expected = name.split(|c| c == ' ');
     let mut words = text.split_whitespace();
     loop {
         match (expected.next(), words.next()) {
@@ -154,7 +154,7 @@ pub(super) fn check_id(id: &str) -> Result<(), ParseErrorKind> {
     }
     let mut illegal: Vec<char> = ['+', '-', ':', '@']
         .into_iter()
-        .filter(|c| id.contains(*c))
+        .filter(|&c| id.bytes().any(|b| char::from(b) == c))
         .collect();
     if !illegal.is_empty() {
         illegal.sort_unstable();

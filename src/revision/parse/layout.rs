@@ -83,6 +83,11 @@ pub(super) struct Marker<'a> {
 
 /// The marker on `line` (the `index`-th), if it is one; `-- migrate:<other>` is an error.
 pub(super) fn marker<'a>(index: usize, line: &Line<'a>) -> Parsed<Option<Marker<'a>>> {
+    // Most lines are SQL or blank: turn them away on their first visible byte.
+    let first = line.text.trim_ascii_start().as_bytes().first();
+    if first.is_some_and(|&b| b != b'-' && b < 0x80 && b != 0x0b) {
+        return Ok(None);
+    }
     let Some(comment) = trim(line.text).strip_prefix("--") else {
         return Ok(None);
     };
