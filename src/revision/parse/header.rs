@@ -57,7 +57,7 @@ impl Key {
 
 /// Whether `text` is the words of `name`, ignoring ASCII case and spacing.
 fn same_words(name: &str, text: &str) -> bool {
-    let mut expected = name.split(|c| c == ' ');
+    let mut expected = name.split_ascii_whitespace();
     let mut words = text.split_whitespace();
     loop {
         match (expected.next(), words.next()) {
