@@ -15,10 +15,10 @@ mod read;
 mod tests;
 
 use std::collections::HashSet;
-
-use foldhash::{HashMap, HashMapExt};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use foldhash::{HashMap, HashMapExt};
 
 pub use create::{
     format_create_date, render_revision, revision_file_name, write_revision, FileNaming,

@@ -5,8 +5,9 @@
 //! Rows are kept in a stable order (new rows last, an UPDATE keeps its row's place)
 //! so plans and their end heads are deterministic; Alembic keeps a set.
 
-use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
+
+use foldhash::{HashMap, HashMapExt};
 
 use super::VersionOp;
 use crate::revision::graph::{AncestryProbe, RevisionError, RevisionMap, RevisionRef};
