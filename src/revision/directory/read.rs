@@ -50,10 +50,10 @@ impl Reader {
 
     #[cfg(unix)]
     fn open(&mut self, path: &Path) -> io::Result<File> {
-        use rustix::fs::{openat, Mode, OFlags, CWD};
-
         use std::ffi::OsStr;
         use std::os::unix::ffi::OsStrExt;
+
+        use rustix::fs::{openat, Mode, OFlags, CWD};
 
         // Split at the last `/` by hand: `Path::parent` and `file_name` parse the whole
         // path into components, which costs more than the rest of this function.
