@@ -166,9 +166,7 @@ fn resolve_parents(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut parents = parents;
-    dedupe_in_place(&mut parents);
-    Ok(parents)
+    Ok(dedupe(parents))
 }
 
 fn resolve_deps(
@@ -191,9 +189,7 @@ fn resolve_deps(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut deps = deps;
-    dedupe_in_place(&mut deps);
-    Ok(deps)
+    Ok(dedupe(deps))
 }
 
 fn link_children(nodes: &mut [Node]) {
@@ -214,13 +210,8 @@ fn select(nodes: &[Node], keep: impl Fn(&Node) -> bool) -> Vec<usize> {
 }
 
 fn dedupe(items: impl IntoIterator<Item = usize>) -> Vec<usize> {
-    let items = items.into_iter();
-    let mut out: Vec<usize> = Vec::with_capacity(items.size_hint().0);
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
+    let mut out: Vec<usize> = items.into_iter().collect();
+    dedupe_in_place(&mut out);
     out
 }
 
