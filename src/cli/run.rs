@@ -5,8 +5,8 @@ use std::io::Write as _;
 
 use crate::commands::create::{self, RevisionRequest};
 use crate::commands::{inspect, offline, online, Error, Project};
-use crate::config::LoadOptions;
 
+use super::verify::{load_options, runtime};
 use super::{Cli, Command, Format, GlobalArgs};
 
 /// Runs one command; `Ok(code)` is the exit code of a command that ran.
@@ -177,14 +177,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
 /// after the command, and the OS takes the memory back at once, where dropping every
 /// revision of a large history (a few allocations each) would cost milliseconds.
 fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
-    let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
-    opts.config = global.config.clone();
-    opts.section = Some(global.name.clone());
-    opts.url = global.url.clone();
-    Ok(Box::leak(Box::new(Project::load(&opts)?)))
+    let project = Project::load(&load_options(global)?)?;
+    Ok(Box::leak(Box::new(project)))
 }
 
 /// Prints `--sql` output. The plan behind it is not freed, like the project: the
@@ -201,10 +195,6 @@ fn print(text: &str) {
     let _ = out.flush();
 }
 
-fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-        .block_on(fut)
+fn block_on<T>(fut: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    runtime()?.block_on(fut)
 }

@@ -12,11 +12,11 @@ use clap::Args;
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
 use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
-use crate::config::{self, Config, LoadOptions};
+use crate::config::{self, Config};
 use crate::roundtrip::{Options, Place};
 use crate::runbook::TargetMode;
 
-use super::verify::{interrupt, runtime};
+use super::verify::{interrupt, load_options, runtime};
 use super::GlobalArgs;
 
 /// `mig runbook` flags.
@@ -136,14 +136,7 @@ pub fn for_roundtrip(
 }
 
 fn load(global: &GlobalArgs) -> Result<Config, Error> {
-    let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
-    opts.config = global.config.clone();
-    opts.section = Some(global.name.clone());
-    opts.url = global.url.clone();
-    Ok(config::load(&opts)?)
+    Ok(config::load(&load_options(global)?)?)
 }
 
 fn write(config: &Config, request: &RunbookRequest) -> Result<Written, Error> {

@@ -205,7 +205,8 @@ fn failed(err: &VerifyError) -> i32 {
     err.exit_code()
 }
 
-fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
+/// The config-loading options the global flags select, over the environment's.
+pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     let mut opts = LoadOptions::from_process().map_err(|e| Error::Write {
         path: ".".into(),
         message: e.to_string(),

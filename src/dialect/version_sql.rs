@@ -55,14 +55,14 @@ impl VersionSql {
     /// `INSERT ... VALUES (...)`, with the `RETURNING` clause SQLAlchemy adds for the
     /// primary key: qualified on PostgreSQL, bare on SQLite, none on MySQL or without PK.
     pub fn insert(&self, version: &str) -> String {
-        self.render(&VersionOp::Insert {
+        self.op(&VersionOp::Insert {
             version: version.to_owned(),
         })
     }
 
     /// `UPDATE ... SET version_num='to' WHERE <table>.version_num = 'from'`.
     pub fn update(&self, from: &str, to: &str) -> String {
-        self.render(&VersionOp::Update {
+        self.op(&VersionOp::Update {
             from: from.to_owned(),
             to: to.to_owned(),
         })
@@ -70,22 +70,18 @@ impl VersionSql {
 
     /// `DELETE FROM ... WHERE <table>.version_num = 'version'`.
     pub fn delete(&self, version: &str) -> String {
-        self.render(&VersionOp::Delete {
+        self.op(&VersionOp::Delete {
             version: version.to_owned(),
         })
     }
 
     /// `DELETE FROM <table>` (`stamp --purge`).
     pub fn delete_all(&self) -> String {
-        self.render(&VersionOp::DeleteAll)
+        self.op(&VersionOp::DeleteAll)
     }
 
     /// The statement for one plan write.
     pub fn op(&self, op: &VersionOp) -> String {
-        self.render(op)
-    }
-
-    fn render(&self, op: &VersionOp) -> String {
         let mut out = String::new();
         self.write_op(op, &mut out);
         out

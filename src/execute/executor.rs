@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::ExecSettings;
 use crate::dialect::{Dialect, VersionSql};
-use crate::revision::plan::{Plan, Step, StepKind, VersionOp};
+use crate::revision::plan::{Plan, Step, StepKind};
 use crate::revision::{Downgrade, Revision, Section, TransactionMode};
 use crate::sql::split_statements;
 
@@ -385,7 +385,7 @@ impl<'a> Executor<'a> {
                     e,
                 )
             })?;
-            apply(&mut state.heads, op);
+            op.apply_to(&mut state.heads);
         }
         state.sql = sql;
         let duration = started.elapsed();
@@ -410,18 +410,5 @@ impl<'a> Executor<'a> {
             statements: prepared.statements.len(),
             duration,
         })
-    }
-}
-
-/// The heads after one version-table write.
-fn apply(heads: &mut Vec<String>, op: &VersionOp) {
-    match op {
-        VersionOp::Insert { version } => heads.push(version.clone()),
-        VersionOp::Update { from, to } => match heads.iter_mut().find(|h| *h == from) {
-            Some(head) => head.clone_from(to),
-            None => heads.push(to.clone()),
-        },
-        VersionOp::Delete { version } => heads.retain(|h| h != version),
-        VersionOp::DeleteAll => heads.clear(),
     }
 }

@@ -40,7 +40,7 @@ use crate::config::{ExecSettings, VersionTable};
 use crate::db::history::{section_checksum, HistoryEntry, HistoryTable};
 use crate::db::{begin_immediate, read_state, Connection};
 use crate::dialect::{Dialect, VersionSql};
-use crate::revision::plan::{StepKind, VersionOp};
+use crate::revision::plan::StepKind;
 use crate::revision::Downgrade;
 
 use super::sink::{
@@ -247,18 +247,6 @@ impl<'c> LiveSink<'c> {
     }
 }
 
-fn apply(heads: &mut Vec<String>, op: &VersionOp) {
-    match op {
-        VersionOp::Insert { version } => heads.push(version.clone()),
-        VersionOp::Update { from, to } => match heads.iter_mut().find(|h| *h == from) {
-            Some(head) => head.clone_from(to),
-            None => heads.push(to.clone()),
-        },
-        VersionOp::Delete { version } => heads.retain(|h| h != version),
-        VersionOp::DeleteAll => heads.clear(),
-    }
-}
-
 impl Sink for LiveSink<'_> {
     type Error = LiveError;
 
@@ -385,7 +373,7 @@ impl Sink for LiveSink<'_> {
     async fn version_write(&mut self, write: &VersionWrite<'_>) -> Result<(), LiveError> {
         self.batch
             .push(write.sql, Tag::VersionWrite(write.op.clone()));
-        apply(&mut self.heads, write.op);
+        write.op.apply_to(&mut self.heads);
         self.send_unless_batching().await
     }
 

@@ -116,6 +116,21 @@ pub enum NamingError {
     },
 }
 
+/// The conventions that have a template, in `pk, fk, uq, ix, ck` order.
+pub fn configured(
+    conventions: &NamingConvention,
+) -> impl Iterator<Item = (Convention, &String)> + '_ {
+    [
+        (Convention::Pk, &conventions.pk),
+        (Convention::Fk, &conventions.fk),
+        (Convention::Uq, &conventions.uq),
+        (Convention::Ix, &conventions.ix),
+        (Convention::Ck, &conventions.ck),
+    ]
+    .into_iter()
+    .filter_map(|(convention, text)| Some((convention, text.as_ref()?)))
+}
+
 /// Checks the names of every constraint and index in `snapshot` against the configured
 /// templates (conventions without a template are not checked). Violations come in
 /// snapshot order.
@@ -123,16 +138,8 @@ pub fn check(
     snapshot: &Snapshot,
     conventions: &NamingConvention,
 ) -> Result<Vec<Violation>, NamingError> {
-    let configured = [
-        (Convention::Pk, &conventions.pk),
-        (Convention::Fk, &conventions.fk),
-        (Convention::Uq, &conventions.uq),
-        (Convention::Ix, &conventions.ix),
-        (Convention::Ck, &conventions.ck),
-    ];
     let mut templates = Vec::new();
-    for (convention, text) in configured {
-        let Some(text) = text else { continue };
+    for (convention, text) in configured(conventions) {
         let template = Template::parse(text).map_err(|error| match error {
             TemplateError::UnknownToken(token) => NamingError::UnknownToken {
                 convention,

@@ -43,6 +43,21 @@ pub enum VersionOp {
     DeleteAll,
 }
 
+impl VersionOp {
+    /// The version rows `heads` after this write (an UPDATE keeps its row's place).
+    pub fn apply_to(&self, heads: &mut Vec<String>) {
+        match self {
+            VersionOp::Insert { version } => heads.push(version.clone()),
+            VersionOp::Update { from, to } => match heads.iter_mut().find(|h| *h == from) {
+                Some(head) => head.clone_from(to),
+                None => heads.push(to.clone()),
+            },
+            VersionOp::Delete { version } => heads.retain(|h| h != version),
+            VersionOp::DeleteAll => heads.clear(),
+        }
+    }
+}
+
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {

@@ -109,16 +109,8 @@ fn naming_checks(
     conventions: &NamingConvention,
 ) -> Result<Vec<Check>, NamingError> {
     let violations = naming::check(snapshot, conventions)?;
-    let configured = [
-        (Convention::Pk, &conventions.pk),
-        (Convention::Fk, &conventions.fk),
-        (Convention::Uq, &conventions.uq),
-        (Convention::Ix, &conventions.ix),
-        (Convention::Ck, &conventions.ck),
-    ];
     let mut checks = Vec::new();
-    for (convention, template) in configured {
-        let Some(template) = template else { continue };
+    for (convention, template) in naming::configured(conventions) {
         let covered = covered(snapshot, convention);
         let broken: Vec<String> = violations
             .iter()
