@@ -31,5 +31,6 @@ mod roundtrip_labels;
 mod roundtrip_library;
 mod roundtrip_snapshot;
 mod roundtrip_sqlite;
+mod roundtrip_sqlite_meaning;
 mod roundtrip_support;
 mod roundtrip_walks;

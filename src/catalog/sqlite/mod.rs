@@ -1,7 +1,11 @@
 //! SQLite introspection: one statement (`sql/sqlite/schema.sql`) over `sqlite_schema` and
 //! the table-valued pragmas, then the stored `CREATE` text for what only the text holds
 //! (CHECK constraints, constraint names, collations, generated expressions), compared in
-//! normal form. Reads only.
+//! normal form. Objects are described by what they mean, not how they were spelled:
+//! column types and defaults in normal form, index keys with their sort order and
+//! collation, foreign keys with every action spelled out (SQLite's table rebuild must
+//! compare equal to the table it rebuilds). Views and triggers, which have no structure
+//! to read, compare as normalised text. Reads only.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +20,7 @@ use super::model::{Kind, Object, Snapshot};
 use super::{CatalogError, SnapshotOptions};
 use crate::dialect::Dialect;
 use table::{parse_create_table, ConstraintKind, ConstraintText, TableText};
-use text::{normal_ident, normalize, quote_ident};
+use text::{index_predicate, normal_ident, normalize, normalize_expression, quote_ident};
 
 const SCHEMA_SQL: &str = include_str!("../sql/sqlite/schema.sql");
 
@@ -72,6 +76,34 @@ struct IndexRow {
     origin: String,
     partial: i64,
     columns: Vec<String>,
+    #[serde(default)]
+    keys: Vec<IndexKey>,
+}
+
+/// One key column of an index (`pragma_index_xinfo`): `None` for an expression.
+#[derive(Debug, Deserialize)]
+struct IndexKey {
+    name: Option<String>,
+    desc: i64,
+    coll: Option<String>,
+}
+
+impl IndexKey {
+    /// `name asc collate binary`: the sort order and collation always spelled out, so
+    /// that `(id)` and `(id ASC)` read the same.
+    fn describe(&self) -> String {
+        let name = self
+            .name
+            .as_deref()
+            .map_or_else(|| "<expression>".to_string(), normal_ident);
+        let order = if self.desc != 0 { "desc" } else { "asc" };
+        let collation = self
+            .coll
+            .as_deref()
+            .unwrap_or("binary")
+            .to_ascii_lowercase();
+        format!("{name} {order} collate {collation}")
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,19 +196,7 @@ impl Catalog {
                     );
                     objects.extend(self.columns_of(&row.name, None));
                 }
-                "index" => {
-                    let mut object = Object::new(Kind::Index, &id, &row.name)
-                        .on_table(table)
-                        .with("definition", normalize(sql));
-                    let mut pragma = self.indexes.get(table).into_iter().flatten();
-                    if let Some(index) = pragma.find(|i| i.name == row.name) {
-                        object = object
-                            .with("unique", index.unique != 0)
-                            .with("partial", index.partial != 0)
-                            .with("columns", index.columns.clone());
-                    }
-                    objects.push(object);
-                }
+                "index" => objects.push(self.index_object(table, &row.name, sql)),
                 "trigger" => objects.push(
                     Object::new(Kind::Trigger, &id, &row.name)
                         .on_table(table)
@@ -191,6 +211,41 @@ impl Catalog {
         objects
     }
 
+    /// An index by what it means: uniqueness, key columns with their sort order and
+    /// collation, the predicate of a partial index. The text only where the pragmas hold
+    /// no structure: an index on expressions (or one the pragmas do not list).
+    fn index_object(&self, table: &str, name: &str, sql: &str) -> Object {
+        let object = Object::new(Kind::Index, quote_ident(name), name).on_table(table);
+        let mut pragma = self.indexes.get(table).into_iter().flatten();
+        let Some(index) = pragma.find(|i| i.name == name) else {
+            return object.with("definition", normalize(sql));
+        };
+        let keys: Vec<String> = index.keys.iter().map(IndexKey::describe).collect();
+        let mut object = object
+            .with("unique", index.unique != 0)
+            .with("partial", index.partial != 0)
+            .with("columns", index.columns.clone())
+            .with("keys", keys);
+        if index.keys.iter().any(|k| k.name.is_none()) {
+            object = object.with("definition", normalize(sql));
+        } else if let Some(predicate) = index_predicate(sql) {
+            object = object.with("where", predicate);
+        }
+        object
+    }
+
+    /// The primary-key columns of `table` (any case), in key order.
+    fn primary_key_of(&self, table: &str) -> Vec<String> {
+        let columns = self
+            .columns
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(table))
+            .map(|(_, columns)| columns);
+        let mut pk: Vec<&ColumnRow> = columns.into_iter().flatten().filter(|c| c.pk > 0).collect();
+        pk.sort_by_key(|c| c.pk);
+        pk.into_iter().map(|c| c.name.clone()).collect()
+    }
+
     fn columns_of(&self, table: &str, text: Option<&TableText>) -> Vec<Object> {
         let mut rows: Vec<&ColumnRow> = self.columns.get(table).into_iter().flatten().collect();
         rows.sort_by_key(|c| c.cid);
@@ -199,11 +254,11 @@ impl Catalog {
             let id = format!("{}.{}", quote_ident(table), quote_ident(&column.name));
             let mut object = Object::new(Kind::Column, id, &column.name)
                 .on_table(table)
-                .with("type", column.data_type.to_ascii_lowercase())
+                .with("type", normalize(&column.data_type).replace(" (", "("))
                 .with("not_null", column.not_null != 0)
                 .with("position", position);
             if let Some(default) = &column.default {
-                object = object.with("default", normalize(default));
+                object = object.with("default", normalize_expression(default));
             }
             if column.pk > 0 {
                 object = object.with("primary_key", column.pk);
@@ -245,17 +300,32 @@ impl Catalog {
         };
         constraints
             .into_iter()
-            .map(|c| {
-                let mut object = constraint_object(table, &c);
-                if c.kind == ConstraintKind::ForeignKey {
-                    let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
-                    if let Some(fk) = matching.map(|at| foreign_keys.remove(at)) {
-                        object = with_pragma_details(object, &fk);
-                    }
+            .map(|mut c| {
+                if c.kind != ConstraintKind::ForeignKey {
+                    return constraint_object(table, &c, None);
                 }
-                object
+                let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
+                let Some(fk) = matching.map(|at| foreign_keys.remove(at)) else {
+                    return constraint_object(table, &c, None);
+                };
+                let referred = self.referred_columns(&fk);
+                let (key, definition) = fk_definition(&c, &fk, &referred);
+                c.definition = definition;
+                with_pragma_details(constraint_object(table, &c, Some(&key)), &fk, referred)
             })
             .collect()
+    }
+
+    /// The columns a foreign key refers to: as written, or the referred table's primary
+    /// key when the clause names none (`REFERENCES n`).
+    fn referred_columns(&self, rows: &[&ForeignKeyRow]) -> Vec<String> {
+        let written: Vec<String> = rows.iter().filter_map(|r| r.to.clone()).collect();
+        if !written.is_empty() {
+            return written;
+        }
+        rows.first()
+            .map(|row| self.primary_key_of(&row.table))
+            .unwrap_or_default()
     }
 
     /// The table's foreign keys, one group of rows per key, columns in order.
@@ -309,12 +379,57 @@ impl Catalog {
     }
 }
 
+/// A foreign key by what it means: its key (`foreign key (a) references n (id)`, which
+/// identifies it when it has no name) and its definition, the key with every default
+/// spelled out: `on update no action on delete cascade`, then `match x` unless it is
+/// `NONE` and `deferrable initially deferred` when it is (the one clause only the text
+/// holds).
+fn fk_definition(
+    text: &ConstraintText,
+    rows: &[&ForeignKeyRow],
+    referred: &[String],
+) -> (String, String) {
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| normal_ident(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(first) = rows.first() else {
+        return (text.definition.clone(), text.definition.clone());
+    };
+    let from: Vec<String> = rows.iter().map(|r| r.from.clone()).collect();
+    let mut key = format!(
+        "foreign key ({}) references {}",
+        list(&from),
+        normal_ident(&first.table)
+    );
+    if !referred.is_empty() {
+        key.push_str(&format!(" ({})", list(referred)));
+    }
+    let mut definition = key.clone();
+    definition.push_str(&format!(
+        " on update {} on delete {}",
+        first.on_update.to_ascii_lowercase(),
+        first.on_delete.to_ascii_lowercase()
+    ));
+    if !first.match_type.eq_ignore_ascii_case("none") {
+        definition.push_str(&format!(" match {}", first.match_type.to_ascii_lowercase()));
+    }
+    let deferred = text.definition.contains("initially deferred")
+        && !text.definition.contains("not deferrable");
+    if deferred {
+        definition.push_str(" deferrable initially deferred");
+    }
+    (key, definition)
+}
+
 /// What `pragma_foreign_key_list` adds to a foreign key read from the text.
-fn with_pragma_details(object: Object, rows: &[&ForeignKeyRow]) -> Object {
+fn with_pragma_details(object: Object, rows: &[&ForeignKeyRow], referred: Vec<String>) -> Object {
     let Some(first) = rows.first() else {
         return object;
     };
-    let referred: Vec<String> = rows.iter().filter_map(|r| r.to.clone()).collect();
     object
         .with("referred_columns", referred)
         .with("on_update", first.on_update.clone())
@@ -361,11 +476,16 @@ fn fk_matches(rows: &[&ForeignKeyRow], constraint: &ConstraintText) -> bool {
             .all(|(row, column)| row.from.eq_ignore_ascii_case(column))
 }
 
-/// Named constraints are identified by name, unnamed ones by their definition.
-fn constraint_object(table: &str, constraint: &ConstraintText) -> Object {
+/// Named constraints are identified by name, unnamed ones by `key` (a foreign key's
+/// columns and what they refer to) or else their definition.
+fn constraint_object(table: &str, constraint: &ConstraintText, key: Option<&str>) -> Object {
     let id = match &constraint.name {
         Some(name) => format!("{}.{}", quote_ident(table), quote_ident(name)),
-        None => format!("{}.{}", quote_ident(table), constraint.definition),
+        None => format!(
+            "{}.{}",
+            quote_ident(table),
+            key.unwrap_or(&constraint.definition)
+        ),
     };
     let mut object = Object::new(
         Kind::Constraint,
