@@ -242,6 +242,11 @@ async fn send_each(conn: &mut Connection, items: &[Queued]) -> Sent {
     }
 }
 
+/// Which dialects send a whole transaction's statements at once.
+pub(super) fn batches(dialect: Dialect) -> bool {
+    dialect == Dialect::Postgresql
+}
+
 #[cfg(test)]
 mod tests {
     use super::failing_index;
@@ -259,9 +264,4 @@ mod tests {
         assert_eq!(failing_index(Some(0), &starts, 2), 2);
         assert_eq!(failing_index(Some(5), &[], 0), 0);
     }
-}
-
-/// Which dialects send a whole transaction's statements at once.
-pub(super) fn batches(dialect: Dialect) -> bool {
-    dialect == Dialect::Postgresql
 }
