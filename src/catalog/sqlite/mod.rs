@@ -13,14 +13,18 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sqlx::SqliteConnection;
 
+mod foreign_key;
+mod index;
 mod table;
 mod text;
 
 use super::model::{Kind, Object, Snapshot};
 use super::{CatalogError, SnapshotOptions};
 use crate::dialect::Dialect;
+use foreign_key::{fk_definition, fk_matches, with_pragma_details, ForeignKeyRow};
+use index::{index_object, IndexRow};
 use table::{parse_create_table, ConstraintKind, ConstraintText, TableText};
-use text::{index_predicate, normal_ident, normalize, normalize_expression, quote_ident};
+use text::{normal_ident, normalize, normalize_expression, quote_ident};
 
 const SCHEMA_SQL: &str = include_str!("../sql/sqlite/schema.sql");
 
@@ -67,56 +71,6 @@ struct ColumnRow {
     default: Option<String>,
     pk: i64,
     hidden: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct IndexRow {
-    name: String,
-    unique: i64,
-    origin: String,
-    partial: i64,
-    columns: Vec<String>,
-    #[serde(default)]
-    keys: Vec<IndexKey>,
-}
-
-/// One key column of an index (`pragma_index_xinfo`): `None` for an expression.
-#[derive(Debug, Deserialize)]
-struct IndexKey {
-    name: Option<String>,
-    desc: i64,
-    coll: Option<String>,
-}
-
-impl IndexKey {
-    /// `name asc collate binary`: the sort order and collation always spelled out, so
-    /// that `(id)` and `(id ASC)` read the same.
-    fn describe(&self) -> String {
-        let name = self
-            .name
-            .as_deref()
-            .map_or_else(|| "<expression>".to_string(), normal_ident);
-        let order = if self.desc != 0 { "desc" } else { "asc" };
-        let collation = self
-            .coll
-            .as_deref()
-            .unwrap_or("binary")
-            .to_ascii_lowercase();
-        format!("{name} {order} collate {collation}")
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ForeignKeyRow {
-    id: i64,
-    seq: i64,
-    table: String,
-    from: String,
-    to: Option<String>,
-    on_update: String,
-    on_delete: String,
-    #[serde(rename = "match")]
-    match_type: String,
 }
 
 /// The rows of the statement, grouped by table.
@@ -196,7 +150,11 @@ impl Catalog {
                     );
                     objects.extend(self.columns_of(&row.name, None));
                 }
-                "index" => objects.push(self.index_object(table, &row.name, sql)),
+                "index" => {
+                    let mut pragma = self.indexes.get(table).into_iter().flatten();
+                    let index = pragma.find(|i| i.name == row.name);
+                    objects.push(index_object(table, &row.name, sql, index));
+                }
                 "trigger" => objects.push(
                     Object::new(Kind::Trigger, &id, &row.name)
                         .on_table(table)
@@ -209,29 +167,6 @@ impl Catalog {
             }
         }
         objects
-    }
-
-    /// An index by what it means: uniqueness, key columns with their sort order and
-    /// collation, the predicate of a partial index. The text only where the pragmas hold
-    /// no structure: an index on expressions (or one the pragmas do not list).
-    fn index_object(&self, table: &str, name: &str, sql: &str) -> Object {
-        let object = Object::new(Kind::Index, quote_ident(name), name).on_table(table);
-        let mut pragma = self.indexes.get(table).into_iter().flatten();
-        let Some(index) = pragma.find(|i| i.name == name) else {
-            return object.with("definition", normalize(sql));
-        };
-        let keys: Vec<String> = index.keys.iter().map(IndexKey::describe).collect();
-        let mut object = object
-            .with("unique", index.unique != 0)
-            .with("partial", index.partial != 0)
-            .with("columns", index.columns.clone())
-            .with("keys", keys);
-        if index.keys.iter().any(|k| k.name.is_none()) {
-            object = object.with("definition", normalize(sql));
-        } else if let Some(predicate) = index_predicate(sql) {
-            object = object.with("where", predicate);
-        }
-        object
     }
 
     /// The primary-key columns of `table` (any case), in key order.
@@ -379,64 +314,6 @@ impl Catalog {
     }
 }
 
-/// A foreign key by what it means: its key (`foreign key (a) references n (id)`, which
-/// identifies it when it has no name) and its definition, the key with every default
-/// spelled out: `on update no action on delete cascade`, then `match x` unless it is
-/// `NONE` and `deferrable initially deferred` when it is (the one clause only the text
-/// holds).
-fn fk_definition(
-    text: &ConstraintText,
-    rows: &[&ForeignKeyRow],
-    referred: &[String],
-) -> (String, String) {
-    let list = |names: &[String]| {
-        names
-            .iter()
-            .map(|n| normal_ident(n))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let Some(first) = rows.first() else {
-        return (text.definition.clone(), text.definition.clone());
-    };
-    let from: Vec<String> = rows.iter().map(|r| r.from.clone()).collect();
-    let mut key = format!(
-        "foreign key ({}) references {}",
-        list(&from),
-        normal_ident(&first.table)
-    );
-    if !referred.is_empty() {
-        key.push_str(&format!(" ({})", list(referred)));
-    }
-    let mut definition = key.clone();
-    definition.push_str(&format!(
-        " on update {} on delete {}",
-        first.on_update.to_ascii_lowercase(),
-        first.on_delete.to_ascii_lowercase()
-    ));
-    if !first.match_type.eq_ignore_ascii_case("none") {
-        definition.push_str(&format!(" match {}", first.match_type.to_ascii_lowercase()));
-    }
-    let deferred = text.definition.contains("initially deferred")
-        && !text.definition.contains("not deferrable");
-    if deferred {
-        definition.push_str(" deferrable initially deferred");
-    }
-    (key, definition)
-}
-
-/// What `pragma_foreign_key_list` adds to a foreign key read from the text.
-fn with_pragma_details(object: Object, rows: &[&ForeignKeyRow], referred: Vec<String>) -> Object {
-    let Some(first) = rows.first() else {
-        return object;
-    };
-    object
-        .with("referred_columns", referred)
-        .with("on_update", first.on_update.clone())
-        .with("on_delete", first.on_delete.clone())
-        .with("match", first.match_type.clone())
-}
-
 /// An unnamed constraint known only from the pragmas.
 fn synthesized(
     kind: ConstraintKind,
@@ -461,19 +338,6 @@ fn synthesized(
         definition,
         referred_table,
     }
-}
-
-fn fk_matches(rows: &[&ForeignKeyRow], constraint: &ConstraintText) -> bool {
-    let same_table = rows
-        .first()
-        .zip(constraint.referred_table.as_ref())
-        .is_some_and(|(row, table)| row.table.eq_ignore_ascii_case(table));
-    same_table
-        && rows.len() == constraint.columns.len()
-        && rows
-            .iter()
-            .zip(&constraint.columns)
-            .all(|(row, column)| row.from.eq_ignore_ascii_case(column))
 }
 
 /// Named constraints are identified by name, unnamed ones by `key` (a foreign key's
