@@ -142,19 +142,3 @@ fn spelling_does_not_count_meaning_does() {
       keys: [id asc collate binary, nid asc collate binary] -> [id asc collate binary, nid desc collate binary]
     ");
 }
-
-#[test]
-fn defaults_lose_their_outer_parentheses_and_predicates_are_read() {
-    assert_eq!(normalize_expression("('x')"), "'x'");
-    assert_eq!(normalize_expression("((0))"), "0");
-    assert_eq!(normalize_expression("(a) + (b)"), "(a) + (b)");
-    assert_eq!(
-        normalize_expression("CURRENT_TIMESTAMP"),
-        "current_timestamp"
-    );
-    assert_eq!(
-        index_predicate("CREATE INDEX i ON t (a) WHERE a <> '' AND (b IS NULL)"),
-        Some("a <> '' and (b is null)".to_string())
-    );
-    assert_eq!(index_predicate("CREATE INDEX i ON t (a)"), None);
-}
