@@ -33,4 +33,15 @@ fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
         .find(|c| c["check"] == "naming")
         .expect("a naming check");
     assert_eq!(naming["status"], "violations");
+    let junit = mig(&fixture("broken"), &["--format", "junit", "roundtrip"]);
+    assert!(
+        junit
+            .stdout
+            .contains("<testcase classname=\"mig.roundtrip.range\" name=\"naming conventions\"")
+            && junit
+                .stdout
+                .contains("<failure type=\"violations\" message=\"constraint items.items_pkey"),
+        "{}",
+        junit.stdout
+    );
 }
