@@ -2,7 +2,8 @@
 //! rebuild in a downgrade (create `t_new`, copy, drop, rename, re-create the index and
 //! the view and trigger on it), spelled differently from the original (`(id, nid)`
 //! against `(id ASC, nid ASC)`, `ON DELETE cascade` against `ON UPDATE NO ACTION ON
-//! DELETE CASCADE`, quoting, `DEFAULT ('x')`, a table-level primary key) finds nothing;
+//! DELETE CASCADE`, quoting, `DEFAULT ('x')`, a table-level primary key, `NOT NULL` on
+//! the rowid alias) finds nothing;
 //! the same rebuild changing a column type is found.
 
 use std::path::PathBuf;

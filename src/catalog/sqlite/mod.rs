@@ -139,7 +139,8 @@ impl Catalog {
                         object = object.with("sql", normalize(sql));
                     }
                     objects.push(object);
-                    objects.extend(self.columns_of(&row.name, text.as_ref()));
+                    let alias = self.rowid_alias(&row.name, row.without_rowid);
+                    objects.extend(self.columns_of(&row.name, text.as_ref(), alias.as_deref()));
                     objects.extend(self.constraints_of(&row.name, text));
                 }
                 "view" => {
@@ -148,7 +149,7 @@ impl Catalog {
                             .on_table(&row.name)
                             .with("definition", normalize(sql)),
                     );
-                    objects.extend(self.columns_of(&row.name, None));
+                    objects.extend(self.columns_of(&row.name, None, None));
                 }
                 "index" => {
                     let mut pragma = self.indexes.get(table).into_iter().flatten();
@@ -181,7 +182,34 @@ impl Catalog {
         pk.into_iter().map(|c| c.name.clone()).collect()
     }
 
-    fn columns_of(&self, table: &str, text: Option<&TableText>) -> Vec<Object> {
+    /// The column that is an alias of the rowid: the sole primary-key column of a rowid
+    /// table, declared `INTEGER`. It can never hold NULL, so `NOT NULL` on it changes
+    /// nothing (SQLite assigns the next rowid either way).
+    fn rowid_alias(&self, table: &str, without_rowid: Option<i64>) -> Option<String> {
+        if without_rowid.is_some_and(|w| w != 0) {
+            return None;
+        }
+        let mut pk = self
+            .columns
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter(|c| c.pk > 0);
+        match (pk.next(), pk.next()) {
+            (Some(only), None) if only.data_type.eq_ignore_ascii_case("integer") => {
+                Some(only.name.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The columns of `table` (or a view); `rowid_alias` reads as `NOT NULL`, which it is.
+    fn columns_of(
+        &self,
+        table: &str,
+        text: Option<&TableText>,
+        rowid_alias: Option<&str>,
+    ) -> Vec<Object> {
         let mut rows: Vec<&ColumnRow> = self.columns.get(table).into_iter().flatten().collect();
         rows.sort_by_key(|c| c.cid);
         let mut objects = Vec::new();
@@ -190,7 +218,10 @@ impl Catalog {
             let mut object = Object::new(Kind::Column, id, &column.name)
                 .on_table(table)
                 .with("type", normalize(&column.data_type).replace(" (", "("))
-                .with("not_null", column.not_null != 0)
+                .with(
+                    "not_null",
+                    column.not_null != 0 || rowid_alias == Some(column.name.as_str()),
+                )
                 .with("position", position);
             if let Some(default) = &column.default {
                 object = object.with("default", normalize_expression(default));
