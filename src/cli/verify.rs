@@ -131,6 +131,9 @@ pub fn roundtrip(global: &GlobalArgs, args: RoundtripArgs) -> Result<i32, Error>
         }
         None => print(&rendered.output),
     }
+    if let Some(failure) = rendered.report.failure() {
+        eprintln!("FAILED: {failure}");
+    }
     Ok(rendered.exit_code)
 }
 

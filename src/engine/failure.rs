@@ -13,6 +13,7 @@ use crate::execute::{
     StepInProgress,
 };
 use crate::revision::plan::Plan;
+use crate::sql::without_leading_comments;
 
 /// Longest statement text shown in a failure, in characters.
 const STATEMENT_CHARS: usize = 200;
@@ -132,7 +133,11 @@ impl ApplyFailure {
                     statement.column,
                     statement.server
                 );
-                let _ = write!(out, "\n  statement: {}", shorten(&statement.statement));
+                let _ = write!(
+                    out,
+                    "\n  statement: {}",
+                    excerpt(&statement.statement, gathered.dialect)
+                );
                 if let Some((line, column)) = statement.error_at {
                     if (line, column) != (statement.line, statement.column) {
                         let _ =
@@ -202,7 +207,7 @@ impl ApplyFailure {
                     "\n  line {}, column {}: {}",
                     ran.line,
                     ran.column,
-                    shorten(&ran.statement)
+                    excerpt(&ran.statement, gathered.dialect)
                 );
             }
         }
@@ -239,6 +244,12 @@ fn ticked(items: &[String]) -> String {
         .map(|item| format!("`{item}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A revision statement for a message: from its first token (the comments before it
+/// left out), shortened.
+fn excerpt(statement: &str, dialect: Dialect) -> String {
+    shorten(without_leading_comments(statement, dialect))
 }
 
 /// The statement on one line (whitespace runs collapsed), at most 200 characters; ` ...`

@@ -1,5 +1,5 @@
 //! JUnit XML for CI systems: one `<testcase>` per revision and check (classname
-//! `mig.roundtrip.<revision>`, name the check), residue as `<failure>`, a failed step as
+//! `mig.roundtrip.<revision>`, name the check), residue and naming violations as `<failure>`, a failed step as
 //! `<error>`, a skipped check as `<skipped>`. Text is escaped for XML 1.0 (characters
 //! XML cannot carry are dropped). Pure formatting.
 
@@ -12,7 +12,7 @@ pub fn render(report: &Report) -> String {
     let count = |status: Status| report.checks.iter().filter(|c| c.status == status).count();
     let (tests, failures, errors, skipped) = (
         report.checks.len(),
-        count(Status::Residue),
+        count(Status::Residue) + count(Status::Violations),
         count(Status::Failed),
         count(Status::Skipped),
     );
@@ -64,13 +64,14 @@ fn testcase(out: &mut String, check: &Check) {
         Status::Ok => {
             let _ = writeln!(out, "{head}/>");
         }
-        Status::Residue => {
+        Status::Residue | Status::Violations => {
             let headlines: Vec<String> = check.findings.iter().map(|f| f.headline()).collect();
             let body: String = check.findings.iter().map(ToString::to_string).collect();
             let _ = writeln!(out, "{head}>");
             let _ = writeln!(
                 out,
-                "      <failure type=\"residue\" message=\"{}\">{}</failure>",
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                check.status,
                 attr(&headlines.join("; ")),
                 text(&body)
             );

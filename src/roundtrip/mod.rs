@@ -163,8 +163,18 @@ pub async fn verify(
             full::run(&driver, to, &mut checks).await?
         }
     };
-    if let Some(end) = end {
-        checks.extend(naming_check(config, &end)?);
+    match end {
+        Some(end) => checks.extend(naming_check(config, &end)?),
+        None => {
+            let mut range = match opts.mode {
+                Mode::Steps => vec![CheckKind::DowngradeAll, CheckKind::UpgradeAll],
+                Mode::Full => Vec::new(),
+            };
+            if naming_configured(config) {
+                range.push(CheckKind::Naming);
+            }
+            report::skip_unreached(&mut checks, &range);
+        }
     }
     let messages = |id: &str| {
         map.get(id)
@@ -204,15 +214,11 @@ fn preflight(config: &Config, dialect: Dialect, opts: &Options) -> Result<(), Ro
 
 /// The naming-convention check at the end of the range, when conventions are configured.
 fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, RoundtripError> {
-    let n = &config.naming;
-    if [&n.pk, &n.fk, &n.uq, &n.ix, &n.ck]
-        .iter()
-        .all(|t| t.is_none())
-    {
+    if !naming_configured(config) {
         return Ok(None);
     }
     let clock = Instant::now();
-    let findings = naming::check(end, n)?
+    let findings = naming::check(end, &config.naming)?
         .into_iter()
         .map(Finding::naming)
         .collect();
@@ -222,6 +228,10 @@ fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, Roundt
         findings,
         clock.elapsed(),
     )))
+}
+
+fn naming_configured(config: &Config) -> bool {
+    naming::configured(&config.naming).next().is_some()
 }
 
 /// Moves the database to `target`, up or down, without checking anything.

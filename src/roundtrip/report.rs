@@ -20,6 +20,8 @@ pub enum Status {
     Ok,
     /// Not run, with a reason (an irreversible revision, an earlier failure).
     Skipped,
+    /// The naming-convention check ran and found names that do not fit.
+    Violations,
     /// Ran, and found something.
     Residue,
     /// Could not run: the database refused a step or a snapshot.
@@ -27,11 +29,12 @@ pub enum Status {
 }
 
 impl Status {
-    /// `ok`, `skipped`, `residue`, `failed`.
+    /// `ok`, `skipped`, `violations`, `residue`, `failed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Skipped => "skipped",
+            Status::Violations => "violations",
             Status::Residue => "residue",
             Status::Failed => "failed",
         }
@@ -102,7 +105,8 @@ pub struct Check {
 }
 
 impl Check {
-    /// A check that ran: `ok`, or `residue` with findings.
+    /// A check that ran: `ok`, or with findings `residue` (`violations` for the naming
+    /// conventions).
     pub fn ran(
         revision: Option<&str>,
         check: CheckKind,
@@ -112,10 +116,10 @@ impl Check {
         Check {
             revision: revision.map(str::to_string),
             check,
-            status: if findings.is_empty() {
-                Status::Ok
-            } else {
-                Status::Residue
+            status: match (findings.is_empty(), check) {
+                (true, _) => Status::Ok,
+                (false, CheckKind::Naming) => Status::Violations,
+                (false, _) => Status::Residue,
             },
             findings,
             reason: None,
@@ -152,6 +156,14 @@ impl Check {
             reason: Some(reason),
             note: None,
             duration_ms: 0,
+        }
+    }
+
+    /// `` `rev` upgrade `` or `downgrade to start`: the check in a sentence.
+    pub fn title(&self) -> String {
+        match &self.revision {
+            Some(id) => format!("`{id}` {}", self.check),
+            None => self.check.to_string(),
         }
     }
 
@@ -222,7 +234,7 @@ impl Report {
         let status = checks
             .iter()
             .map(|c| c.status)
-            .find(|s| matches!(s, Status::Residue | Status::Failed))
+            .find(|s| matches!(s, Status::Violations | Status::Residue | Status::Failed))
             .unwrap_or(Status::Ok);
         Report {
             mode,
@@ -235,14 +247,25 @@ impl Report {
         }
     }
 
-    /// SPEC section 5, decided by the first problem: 1 when it is residue, 3 when a step
-    /// or snapshot failed, else 0.
+    /// SPEC section 5, decided by the first problem: 1 when it is residue or a naming
+    /// violation, 3 when a step or snapshot failed, else 0.
     pub fn exit_code(&self) -> i32 {
         match self.status {
             Status::Failed => 3,
-            Status::Residue => 1,
+            Status::Residue | Status::Violations => 1,
             Status::Ok | Status::Skipped => 0,
         }
+    }
+
+    /// The first check that failed, as `` `rev` upgrade: <reason> `` (the line the CLI
+    /// prints after `FAILED:`); `None` when no check failed.
+    pub fn failure(&self) -> Option<String> {
+        let check = self.checks.iter().find(|c| c.status == Status::Failed)?;
+        Some(format!(
+            "{}: {}",
+            check.title(),
+            check.reason.as_deref().unwrap_or("failed")
+        ))
     }
 
     /// The report as pretty JSON, with a trailing newline.
@@ -251,6 +274,23 @@ impl Report {
         let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
         json.push('\n');
         json
+    }
+}
+
+/// After a failure stopped the run: every check of `kinds` that has no result yet, listed
+/// as skipped (not reached), so that a report always shows the whole-range checks.
+pub fn skip_unreached(checks: &mut Vec<Check>, kinds: &[CheckKind]) {
+    let Some(failed) = checks.iter().find(|c| c.status == Status::Failed) else {
+        return;
+    };
+    let reason = format!("not reached: {} failed", failed.title());
+    for kind in kinds {
+        if !checks
+            .iter()
+            .any(|c| c.revision.is_none() && c.check == *kind)
+        {
+            checks.push(Check::skipped(None, *kind, reason.clone()));
+        }
     }
 }
 

@@ -57,10 +57,7 @@ fn check_lines(out: &mut String, check: &Check, timings: bool) {
     );
     // Trailing spaces after a status without a time are noise.
     trim_line_end(out);
-    let whose = check
-        .revision
-        .as_deref()
-        .map_or_else(|| check.check.as_str().to_string(), |id| format!("`{id}`"));
+    let whose = check.title();
     for finding in &check.findings {
         let mut lines = finding.to_string();
         if lines.ends_with('\n') {
@@ -68,7 +65,7 @@ fn check_lines(out: &mut String, check: &Check, timings: bool) {
         }
         let mut lines = lines.lines();
         if let Some(first) = lines.next() {
-            let _ = writeln!(out, "    {whose} {}: {first}", check.check.as_str());
+            let _ = writeln!(out, "    {whose}: {first}");
         }
         for line in lines {
             let _ = writeln!(out, "    {line}");

@@ -66,7 +66,9 @@ pub fn procedure(report: &Report) -> String {
 fn status(status: roundtrip::Status) -> Status {
     match status {
         roundtrip::Status::Ok => Status::Pass,
-        roundtrip::Status::Residue | roundtrip::Status::Failed => Status::Fail,
+        roundtrip::Status::Residue | roundtrip::Status::Violations | roundtrip::Status::Failed => {
+            Status::Fail
+        }
         roundtrip::Status::Skipped => Status::NotRun,
     }
 }

@@ -62,6 +62,24 @@ pub fn split_statements(sql: &str, dialect: Dialect) -> Result<Vec<Statement<'_>
     Ok(statements)
 }
 
+/// Byte offset of the first token of `statement` that is not a comment; `None` when it
+/// has none (or does not lex).
+pub fn first_token(statement: &str, dialect: Dialect) -> Option<usize> {
+    let mut first = None;
+    let _ = lexer::scan(statement, dialect, |span: Span| {
+        first.get_or_insert(span.token_start);
+    });
+    first
+}
+
+/// `statement` from its first token on: the comments and whitespace before it left out
+/// (for excerpts of a statement in messages). The whole text when it has no token.
+pub fn without_leading_comments(statement: &str, dialect: Dialect) -> &str {
+    first_token(statement, dialect)
+        .and_then(|start| statement.get(start..))
+        .unwrap_or(statement)
+}
+
 /// Checks that `sql` lexes under `dialect` (every quote, dollar quote and block comment is
 /// closed) without building the statements.
 pub fn validate(sql: &str, dialect: Dialect) -> Result<(), SplitError> {

@@ -485,3 +485,18 @@ fn unicode_spaces_are_whitespace() {
         );
     }
 }
+
+#[test]
+fn excerpts_start_at_the_first_token() {
+    let statement = "-- why\n/* a /* nested */ b */\n  INSERT INTO t VALUES ('--')";
+    assert_eq!(
+        without_leading_comments(statement, Postgresql),
+        "INSERT INTO t VALUES ('--')"
+    );
+    assert_eq!(
+        without_leading_comments("# mysql\nDROP TABLE t", Mysql),
+        "DROP TABLE t"
+    );
+    assert_eq!(without_leading_comments("-- only", Sqlite), "-- only");
+    assert_eq!(without_leading_comments("SELECT 1", Sqlite), "SELECT 1");
+}

@@ -40,6 +40,10 @@ async fn irreversible_revisions_are_skipped_and_later_ones_still_verified() {
       extra table public.c
     r3 upgrade again failed
       reason: revision `r3` failed at `[DIR]/versions/r3.sql` line 7, column 1: relation "c" already exists (SQLSTATE 42P07)
+    - downgrade to start skipped
+      reason: not reached: `r3` upgrade again failed
+    - upgrade to end skipped
+      reason: not reached: `r3` upgrade again failed
     "#);
     // The first problem is residue: exit 1 even though the second upgrade then failed.
     assert_eq!(report.exit_code(), 1);
@@ -249,6 +253,10 @@ async fn a_revision_that_fails_to_apply_stops_the_run_with_exit_3() {
       reason: revision `r2` failed at `[DIR]/versions/r2.sql` line 7, column 1: relation "a" already exists (SQLSTATE 42P07)
     r3 upgrade skipped
       reason: not reached: `r2` failed
+    - downgrade to start skipped
+      reason: not reached: `r2` upgrade failed
+    - upgrade to end skipped
+      reason: not reached: `r2` upgrade failed
     "#);
     assert_eq!((report.status, report.exit_code()), (Status::Failed, 3));
 }

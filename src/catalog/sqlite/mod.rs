@@ -1,7 +1,11 @@
 //! SQLite introspection: one statement (`sql/sqlite/schema.sql`) over `sqlite_schema` and
 //! the table-valued pragmas, then the stored `CREATE` text for what only the text holds
 //! (CHECK constraints, constraint names, collations, generated expressions), compared in
-//! normal form. Reads only.
+//! normal form. Objects are described by what they mean, not how they were spelled:
+//! column types and defaults in normal form, index keys with their sort order and
+//! collation, foreign keys with every action spelled out (SQLite's table rebuild must
+//! compare equal to the table it rebuilds). Views and triggers, which have no structure
+//! to read, compare as normalised text. Reads only.
 
 use std::collections::BTreeMap;
 
@@ -9,14 +13,18 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sqlx::SqliteConnection;
 
+mod foreign_key;
+mod index;
 mod table;
 mod text;
 
 use super::model::{Kind, Object, Snapshot};
 use super::{CatalogError, SnapshotOptions};
 use crate::dialect::Dialect;
+use foreign_key::{fk_definition, fk_matches, with_pragma_details, ForeignKeyRow};
+use index::{index_object, IndexRow};
 use table::{parse_create_table, ConstraintKind, ConstraintText, TableText};
-use text::{normal_ident, normalize, quote_ident};
+use text::{normal_ident, normalize, normalize_expression, quote_ident};
 
 const SCHEMA_SQL: &str = include_str!("../sql/sqlite/schema.sql");
 
@@ -63,28 +71,6 @@ struct ColumnRow {
     default: Option<String>,
     pk: i64,
     hidden: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct IndexRow {
-    name: String,
-    unique: i64,
-    origin: String,
-    partial: i64,
-    columns: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ForeignKeyRow {
-    id: i64,
-    seq: i64,
-    table: String,
-    from: String,
-    to: Option<String>,
-    on_update: String,
-    on_delete: String,
-    #[serde(rename = "match")]
-    match_type: String,
 }
 
 /// The rows of the statement, grouped by table.
@@ -153,7 +139,8 @@ impl Catalog {
                         object = object.with("sql", normalize(sql));
                     }
                     objects.push(object);
-                    objects.extend(self.columns_of(&row.name, text.as_ref()));
+                    let alias = self.rowid_alias(&row.name, row.without_rowid);
+                    objects.extend(self.columns_of(&row.name, text.as_ref(), alias.as_deref()));
                     objects.extend(self.constraints_of(&row.name, text));
                 }
                 "view" => {
@@ -162,20 +149,12 @@ impl Catalog {
                             .on_table(&row.name)
                             .with("definition", normalize(sql)),
                     );
-                    objects.extend(self.columns_of(&row.name, None));
+                    objects.extend(self.columns_of(&row.name, None, None));
                 }
                 "index" => {
-                    let mut object = Object::new(Kind::Index, &id, &row.name)
-                        .on_table(table)
-                        .with("definition", normalize(sql));
                     let mut pragma = self.indexes.get(table).into_iter().flatten();
-                    if let Some(index) = pragma.find(|i| i.name == row.name) {
-                        object = object
-                            .with("unique", index.unique != 0)
-                            .with("partial", index.partial != 0)
-                            .with("columns", index.columns.clone());
-                    }
-                    objects.push(object);
+                    let index = pragma.find(|i| i.name == row.name);
+                    objects.push(index_object(table, &row.name, sql, index));
                 }
                 "trigger" => objects.push(
                     Object::new(Kind::Trigger, &id, &row.name)
@@ -191,7 +170,46 @@ impl Catalog {
         objects
     }
 
-    fn columns_of(&self, table: &str, text: Option<&TableText>) -> Vec<Object> {
+    /// The primary-key columns of `table` (any case), in key order.
+    fn primary_key_of(&self, table: &str) -> Vec<String> {
+        let columns = self
+            .columns
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(table))
+            .map(|(_, columns)| columns);
+        let mut pk: Vec<&ColumnRow> = columns.into_iter().flatten().filter(|c| c.pk > 0).collect();
+        pk.sort_by_key(|c| c.pk);
+        pk.into_iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The column that is an alias of the rowid: the sole primary-key column of a rowid
+    /// table, declared `INTEGER`. It can never hold NULL, so `NOT NULL` on it changes
+    /// nothing (SQLite assigns the next rowid either way).
+    fn rowid_alias(&self, table: &str, without_rowid: Option<i64>) -> Option<String> {
+        if without_rowid.is_some_and(|w| w != 0) {
+            return None;
+        }
+        let mut pk = self
+            .columns
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter(|c| c.pk > 0);
+        match (pk.next(), pk.next()) {
+            (Some(only), None) if only.data_type.eq_ignore_ascii_case("integer") => {
+                Some(only.name.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The columns of `table` (or a view); `rowid_alias` reads as `NOT NULL`, which it is.
+    fn columns_of(
+        &self,
+        table: &str,
+        text: Option<&TableText>,
+        rowid_alias: Option<&str>,
+    ) -> Vec<Object> {
         let mut rows: Vec<&ColumnRow> = self.columns.get(table).into_iter().flatten().collect();
         rows.sort_by_key(|c| c.cid);
         let mut objects = Vec::new();
@@ -199,11 +217,14 @@ impl Catalog {
             let id = format!("{}.{}", quote_ident(table), quote_ident(&column.name));
             let mut object = Object::new(Kind::Column, id, &column.name)
                 .on_table(table)
-                .with("type", column.data_type.to_ascii_lowercase())
-                .with("not_null", column.not_null != 0)
+                .with("type", normalize(&column.data_type).replace(" (", "("))
+                .with(
+                    "not_null",
+                    column.not_null != 0 || rowid_alias == Some(column.name.as_str()),
+                )
                 .with("position", position);
             if let Some(default) = &column.default {
-                object = object.with("default", normalize(default));
+                object = object.with("default", normalize_expression(default));
             }
             if column.pk > 0 {
                 object = object.with("primary_key", column.pk);
@@ -245,17 +266,32 @@ impl Catalog {
         };
         constraints
             .into_iter()
-            .map(|c| {
-                let mut object = constraint_object(table, &c);
-                if c.kind == ConstraintKind::ForeignKey {
-                    let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
-                    if let Some(fk) = matching.map(|at| foreign_keys.remove(at)) {
-                        object = with_pragma_details(object, &fk);
-                    }
+            .map(|mut c| {
+                if c.kind != ConstraintKind::ForeignKey {
+                    return constraint_object(table, &c, None);
                 }
-                object
+                let matching = foreign_keys.iter().position(|fk| fk_matches(fk, &c));
+                let Some(fk) = matching.map(|at| foreign_keys.remove(at)) else {
+                    return constraint_object(table, &c, None);
+                };
+                let referred = self.referred_columns(&fk);
+                let (key, definition) = fk_definition(&c, &fk, &referred);
+                c.definition = definition;
+                with_pragma_details(constraint_object(table, &c, Some(&key)), &fk, referred)
             })
             .collect()
+    }
+
+    /// The columns a foreign key refers to: as written, or the referred table's primary
+    /// key when the clause names none (`REFERENCES n`).
+    fn referred_columns(&self, rows: &[&ForeignKeyRow]) -> Vec<String> {
+        let written: Vec<String> = rows.iter().filter_map(|r| r.to.clone()).collect();
+        if !written.is_empty() {
+            return written;
+        }
+        rows.first()
+            .map(|row| self.primary_key_of(&row.table))
+            .unwrap_or_default()
     }
 
     /// The table's foreign keys, one group of rows per key, columns in order.
@@ -309,19 +345,6 @@ impl Catalog {
     }
 }
 
-/// What `pragma_foreign_key_list` adds to a foreign key read from the text.
-fn with_pragma_details(object: Object, rows: &[&ForeignKeyRow]) -> Object {
-    let Some(first) = rows.first() else {
-        return object;
-    };
-    let referred: Vec<String> = rows.iter().filter_map(|r| r.to.clone()).collect();
-    object
-        .with("referred_columns", referred)
-        .with("on_update", first.on_update.clone())
-        .with("on_delete", first.on_delete.clone())
-        .with("match", first.match_type.clone())
-}
-
 /// An unnamed constraint known only from the pragmas.
 fn synthesized(
     kind: ConstraintKind,
@@ -348,24 +371,16 @@ fn synthesized(
     }
 }
 
-fn fk_matches(rows: &[&ForeignKeyRow], constraint: &ConstraintText) -> bool {
-    let same_table = rows
-        .first()
-        .zip(constraint.referred_table.as_ref())
-        .is_some_and(|(row, table)| row.table.eq_ignore_ascii_case(table));
-    same_table
-        && rows.len() == constraint.columns.len()
-        && rows
-            .iter()
-            .zip(&constraint.columns)
-            .all(|(row, column)| row.from.eq_ignore_ascii_case(column))
-}
-
-/// Named constraints are identified by name, unnamed ones by their definition.
-fn constraint_object(table: &str, constraint: &ConstraintText) -> Object {
+/// Named constraints are identified by name, unnamed ones by `key` (a foreign key's
+/// columns and what they refer to) or else their definition.
+fn constraint_object(table: &str, constraint: &ConstraintText, key: Option<&str>) -> Object {
     let id = match &constraint.name {
         Some(name) => format!("{}.{}", quote_ident(table), quote_ident(name)),
-        None => format!("{}.{}", quote_ident(table), constraint.definition),
+        None => format!(
+            "{}.{}",
+            quote_ident(table),
+            key.unwrap_or(&constraint.definition)
+        ),
     };
     let mut object = Object::new(
         Kind::Constraint,

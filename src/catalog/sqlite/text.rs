@@ -201,5 +201,58 @@ pub(super) fn normalize(sql: &str) -> String {
     render(&tokenize(sql))
 }
 
+/// The normal form of an expression, without parentheses around the whole of it (a
+/// default stored as `('x')` is the default `'x'`).
+pub(super) fn normalize_expression(sql: &str) -> String {
+    let tokens = tokenize(sql);
+    let mut inner: &[Token] = &tokens;
+    while let [Token::Punct('('), middle @ .., Token::Punct(')')] = inner {
+        if !balanced(middle) {
+            break;
+        }
+        inner = middle;
+    }
+    render(inner)
+}
+
+/// Whether every `(` in `tokens` closes within them (`(a) + (b)` is not one group).
+fn balanced(tokens: &[Token]) -> bool {
+    let mut depth = 0usize;
+    for token in tokens {
+        if token.is_punct('(') {
+            depth += 1;
+        } else if token.is_punct(')') {
+            match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            }
+        }
+    }
+    depth == 0
+}
+
+/// The predicate of a partial index (`... WHERE <predicate>`) in normal form: the text
+/// after the last `WHERE` outside parentheses.
+pub(super) fn index_predicate(sql: &str) -> Option<String> {
+    let tokens = tokenize(sql);
+    let mut depth = 0usize;
+    let mut at = None;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.is_punct('(') {
+            depth += 1;
+        } else if token.is_punct(')') {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && token.is_word("where") {
+            at = Some(i);
+        }
+    }
+    let rest = tokens.get(at? + 1..)?;
+    let rest = match rest {
+        [body @ .., last] if last.is_punct(';') => body,
+        all => all,
+    };
+    Some(render(rest))
+}
+
 #[cfg(test)]
 mod tests;

@@ -4,13 +4,15 @@
 //! statement that caused it; version-table writes are checked against Alembic's one-row
 //! rule. Decides nothing about transactions: the sink queues `BEGIN`/`COMMIT` itself.
 //!
-//! Locating a failure in a PostgreSQL batch: the server answers every statement of a
-//! simple query with one `CommandComplete` until the first error, after which it skips
-//! the rest. So the number of completions received before the error is the index of the
-//! failing statement. (The server's error `position` is not always sent - not for
-//! constraint violations or errors raised while executing - so it only refines the
-//! location inside the statement when present.) Every queued statement holds a token
-//! (the splitter drops comment-only statements), so every one completes exactly once.
+//! Locating a failure in a PostgreSQL batch: the server parses the whole simple query
+//! first, so a syntax error anywhere rejects the batch before any statement runs; its
+//! error `position` (a 1-based character offset into the text sent) then names the
+//! statement and the place in it. Once parsed, the server answers every statement with
+//! one `CommandComplete` until the first error, after which it skips the rest: for an
+//! error without a position (a constraint violation, a division by zero, anything raised
+//! while executing) the number of completions received before it is the index of the
+//! failing statement. Every queued statement holds a token (the splitter drops
+//! comment-only statements), so every one completes exactly once.
 
 use std::future::poll_fn;
 use std::path::PathBuf;
@@ -123,19 +125,20 @@ impl Batch {
         let Some(error) = error else {
             return Ok(());
         };
-        let Some(item) = items.get(counts.len()) else {
+        let server = ServerError::from_sqlx(dialect, &error);
+        let failed = failing_index(server.position, &starts, counts.len());
+        let Some(item) = items.get(failed) else {
             return Err(LiveError::Bookkeeping {
                 action: "running a batch of statements".into(),
                 sql: String::new(),
-                server: ServerError::from_sqlx(dialect, &error),
+                server,
             });
         };
-        let server = ServerError::from_sqlx(dialect, &error);
         Err(match &item.tag {
             Tag::Body(body) => {
                 let error_at = server.position.and_then(|position| {
                     // 1-based character position in the text sent -> offset in the item.
-                    let start = starts.get(counts.len()).copied()?;
+                    let start = starts.get(failed).copied()?;
                     let relative = position.checked_sub(1)?.checked_sub(start)?;
                     locate_in_statement(&item.sql, body.line, body.column, relative)
                 });
@@ -158,6 +161,20 @@ impl Batch {
             },
         })
     }
+}
+
+/// Which queued statement failed. The server's error position, when it sent one, points
+/// into the text sent and so names the statement directly: a syntax error anywhere in a
+/// batch rejects the whole batch before any of it runs, so no completion counts then.
+/// Without a position, the failing statement is the one after the last that completed.
+fn failing_index(position: Option<usize>, starts: &[usize], completed: usize) -> usize {
+    let by_position = position.and_then(|position| {
+        let offset = position.checked_sub(1)?;
+        // The last statement starting at or before the offset (a position in the
+        // separator after a statement, `at end of input`, belongs to that statement).
+        starts.iter().rposition(|start| *start <= offset)
+    });
+    by_position.unwrap_or(completed)
 }
 
 /// What came back from sending a queue: the rows affected by each statement that
@@ -228,4 +245,23 @@ async fn send_each(conn: &mut Connection, items: &[Queued]) -> Sent {
 /// Which dialects send a whole transaction's statements at once.
 pub(super) fn batches(dialect: Dialect) -> bool {
     dialect == Dialect::Postgresql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failing_index;
+
+    #[test]
+    fn the_position_names_the_statement_before_the_completions_do() {
+        // Statements start at characters 0, 9 and 40 of the text sent.
+        let starts = [0, 9, 40];
+        assert_eq!(failing_index(Some(45), &starts, 0), 2);
+        assert_eq!(failing_index(Some(10), &starts, 0), 1);
+        assert_eq!(failing_index(Some(1), &starts, 0), 0);
+        // Past the last statement (`at end of input`): the last one.
+        assert_eq!(failing_index(Some(99), &starts, 0), 2);
+        assert_eq!(failing_index(None, &starts, 1), 1);
+        assert_eq!(failing_index(Some(0), &starts, 2), 2);
+        assert_eq!(failing_index(Some(5), &[], 0), 0);
+    }
 }

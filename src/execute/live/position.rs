@@ -1,6 +1,9 @@
 //! Turning a character offset inside a statement into a line and column in its file,
 //! given where the statement's first token is (the splitter's location). Pure.
 
+use crate::dialect::Dialect;
+use crate::sql::first_token;
+
 /// The file location of character `offset` of `statement`, whose first token (after
 /// leading whitespace and comments) is at `line`:`column`. `None` when the offset falls
 /// before that token or past the end.
@@ -26,43 +29,11 @@ pub(super) fn locate_in_statement(
     Some((line, column))
 }
 
-/// Character offset of the first character outside whitespace, `--` line comments and
-/// `/* */` block comments (nested, as PostgreSQL reads them).
+/// Character offset of the statement's first token (PostgreSQL's lexical rules: only
+/// PostgreSQL sends an error position).
 fn first_token_chars(statement: &str) -> Option<usize> {
-    let chars: Vec<char> = statement.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let next = chars.get(i + 1).copied();
-        match (chars[i], next) {
-            (c, _) if c.is_whitespace() => i += 1,
-            ('-', Some('-')) => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            ('/', Some('*')) => {
-                let mut depth = 0usize;
-                while i < chars.len() {
-                    match (chars[i], chars.get(i + 1).copied()) {
-                        ('/', Some('*')) => {
-                            depth += 1;
-                            i += 2;
-                        }
-                        ('*', Some('/')) => {
-                            depth -= 1;
-                            i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => i += 1,
-                    }
-                }
-            }
-            _ => return Some(i),
-        }
-    }
-    None
+    let token = first_token(statement, Dialect::Postgresql)?;
+    Some(statement.get(..token)?.chars().count())
 }
 
 #[cfg(test)]

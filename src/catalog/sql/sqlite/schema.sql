@@ -1,6 +1,6 @@
 -- The whole SQLite catalog in one statement: one row per schema object, column, index
--- (with its key columns) and foreign-key column, each as (part, table, JSON). SQLite's
--- own objects (`sqlite_sequence`, `sqlite_stat*`, `sqlite_autoindex_*`) are left out.
+-- (with its key columns, their order and collation) and foreign-key column, each as
+-- (part, table, JSON). SQLite's own objects (`sqlite_sequence`, `sqlite_stat*`, `sqlite_autoindex_*`) are left out.
 select 'object' as part, s.tbl_name as tbl, json_object(
     'type', s.type,
     'name', s.name,
@@ -34,6 +34,15 @@ select 'index', s.name, json_object(
         select json_group_array(coalesce(x.name, '<expression>'))
         from (
             select k.name
+            from pragma_index_xinfo(i.name) k
+            where k.key = 1
+            order by k.seqno
+        ) x
+    ),
+    'keys', (
+        select json_group_array(json_object('name', x.name, 'desc', x."desc", 'coll', x.coll))
+        from (
+            select k.name, k."desc", k.coll
             from pragma_index_xinfo(i.name) k
             where k.key = 1
             order by k.seqno

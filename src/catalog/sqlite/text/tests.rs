@@ -33,3 +33,19 @@ fn identities_quote_only_when_needed() {
     assert_eq!(quote_ident("1x"), "\"1x\"");
     assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
 }
+
+#[test]
+fn defaults_lose_their_outer_parentheses_and_predicates_are_read() {
+    assert_eq!(normalize_expression("('x')"), "'x'");
+    assert_eq!(normalize_expression("((0))"), "0");
+    assert_eq!(normalize_expression("(a) + (b)"), "(a) + (b)");
+    assert_eq!(
+        normalize_expression("CURRENT_TIMESTAMP"),
+        "current_timestamp"
+    );
+    assert_eq!(
+        index_predicate("CREATE INDEX i ON t (a) WHERE a <> '' AND (b IS NULL)"),
+        Some("a <> '' and (b is null)".to_string())
+    );
+    assert_eq!(index_predicate("CREATE INDEX i ON t (a)"), None);
+}
