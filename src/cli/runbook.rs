@@ -14,7 +14,6 @@ use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
 use crate::config::{self, Config};
 use crate::roundtrip::{Options, Place};
-use crate::runbook::TargetMode;
 
 use super::verify::{interrupt, load_options, runtime};
 use super::GlobalArgs;
@@ -57,13 +56,13 @@ pub struct TargetArgs {
 
 impl TargetArgs {
     /// The selected mode.
-    pub fn mode(&self) -> TargetMode {
+    pub fn mode(&self) -> Place {
         if self.in_place {
-            TargetMode::InPlace
+            Place::InPlace
         } else if self.scratch {
-            TargetMode::Scratch
+            Place::Scratch
         } else {
-            TargetMode::Ephemeral
+            Place::Ephemeral
         }
     }
 }
@@ -106,11 +105,7 @@ pub fn for_roundtrip(
         out: None,
         dod: None,
         stable: false,
-        target: match roundtrip.place {
-            Place::Ephemeral => TargetMode::Ephemeral,
-            Place::Scratch => TargetMode::Scratch,
-            Place::InPlace => TargetMode::InPlace,
-        },
+        target: roundtrip.place,
         roundtrip: roundtrip.options.clone(),
     };
     let written = write(&config, &request)?;

@@ -22,7 +22,7 @@ use crate::revision::directory::load_revisions;
 use crate::revision::graph::RevisionMap;
 use crate::roundtrip::{self, Place, Report, Workspace};
 use crate::runbook::{
-    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, TargetMode, Template, UrlFacts,
+    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, Template, UrlFacts,
 };
 use crate::url::DatabaseUrl;
 
@@ -37,7 +37,7 @@ pub struct RunbookRequest {
     pub dod: Option<PathBuf>,
     /// Leave out what varies between runs.
     pub stable: bool,
-    pub target: TargetMode,
+    pub target: Place,
     /// How the roundtrip verifier runs after the stages.
     pub roundtrip: roundtrip::Options,
 }
@@ -113,7 +113,7 @@ where
     let load_error = loaded.as_ref().err().map(|e| e.to_string());
     let facts = UrlFacts {
         url: &url,
-        needed: request.target != TargetMode::Ephemeral,
+        needed: request.target != Place::Ephemeral,
     };
     let mut preflight = preflight(
         config,
@@ -176,11 +176,7 @@ async fn run_on_target<I>(
 ) where
     I: Future<Output = i32>,
 {
-    let place = match request.target {
-        TargetMode::Ephemeral => Place::Ephemeral,
-        TargetMode::Scratch => Place::Scratch,
-        TargetMode::InPlace => Place::InPlace,
-    };
+    let place = request.target;
     let mut interrupt = std::pin::pin!(interrupt);
     let workspace = match Workspace::provision(config, dialect, place, interrupt.as_mut()).await {
         Ok(workspace) => workspace,

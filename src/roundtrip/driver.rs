@@ -13,8 +13,8 @@ use crate::config::Config;
 use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
-use crate::engine::{self, Outcome};
-use crate::revision::graph::RevisionMap;
+use crate::engine::{self, EngineError, Outcome};
+use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
 
@@ -47,24 +47,42 @@ impl Driver<'_> {
             .map_err(|e| e.to_string())
     }
 
+    /// `upgrade <target>` or `downgrade <target>`, with the engine's error as it is (the
+    /// steps committed and rolled back, the failing statement).
+    pub async fn apply(
+        &self,
+        direction: Direction,
+        target: &str,
+    ) -> Result<Outcome, EngineError<CommandError>> {
+        let map = self.map;
+        match direction {
+            Direction::Upgrade => {
+                engine::upgrade(self.config, self.url, map, |heads: &[String]| {
+                    plan::upgrade(map, heads, target)
+                })
+                .await
+            }
+            Direction::Downgrade => {
+                engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+                    plan::downgrade(map, heads, target)
+                })
+                .await
+            }
+        }
+    }
+
     /// `upgrade <target>`.
     pub async fn upgrade(&self, target: &str) -> Result<Outcome, String> {
-        let map = self.map;
-        engine::upgrade(self.config, self.url, map, |heads: &[String]| {
-            plan::upgrade(map, heads, target)
-        })
-        .await
-        .map_err(|e| e.to_string())
+        self.apply(Direction::Upgrade, target)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// `downgrade <target>`.
     pub async fn downgrade(&self, target: &str) -> Result<Outcome, String> {
-        let map = self.map;
-        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-            plan::downgrade(map, heads, target)
-        })
-        .await
-        .map_err(|e| e.to_string())
+        self.apply(Direction::Downgrade, target)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Downgrades exactly revision `id`, back to its parents.
@@ -89,7 +107,7 @@ impl Driver<'_> {
         let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
             let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
             stopped = at;
-            Ok::<Plan, crate::revision::graph::CommandError>(plan)
+            Ok::<Plan, CommandError>(plan)
         })
         .await
         .map_err(|e| e.to_string())?;
@@ -127,12 +145,23 @@ impl Driver<'_> {
         rules: &[KeepRule],
         require: bool,
     ) -> Vec<Finding> {
+        self.judge_keeping(expected, now, rules, require).0
+    }
+
+    /// [`Driver::compare_keeping`], and what the keeps accepted.
+    pub fn judge_keeping(
+        &self,
+        expected: &Snapshot,
+        now: &Snapshot,
+        rules: &[KeepRule],
+        require: bool,
+    ) -> (Vec<Finding>, keeps::Applied) {
         let applied = keeps::apply(rules, expected, now);
         let mut findings = self.compare(applied.before.as_ref().unwrap_or(expected), now);
         if require {
             findings.extend(applied.not_left.iter().map(Finding::keep_not_left));
         }
-        findings
+        (findings, applied)
     }
 
     /// The keep rules of the revisions `outcome` ran.

@@ -8,7 +8,8 @@
 //! interrupt, and removes what it made whatever happens. The report renders as text
 //! ([`text`]), JSON ([`Report::to_json`]) or JUnit XML ([`junit`]). Nothing here parses
 //! arguments or prints; never runs against the configured database unless told to
-//! ([`Place::InPlace`]).
+//! ([`Place::InPlace`]). [`Stages`] lends the driver to `mig runbook`: its stages, their
+//! snapshots and the keep judgements over them.
 
 mod driver;
 mod error;
@@ -18,6 +19,7 @@ pub mod junit;
 pub mod keeps;
 pub mod plans;
 pub mod report;
+pub mod stages;
 mod steps;
 pub mod text;
 pub mod workspace;
@@ -45,6 +47,7 @@ pub use driver::{snapshot_url, SnapshotError};
 pub use error::RoundtripError;
 pub use finding::{Finding, Problem};
 pub use report::{Check, CheckKind, Report, RevisionSummary, Status};
+pub use stages::{Move, Moved, Residue, Stages, STAGES};
 pub use workspace::{Place, Workspace};
 
 /// Which roundtrip.

@@ -7,6 +7,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use serde::Serialize;
+
 use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::provision::{EphemeralPostgres, ProvisionError, ScratchDatabase, TempSqlite};
@@ -14,8 +16,10 @@ use crate::url::DatabaseUrl;
 
 use super::RoundtripError;
 
-/// Where the roundtrip runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Where the roundtrip (and the runbook) runs; serialised as `ephemeral`, `scratch`,
+/// `in-place`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Place {
     /// A private PostgreSQL server (or a temp SQLite file), removed afterwards.
     #[default]
@@ -25,6 +29,17 @@ pub enum Place {
     Scratch,
     /// The configured database itself.
     InPlace,
+}
+
+impl Place {
+    /// The flags that select this place.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Place::Ephemeral => "--ephemeral",
+            Place::Scratch => "--scratch",
+            Place::InPlace => "--in-place --yes",
+        }
+    }
 }
 
 /// The database name used on a private server.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::check::{Check, Status};
+use crate::roundtrip::Place;
 
 /// One runbook.
 #[derive(Debug, Clone, Serialize)]
@@ -54,35 +55,12 @@ pub struct Header {
 /// The database the runbook ran against.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
-    pub mode: TargetMode,
+    pub mode: Place,
     /// In words: `a private PostgreSQL server started for this run and removed afterwards`.
     pub description: String,
     /// The URL, password replaced by `***` (left out with `--stable` when it is temporary).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-
-/// Where the runbook runs its stages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TargetMode {
-    /// A private server (PostgreSQL) or a temp file (SQLite), removed afterwards.
-    Ephemeral,
-    /// A temporary database on the configured server, dropped afterwards.
-    Scratch,
-    /// The configured database itself (`--in-place --yes`).
-    InPlace,
-}
-
-impl TargetMode {
-    /// The flag that selects this mode.
-    pub fn flag(self) -> &'static str {
-        match self {
-            TargetMode::Ephemeral => "--ephemeral",
-            TargetMode::Scratch => "--scratch",
-            TargetMode::InPlace => "--in-place --yes",
-        }
-    }
 }
 
 /// The project as configured, before anything connects.

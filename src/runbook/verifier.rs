@@ -1,13 +1,14 @@
 //! The roundtrip verifier's report ([`crate::roundtrip::Report`]) as runbook evidence:
 //! one check per revision and check (upgrade, downgrade, upgrade again) and per
 //! whole-range check, each with its findings or the reason it failed or was skipped, and
-//! the per-revision summary with timings. Naming findings are left to the constraint
-//! section, which judges the same conventions. Pure conversion.
+//! the per-revision summary with timings; and the verifier's judgements over the
+//! runbook's own stages ([`residue_check`], [`again_check`]). Naming findings are left to
+//! the constraint section, which judges the same conventions. Pure conversion.
 
 use serde::Serialize;
 
 use super::check::{Check, Status};
-use crate::roundtrip::{self, CheckKind, Report};
+use crate::roundtrip::{self, CheckKind, Finding, Report, Residue};
 
 /// One revision's overall roundtrip result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +62,45 @@ pub fn procedure(report: &Report) -> String {
             report.database
         ),
     }
+}
+
+/// The downgrade to base judged by the verifier: passes when nothing beyond the declared
+/// keeps was left behind, naming what was kept.
+pub fn residue_check(title: &str, residue: &Residue) -> Check {
+    if !residue.findings.is_empty() {
+        return Check::judged(title, false, listed(&residue.findings));
+    }
+    let kept = if residue.kept.is_empty() {
+        "nothing left behind".to_string()
+    } else {
+        format!("left behind as declared: {}", residue.kept.join(", "))
+    };
+    Check::judged(title, true, kept)
+}
+
+/// The second upgrade judged by the verifier against the first (`objects` in it).
+pub fn again_check(title: &str, objects: usize, findings: &[Finding]) -> Check {
+    if findings.is_empty() {
+        Check::judged(title, true, format!("{objects} objects, no difference"))
+    } else {
+        Check::judged(title, false, listed(findings))
+    }
+}
+
+/// Findings on one line: each line of each finding, `; `-separated.
+fn listed(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .flat_map(|f| {
+            f.to_string()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn status(status: roundtrip::Status) -> Status {
