@@ -15,6 +15,7 @@ mod lock;
 mod provision;
 mod runbook;
 mod runbook_failures;
+mod runbook_keeps;
 mod watchdog;
 
 mod online;
