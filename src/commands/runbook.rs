@@ -58,6 +58,15 @@ impl Written {
         self.runbook.summary.exit_code
     }
 
+    /// The verdict line for the console: [`Runbook::verdict`] and the Markdown file.
+    pub fn verdict(&self) -> String {
+        format!(
+            "{}, written to {}",
+            self.runbook.verdict(),
+            self.markdown.display()
+        )
+    }
+
     /// What went wrong, for `FAILED: ...` (`None` when everything passed).
     pub fn failure(&self) -> Option<String> {
         if let Some(fatal) = &self.runbook.fatal {
@@ -76,7 +85,8 @@ pub(crate) struct Target<'a> {
 }
 
 /// `mig runbook`: collects the evidence and writes `<out>/<date>_<project>.md` and `.json`
-/// (`<project>.md` with `--stable`). Usage errors (template, DoD file, unknown dialect)
+/// (`<date>_<project>_2.md`, ... when that day's name is taken; `<project>.md`, written
+/// over, with `--stable`). Usage errors (template, DoD file, unknown dialect)
 /// come back as `Err` before anything runs; everything later is in the runbook. When
 /// `interrupt` resolves first (Ctrl-C), the run stops, the target is removed and the
 /// runbook says so, with the interrupt's value as the exit code.
@@ -238,9 +248,6 @@ fn write(
         .out
         .clone()
         .unwrap_or_else(|| config.runbook_dir.clone());
-    let stem = file_stem(&book);
-    let markdown = dir.join(format!("{stem}.md"));
-    let json = dir.join(format!("{stem}.json"));
     let scrubber = Scrubber::new(
         &config.here,
         config
@@ -258,6 +265,8 @@ fn write(
         message: e.to_string(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| failed(&dir, e))?;
+    let (markdown, json) = claim(&dir, &file_stem(&book), !book.header.stable)
+        .map_err(|(path, e)| failed(&path, e))?;
     std::fs::write(&markdown, text).map_err(|e| failed(&markdown, e))?;
     std::fs::write(&json, data).map_err(|e| failed(&json, e))?;
     Ok(Written {
@@ -267,6 +276,54 @@ fn write(
         report,
     })
 }
+
+/// The Markdown and JSON paths for `stem` in `dir`. With `keep`, an earlier runbook is
+/// never overwritten: the first free one of `<stem>.md`, `<stem>_2.md`, `<stem>_3.md`,
+/// ... (with its `.json` free too) is created empty, so that two runs at once cannot
+/// pick the same name. Without, `<stem>.md` is written over (`--stable`).
+fn claim(
+    dir: &Path,
+    stem: &str,
+    keep: bool,
+) -> Result<(PathBuf, PathBuf), (PathBuf, std::io::Error)> {
+    let paths = |stem: &str| {
+        (
+            dir.join(format!("{stem}.md")),
+            dir.join(format!("{stem}.json")),
+        )
+    };
+    if !keep {
+        return Ok(paths(stem));
+    }
+    // Far more runbooks than a day has; past it, the error names the first name taken.
+    for n in 1..=MAX_PER_DAY {
+        let (markdown, json) = match n {
+            1 => paths(stem),
+            _ => paths(&format!("{stem}_{n}")),
+        };
+        if json.exists() {
+            continue;
+        }
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&markdown);
+        match created {
+            Ok(_) => return Ok((markdown, json)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err((markdown, e)),
+        }
+    }
+    let taken = paths(stem).0;
+    let why = format!("{MAX_PER_DAY} runbooks with this name exist already");
+    Err((
+        taken,
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, why),
+    ))
+}
+
+/// How many runbooks of one project and day [`claim`] names.
+const MAX_PER_DAY: usize = 10_000;
 
 /// `<UTC date>_<project>`, or `<project>` with `--stable`; unsafe file-name characters
 /// become `_`.

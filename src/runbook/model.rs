@@ -273,6 +273,35 @@ impl Runbook {
         all
     }
 
+    /// The verdict in one line, for the console: `PASSED: 57 checks (55 passed, 2
+    /// warnings, 0 not run)`, or `FAILED: 5 of 57 checks failed (50 passed, 0 warnings,
+    /// 2 not run)` followed by `; stopped at <where>` when something stopped the run.
+    /// Information is not counted as a check.
+    pub fn verdict(&self) -> String {
+        let s = &self.summary;
+        let total = s.passed + s.failed + s.warnings + s.not_run;
+        let warnings = if s.warnings == 1 {
+            "warning"
+        } else {
+            "warnings"
+        };
+        let counts = format!(
+            "{} passed, {} {warnings}, {} not run",
+            s.passed, s.warnings, s.not_run
+        );
+        let checks = if total == 1 { "check" } else { "checks" };
+        let (word, what) = if s.status == Status::Pass {
+            ("PASSED", format!("{total} {checks}"))
+        } else {
+            ("FAILED", format!("{} of {total} {checks} failed", s.failed))
+        };
+        let mut line = format!("{word}: {what} ({counts})");
+        if let Some(fatal) = &self.fatal {
+            line.push_str(&format!("; stopped at {}", fatal.at));
+        }
+        line
+    }
+
     /// Counts the outcomes and sets [`Runbook::summary`]: exit code of the fatal failure
     /// if there was one, else 1 when a check failed, else 0.
     pub fn summarize(&mut self) {
