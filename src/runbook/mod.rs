@@ -10,6 +10,7 @@ mod check;
 pub mod dod;
 mod evidence;
 pub mod exists;
+mod expect;
 mod extensions;
 pub mod live;
 mod markdown;
