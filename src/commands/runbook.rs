@@ -211,19 +211,16 @@ async fn run_on_target<I>(
         database: workspace.description.clone(),
         temp_sqlite: dialect == Dialect::Sqlite && place != Place::InPlace,
     };
-    let interrupted = tokio::select! {
-        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => None,
-        code = interrupt.as_mut() => Some(code),
+    let raced = tokio::select! {
+        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => Ok(()),
+        code = interrupt.as_mut() => Err(code),
     };
-    if let Some(code) = interrupted {
+    if let Err(err) = workspace.finish(raced).await {
         collected.fatal(Fatal {
             at: "the run".into(),
-            message: format!("interrupted; {}", workspace.cleanup_words()),
-            exit_code: code,
+            message: err.to_string(),
+            exit_code: err.exit_code(),
         });
-    }
-    if let Err(err) = workspace.remove().await {
-        tracing::warn!(target: "mig", "removing the runbook's target: {err}");
     }
 }
 

@@ -109,23 +109,7 @@ where
         report = verify(config, map, &workspace.url, &workspace.description, opts) => Ok(report),
         code = interrupt.as_mut() => Err(code),
     };
-    let words = workspace.cleanup_words();
-    let removed = workspace.remove().await;
-    match verified {
-        Ok(report) => {
-            if let Err(err) = removed {
-                tracing::warn!(target: "mig", "cleaning up after the roundtrip: {err}");
-            }
-            report
-        }
-        Err(code) => Err(RoundtripError::Interrupted {
-            cleanup: match removed {
-                Ok(()) => words.to_string(),
-                Err(err) => format!("cleaning up failed: {err}"),
-            },
-            code,
-        }),
-    }
+    workspace.finish(verified).await?
 }
 
 /// Verifies on the database at `url` (described as `database` in the report).

@@ -1,7 +1,8 @@
 //! The database a roundtrip runs on: a fresh one on a private server (`--ephemeral`, the
 //! default), a scratch database on the configured server (`--scratch`), or the
 //! configured database itself (`--in-place`); a temp file for SQLite projects. Whatever
-//! is made here is removed by [`Workspace::remove`], also after an interrupt. Never
+//! is made here is removed by [`Workspace::finish`] (or [`Workspace::remove`]), also
+//! after an interrupt. Never
 //! touches the configured database unless asked to work in place.
 
 use std::future::Future;
@@ -108,12 +109,36 @@ impl Workspace {
     }
 
     /// What [`Workspace::remove`] does, in words.
-    pub fn cleanup_words(&self) -> &'static str {
+    fn cleanup_words(&self) -> &'static str {
         match self.guard {
             Guard::Nothing => "the configured database was left as it is now",
             Guard::Server(_) => "the private server was stopped and removed",
             Guard::Scratch(_) => "the scratch database was dropped",
             Guard::Sqlite(_) => "the temporary SQLite file was removed",
+        }
+    }
+
+    /// Removes the workspace after a run raced against an interrupt (`Err` holds the
+    /// interrupt's exit code): the run's value when it finished (a failure to remove is
+    /// only logged), else [`RoundtripError::Interrupted`] saying what became of the
+    /// database.
+    pub async fn finish<T>(self, raced: Result<T, i32>) -> Result<T, RoundtripError> {
+        let words = self.cleanup_words();
+        let removed = self.remove().await;
+        match raced {
+            Ok(value) => {
+                if let Err(err) = removed {
+                    tracing::warn!(target: "mig", "removing the roundtrip's database: {err}");
+                }
+                Ok(value)
+            }
+            Err(code) => Err(RoundtripError::Interrupted {
+                cleanup: match removed {
+                    Ok(()) => words.to_string(),
+                    Err(err) => format!("cleaning up failed: {err}"),
+                },
+                code,
+            }),
         }
     }
 
