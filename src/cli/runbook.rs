@@ -58,13 +58,7 @@ pub struct TargetArgs {
 impl TargetArgs {
     /// The selected mode.
     pub fn mode(&self) -> Place {
-        if self.in_place {
-            Place::InPlace
-        } else if self.scratch {
-            Place::Scratch
-        } else {
-            Place::Ephemeral
-        }
+        Place::from_flags(self.in_place, self.scratch)
     }
 }
 

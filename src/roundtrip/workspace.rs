@@ -33,6 +33,15 @@ pub enum Place {
 }
 
 impl Place {
+    /// The place the flags `--in-place` and `--scratch` select (neither: `--ephemeral`).
+    pub fn from_flags(in_place: bool, scratch: bool) -> Place {
+        match (in_place, scratch) {
+            (true, _) => Place::InPlace,
+            (false, true) => Place::Scratch,
+            (false, false) => Place::Ephemeral,
+        }
+    }
+
     /// The flags that select this place.
     pub fn flag(self) -> &'static str {
         match self {
