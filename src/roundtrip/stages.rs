@@ -124,7 +124,7 @@ impl<'a> Stages<'a> {
             .kept
             .iter()
             .filter(|o| start.get(o.kind, &o.id).is_none())
-            .map(|o| format!("{} {}", o.kind, o.id))
+            .map(|o| o.label())
             .collect();
         Residue { findings, kept }
     }
