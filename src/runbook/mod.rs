@@ -3,7 +3,7 @@
 //! a [`Template`]'s `{{section}}` placeholders and [`to_json`] writes the same facts as
 //! JSON. A pass ([`Status::Pass`]) is only ever made from a comparison that ran; what did
 //! not run says so. The pure parts (DoD files, evidence from a snapshot, preflight,
-//! templates, `--stable`) live here; [`live`] asks a database the runbook's questions.
+//! templates, `--stable`) live here; [`probe`] asks a database the runbook's questions.
 //! Gathering (provisioning, the engine, the stages) is the commands layer's job.
 
 mod check;
@@ -12,10 +12,10 @@ mod evidence;
 pub mod exists;
 mod expect;
 mod extensions;
-pub mod live;
 mod markdown;
 mod model;
 mod preflight;
+pub mod probe;
 mod stable;
 mod template;
 pub mod verifier;

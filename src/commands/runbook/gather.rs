@@ -75,8 +75,8 @@ pub(super) async fn gather(
             return;
         }
     };
-    out.server_version = runbook::live::server_version(&mut observer).await.ok();
-    let identity = match runbook::live::session_identity(&mut observer).await {
+    out.server_version = runbook::probe::server_version(&mut observer).await.ok();
+    let identity = match runbook::probe::session_identity(&mut observer).await {
         Ok(Some(who)) => who,
         _ if place.temp_sqlite => "the temporary SQLite file".to_string(),
         _ => format!("`{}`", target.url.redacted()),

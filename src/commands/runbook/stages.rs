@@ -16,7 +16,7 @@ use crate::db::{read_state, table_exists, Connection};
 use crate::engine::{EngineError, Outcome};
 use crate::revision::graph::{CommandError, RevisionMap};
 use crate::roundtrip::{Move, Stages};
-use crate::runbook::{live, verifier};
+use crate::runbook::{probe, verifier};
 use crate::runbook::{Check, Fatal, Stage, State, Status, StepRecord};
 
 /// One stage as run: the record, the snapshot after it, the engine's outcome when it
@@ -254,8 +254,8 @@ async fn version_table_check(
     expect_table: bool,
 ) -> Result<Check, String> {
     let table = &config.exec.version_table;
-    let query = live::version_table_query(conn, &table.table);
-    let rows = live::text_rows(conn, &query).await?;
+    let query = probe::version_table_query(conn, &table.table);
+    let rows = probe::text_rows(conn, &query).await?;
     let found: Vec<String> = rows
         .iter()
         .filter_map(|row| row.first().cloned().flatten())
