@@ -7,6 +7,8 @@
 //! ([`Stages::residue`], [`Stages::again`]), rendered as checks. Failures are recorded,
 //! never raised: a failed stage stops the ones after it.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 
 use super::Target;
@@ -49,12 +51,7 @@ impl StageRun {
     }
 
     /// A stage that ran (or started to), before its outcome is recorded.
-    pub fn started(
-        name: &str,
-        command: String,
-        at: DateTime<Utc>,
-        took: std::time::Duration,
-    ) -> StageRun {
+    pub fn started(name: &str, command: String, at: DateTime<Utc>, took: Duration) -> StageRun {
         let mut run = StageRun::not_run(name, command, String::new());
         run.stage.status = Status::Fail;
         run.stage.started_at = Some(timestamp(at));
