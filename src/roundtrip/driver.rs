@@ -1,10 +1,11 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
 //! revisions included), takes catalog snapshots and compares them. Errors come back as
-//! the engine's or the server's message, free of passwords. Decides nothing.
+//! the engine's or the server's message, free of passwords (a move that fails before its
+//! snapshot becomes the mode's failed check). Decides nothing.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
 
@@ -21,6 +22,7 @@ use crate::url::DatabaseUrl;
 use super::finding::Finding;
 use super::keeps::{self, KeepRule};
 use super::plans;
+use super::report::{Check, CheckKind};
 
 /// Everything a move or a snapshot needs.
 pub(super) struct Driver<'a> {
@@ -122,13 +124,25 @@ impl Driver<'_> {
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
-    /// after it; either failure as its reason.
+    /// after it. When either fails, the failed check (`kind` of `rev`, timed from
+    /// `clock`) goes into `checks` and `None` comes back: the run stops there.
     pub async fn then_snapshot(
         &self,
         moved: Result<Outcome, String>,
-    ) -> Result<(Outcome, Snapshot), String> {
-        let outcome = moved?;
-        Ok((outcome, self.snapshot().await?))
+        checks: &mut Vec<Check>,
+        (rev, kind, clock): (Option<&str>, CheckKind, Instant),
+    ) -> Option<(Outcome, Snapshot)> {
+        let taken = match moved {
+            Ok(outcome) => self.snapshot().await.map(|snapshot| (outcome, snapshot)),
+            Err(reason) => Err(reason),
+        };
+        match taken {
+            Ok(pair) => Some(pair),
+            Err(reason) => {
+                checks.push(Check::failed(rev, kind, reason, clock.elapsed()));
+                None
+            }
+        }
     }
 
     /// What differs in `now` from `expected`.
