@@ -67,16 +67,13 @@ async fn revision(
 ) -> Option<Snapshot> {
     let rev = Some(id);
     let clock = Instant::now();
-    let Some((applied, after)) = driver
+    let (applied, after) = driver
         .then_snapshot(
             driver.upgrade(id).await,
             checks,
             (rev, CheckKind::Upgrade, clock),
         )
-        .await
-    else {
-        return None;
-    };
+        .await?;
     checks.push(Check::ran(
         rev,
         CheckKind::Upgrade,
@@ -101,16 +98,13 @@ async fn revision(
     }
 
     let clock = Instant::now();
-    let Some((_, down)) = driver
+    let (_, down) = driver
         .then_snapshot(
             driver.downgrade_one(id).await,
             checks,
             (rev, CheckKind::Downgrade, clock),
         )
-        .await
-    else {
-        return None;
-    };
+        .await?;
     let keeps = driver.keeps_of([id.to_string()]);
     let findings = driver.compare_keeping(&before, &down, &keeps, true);
     checks.push(Check::ran(
@@ -121,16 +115,13 @@ async fn revision(
     ));
 
     let clock = Instant::now();
-    let Some((_, again)) = driver
+    let (_, again) = driver
         .then_snapshot(
             driver.upgrade(id).await,
             checks,
             (rev, CheckKind::UpgradeAgain, clock),
         )
-        .await
-    else {
-        return None;
-    };
+        .await?;
     let findings = driver.compare(&after, &again);
     checks.push(Check::ran(
         rev,
