@@ -1,7 +1,8 @@
 //! `mig runbook` (its flags, clap) and `mig roundtrip --runbook`: the calls into
-//! [`crate::commands::runbook`]. `mig runbook` prints the files written on stdout;
-//! `mig roundtrip --runbook` prints the verifier's report there, as `mig roundtrip` does,
-//! and names the files on stderr. What failed goes to stderr as `FAILED: ...`. Ctrl-C
+//! [`crate::commands::runbook`]. `mig runbook` prints the files written and the verdict
+//! line (`PASSED: 57 checks (...), written to <file>.md`) on stdout; `mig roundtrip
+//! --runbook` prints the verifier's report there, as `mig roundtrip` does, and the files
+//! and the verdict on stderr. What failed goes to stderr as `FAILED: ...`. Ctrl-C
 //! stops the run; the target is removed and the runbook says it was interrupted.
 
 use std::io::Write as _;
@@ -14,7 +15,6 @@ use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
 use crate::config::{self, Config};
 use crate::roundtrip::{Options, Place};
-use crate::runbook::TargetMode;
 
 use super::verify::{interrupt, load_options, runtime};
 use super::GlobalArgs;
@@ -57,14 +57,8 @@ pub struct TargetArgs {
 
 impl TargetArgs {
     /// The selected mode.
-    pub fn mode(&self) -> TargetMode {
-        if self.in_place {
-            TargetMode::InPlace
-        } else if self.scratch {
-            TargetMode::Scratch
-        } else {
-            TargetMode::Ephemeral
-        }
+    pub fn mode(&self) -> Place {
+        Place::from_flags(self.in_place, self.scratch)
     }
 }
 
@@ -80,9 +74,10 @@ pub fn run(global: &GlobalArgs, args: RunbookArgs) -> Result<i32, Error> {
     };
     let written = write(&config, &request)?;
     print(&format!(
-        "Writing {} ...  done\nWriting {} ...  done\n",
+        "Writing {} ...  done\nWriting {} ...  done\n{}\n",
         written.markdown.display(),
-        written.json.display()
+        written.json.display(),
+        written.verdict()
     ));
     Ok(finish(&written))
 }
@@ -106,18 +101,15 @@ pub fn for_roundtrip(
         out: None,
         dod: None,
         stable: false,
-        target: match roundtrip.place {
-            Place::Ephemeral => TargetMode::Ephemeral,
-            Place::Scratch => TargetMode::Scratch,
-            Place::InPlace => TargetMode::InPlace,
-        },
+        target: roundtrip.place,
         roundtrip: roundtrip.options.clone(),
     };
     let written = write(&config, &request)?;
     eprintln!(
-        "Writing {} ...  done\nWriting {} ...  done",
+        "Writing {} ...  done\nWriting {} ...  done\n{}",
         written.markdown.display(),
-        written.json.display()
+        written.json.display(),
+        written.verdict()
     );
     if let Some(report) = &written.report {
         let rendered = render(report.clone(), roundtrip.format);

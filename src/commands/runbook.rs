@@ -22,7 +22,7 @@ use crate::revision::directory::load_revisions;
 use crate::revision::graph::RevisionMap;
 use crate::roundtrip::{self, Place, Report, Workspace};
 use crate::runbook::{
-    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, TargetMode, Template, UrlFacts,
+    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, Template, UrlFacts,
 };
 use crate::url::DatabaseUrl;
 
@@ -37,7 +37,7 @@ pub struct RunbookRequest {
     pub dod: Option<PathBuf>,
     /// Leave out what varies between runs.
     pub stable: bool,
-    pub target: TargetMode,
+    pub target: Place,
     /// How the roundtrip verifier runs after the stages.
     pub roundtrip: roundtrip::Options,
 }
@@ -58,6 +58,15 @@ impl Written {
         self.runbook.summary.exit_code
     }
 
+    /// The verdict line for the console: [`Runbook::verdict`] and the Markdown file.
+    pub fn verdict(&self) -> String {
+        format!(
+            "{}, written to {}",
+            self.runbook.verdict(),
+            self.markdown.display()
+        )
+    }
+
     /// What went wrong, for `FAILED: ...` (`None` when everything passed).
     pub fn failure(&self) -> Option<String> {
         if let Some(fatal) = &self.runbook.fatal {
@@ -76,7 +85,8 @@ pub(crate) struct Target<'a> {
 }
 
 /// `mig runbook`: collects the evidence and writes `<out>/<date>_<project>.md` and `.json`
-/// (`<project>.md` with `--stable`). Usage errors (template, DoD file, unknown dialect)
+/// (`<date>_<project>_2.md`, ... when that day's name is taken; `<project>.md`, written
+/// over, with `--stable`). Usage errors (template, DoD file, unknown dialect)
 /// come back as `Err` before anything runs; everything later is in the runbook. When
 /// `interrupt` resolves first (Ctrl-C), the run stops, the target is removed and the
 /// runbook says so, with the interrupt's value as the exit code.
@@ -113,7 +123,7 @@ where
     let load_error = loaded.as_ref().err().map(|e| e.to_string());
     let facts = UrlFacts {
         url: &url,
-        needed: request.target != TargetMode::Ephemeral,
+        needed: request.target != Place::Ephemeral,
     };
     let mut preflight = preflight(
         config,
@@ -176,11 +186,7 @@ async fn run_on_target<I>(
 ) where
     I: Future<Output = i32>,
 {
-    let place = match request.target {
-        TargetMode::Ephemeral => Place::Ephemeral,
-        TargetMode::Scratch => Place::Scratch,
-        TargetMode::InPlace => Place::InPlace,
-    };
+    let place = request.target;
     let mut interrupt = std::pin::pin!(interrupt);
     let workspace = match Workspace::provision(config, dialect, place, interrupt.as_mut()).await {
         Ok(workspace) => workspace,
@@ -205,19 +211,16 @@ async fn run_on_target<I>(
         database: workspace.description.clone(),
         temp_sqlite: dialect == Dialect::Sqlite && place != Place::InPlace,
     };
-    let interrupted = tokio::select! {
-        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => None,
-        code = interrupt.as_mut() => Some(code),
+    let raced = tokio::select! {
+        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => Ok(()),
+        code = interrupt.as_mut() => Err(code),
     };
-    if let Some(code) = interrupted {
+    if let Err(err) = workspace.finish(raced).await {
         collected.fatal(Fatal {
             at: "the run".into(),
-            message: format!("interrupted; {}", workspace.cleanup_words()),
-            exit_code: code,
+            message: err.to_string(),
+            exit_code: err.exit_code(),
         });
-    }
-    if let Err(err) = workspace.remove().await {
-        tracing::warn!(target: "mig", "removing the runbook's target: {err}");
     }
 }
 
@@ -242,9 +245,6 @@ fn write(
         .out
         .clone()
         .unwrap_or_else(|| config.runbook_dir.clone());
-    let stem = file_stem(&book);
-    let markdown = dir.join(format!("{stem}.md"));
-    let json = dir.join(format!("{stem}.json"));
     let scrubber = Scrubber::new(
         &config.here,
         config
@@ -262,6 +262,8 @@ fn write(
         message: e.to_string(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| failed(&dir, e))?;
+    let (markdown, json) = claim(&dir, &file_stem(&book), !book.header.stable)
+        .map_err(|(path, e)| failed(&path, e))?;
     std::fs::write(&markdown, text).map_err(|e| failed(&markdown, e))?;
     std::fs::write(&json, data).map_err(|e| failed(&json, e))?;
     Ok(Written {
@@ -271,6 +273,54 @@ fn write(
         report,
     })
 }
+
+/// The Markdown and JSON paths for `stem` in `dir`. With `keep`, an earlier runbook is
+/// never overwritten: the first free one of `<stem>.md`, `<stem>_2.md`, `<stem>_3.md`,
+/// ... (with its `.json` free too) is created empty, so that two runs at once cannot
+/// pick the same name. Without, `<stem>.md` is written over (`--stable`).
+fn claim(
+    dir: &Path,
+    stem: &str,
+    keep: bool,
+) -> Result<(PathBuf, PathBuf), (PathBuf, std::io::Error)> {
+    let paths = |stem: &str| {
+        (
+            dir.join(format!("{stem}.md")),
+            dir.join(format!("{stem}.json")),
+        )
+    };
+    if !keep {
+        return Ok(paths(stem));
+    }
+    // Far more runbooks than a day has; past it, the error names the first name taken.
+    for n in 1..=MAX_PER_DAY {
+        let (markdown, json) = match n {
+            1 => paths(stem),
+            _ => paths(&format!("{stem}_{n}")),
+        };
+        if json.exists() {
+            continue;
+        }
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&markdown);
+        match created {
+            Ok(_) => return Ok((markdown, json)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err((markdown, e)),
+        }
+    }
+    let taken = paths(stem).0;
+    let why = format!("{MAX_PER_DAY} runbooks with this name exist already");
+    Err((
+        taken,
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, why),
+    ))
+}
+
+/// How many runbooks of one project and day [`claim`] names.
+const MAX_PER_DAY: usize = 10_000;
 
 /// `<UTC date>_<project>`, or `<project>` with `--stable`; unsafe file-name characters
 /// become `_`.
@@ -292,5 +342,28 @@ fn file_stem(book: &Runbook) -> String {
             format!("{}_{project}", at.get(..10).unwrap_or(at))
         }
         _ => project,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_takes_the_first_name_whose_markdown_and_json_are_free() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let name = |(md, json): (PathBuf, PathBuf)| {
+            let file = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+            (file(&md), file(&json))
+        };
+        let first = claim(dir.path(), "d_p", true).expect("claim");
+        assert_eq!(name(first), ("d_p.md".into(), "d_p.json".into()));
+        // A `.json` alone (a run that stopped between the two files) also takes the name.
+        std::fs::write(dir.path().join("d_p_2.json"), "{}").expect("write");
+        let third = claim(dir.path(), "d_p", true).expect("claim");
+        assert_eq!(name(third), ("d_p_3.md".into(), "d_p_3.json".into()));
+        // Without keeping, the name is the stem's, taken or not.
+        let over = claim(dir.path(), "d_p", false).expect("claim");
+        assert_eq!(name(over), ("d_p.md".into(), "d_p.json".into()));
     }
 }

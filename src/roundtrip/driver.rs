@@ -1,10 +1,11 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
 //! revisions included), takes catalog snapshots and compares them. Errors come back as
-//! the engine's or the server's message, free of passwords. Decides nothing.
+//! the engine's or the server's message, free of passwords (a move that fails before its
+//! snapshot becomes the mode's failed check). Decides nothing.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
 
@@ -13,14 +14,15 @@ use crate::config::Config;
 use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
-use crate::engine::{self, Outcome};
-use crate::revision::graph::RevisionMap;
+use crate::engine::{self, EngineError, Outcome};
+use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
 
 use super::finding::Finding;
 use super::keeps::{self, KeepRule};
 use super::plans;
+use super::report::{Check, CheckKind};
 
 /// Everything a move or a snapshot needs.
 pub(super) struct Driver<'a> {
@@ -47,24 +49,42 @@ impl Driver<'_> {
             .map_err(|e| e.to_string())
     }
 
+    /// `upgrade <target>` or `downgrade <target>`, with the engine's error as it is (the
+    /// steps committed and rolled back, the failing statement).
+    pub async fn apply(
+        &self,
+        direction: Direction,
+        target: &str,
+    ) -> Result<Outcome, EngineError<CommandError>> {
+        let map = self.map;
+        match direction {
+            Direction::Upgrade => {
+                engine::upgrade(self.config, self.url, map, |heads: &[String]| {
+                    plan::upgrade(map, heads, target)
+                })
+                .await
+            }
+            Direction::Downgrade => {
+                engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+                    plan::downgrade(map, heads, target)
+                })
+                .await
+            }
+        }
+    }
+
     /// `upgrade <target>`.
     pub async fn upgrade(&self, target: &str) -> Result<Outcome, String> {
-        let map = self.map;
-        engine::upgrade(self.config, self.url, map, |heads: &[String]| {
-            plan::upgrade(map, heads, target)
-        })
-        .await
-        .map_err(|e| e.to_string())
+        self.apply(Direction::Upgrade, target)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// `downgrade <target>`.
     pub async fn downgrade(&self, target: &str) -> Result<Outcome, String> {
-        let map = self.map;
-        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-            plan::downgrade(map, heads, target)
-        })
-        .await
-        .map_err(|e| e.to_string())
+        self.apply(Direction::Downgrade, target)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Downgrades exactly revision `id`, back to its parents.
@@ -89,7 +109,7 @@ impl Driver<'_> {
         let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
             let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
             stopped = at;
-            Ok::<Plan, crate::revision::graph::CommandError>(plan)
+            Ok::<Plan, CommandError>(plan)
         })
         .await
         .map_err(|e| e.to_string())?;
@@ -104,13 +124,25 @@ impl Driver<'_> {
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
-    /// after it; either failure as its reason.
+    /// after it. When either fails, the failed check (`kind` of `rev`, timed from
+    /// `clock`) goes into `checks` and `None` comes back: the run stops there.
     pub async fn then_snapshot(
         &self,
         moved: Result<Outcome, String>,
-    ) -> Result<(Outcome, Snapshot), String> {
-        let outcome = moved?;
-        Ok((outcome, self.snapshot().await?))
+        checks: &mut Vec<Check>,
+        (rev, kind, clock): (Option<&str>, CheckKind, Instant),
+    ) -> Option<(Outcome, Snapshot)> {
+        let taken = match moved {
+            Ok(outcome) => self.snapshot().await.map(|snapshot| (outcome, snapshot)),
+            Err(reason) => Err(reason),
+        };
+        match taken {
+            Ok(pair) => Some(pair),
+            Err(reason) => {
+                checks.push(Check::failed(rev, kind, reason, clock.elapsed()));
+                None
+            }
+        }
     }
 
     /// What differs in `now` from `expected`.
@@ -127,12 +159,23 @@ impl Driver<'_> {
         rules: &[KeepRule],
         require: bool,
     ) -> Vec<Finding> {
+        self.judge_keeping(expected, now, rules, require).0
+    }
+
+    /// [`Driver::compare_keeping`], and what the keeps accepted.
+    pub fn judge_keeping(
+        &self,
+        expected: &Snapshot,
+        now: &Snapshot,
+        rules: &[KeepRule],
+        require: bool,
+    ) -> (Vec<Finding>, keeps::Applied) {
         let applied = keeps::apply(rules, expected, now);
         let mut findings = self.compare(applied.before.as_ref().unwrap_or(expected), now);
         if require {
             findings.extend(applied.not_left.iter().map(Finding::keep_not_left));
         }
-        findings
+        (findings, applied)
     }
 
     /// The keep rules of the revisions `outcome` ran.

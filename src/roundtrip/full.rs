@@ -29,17 +29,15 @@ pub(super) async fn run(
 
     tracing::info!(target: "mig", "roundtrip: upgrading to `{to}`");
     let clock = Instant::now();
-    let (_, s1) = match driver.then_snapshot(driver.upgrade(to).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Upgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return Ok(None);
-        }
+    let Some((_, s1)) = driver
+        .then_snapshot(
+            driver.upgrade(to).await,
+            checks,
+            (rev, CheckKind::Upgrade, clock),
+        )
+        .await
+    else {
+        return Ok(None);
     };
     let note = (added.len() > 1).then(|| format!("applied {}", added.join(", ")));
     checks.push(Check::ran(rev, CheckKind::Upgrade, Vec::new(), clock.elapsed()).with_note(note));
@@ -66,17 +64,15 @@ pub(super) async fn run(
     };
     tracing::info!(target: "mig", "roundtrip: downgrading to `{back}`");
     let clock = Instant::now();
-    let (outcome, down) = match driver.then_snapshot(driver.downgrade(&back).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Downgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return Ok(None);
-        }
+    let Some((outcome, down)) = driver
+        .then_snapshot(
+            driver.downgrade(&back).await,
+            checks,
+            (rev, CheckKind::Downgrade, clock),
+        )
+        .await
+    else {
+        return Ok(None);
     };
     let keeps = driver.keeps_of(ran(&outcome));
     let findings = driver.compare_keeping(&s0, &down, &keeps, true);
@@ -89,17 +85,15 @@ pub(super) async fn run(
 
     tracing::info!(target: "mig", "roundtrip: upgrading to `{to}` again");
     let clock = Instant::now();
-    let (_, again) = match driver.then_snapshot(driver.upgrade(to).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::UpgradeAgain,
-                reason,
-                clock.elapsed(),
-            ));
-            return Ok(None);
-        }
+    let Some((_, again)) = driver
+        .then_snapshot(
+            driver.upgrade(to).await,
+            checks,
+            (rev, CheckKind::UpgradeAgain, clock),
+        )
+        .await
+    else {
+        return Ok(None);
     };
     let findings = driver.compare(&s1, &again);
     checks.push(Check::ran(

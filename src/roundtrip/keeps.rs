@@ -94,6 +94,8 @@ pub struct Applied {
     pub before: Option<Snapshot>,
     /// Declared keeps no object after the downgrade matches.
     pub not_left: Vec<KeepRule>,
+    /// The objects after the downgrade that a declared keep matches, in snapshot order.
+    pub kept: Vec<Object>,
 }
 
 /// Accepts the kept objects found in `after`: returns the `before` to compare `after`
@@ -123,6 +125,7 @@ pub fn apply(rules: &[KeepRule], before: &Snapshot, after: &Snapshot) -> Applied
     Applied {
         before: Some(Snapshot::new(before.dialect, objects)),
         not_left,
+        kept: kept.into_iter().cloned().collect(),
     }
 }
 

@@ -8,7 +8,8 @@
 //! interrupt, and removes what it made whatever happens. The report renders as text
 //! ([`text`]), JSON ([`Report::to_json`]) or JUnit XML ([`junit`]). Nothing here parses
 //! arguments or prints; never runs against the configured database unless told to
-//! ([`Place::InPlace`]).
+//! ([`Place::InPlace`]). [`Stages`] lends the driver to `mig runbook`: its stages, their
+//! snapshots and the keep judgements over them.
 
 mod driver;
 mod error;
@@ -18,6 +19,7 @@ pub mod junit;
 pub mod keeps;
 pub mod plans;
 pub mod report;
+pub mod stages;
 mod steps;
 pub mod text;
 pub mod workspace;
@@ -45,6 +47,7 @@ pub use driver::{snapshot_url, SnapshotError};
 pub use error::RoundtripError;
 pub use finding::{Finding, Problem};
 pub use report::{Check, CheckKind, Report, RevisionSummary, Status};
+pub use stages::{Move, Moved, Residue, Stages, STAGES};
 pub use workspace::{Place, Workspace};
 
 /// Which roundtrip.
@@ -106,23 +109,7 @@ where
         report = verify(config, map, &workspace.url, &workspace.description, opts) => Ok(report),
         code = interrupt.as_mut() => Err(code),
     };
-    let words = workspace.cleanup_words();
-    let removed = workspace.remove().await;
-    match verified {
-        Ok(report) => {
-            if let Err(err) = removed {
-                tracing::warn!(target: "mig", "cleaning up after the roundtrip: {err}");
-            }
-            report
-        }
-        Err(code) => Err(RoundtripError::Interrupted {
-            cleanup: match removed {
-                Ok(()) => words.to_string(),
-                Err(err) => format!("cleaning up failed: {err}"),
-            },
-            code,
-        }),
-    }
+    workspace.finish(verified).await?
 }
 
 /// Verifies on the database at `url` (described as `database` in the report).

@@ -67,18 +67,13 @@ async fn revision(
 ) -> Option<Snapshot> {
     let rev = Some(id);
     let clock = Instant::now();
-    let (applied, after) = match driver.then_snapshot(driver.upgrade(id).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Upgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let (applied, after) = driver
+        .then_snapshot(
+            driver.upgrade(id).await,
+            checks,
+            (rev, CheckKind::Upgrade, clock),
+        )
+        .await?;
     checks.push(Check::ran(
         rev,
         CheckKind::Upgrade,
@@ -103,18 +98,13 @@ async fn revision(
     }
 
     let clock = Instant::now();
-    let (_, down) = match driver.then_snapshot(driver.downgrade_one(id).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::Downgrade,
-                reason,
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let (_, down) = driver
+        .then_snapshot(
+            driver.downgrade_one(id).await,
+            checks,
+            (rev, CheckKind::Downgrade, clock),
+        )
+        .await?;
     let keeps = driver.keeps_of([id.to_string()]);
     let findings = driver.compare_keeping(&before, &down, &keeps, true);
     checks.push(Check::ran(
@@ -125,18 +115,13 @@ async fn revision(
     ));
 
     let clock = Instant::now();
-    let (_, again) = match driver.then_snapshot(driver.upgrade(id).await).await {
-        Ok(pair) => pair,
-        Err(reason) => {
-            checks.push(Check::failed(
-                rev,
-                CheckKind::UpgradeAgain,
-                reason,
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let (_, again) = driver
+        .then_snapshot(
+            driver.upgrade(id).await,
+            checks,
+            (rev, CheckKind::UpgradeAgain, clock),
+        )
+        .await?;
     let findings = driver.compare(&after, &again);
     checks.push(Check::ran(
         rev,

@@ -1,11 +1,14 @@
 //! The database a roundtrip runs on: a fresh one on a private server (`--ephemeral`, the
 //! default), a scratch database on the configured server (`--scratch`), or the
 //! configured database itself (`--in-place`); a temp file for SQLite projects. Whatever
-//! is made here is removed by [`Workspace::remove`], also after an interrupt. Never
+//! is made here is removed by [`Workspace::finish`] (or [`Workspace::remove`]), also
+//! after an interrupt. Never
 //! touches the configured database unless asked to work in place.
 
 use std::future::Future;
 use std::pin::Pin;
+
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::dialect::Dialect;
@@ -14,8 +17,10 @@ use crate::url::DatabaseUrl;
 
 use super::RoundtripError;
 
-/// Where the roundtrip runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Where the roundtrip (and the runbook) runs; serialised as `ephemeral`, `scratch`,
+/// `in-place`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Place {
     /// A private PostgreSQL server (or a temp SQLite file), removed afterwards.
     #[default]
@@ -25,6 +30,26 @@ pub enum Place {
     Scratch,
     /// The configured database itself.
     InPlace,
+}
+
+impl Place {
+    /// The place the flags `--in-place` and `--scratch` select (neither: `--ephemeral`).
+    pub fn from_flags(in_place: bool, scratch: bool) -> Place {
+        match (in_place, scratch) {
+            (true, _) => Place::InPlace,
+            (false, true) => Place::Scratch,
+            (false, false) => Place::Ephemeral,
+        }
+    }
+
+    /// The flags that select this place.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Place::Ephemeral => "--ephemeral",
+            Place::Scratch => "--scratch",
+            Place::InPlace => "--in-place --yes",
+        }
+    }
 }
 
 /// The database name used on a private server.
@@ -93,12 +118,36 @@ impl Workspace {
     }
 
     /// What [`Workspace::remove`] does, in words.
-    pub fn cleanup_words(&self) -> &'static str {
+    fn cleanup_words(&self) -> &'static str {
         match self.guard {
             Guard::Nothing => "the configured database was left as it is now",
             Guard::Server(_) => "the private server was stopped and removed",
             Guard::Scratch(_) => "the scratch database was dropped",
             Guard::Sqlite(_) => "the temporary SQLite file was removed",
+        }
+    }
+
+    /// Removes the workspace after a run raced against an interrupt (`Err` holds the
+    /// interrupt's exit code): the run's value when it finished (a failure to remove is
+    /// only logged), else [`RoundtripError::Interrupted`] saying what became of the
+    /// database.
+    pub async fn finish<T>(self, raced: Result<T, i32>) -> Result<T, RoundtripError> {
+        let words = self.cleanup_words();
+        let removed = self.remove().await;
+        match raced {
+            Ok(value) => {
+                if let Err(err) = removed {
+                    tracing::warn!(target: "mig", "removing the roundtrip's database: {err}");
+                }
+                Ok(value)
+            }
+            Err(code) => Err(RoundtripError::Interrupted {
+                cleanup: match removed {
+                    Ok(()) => words.to_string(),
+                    Err(err) => format!("cleaning up failed: {err}"),
+                },
+                code,
+            }),
         }
     }
 

@@ -3,18 +3,19 @@
 //! a [`Template`]'s `{{section}}` placeholders and [`to_json`] writes the same facts as
 //! JSON. A pass ([`Status::Pass`]) is only ever made from a comparison that ran; what did
 //! not run says so. The pure parts (DoD files, evidence from a snapshot, preflight,
-//! templates, `--stable`) live here; [`live`] asks a database the runbook's questions.
+//! templates, `--stable`) live here; [`probe`] asks a database the runbook's questions.
 //! Gathering (provisioning, the engine, the stages) is the commands layer's job.
 
 mod check;
 pub mod dod;
 mod evidence;
 pub mod exists;
+mod expect;
 mod extensions;
-pub mod live;
 mod markdown;
 mod model;
 mod preflight;
+pub mod probe;
 mod stable;
 mod template;
 pub mod verifier;
@@ -27,7 +28,7 @@ pub use extensions::required_extensions;
 pub use markdown::section as markdown_section;
 pub use model::{
     CheckConstraint, Constraints, Dod, Fatal, ForeignKey, Header, Preflight, RevisionRow,
-    Roundtrip, Runbook, Setting, Stage, State, StepRecord, Summary, Target, TargetMode, UniqueKey,
+    Roundtrip, Runbook, Setting, Stage, State, StepRecord, Summary, Target, UniqueKey,
 };
 pub use preflight::{preflight, relative, UrlFacts};
 pub use stable::{major_version, stabilize, Scrubber};

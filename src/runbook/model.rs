@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::check::{Check, Status};
+use crate::roundtrip::Place;
 
 /// One runbook.
 #[derive(Debug, Clone, Serialize)]
@@ -54,35 +55,12 @@ pub struct Header {
 /// The database the runbook ran against.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
-    pub mode: TargetMode,
+    pub mode: Place,
     /// In words: `a private PostgreSQL server started for this run and removed afterwards`.
     pub description: String,
     /// The URL, password replaced by `***` (left out with `--stable` when it is temporary).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-
-/// Where the runbook runs its stages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TargetMode {
-    /// A private server (PostgreSQL) or a temp file (SQLite), removed afterwards.
-    Ephemeral,
-    /// A temporary database on the configured server, dropped afterwards.
-    Scratch,
-    /// The configured database itself (`--in-place --yes`).
-    InPlace,
-}
-
-impl TargetMode {
-    /// The flag that selects this mode.
-    pub fn flag(self) -> &'static str {
-        match self {
-            TargetMode::Ephemeral => "--ephemeral",
-            TargetMode::Scratch => "--scratch",
-            TargetMode::InPlace => "--in-place --yes",
-        }
-    }
 }
 
 /// The project as configured, before anything connects.
@@ -293,6 +271,35 @@ impl Runbook {
             }
         }
         all
+    }
+
+    /// The verdict in one line, for the console: `PASSED: 57 checks (55 passed, 2
+    /// warnings, 0 not run)`, or `FAILED: 5 of 57 checks failed (50 passed, 0 warnings,
+    /// 2 not run)` followed by `; stopped at <where>` when something stopped the run.
+    /// Information is not counted as a check.
+    pub fn verdict(&self) -> String {
+        let s = &self.summary;
+        let total = s.passed + s.failed + s.warnings + s.not_run;
+        let warnings = if s.warnings == 1 {
+            "warning"
+        } else {
+            "warnings"
+        };
+        let counts = format!(
+            "{} passed, {} {warnings}, {} not run",
+            s.passed, s.warnings, s.not_run
+        );
+        let checks = if total == 1 { "check" } else { "checks" };
+        let (word, what) = if s.status == Status::Pass {
+            ("PASSED", format!("{total} {checks}"))
+        } else {
+            ("FAILED", format!("{} of {total} {checks} failed", s.failed))
+        };
+        let mut line = format!("{word}: {what} ({counts})");
+        if let Some(fatal) = &self.fatal {
+            line.push_str(&format!("; stopped at {}", fatal.at));
+        }
+        line
     }
 
     /// Counts the outcomes and sets [`Runbook::summary`]: exit code of the fatal failure

@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use super::model::{Runbook, TargetMode};
+use super::model::Runbook;
+use crate::roundtrip::Place;
 
 /// Leaves out of `runbook` everything that varies between runs.
 pub fn stabilize(runbook: &mut Runbook) {
@@ -16,7 +17,7 @@ pub fn stabilize(runbook: &mut Runbook) {
     header.git_commit = None;
     header.operator = None;
     header.server_version = header.server_version.as_deref().map(major_version);
-    if header.target.mode != TargetMode::InPlace {
+    if header.target.mode != Place::InPlace {
         header.target.url = None;
     }
     for revision in &mut runbook.roundtrip.revisions {

@@ -1,13 +1,14 @@
 //! The roundtrip verifier's report ([`crate::roundtrip::Report`]) as runbook evidence:
 //! one check per revision and check (upgrade, downgrade, upgrade again) and per
 //! whole-range check, each with its findings or the reason it failed or was skipped, and
-//! the per-revision summary with timings. Naming findings are left to the constraint
-//! section, which judges the same conventions. Pure conversion.
+//! the per-revision summary with timings; and the verifier's judgements over the
+//! runbook's own stages ([`residue_check`], [`again_check`]). Naming findings are left to
+//! the constraint section, which judges the same conventions. Pure conversion.
 
 use serde::Serialize;
 
 use super::check::{Check, Status};
-use crate::roundtrip::{self, CheckKind, Report};
+use crate::roundtrip::{self, CheckKind, Finding, Report, Residue};
 
 /// One revision's overall roundtrip result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +62,45 @@ pub fn procedure(report: &Report) -> String {
             report.database
         ),
     }
+}
+
+/// The downgrade to base judged by the verifier: passes when nothing beyond the declared
+/// keeps was left behind, naming what was kept.
+pub fn residue_check(title: &str, residue: &Residue) -> Check {
+    if !residue.findings.is_empty() {
+        return Check::judged(title, false, listed(&residue.findings));
+    }
+    let kept = if residue.kept.is_empty() {
+        "nothing left behind".to_string()
+    } else {
+        format!("left behind as declared: {}", residue.kept.join(", "))
+    };
+    Check::judged(title, true, kept)
+}
+
+/// The second upgrade judged by the verifier against the first (`objects` in it).
+pub fn again_check(title: &str, objects: usize, findings: &[Finding]) -> Check {
+    if findings.is_empty() {
+        Check::judged(title, true, format!("{objects} objects, no difference"))
+    } else {
+        Check::judged(title, false, listed(findings))
+    }
+}
+
+/// Findings on one line: each line of each finding, `; `-separated.
+fn listed(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .flat_map(|f| {
+            f.to_string()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn status(status: roundtrip::Status) -> Status {
@@ -145,5 +185,57 @@ mod tests {
             .collect();
         assert_eq!(summary, ["a residue ❌", "b failed ❌"]);
         assert!(procedure(&report).contains("on a temporary SQLite file"));
+    }
+
+    #[test]
+    fn stage_judgements_name_what_was_kept_or_found() {
+        let finding = |problem, id: &str, fields| Finding {
+            problem,
+            kind: Kind::Table,
+            id: id.into(),
+            fields,
+            detail: None,
+        };
+        let line = |c: Check| format!("{} {}: {}", c.status.icon(), c.title, c.detail);
+        let kept = Residue {
+            findings: vec![],
+            kept: vec!["schema zero_admin".into(), "extension pgcrypto".into()],
+        };
+        assert_eq!(
+            line(residue_check("down", &kept)),
+            "✅ down: left behind as declared: schema zero_admin, extension pgcrypto"
+        );
+        assert_eq!(
+            line(residue_check("down", &Residue::default())),
+            "✅ down: nothing left behind"
+        );
+        let changed = crate::diff::FieldChange {
+            field: "row_security".into(),
+            before: Some(crate::catalog::Value::Bool(false)),
+            after: Some(crate::catalog::Value::Bool(true)),
+            cosmetic: None,
+            diff: None,
+        };
+        let residue = Residue {
+            findings: vec![
+                finding(Problem::Extra, "public.audit_log", vec![]),
+                finding(Problem::Changed, "public.users", vec![changed]),
+            ],
+            kept: vec!["schema zero_admin".into()],
+        };
+        assert_eq!(
+            line(residue_check("down", &residue)),
+            "❌ down: extra table public.audit_log; changed table public.users; \
+             row_security: false -> true"
+        );
+        assert_eq!(
+            line(again_check("up", 97, &[])),
+            "✅ up: 97 objects, no difference"
+        );
+        let missing = [finding(Problem::Missing, "public.t", vec![])];
+        assert_eq!(
+            line(again_check("up", 97, &missing)),
+            "❌ up: missing table public.t"
+        );
     }
 }

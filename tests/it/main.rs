@@ -16,6 +16,7 @@ mod lock;
 mod provision;
 mod runbook;
 mod runbook_failures;
+mod runbook_keeps;
 mod watchdog;
 
 mod online;

@@ -44,11 +44,17 @@ impl Run {
 /// environment.
 pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
     let out = tempfile::tempdir().expect("tempdir");
+    runbook_into(dir, out.path(), global, args)
+}
+
+/// [`runbook`] into the output directory `out`; the Markdown and JSON read are the
+/// first of their kind in name order.
+pub fn runbook_into(dir: &Path, out: &Path, global: &[&str], args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_mig"))
         .args(global)
         .arg("runbook")
         .arg("--out")
-        .arg(out.path())
+        .arg(out)
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
@@ -59,7 +65,7 @@ pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
         .env("TZ", "UTC")
         .output()
         .expect("run mig");
-    let mut files: Vec<String> = std::fs::read_dir(out.path())
+    let mut files: Vec<String> = std::fs::read_dir(out)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
@@ -72,7 +78,7 @@ pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
         files
             .iter()
             .find(|f| f.ends_with(ext))
-            .map(|f| std::fs::read_to_string(out.path().join(f)).expect("read output"))
+            .map(|f| std::fs::read_to_string(out.join(f)).expect("read output"))
             .unwrap_or_default()
     };
     Run {
@@ -244,4 +250,86 @@ fn roundtrip_with_runbook_prints_the_report_and_writes_the_runbook() {
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("002_tags"), "the text report: {stdout}");
+}
+
+/// The verdict line the run printed last on stdout, and the one its JSON summary implies.
+fn verdict(run: &Run, out: &Path) -> (String, String) {
+    let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
+    let n = |key: &str| json["summary"][key].as_u64().expect("count");
+    let (passed, failed, warnings, not_run) =
+        (n("passed"), n("failed"), n("warnings"), n("not_run"));
+    let total = passed + failed + warnings + not_run;
+    let counts = format!("{passed} passed, {warnings} warnings, {not_run} not run");
+    let mut expected = if json["summary"]["exit_code"] == 0 {
+        format!("PASSED: {total} checks ({counts})")
+    } else {
+        format!("FAILED: {failed} of {total} checks failed ({counts})")
+    };
+    if let Some(at) = json["fatal"]["at"].as_str() {
+        expected.push_str(&format!("; stopped at {at}"));
+    }
+    let markdown = run.files.iter().find(|f| f.ends_with(".md")).expect("md");
+    expected.push_str(&format!(", written to {}", out.join(markdown).display()));
+    let printed = run.stdout.lines().last().unwrap_or_default().to_string();
+    (printed, expected)
+}
+
+#[test]
+fn the_verdict_line_says_passed_or_failed_with_the_counts_and_the_file() {
+    for (case, code) in [("sqlite", 0), ("broken", 1), ("failing", 3)] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let run = runbook_into(&fixture(case), out.path(), &[], &["--stable"]);
+        assert_eq!(run.code, code, "{case}: {}\n{}", run.stderr, run.stdout);
+        let (printed, expected) = verdict(&run, out.path());
+        assert_eq!(printed, expected, "{case}");
+    }
+}
+
+#[test]
+fn a_second_runbook_on_the_same_day_does_not_overwrite_the_first() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let first = runbook_into(&fixture("sqlite"), out.path(), &[], &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let [json, markdown] = &first.files[..] else {
+        panic!("two files: {:?}", first.files)
+    };
+    let stem = markdown.strip_suffix(".md").expect("a Markdown file");
+    assert_eq!(json, &format!("{stem}.json"));
+    assert!(
+        Regex::new(r"^\d{4}-\d{2}-\d{2}_notes$")
+            .expect("regex")
+            .is_match(stem),
+        "{stem}"
+    );
+
+    let second = runbook_into(&fixture("sqlite"), out.path(), &[], &[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let mut expected = vec![
+        format!("{stem}.json"),
+        format!("{stem}.md"),
+        format!("{stem}_2.json"),
+        format!("{stem}_2.md"),
+    ];
+    expected.sort();
+    assert_eq!(second.files, expected);
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).expect("read");
+    assert_eq!(read(markdown), first.markdown, "the first runbook is kept");
+    assert!(
+        second.stdout.contains(&format!("{stem}_2.md ...  done")),
+        "{}",
+        second.stdout
+    );
+    assert!(
+        second.stdout.trim_end().ends_with(&format!("{stem}_2.md")),
+        "{}",
+        second.stdout
+    );
+
+    // `--stable` keeps its one name and writes over it.
+    let stable = tempfile::tempdir().expect("tempdir");
+    for _ in 0..2 {
+        let run = runbook_into(&fixture("sqlite"), stable.path(), &[], &["--stable"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.files, ["notes.json", "notes.md"]);
+    }
 }

@@ -186,3 +186,80 @@ fn in_place_needs_yes() {
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert!(run.files.is_empty());
 }
+
+#[test]
+fn ctrl_c_stops_the_run_drops_the_scratch_database_and_the_runbook_says_so() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = project(
+        "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n",
+        &[
+            (
+                "r1.sql",
+                "-- r1\n--\n-- Revision ID: r1\n-- Revises:\n\n-- migrate:upgrade\n\
+                 CREATE TABLE t (id int);\n\n-- migrate:downgrade\nDROP TABLE t;\n",
+            ),
+            (
+                "r2.sql",
+                "-- r2\n--\n-- Revision ID: r2\n-- Revises: r1\n\n-- migrate:upgrade\n\
+                 SELECT pg_sleep(60);\n\n-- migrate:downgrade\n",
+            ),
+        ],
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut child = crate::roundtrip_support::mig_command(dir.path())
+        .args(["--url", &server_url(), "runbook", "--scratch", "--stable"])
+        .arg("--out")
+        .arg(out.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn mig");
+    let pid = child.id();
+    // Once the sleeping revision is logged, the interrupt lands mid-statement.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    while !seen.contains("Running upgrade r1 -> r2") {
+        let read = stderr.read_line(&mut seen).expect("read stderr");
+        assert!(read > 0, "mig ended early:\n{seen}");
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let mut rest = String::new();
+    while stderr.read_line(&mut rest).map(|n| n > 0).unwrap_or(false) {}
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(130), "{seen}{rest}");
+    let interrupted = "the run failed: interrupted; the scratch database was dropped";
+    assert!(rest.contains(&format!("FAILED: {interrupted}")), "{rest}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("; stopped at the run, written to "),
+        "{stdout}"
+    );
+    let markdown = std::fs::read_to_string(out.path().join(format!(
+        "{}.md",
+        dir.path().file_name().expect("name").to_string_lossy()
+    )))
+    .expect("the runbook is written");
+    assert!(
+        markdown.contains("stopped at the run: interrupted; the scratch database was dropped"),
+        "{markdown}"
+    );
+    let scratch = crate::support::block_on(async {
+        let mut conn = mig::db::connect_postgres(&server_url(), None)
+            .await
+            .expect("connect");
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'mig_scratch_%' AND datname LIKE $1",
+        )
+        .bind(format!("%\\_{}\\_%", pid))
+        .fetch_one(&mut conn)
+        .await
+        .expect("query")
+    });
+    assert_eq!(scratch, 0, "the scratch database is dropped");
+}

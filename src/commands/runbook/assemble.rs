@@ -5,35 +5,15 @@
 
 use std::path::Path;
 
-use super::{collect, stages, verify, Collected, RunbookRequest};
+use super::stages::{self, StageRun};
+use super::{collect, verify, Collected, RunbookRequest};
 use crate::config::Config;
 use crate::dialect::Dialect;
+use crate::roundtrip::{Place, STAGES};
 use crate::runbook::{
-    self, Check, Constraints, Dod, DodFile, Fatal, Header, Preflight, Roundtrip, Runbook, Stage,
-    Status, Summary, Target as TargetFacts, TargetMode,
+    self, Check, Constraints, Dod, DodFile, Header, Preflight, Roundtrip, Runbook, Summary,
+    Target as TargetFacts,
 };
-
-pub(super) fn not_run_stage(
-    name: &str,
-    direction: stages::Direction,
-    to: &str,
-    fatal: &Fatal,
-) -> Stage {
-    let verb = match direction {
-        stages::Direction::Upgrade => "upgrade",
-        stages::Direction::Downgrade => "downgrade",
-    };
-    Stage {
-        name: name.to_string(),
-        command: format!("mig {verb} {to}"),
-        status: Status::NotRun,
-        detail: format!("not run: {} failed", fatal.at),
-        started_at: None,
-        duration_ms: None,
-        steps: Vec::new(),
-        state: None,
-    }
-}
 
 pub(super) fn assemble(
     config: &Config,
@@ -49,35 +29,16 @@ pub(super) fn assemble(
         .unwrap_or_else(|| vec![Check::not_run("connect", &why)]);
     let mut stages = collected.stages;
     if stages.is_empty() {
-        for (name, direction, to) in stages::STAGES {
-            let fatal = Fatal {
-                at: String::new(),
-                message: String::new(),
-                exit_code: 0,
-            };
-            let mut stage = not_run_stage(name, direction, to, &fatal);
-            stage.detail = why.clone();
-            stages.push(stage);
+        for stage in &STAGES {
+            stages.push(StageRun::not_run(stage.name, stage.command(), why.clone()).stage);
         }
-        let mut stage = not_run_stage(
-            "roundtrip verifier",
-            stages::Direction::Upgrade,
-            "",
-            &Fatal {
-                at: String::new(),
-                message: String::new(),
-                exit_code: 0,
-            },
-        );
-        stage.command = verify::command(&verify::options(&request.roundtrip));
-        stage.detail = why.clone();
-        stages.push(stage);
+        stages.push(verify::not_run(&request.roundtrip, why.clone()).stage);
     }
     let roundtrip = collected.roundtrip.unwrap_or_else(|| {
         vec![
             Check::not_run(stages::DOWN_TITLE, &why),
             Check::not_run(stages::UP_TITLE, &why),
-            Check::not_run("roundtrip verifier", &why),
+            Check::not_run(verify::NAME, &why),
         ]
     });
     let constraints = collected.constraints.unwrap_or_else(|| Constraints {
@@ -140,19 +101,19 @@ fn procedure(verifier: Option<&str>) -> String {
     }
 }
 
-fn describe(mode: TargetMode, dialect: Dialect) -> String {
+fn describe(mode: Place, dialect: Dialect) -> String {
     match (mode, dialect) {
-        (TargetMode::Ephemeral, Dialect::Sqlite) | (TargetMode::Scratch, Dialect::Sqlite) => {
+        (Place::Ephemeral, Dialect::Sqlite) | (Place::Scratch, Dialect::Sqlite) => {
             "a temporary SQLite file, removed afterwards".into()
         }
-        (TargetMode::Ephemeral, _) => {
+        (Place::Ephemeral, _) => {
             "a private PostgreSQL server started for this run on a unix socket, removed afterwards"
                 .into()
         }
-        (TargetMode::Scratch, _) => {
+        (Place::Scratch, _) => {
             "a temporary database on the configured server, dropped afterwards".into()
         }
-        (TargetMode::InPlace, _) => "the configured database itself".into(),
+        (Place::InPlace, _) => "the configured database itself".into(),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::engine;
 use crate::revision::graph::CommandError;
 use crate::revision::Revision;
 use crate::runbook::dod::{DodCheck, Expect, Probe};
-use crate::runbook::live::{self, PROBE_SCHEMA};
+use crate::runbook::probe::{self, PROBE_SCHEMA};
 use crate::runbook::{Check, DodFile, Status};
 
 /// Connection and privileges, after a successful connect (`identity`: who and where).
@@ -45,7 +45,7 @@ pub async fn connection_checks(
 
 async fn rolled_back_check(conn: &mut Connection, title: &str, statement: &str) -> Check {
     let shown = format!("BEGIN; {statement}; ROLLBACK");
-    match live::try_rolled_back(conn, statement).await {
+    match probe::try_rolled_back(conn, statement).await {
         Ok(()) => Check::judged(title, true, "the server accepted it (rolled back)"),
         Err(message) => Check::judged(title, false, message),
     }
@@ -55,7 +55,7 @@ async fn rolled_back_check(conn: &mut Connection, title: &str, statement: &str) 
 async fn search_path_check(target: &Target<'_>, conn: &mut Connection) -> Check {
     let title = "`search_path` on a migration session";
     let query = "SELECT current_setting('search_path')";
-    let seen = match live::search_path(conn).await {
+    let seen = match probe::search_path(conn).await {
         Ok(Some(seen)) => seen,
         Ok(None) => return Check::info(title, "not a PostgreSQL session: no `search_path`"),
         Err(err) => return Check::failed(title, err.to_string()).with_query(query),
@@ -118,7 +118,7 @@ async fn extension_checks(
             name.replace('\'', "''")
         );
         let title = format!("extension `{name}` is available");
-        match live::extension_availability(conn, name).await {
+        match probe::extension_availability(conn, name).await {
             Ok(Some(found)) => {
                 let installed = found
                     .installed_version
@@ -164,7 +164,7 @@ async fn extension_checks(
 async fn time_zone_check(conn: &mut Connection) -> Check {
     let title = "server time zone is UTC";
     let query = "SELECT current_setting('TimeZone'), extract(timezone FROM now())";
-    match live::time_zone(conn).await {
+    match probe::time_zone(conn).await {
         Ok(Some((zone, offset))) => Check::new(
             title,
             Status::judged_soft(offset == 0),
@@ -268,7 +268,7 @@ pub async fn dod_checks(dod: &DodFile, conn: &mut Connection) -> Vec<Check> {
     let mut checks = Vec::new();
     for check in &dod.checks {
         let (sql, expect) = dod_query(check, dialect);
-        let result = live::text_rows(conn, &sql).await;
+        let result = probe::text_rows(conn, &sql).await;
         let judged = match result {
             Ok(rows) => {
                 let (held, seen) = expect.judge(&rows);

@@ -4,8 +4,9 @@
 //! [`Collected`]; the first failure stops the parts after it, which stay `None` (not
 //! run). Never returns an error: failures are evidence.
 
-use super::{assemble, collect, stages, verify, Target};
-use crate::roundtrip::{Options, Report};
+use super::stages::{self, StageRun};
+use super::{collect, verify, Target};
+use crate::roundtrip::{Options, Report, Stages, STAGES};
 use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Stage};
 
 /// What the live part found; `None` sections were not reached.
@@ -36,10 +37,15 @@ impl Collected {
     /// `not run: <where> failed` for what the run did not reach.
     pub fn why_not_run(&self) -> String {
         match &self.fatal {
-            Some(fatal) => format!("not run: {} failed", fatal.at),
+            Some(fatal) => not_run(fatal),
             None => "not run".to_string(),
         }
     }
+}
+
+/// `not run: <where> failed`.
+fn not_run(fatal: &Fatal) -> String {
+    format!("not run: {} failed", fatal.at)
 }
 
 /// Where the target is: the workspace's words, and whether it is a temp SQLite file.
@@ -69,8 +75,8 @@ pub(super) async fn gather(
             return;
         }
     };
-    out.server_version = runbook::live::server_version(&mut observer).await.ok();
-    let identity = match runbook::live::session_identity(&mut observer).await {
+    out.server_version = runbook::probe::server_version(&mut observer).await.ok();
+    let identity = match runbook::probe::session_identity(&mut observer).await {
         Ok(Some(who)) => who,
         _ if place.temp_sqlite => "the temporary SQLite file".to_string(),
         _ => format!("`{}`", target.url.redacted()),
@@ -80,23 +86,32 @@ pub(super) async fn gather(
         Some(collect::connection_checks(target, &mut observer, identity, &extensions).await);
     out.checksum = Some(collect::checksum_check(target).await);
 
-    let mut runs = vec![stages::start(target, &mut observer).await];
-    for (name, direction, to) in stages::STAGES {
+    let stages = match Stages::new(target.config, target.map, target.url) {
+        Ok(stages) => stages,
+        Err(err) => {
+            out.fatal(Fatal {
+                at: "reading the snapshot options".into(),
+                message: err.to_string(),
+                exit_code: err.exit_code(),
+            });
+            let _ = observer.close().await;
+            return;
+        }
+    };
+    let mut runs = vec![stages::start(target, &stages, &mut observer).await];
+    for stage in &STAGES {
         let stopped = runs.iter().find_map(|r| r.fatal.clone());
         runs.push(match stopped {
-            Some(fatal) => stages::StageRun {
-                stage: assemble::not_run_stage(name, direction, to, &fatal),
-                snapshot: None,
-                fatal: None,
-            },
-            None => stages::run(target, &mut observer, name, direction, to).await,
+            Some(fatal) => StageRun::not_run(stage.name, stage.command(), not_run(&fatal)),
+            None => stages::run(target, &stages, &mut observer, stage).await,
         });
     }
-    let mut checks = stages::stage_checks(target, &runs);
+    let mut checks = stages::stage_checks(&stages, &runs);
     let stopped = runs.iter().find_map(|r| r.fatal.clone());
     match &stopped {
         None => {
-            let verified = verify::run(target, &mut observer, roundtrip, &place.database).await;
+            let verified =
+                verify::run(target, &stages, &mut observer, roundtrip, &place.database).await;
             checks.extend(verified.checks);
             out.revisions = verified.revisions;
             out.procedure = verified.procedure;
@@ -104,21 +119,8 @@ pub(super) async fn gather(
             runs.push(verified.run);
         }
         Some(fatal) => {
-            let why = format!("not run: {} failed", fatal.at);
-            checks.push(Check::not_run("roundtrip verifier", &why));
-            let opts = verify::options(roundtrip);
-            let mut stage = assemble::not_run_stage(
-                "roundtrip verifier",
-                stages::Direction::Upgrade,
-                "",
-                fatal,
-            );
-            stage.command = verify::command(&opts);
-            runs.push(stages::StageRun {
-                stage,
-                snapshot: None,
-                fatal: None,
-            });
+            checks.push(Check::not_run(verify::NAME, not_run(fatal)));
+            runs.push(verify::not_run(roundtrip, not_run(fatal)));
         }
     }
     out.roundtrip = Some(checks);

@@ -1,127 +1,112 @@
-//! The runbook's stages: `upgrade heads`, `downgrade base`, `upgrade heads` again through
-//! the online engine, with the catalog snapshot and the version table after each, and the
-//! roundtrip judgement over those snapshots (what the downgrade left behind beyond the
-//! declared `Downgrade Keeps`, and whether upgrading again gives the same catalog).
-//! Failures are recorded, never raised: a failed stage stops the ones after it.
+//! The runbook's stages as records. The verifier's [`Stages`] run `upgrade heads`,
+//! `downgrade base` and `upgrade heads` again through the online engine and snapshot the
+//! catalog after each; here each becomes a [`Stage`] with its steps (Alembic's log line,
+//! times, statement counts, what a failure committed or rolled back) and the state after
+//! it (objects by kind from the verifier's snapshot, the version table as the observer
+//! connection sees it). The judgements over the snapshots are the verifier's
+//! ([`Stages::residue`], [`Stages::again`]), rendered as checks. Failures are recorded,
+//! never raised: a failed stage stops the ones after it.
 
-use std::time::Instant;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::Target;
-use crate::catalog::{self, Kind, Snapshot, SnapshotOptions};
+use crate::catalog::Snapshot;
 use crate::config::Config;
 use crate::db::{read_state, table_exists, Connection};
-use crate::diff::{diff, DiffOptions, Findings};
-use crate::engine::{self, EngineError, Outcome};
+use crate::engine::{EngineError, Outcome};
 use crate::revision::graph::{CommandError, RevisionMap};
-use crate::revision::plan;
-use crate::runbook::live;
+use crate::roundtrip::{Move, Stages};
+use crate::runbook::{probe, verifier};
 use crate::runbook::{Check, Fatal, Stage, State, Status, StepRecord};
 
-/// One stage as run: the record, the snapshot after it, and the failure that stopped it.
+/// One stage as run: the record, the snapshot after it, the engine's outcome when it
+/// succeeded, and the failure that stopped it.
 pub struct StageRun {
     pub stage: Stage,
     pub snapshot: Option<Snapshot>,
+    pub outcome: Option<Outcome>,
     pub fatal: Option<Fatal>,
 }
 
-/// Which way a stage moves.
-#[derive(Clone, Copy)]
-pub enum Direction {
-    Upgrade,
-    Downgrade,
-}
+impl StageRun {
+    /// A stage that did not run, for `why`.
+    pub fn not_run(name: &str, command: String, why: String) -> StageRun {
+        StageRun {
+            stage: Stage {
+                name: name.to_string(),
+                command,
+                status: Status::NotRun,
+                detail: why,
+                started_at: None,
+                duration_ms: None,
+                steps: Vec::new(),
+                state: None,
+            },
+            snapshot: None,
+            outcome: None,
+            fatal: None,
+        }
+    }
 
-/// The three stages of the runbook's roundtrip, in order.
-pub const STAGES: [(&str, Direction, &str); 3] = [
-    ("upgrade heads", Direction::Upgrade, "heads"),
-    ("downgrade base", Direction::Downgrade, "base"),
-    ("upgrade heads again", Direction::Upgrade, "heads"),
-];
+    /// A stage that ran (or started to), before its outcome is recorded.
+    pub fn started(name: &str, command: String, at: DateTime<Utc>, took: Duration) -> StageRun {
+        let mut run = StageRun::not_run(name, command, String::new());
+        run.stage.status = Status::Fail;
+        run.stage.started_at = Some(timestamp(at));
+        run.stage.duration_ms = Some(millis(took));
+        run
+    }
+}
 
 /// The stage-level roundtrip checks.
 pub const DOWN_TITLE: &str = "downgrade to base leaves only the declared keeps";
 pub const UP_TITLE: &str = "upgrading again gives the same catalog as the first upgrade";
 
 /// The database before any stage.
-pub async fn start(target: &Target<'_>, observer: &mut Connection) -> StageRun {
-    let mut run = StageRun {
-        stage: Stage {
-            name: "start".into(),
-            command: String::new(),
-            status: Status::Info,
-            detail: "the target before any stage".into(),
-            started_at: None,
-            duration_ms: None,
-            steps: Vec::new(),
-            state: None,
-        },
-        snapshot: None,
-        fatal: None,
-    };
-    record_state(target, observer, &mut run, false).await;
+pub async fn start(
+    target: &Target<'_>,
+    stages: &Stages<'_>,
+    observer: &mut Connection,
+) -> StageRun {
+    let mut run = StageRun::not_run("start", String::new(), "the target before any stage".into());
+    run.stage.status = Status::Info;
+    record_state(target, stages, observer, &mut run, false).await;
     run
 }
 
-/// Runs one stage through the engine and records the state after it.
+/// Runs one stage through the verifier's driver and records the state after it.
 pub async fn run(
     target: &Target<'_>,
+    stages: &Stages<'_>,
     observer: &mut Connection,
-    name: &str,
-    direction: Direction,
-    to: &str,
+    stage: &Move,
 ) -> StageRun {
-    let verb = match direction {
-        Direction::Upgrade => "upgrade",
-        Direction::Downgrade => "downgrade",
-    };
-    let started = Utc::now();
-    let clock = Instant::now();
-    let map: &RevisionMap = target.map;
-    let result = match direction {
-        Direction::Upgrade => {
-            engine::upgrade(target.config, target.url, map, |heads| {
-                plan::upgrade(map, heads, to)
-            })
-            .await
+    let moved = stages.run(stage).await;
+    let mut run = StageRun::started(
+        stage.name,
+        stage.command(),
+        moved.started_at,
+        moved.duration,
+    );
+    match moved.result {
+        Ok(outcome) => {
+            succeeded(&mut run.stage, &outcome, target.map);
+            run.outcome = Some(outcome);
         }
-        Direction::Downgrade => {
-            engine::downgrade(target.config, target.url, map, |heads| {
-                plan::downgrade(map, heads, to)
-            })
-            .await
-        }
-    };
-    let elapsed = clock.elapsed();
-    let mut run = StageRun {
-        stage: Stage {
-            name: name.to_string(),
-            command: format!("mig {verb} {to}"),
-            status: Status::Fail,
-            detail: String::new(),
-            started_at: Some(timestamp(started)),
-            duration_ms: Some(millis(elapsed)),
-            steps: Vec::new(),
-            state: None,
-        },
-        snapshot: None,
-        fatal: None,
-    };
-    match result {
-        Ok(outcome) => succeeded(&mut run.stage, &outcome, map),
         Err(err) => {
             let code = err.exit_code();
             failed(&mut run.stage, err);
             run.fatal = Some(Fatal {
-                at: format!("stage `{name}`"),
+                at: format!("stage `{}`", stage.name),
                 message: run.stage.detail.clone(),
                 exit_code: code,
             });
         }
     }
     let succeeded = run.fatal.is_none();
-    record_state(target, observer, &mut run, succeeded).await;
+    record_state(target, stages, observer, &mut run, succeeded).await;
     run
 }
 
@@ -199,15 +184,17 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
     }
 }
 
-/// Snapshots the target and reads the version table into `run` (judged only after a
-/// stage that succeeded). A failure to look is a database failure of its own.
+/// Snapshots the target (through the verifier) and reads the version table on the
+/// observer into `run` (judged only after a stage that succeeded). A failure to look is
+/// a database failure of its own.
 pub(super) async fn record_state(
     target: &Target<'_>,
+    stages: &Stages<'_>,
     observer: &mut Connection,
     run: &mut StageRun,
     expect_table: bool,
 ) {
-    match look(target, observer, expect_table).await {
+    match look(target, stages, observer, expect_table).await {
         Ok((snapshot, state)) => {
             run.stage.state = Some(state);
             run.snapshot = Some(snapshot);
@@ -233,16 +220,11 @@ pub(super) async fn record_state(
 
 async fn look(
     target: &Target<'_>,
+    stages: &Stages<'_>,
     conn: &mut Connection,
     expect_table: bool,
 ) -> Result<(Snapshot, State), String> {
-    let opts = SnapshotOptions::from_config(target.config).map_err(|e| e.to_string())?;
-    let snapshot = match conn {
-        Connection::Postgres(pg) => catalog::snapshot_postgres(pg, &opts).await,
-        Connection::Sqlite(lite) => catalog::snapshot_sqlite(lite, &opts).await,
-        Connection::Mysql(_) => return Err("MySQL catalogs are not supported yet".into()),
-    }
-    .map_err(|e| e.to_string())?;
+    let snapshot = stages.snapshot().await?;
     let objects = snapshot
         .counts()
         .into_iter()
@@ -269,8 +251,8 @@ async fn version_table_check(
     expect_table: bool,
 ) -> Result<Check, String> {
     let table = &config.exec.version_table;
-    let query = live::version_table_query(conn, &table.table);
-    let rows = live::text_rows(conn, &query).await?;
+    let query = probe::version_table_query(conn, &table.table);
+    let rows = probe::text_rows(conn, &query).await?;
     let found: Vec<String> = rows
         .iter()
         .filter_map(|row| row.first().cloned().flatten())
@@ -306,100 +288,32 @@ async fn version_table_check(
 
 /// The roundtrip judgements over the stages' snapshots: `start`, after `upgrade heads`,
 /// after `downgrade base`, after `upgrade heads again` (missing where a stage failed).
-pub fn stage_checks(target: &Target<'_>, runs: &[StageRun]) -> Vec<Check> {
+pub fn stage_checks(stages: &Stages<'_>, runs: &[StageRun]) -> Vec<Check> {
     let snap = |i: usize| runs.get(i).and_then(|r| r.snapshot.as_ref());
-    let ran = |i: usize| runs.get(i).is_some_and(|r| r.fatal.is_none());
-    let (down_title, up_title) = (DOWN_TITLE, UP_TITLE);
+    let outcome = |i: usize| runs.get(i).and_then(|r| r.outcome.as_ref());
     let mut checks = Vec::new();
-    match (snap(0), snap(2), ran(2)) {
-        (Some(start), Some(base), true) => {
-            checks.push(residue(target.map, start, base, down_title))
-        }
+    match (snap(0), snap(2), outcome(2)) {
+        (Some(start), Some(base), Some(reverted)) => checks.push(verifier::residue_check(
+            DOWN_TITLE,
+            &stages.residue(start, base, reverted),
+        )),
         _ => checks.push(Check::not_run(
-            down_title,
+            DOWN_TITLE,
             "the downgrade to base did not complete",
         )),
     }
-    match (snap(1), snap(3), ran(3)) {
-        (Some(first), Some(again), true) => {
-            let findings = diff(first, again, &DiffOptions::default());
-            let check = if findings.is_empty() {
-                Check::judged(
-                    up_title,
-                    true,
-                    format!("{} objects, no difference", first.objects.len()),
-                )
-            } else {
-                Check::judged(up_title, false, listed(&findings))
-            };
-            checks.push(check);
-        }
+    match (snap(1), snap(3), outcome(3)) {
+        (Some(first), Some(again), Some(_)) => checks.push(verifier::again_check(
+            UP_TITLE,
+            first.objects.len(),
+            &stages.again(first, again),
+        )),
         _ => checks.push(Check::not_run(
-            up_title,
+            UP_TITLE,
             "the second upgrade did not complete",
         )),
     }
     checks
-}
-
-fn residue(map: &RevisionMap, start: &Snapshot, base: &Snapshot, title: &str) -> Check {
-    let keeps: Vec<(String, String)> = map
-        .revisions()
-        .flat_map(|r| r.revision().downgrade_keeps.iter())
-        .map(|k| (k.kind.trim().to_lowercase(), k.name.trim().to_string()))
-        .collect();
-    let is_kept = |kind: Kind, id: &str, name: &str| {
-        keeps
-            .iter()
-            .any(|(k, n)| Kind::from_name(k) == Some(kind) && (n == id || n == name))
-    };
-    let mut findings = diff(start, base, &DiffOptions::default());
-    let mut accepted = Vec::new();
-    findings.extra.retain(|object| {
-        let name = base
-            .get(object.kind, &object.id)
-            .map(|o| o.name.as_str())
-            .unwrap_or_default();
-        let kept = is_kept(object.kind, &object.id, name);
-        if kept {
-            accepted.push(format!("{} {}", object.kind, object.id));
-        }
-        !kept
-    });
-    let mut problems = Vec::new();
-    if !findings.is_empty() {
-        problems.push(listed(&findings));
-    }
-    let mut declared: Vec<&(String, String)> = keeps.iter().collect();
-    declared.sort();
-    declared.dedup();
-    for (kind, name) in declared {
-        let present = Kind::from_name(kind)
-            .is_some_and(|kind| base.of_kind(kind).any(|o| &o.id == name || &o.name == name));
-        if !present {
-            problems.push(format!("declared keep `{kind} {name}` is not left behind"));
-        }
-    }
-    if problems.is_empty() {
-        let kept = if accepted.is_empty() {
-            "nothing left behind".to_string()
-        } else {
-            format!("left behind as declared: {}", accepted.join(", "))
-        };
-        Check::judged(title, true, kept)
-    } else {
-        Check::judged(title, false, problems.join("; "))
-    }
-}
-
-fn listed(findings: &Findings) -> String {
-    findings
-        .to_string()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 pub(super) fn timestamp(at: DateTime<Utc>) -> String {

@@ -7,11 +7,19 @@ use std::time::Instant;
 
 use chrono::Utc;
 
-use super::stages::{millis, record_state, timestamp, StageRun};
+use super::stages::{record_state, StageRun};
 use super::Target;
 use crate::db::Connection;
-use crate::roundtrip::{self, Mode, Options, Report};
-use crate::runbook::{verifier, Check, Fatal, RevisionOutcome, Stage, Status};
+use crate::roundtrip::{self, Mode, Options, Report, Stages};
+use crate::runbook::{verifier, Check, Fatal, RevisionOutcome, Status};
+
+/// The stage's name (and the title of its check when it fails outright).
+pub const NAME: &str = "roundtrip verifier";
+
+/// The stage when an earlier one failed.
+pub fn not_run(given: &Options, why: String) -> StageRun {
+    StageRun::not_run(NAME, command(&options(given)), why)
+}
 
 /// What the verifier stage produced.
 pub struct Verified {
@@ -50,6 +58,7 @@ pub fn command(opts: &Options) -> String {
 /// Runs the verifier on the target and records the state after it.
 pub async fn run(
     target: &Target<'_>,
+    stages: &Stages<'_>,
     observer: &mut Connection,
     given: &Options,
     database: &str,
@@ -58,20 +67,7 @@ pub async fn run(
     let started = Utc::now();
     let clock = Instant::now();
     let result = roundtrip::verify(target.config, target.map, target.url, database, &opts).await;
-    let mut run = StageRun {
-        stage: Stage {
-            name: "roundtrip verifier".into(),
-            command: command(&opts),
-            status: Status::Fail,
-            detail: String::new(),
-            started_at: Some(timestamp(started)),
-            duration_ms: Some(millis(clock.elapsed())),
-            steps: Vec::new(),
-            state: None,
-        },
-        snapshot: None,
-        fatal: None,
-    };
+    let mut run = StageRun::started(NAME, command(&opts), started, clock.elapsed());
     let (mut report_kept, mut checks, mut revisions, mut procedure) =
         (None, Vec::new(), Vec::new(), None);
     match result {
@@ -103,7 +99,7 @@ pub async fn run(
         }
         Err(err) => {
             run.stage.detail = err.to_string();
-            checks.push(Check::failed("roundtrip verifier", err.to_string()));
+            checks.push(Check::failed(NAME, err.to_string()));
             run.fatal = Some(Fatal {
                 at: "the roundtrip verifier".into(),
                 message: err.to_string(),
@@ -112,7 +108,7 @@ pub async fn run(
         }
     }
     let succeeded = run.fatal.is_none();
-    record_state(target, observer, &mut run, succeeded).await;
+    record_state(target, stages, observer, &mut run, succeeded).await;
     Verified {
         run,
         report: report_kept,

@@ -117,6 +117,9 @@ fn kept_objects_and_their_parts_are_taken_from_after() {
     let rules = [keep("schema", "audit"), keep("table", "audit.log")];
     let applied = apply(&rules, &before, &after);
     assert!(applied.not_left.is_empty());
+    // What the keeps matched themselves, not their parts.
+    let kept: Vec<String> = applied.kept.iter().map(|o| o.label()).collect();
+    assert_eq!(kept, ["schema audit", "table audit.log"]);
     let findings = crate::diff::diff(
         applied.before.as_ref().unwrap(),
         &after,
