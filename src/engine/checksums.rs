@@ -125,6 +125,7 @@ pub async fn accept(
         success: true,
         error: None,
         reason: Some(reason.to_string()),
+        progress: None,
     };
     let lock = session.lock(settings).await;
     let result = match lock {
