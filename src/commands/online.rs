@@ -153,7 +153,7 @@ pub async fn interrupted(project: &Project) -> Result<Vec<Interrupted>, Error> {
         .await
         .map_err(plain)?
         .into_iter()
-        .map(|step| Interrupted::new(step, &project.map))
+        .map(|step| Interrupted::new(step, &project.map, &project.config.here))
         .collect())
 }
 

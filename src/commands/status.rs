@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::db::HistoryRow;
+use crate::engine::unfinished::shown_path;
 use crate::engine::{self, Interrupted};
 use crate::revision::plan;
 
@@ -147,7 +148,7 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
     let interrupted: Vec<Interrupted> = recorded
         .interrupted
         .iter()
-        .map(|step| Interrupted::new(step.clone(), map))
+        .map(|step| Interrupted::new(step.clone(), map, &project.config.here))
         .collect();
     let mut revisions = Vec::with_capacity(order.len());
     for id in order {
@@ -170,7 +171,9 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
         };
         revisions.push(RevisionStatus {
             revision: id.clone(),
-            path: revision.path.display().to_string(),
+            path: shown_path(&revision.path, &project.config.here)
+                .display()
+                .to_string(),
             message: revision.message.clone(),
             state,
             applied_at: row.map(|r| utc_text(&r.started_at)),

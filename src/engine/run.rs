@@ -88,14 +88,20 @@ impl Run<'_> {
                     return Err(EngineError::Plan(err));
                 }
             };
-            let resume =
-                match unfinished::decide(self.unfinished, &interrupted, &plan, revisions, &heads) {
-                    Ok(resume) => resume,
-                    Err(refusal) => {
-                        rollback_quietly(conn, sqlite).await;
-                        return Err(EngineError::Unfinished(refusal));
-                    }
-                };
+            let resume = match unfinished::decide(
+                &self.config.here,
+                self.unfinished,
+                &interrupted,
+                &plan,
+                revisions,
+                &heads,
+            ) {
+                Ok(resume) => resume,
+                Err(refusal) => {
+                    rollback_quietly(conn, sqlite).await;
+                    return Err(EngineError::Unfinished(refusal));
+                }
+            };
             let mut sink = LiveSink::new(conn, settings, start)
                 .resume(resume)
                 .interrupt(Some(self.interrupt.clone()));

@@ -3,7 +3,7 @@
 //! continue one. The progress rows themselves are written by the live sink.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
@@ -29,16 +29,31 @@ pub enum Unfinished {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interrupted {
     pub step: InterruptedStep,
-    /// The revision's file, when the project knows the revision.
+    /// The revision's file (relative to the project directory when inside it), when
+    /// the project knows the revision.
     pub path: Option<PathBuf>,
 }
 
 impl Interrupted {
-    /// `step` with the file of its revision in `revisions`.
-    pub fn new<R: Revisions + ?Sized>(step: InterruptedStep, revisions: &R) -> Interrupted {
-        let path = revisions.revision(&step.revision).map(|r| r.path.clone());
+    /// `step` with the file of its revision in `revisions`, shown relative to `base`
+    /// (the directory of `alembic.ini`).
+    pub fn new<R: Revisions + ?Sized>(
+        step: InterruptedStep,
+        revisions: &R,
+        base: &Path,
+    ) -> Interrupted {
+        let path = revisions
+            .revision(&step.revision)
+            .map(|r| shown_path(&r.path, base));
         Interrupted { step, path }
     }
+}
+
+/// `path` relative to `base` when inside it, else as it is.
+pub fn shown_path(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 impl fmt::Display for Interrupted {
@@ -100,13 +115,14 @@ pub(super) async fn read(
 /// Decides, before the plan runs, what to do about `found`: nothing, a refusal (the
 /// message), or the step to resume.
 pub(super) fn decide<R: Revisions + ?Sized>(
+    base: &Path,
     mode: Unfinished,
     found: &[InterruptedStep],
     plan: &Plan,
     revisions: &R,
     heads: &[String],
 ) -> Result<Option<Resume>, String> {
-    let described = |step: &InterruptedStep| Interrupted::new(step.clone(), revisions);
+    let described = |step: &InterruptedStep| Interrupted::new(step.clone(), revisions, base);
     match (mode, found) {
         (Unfinished::Ignore, _) | (_, []) => Ok(None),
         (Unfinished::Refuse, [first, ..]) => {
@@ -126,7 +142,8 @@ pub(super) fn decide<R: Revisions + ?Sized>(
 }
 
 /// `--resume` continues `found` only when the database still matches what its run
-/// recorded: the same version rows, the same file, and it is the plan's first step.
+/// recorded: the same version rows, and it is the plan's first step (a changed file is
+/// only warned about).
 fn resume<R: Revisions + ?Sized>(
     found: Interrupted,
     plan: &Plan,
@@ -146,11 +163,15 @@ fn resume<R: Revisions + ?Sized>(
             step.revision
         ));
     };
+    // A changed file is the usual case after a failed statement (fixed, then resumed):
+    // warned about, not refused.
     if step.checksum.as_deref() != Some(section_checksum(&revision.upgrade).as_str()) {
-        return refuse(format!(
-            "`{}` changed since the interrupted run, so its statements may not line up",
-            revision.path.display()
-        ));
+        tracing::warn!(
+            target: "mig",
+            "`{}` changed since the interrupted run; statements 1..{} are taken as applied",
+            revision.path.display(),
+            step.progress.done
+        );
     }
     let (mut now, mut then) = (heads.to_vec(), step.progress.version_rows.clone());
     now.sort();
@@ -171,6 +192,13 @@ fn resume<R: Revisions + ?Sized>(
     let started_at = DateTime::parse_from_rfc3339(&step.started_at)
         .map(|at| at.with_timezone(&Utc))
         .unwrap_or_else(|_| Utc::now());
+    tracing::info!(
+        target: "mig",
+        "Resuming revision {} at statement {} of {}",
+        revision.id,
+        step.progress.done + 1,
+        step.progress.total
+    );
     Ok(Resume {
         revision: revision.id.clone(),
         kind: StepKind::Upgrade,

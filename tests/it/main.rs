@@ -21,6 +21,7 @@ mod online;
 mod online_concurrency;
 mod online_failure;
 mod online_history;
+mod online_interrupted;
 mod online_support;
 
 mod roundtrip;
