@@ -15,6 +15,7 @@ mod lock;
 mod provision;
 mod runbook;
 mod runbook_failures;
+mod signals;
 mod watchdog;
 
 mod online;
