@@ -16,6 +16,7 @@ mod provision;
 mod runbook;
 mod runbook_failures;
 mod signals;
+mod status;
 mod watchdog;
 
 mod online;

@@ -98,6 +98,21 @@ pub fn pg_query(url: &str, sql: &str) -> Vec<String> {
     })
 }
 
+/// Runs `sql` (several statements allowed).
+pub fn pg_exec(url: &str, sql: &str) {
+    let url = url.to_string();
+    let sql = sql.to_string();
+    block_on(async move {
+        let mut conn = mig::db::connect_postgres(&url, None)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    })
+}
+
 /// Waits for `done` (a state another process reaches), failing after a minute.
 pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
