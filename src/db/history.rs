@@ -442,7 +442,12 @@ mod tests {
             mig_version VARCHAR(32) NOT NULL,
             success BOOLEAN NOT NULL,
             error TEXT,
-            reason TEXT
+            reason TEXT,
+            progress VARCHAR(16),
+            statements_done BIGINT,
+            statements_total BIGINT,
+            statement_line BIGINT,
+            version_rows TEXT
         )
         ");
     }
