@@ -146,12 +146,22 @@ impl Run<'_> {
                     let explained = self
                         .explain(conn, &plan, &failure, failed_step.as_ref())
                         .await;
-                    let explained = match (&history, failed_step) {
+                    let mut explained = match (&history, failed_step.as_ref()) {
                         (Some(table), Some(step)) => {
-                            self.record_failure(conn, table, &step, explained).await
+                            self.record_failure(conn, table, step, explained).await
                         }
                         _ => explained,
                     };
+                    if let (Some(_), Some(step), false) =
+                        (&history, &failed_step, explained.stays_applied.is_empty())
+                    {
+                        let rev = step.revision.as_deref().unwrap_or_default();
+                        explained.message.push_str(&format!(
+                            "\nthe step is recorded as interrupted: fix the cause and run \
+                             `mig upgrade --resume`, or repair it by hand and run \
+                             `mig resolve {rev} --applied|--reverted --reason TEXT`"
+                        ));
+                    }
                     return Err(match self.interrupt.code() {
                         Some(code) => EngineError::Signal {
                             code,

@@ -371,6 +371,13 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
     let dir = proj.path();
     let failed = mig(dir, url, &["upgrade", "head"]);
     assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(
+            "the step is recorded as interrupted: fix the cause and run `mig upgrade --resume`"
+        ),
+        "{}",
+        failed.stderr
+    );
     let status = ok(dir, url, &["status"]);
     assert!(status.contains(&wording("versions/n2.sql")), "{status}");
     assert!(status.contains("pending      b "), "{status}");
