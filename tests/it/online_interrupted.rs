@@ -446,6 +446,18 @@ fn sqlite_records_progress_and_resumes_after_a_fix() {
         ),
     )
     .expect("fix");
+    // The version table moved since: resuming is refused until it is back.
+    ok(dir, &url, &["stamp", "n1"]);
+    let moved = mig(dir, &url, &["upgrade", "head", "--resume"]);
+    assert_eq!(moved.code, 3);
+    assert!(
+        moved
+            .stderr
+            .contains("the version table holds [n1], the interrupted run recorded []"),
+        "{}",
+        moved.stderr
+    );
+    ok(dir, &url, &["stamp", "base"]);
     let resumed = mig(dir, &url, &["upgrade", "head", "--resume"]);
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(
