@@ -63,6 +63,9 @@ pub struct Status {
     pub interrupted: usize,
     pub changed: usize,
     pub up_to_date: bool,
+    /// An interrupted step is recorded and another mig run holds the migration lock now:
+    /// the step may still be running.
+    pub migration_running: bool,
 }
 
 impl Status {
@@ -103,6 +106,12 @@ impl Status {
         out.push_str(&format!("heads: {}\n", self.heads.join(", ")));
         if self.interrupted > 0 {
             out.push_str(&format!("{} interrupted\n", self.interrupted));
+        }
+        if self.migration_running {
+            out.push_str(
+                "another mig run holds the migration lock now: an `interrupted` step may \
+                 still be running\n",
+            );
         }
         if self.up_to_date {
             out.push_str("up to date\n");
@@ -197,6 +206,7 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
         interrupted: stopped,
         changed,
         up_to_date: pending == 0 && stopped == 0,
+        migration_running: recorded.lock_held,
     })
 }
 

@@ -1,6 +1,7 @@
 //! What `mig status` needs from the database, read in one session without the lock:
 //! the version table's rows, the history table's rows and the interrupted steps among
-//! them. Judging each revision (applied, pending, interrupted, changed) needs the graph
+//! them; when there are some, whether another run holds the migration lock right now
+//! (then the step may still be running rather than interrupted; PostgreSQL and MySQL). Judging each revision (applied, pending, interrupted, changed) needs the graph
 //! and is done by [`crate::commands::status`].
 
 use super::cancel::or_interrupted;
@@ -8,7 +9,8 @@ use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
 use crate::db::history::InterruptedStep;
-use crate::db::{read_state, HistoryRow, HistoryTable};
+use crate::db::{read_state, Connection, DbError, HistoryRow, HistoryTable, MigrationLock};
+use crate::dialect::Dialect;
 use crate::execute::Interrupt;
 use crate::url::DatabaseUrl;
 
@@ -23,6 +25,9 @@ pub struct Recorded {
     pub history: Vec<HistoryRow>,
     /// Steps whose progress row is still `in progress`.
     pub interrupted: Vec<InterruptedStep>,
+    /// Another session holds the migration lock (checked only when `interrupted` is not
+    /// empty).
+    pub lock_held: bool,
 }
 
 /// Reads [`Recorded`] (creates nothing).
@@ -37,16 +42,18 @@ pub async fn read(config: &Config, url: &DatabaseUrl) -> Result<Recorded, Engine
                     Some(table) => table.rows(conn).await?,
                     None => Vec::new(),
                 };
-                let interrupted = history
+                let interrupted: Vec<InterruptedStep> = history
                     .iter()
                     .cloned()
                     .filter_map(InterruptedStep::from_row)
                     .collect();
-                Ok::<_, crate::db::DbError>(Recorded {
+                let lock_held = !interrupted.is_empty() && lock_is_held(conn, config).await;
+                Ok::<_, DbError>(Recorded {
                     version_table: state.exists,
                     heads: state.heads,
                     history,
                     interrupted,
+                    lock_held,
                 })
             }
             .await;
@@ -56,4 +63,28 @@ pub async fn read(config: &Config, url: &DatabaseUrl) -> Result<Recorded, Engine
         Interrupt::process(),
     )
     .await
+}
+
+/// Whether another session holds the migration lock: one try, released at once when it
+/// is granted. SQLite has no session lock to probe (false).
+async fn lock_is_held(conn: &mut Connection, config: &Config) -> bool {
+    let table = &config.exec.version_table;
+    if !config.exec.lock || conn.dialect() == Dialect::Sqlite {
+        return false;
+    }
+    let tried = MigrationLock::acquire(
+        conn,
+        table.schema.as_deref(),
+        &table.table,
+        std::time::Duration::ZERO,
+    )
+    .await;
+    match tried {
+        Ok(lock) => {
+            let _ = lock.release(conn).await;
+            false
+        }
+        Err(DbError::LockTimeout(_)) => true,
+        Err(_) => false,
+    }
 }

@@ -186,6 +186,15 @@ fn killed_after_statement_1(dir: &Path, url: &str) {
         ),
         ["1"]
     );
+    // While it runs, `status` sees the step and that a run holds the lock.
+    let running = ok(dir, url, &["status"]);
+    assert!(
+        running.contains(
+            "1 interrupted\nanother mig run holds the migration lock now: an `interrupted` \
+             step may still be running\n"
+        ),
+        "{running}"
+    );
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
     pg_query(url, &format!("SELECT pg_terminate_backend({pid})::text"));
