@@ -91,7 +91,7 @@ pub enum Command {
         strict: bool,
         /// Continue an interrupted revision at its next statement (after checking that
         /// the database still matches what the interrupted run recorded).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sql")]
         resume: bool,
     },
     /// Revert to a previous revision.
