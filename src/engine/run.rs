@@ -155,12 +155,7 @@ impl Run<'_> {
                     if let (Some(_), Some(step), false) =
                         (&history, &failed_step, explained.stays_applied.is_empty())
                     {
-                        let rev = step.revision.as_deref().unwrap_or_default();
-                        explained.message.push_str(&format!(
-                            "\nthe step is recorded as interrupted: fix the cause and run \
-                             `mig upgrade --resume`, or repair it by hand and run \
-                             `mig resolve {rev} --applied|--reverted --reason TEXT`"
-                        ));
+                        explained.message.push_str(&unfinished::failure_note(step));
                     }
                     return Err(match self.interrupt.code() {
                         Some(code) => EngineError::Signal {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::history::{section_checksum, InterruptedStep};
 use crate::db::{Connection, DbError, HistoryTable};
-use crate::execute::{Resume, Revisions};
+use crate::execute::{Resume, Revisions, StepInProgress};
 use crate::revision::plan::{Plan, StepKind};
 
 /// What a run does about interrupted steps.
@@ -92,6 +92,21 @@ pub fn advice(interrupted: &Interrupted) -> String {
     let rev = &interrupted.step.revision;
     format!(
         "run `mig upgrade --resume` to continue it, or repair it by hand and run \
+         `mig resolve {rev} --applied|--reverted --reason TEXT`"
+    )
+}
+
+/// Appended to the explanation of a failed step whose statements partly stay applied
+/// (its progress row stays): what to run next.
+pub(super) fn failure_note(step: &StepInProgress) -> String {
+    let rev = step.revision.as_deref().unwrap_or_default();
+    let resume = if step.kind == StepKind::Upgrade {
+        "fix the cause and run `mig upgrade --resume`, or "
+    } else {
+        ""
+    };
+    format!(
+        "\nthe step is recorded as interrupted: {resume}repair it by hand and run \
          `mig resolve {rev} --applied|--reverted --reason TEXT`"
     )
 }

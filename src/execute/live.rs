@@ -186,11 +186,6 @@ impl<'c> LiveSink<'c> {
         self.step.as_ref()
     }
 
-    /// Whether the history table exists as of the last commit.
-    pub fn history_table_committed(&self) -> bool {
-        self.durable.history_table
-    }
-
     fn table_name(&self) -> String {
         self.table.table.clone()
     }
