@@ -198,6 +198,7 @@ async fn transaction_none_lists_the_statements_that_ran() {
     statements of the failed step that already ran outside a transaction and stay applied:
       line 8, column 1: CREATE TABLE x1 (id INTEGER)
       line 9, column 3: CREATE TABLE x2 (id INTEGER)
+    the step is recorded as interrupted: fix the cause and run `mig upgrade --resume`, or repair it by hand and run `mig resolve b --applied|--reverted --reason TEXT`
     ");
     let mut conn = pg(db.url()).await;
     assert!(pg_table_exists(&mut conn, "x1").await);
