@@ -256,10 +256,28 @@ impl HistoryTable {
 
     /// Every row, oldest first (empty when the table is missing).
     pub async fn rows(&self, conn: &mut Connection) -> Result<Vec<HistoryRow>, DbError> {
+        self.select_rows(conn, false).await
+    }
+
+    /// Every row, or with `in_progress` only the progress rows still `in progress`
+    /// (none when the table predates the progress columns).
+    async fn select_rows(
+        &self,
+        conn: &mut Connection,
+        in_progress: bool,
+    ) -> Result<Vec<HistoryRow>, DbError> {
         if !self.exists(conn).await? {
             return Ok(Vec::new());
         }
         let have = self.columns(conn).await?;
+        let filter = match (in_progress, have.iter().any(|c| c == "progress")) {
+            (false, _) => String::new(),
+            (true, false) => return Ok(Vec::new()),
+            (true, true) => format!(
+                " WHERE progress = {}",
+                self.text_literal(Some(progress::IN_PROGRESS))
+            ),
+        };
         let success = match self.dialect {
             Dialect::Postgresql => "CAST(CASE WHEN success THEN 1 ELSE 0 END AS BIGINT)",
             Dialect::Sqlite => "CASE WHEN success THEN 1 ELSE 0 END",
@@ -267,7 +285,7 @@ impl HistoryTable {
         };
         let sql = format!(
             "SELECT revision, direction, checksum, {}, duration_ms, operator, mig_version, \
-             {success}, error, reason, {} FROM {} ORDER BY started_at",
+             {success}, error, reason, {} FROM {}{filter} ORDER BY started_at",
             self.started_at_text(),
             self.progress_select(&have),
             self.qualified

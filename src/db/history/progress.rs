@@ -230,7 +230,7 @@ impl HistoryTable {
         conn: &mut Connection,
     ) -> Result<Vec<InterruptedStep>, DbError> {
         Ok(self
-            .rows(conn)
+            .select_rows(conn, true)
             .await?
             .into_iter()
             .filter_map(InterruptedStep::from_row)
