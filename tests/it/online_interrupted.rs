@@ -125,9 +125,51 @@ pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Advisory lock `key`, held by a session of the test until dropped.
+pub struct HeldLock {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Takes advisory lock `key` on a session of its own; returns once it is held.
+pub fn hold_advisory_lock(url: &str, key: i64) -> HeldLock {
+    let url = url.to_string();
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        block_on(async move {
+            let mut conn = mig::db::connect_postgres(&url, None)
+                .await
+                .expect("connect");
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(key)
+                .execute(&mut conn)
+                .await
+                .expect("lock");
+            held_tx.send(()).expect("held");
+            let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
+            drop(conn);
+        })
+    });
+    held_rx.recv().expect("the test holds the lock");
+    HeldLock {
+        release: Some(release),
+        thread: Some(thread),
+    }
+}
+
 /// `a` (transactional), then `n2`, `Transaction: none`, three statements; the second
 /// waits for advisory lock 4242 (held by the test) and inserts one row into `t1`.
-fn kill_project() -> tempfile::TempDir {
+pub fn kill_project() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
@@ -149,29 +191,12 @@ fn kill_project() -> tempfile::TempDir {
 }
 
 /// The line of statement 1 of `n2.sql` (header 5 lines, blank, marker).
-const N2_LINE_1: usize = 8;
+pub const N2_LINE_1: usize = 8;
 
 /// Runs `mig upgrade head` and SIGKILLs it while statement 2 of `n2` waits, then ends
 /// the orphaned server session (as `client_connection_check_interval` would).
 fn killed_after_statement_1(dir: &Path, url: &str) {
-    let holder_url = url.to_string();
-    let (hold_tx, hold_rx) = std::sync::mpsc::channel::<()>();
-    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
-    let holder = std::thread::spawn(move || {
-        block_on(async move {
-            let mut conn = mig::db::connect_postgres(&holder_url, None)
-                .await
-                .expect("connect");
-            sqlx::raw_sql("SELECT pg_advisory_lock(4242)")
-                .execute(&mut conn)
-                .await
-                .expect("lock");
-            held_tx.send(()).expect("held");
-            let _ = tokio::task::spawn_blocking(move || hold_rx.recv()).await;
-            drop(conn);
-        })
-    });
-    held_rx.recv().expect("the test holds lock 4242");
+    let held = hold_advisory_lock(url, 4242);
     let mut child = spawn(dir, url, &["upgrade", "head"]);
     let waiting = "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
                    AND query LIKE 'INSERT INTO t1%' AND wait_event_type = 'Lock'";
@@ -205,8 +230,7 @@ fn killed_after_statement_1(dir: &Path, url: &str) {
         )
         .is_empty()
     });
-    hold_tx.send(()).expect("release");
-    holder.join().expect("holder");
+    drop(held);
 }
 
 fn wording(path: &str) -> String {
@@ -391,6 +415,11 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
     assert!(status.contains(&wording("versions/n2.sql")), "{status}");
     assert!(status.contains("pending      b "), "{status}");
     assert!(status.ends_with("1 interrupted\n2 pending\n"), "{status}");
+
+    // A downgrade is refused too, naming the revision.
+    let down = mig(dir, url, &["downgrade", "base"]);
+    assert_eq!(down.code, 3);
+    assert!(down.stderr.contains("revision n2 ("), "{}", down.stderr);
 
     pg_query(url, "CREATE TABLE t3 (id int)");
     let said = ok(

@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::{Child, Command};
 
-use crate::online_interrupted::{mig, ok, pg_query, project, rev, spawn, wait_for};
+use crate::online_interrupted::{
+    hold_advisory_lock, kill_project, mig, ok, pg_query, project, rev, spawn, wait_for, N2_LINE_1,
+};
 use crate::support::pg_db;
 
 fn signal(child: &Child, name: &str) {
@@ -139,4 +141,58 @@ fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
     assert_eq!(ok(dir, url, &["current"]), "a\n");
     let again = mig(dir, url, &["status"]);
     assert!(again.stdout.ends_with("1 pending\n"), "{}", again.stdout);
+}
+
+/// SIGTERM while statement 2 of a `Transaction: none` revision waits: the statement is
+/// cancelled (no server session lingers, unlike after SIGKILL), statement 1 stays
+/// applied and the revision is recorded as interrupted; `--resume` finishes it.
+#[test]
+fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
+    let db = pg_db("sigterm_none");
+    let url = db.url();
+    let proj = kill_project();
+    let dir = proj.path();
+    let held = hold_advisory_lock(url, 4242);
+    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    wait_for("statement 2 of n2 to wait for the lock", || {
+        pg_query(
+            url,
+            "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+             AND query LIKE 'INSERT INTO t1%' AND wait_event_type = 'Lock'",
+        )
+        .len()
+            == 1
+    });
+    signal(&child, "TERM");
+    assert_eq!(child.wait().expect("wait").code(), Some(143));
+    let err = stderr(dir);
+    assert!(
+        err.contains("FAILED: interrupted by SIGTERM; revision `n2` failed at"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the step is recorded as interrupted: fix the cause and run `mig upgrade --resume`"
+        ),
+        "{err}"
+    );
+    // The cancelled session is gone while the test still holds the lock.
+    assert!(pg_query(
+        url,
+        "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+         AND query LIKE 'INSERT INTO t1%'",
+    )
+    .is_empty());
+    drop(held);
+    let status = ok(dir, url, &["status"]);
+    assert!(
+        status.contains(&format!(
+            "revision n2 (versions/n2.sql) was interrupted after statement 1 of 3 (line {N2_LINE_1})"
+        )),
+        "{status}"
+    );
+    assert_eq!(mig(dir, url, &["upgrade", "head"]).code, 3);
+    ok(dir, url, &["upgrade", "head", "--resume"]);
+    assert_eq!(pg_query(url, "SELECT count(*)::text FROM t1"), ["1"]);
+    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
 }
