@@ -2,9 +2,9 @@
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
 pub mod logging;
+pub mod online;
 pub mod run;
 pub mod runbook;
-pub mod status;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -135,9 +135,9 @@ pub enum Command {
     Check,
     /// Show every revision (applied, pending, interrupted, changed), the heads, and
     /// whether the database is up to date.
-    Status(status::StatusArgs),
+    Status(online::StatusArgs),
     /// Record that an interrupted revision was repaired by hand.
-    Resolve(status::ResolveArgs),
+    Resolve(online::ResolveArgs),
     /// Record the current checksum of an applied revision whose file was changed on purpose.
     Accept {
         /// The revision.

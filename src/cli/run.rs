@@ -121,13 +121,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Status(args) => {
             let project = project(&cli.global)?;
-            let (text, code) = super::status::run_status(project, &args, json)?;
+            let (text, code) = super::online::run_status(project, &args, json)?;
             print(&text);
             Ok(code)
         }
         Command::Resolve(args) => {
             let project = project(&cli.global)?;
-            print(&super::status::run_resolve(project, &args)?);
+            print(&super::online::run_resolve(project, &args)?);
             Ok(0)
         }
         Command::Accept { revision, reason } => {
@@ -207,7 +207,7 @@ fn print(text: &str) {
     let _ = out.flush();
 }
 
-/// Online commands stop cleanly on SIGINT/SIGTERM (see [`super::status::block_online`]).
+/// Online commands stop cleanly on SIGINT/SIGTERM (see [`super::online::block_online`]).
 fn block_on<T>(fut: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
-    super::status::block_online(fut)
+    super::online::block_online(fut)
 }

@@ -50,7 +50,7 @@ pub fn run_status(
 }
 
 /// `mig resolve`: what was recorded.
-pub fn run_resolve(project: &'static Project, args: &ResolveArgs) -> Result<String, Error> {
+pub fn run_resolve(project: &Project, args: &ResolveArgs) -> Result<String, Error> {
     let resolution = if args.applied {
         Resolution::Applied
     } else {
