@@ -84,7 +84,8 @@ fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
     assert_eq!(
         pg_query(
             url,
-            "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'"
+            "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         ),
         ["0"]
     );

@@ -17,12 +17,16 @@ impl LiveSink<'_> {
     /// the interrupted run's row.
     pub(super) fn tracking_for(&mut self, step: &StepEvent<'_>) -> Option<Tracking> {
         let revision = step.revision?;
+        if self.history.is_none() || step.step.kind == StepKind::Stamp || step.statements == 0 {
+            return None;
+        }
+        let resumed = self
+            .resume
+            .take_if(|r| r.revision == revision.id && r.kind == step.step.kind);
+        // A resumed step skips its done statements even if its file no longer says
+        // `Transaction: none`.
         let one_by_one = step.outside_transaction || self.dialect == Dialect::Mysql;
-        if self.history.is_none()
-            || step.step.kind == StepKind::Stamp
-            || step.statements == 0
-            || !one_by_one
-        {
+        if !one_by_one && resumed.is_none() {
             return None;
         }
         let started_at = self.step.as_ref()?.started_at;
@@ -36,10 +40,7 @@ impl LiveSink<'_> {
             origin: started_at,
             skip: 0,
         };
-        if let Some(resume) = self
-            .resume
-            .take_if(|r| r.revision == revision.id && r.kind == step.step.kind)
-        {
+        if let Some(resume) = resumed {
             tracking.written = true;
             tracking.skip = resume.skip;
             tracking.done = resume.skip;
