@@ -14,24 +14,35 @@
 //! - The dialect is the URL's; `[mig] dialect` only matters offline.
 //! - `search_path` is set right after connecting with the statement the executor renders
 //!   (the same text `--sql` shows), before the version table is read.
-//! - A failed step's history row is written after the rollback, in its own statement,
-//!   and only when the history table already existed: a failed first run leaves nothing
-//!   behind, not even a history table.
+//! - A failed step's history row is written after the rollback, in its own statement;
+//!   when the rollback took the history table along (a failed first run), it is created
+//!   again for that row (SPEC section 13).
+//! - Interrupted steps (a `Transaction: none` step, or a MySQL step, that stopped
+//!   part-way; see [`unfinished`]) stop `upgrade` and `downgrade` until
+//!   [`resume`] continues or [`resolve()`] records a manual repair.
+//! - Signals: every function here watches [`Interrupt::process`]; once it is raised the
+//!   running statement is cancelled on the server (a second connection), the transaction
+//!   rolled back and the lock released, and the error is [`EngineError::Signal`] with
+//!   the state of the database.
 //! - Drift is judged against each applied revision's latest successful `upgrade` or
 //!   `accept` history row; revisions without one (applied by Alembic, or stamped) are
 //!   never reported.
 
+mod cancel;
 mod checksums;
 mod error;
 mod failure;
+mod resolve;
 mod run;
 mod session;
+pub mod status;
+pub mod unfinished;
 
 use std::convert::Infallible;
 
 use crate::config::Config;
 use crate::db::{read_state, HistoryRow, HistoryTable};
-use crate::execute::{AppliedStep, Revisions};
+use crate::execute::{AppliedStep, Interrupt, Revisions};
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
@@ -39,7 +50,10 @@ use crate::url::DatabaseUrl;
 pub use checksums::{accept, drift, Drift};
 pub use error::EngineError;
 pub use failure::ApplyFailure;
+pub use resolve::{resolve, Resolution};
+pub use unfinished::{Interrupted, Unfinished};
 
+use cancel::{cancelling, or_interrupted, Canceller};
 use run::Run;
 use session::Session;
 
@@ -65,7 +79,22 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, false, plan).await
+    migrate(config, url, revisions, false, Unfinished::Refuse, plan).await
+}
+
+/// `upgrade --resume`: as [`upgrade`], continuing the interrupted step (after checking
+/// that the database still matches what its run recorded) at its next statement.
+pub async fn resume<R, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    revisions: &R,
+    plan: F,
+) -> Result<Outcome, EngineError<E>>
+where
+    R: Revisions + ?Sized,
+    F: FnMut(&[String]) -> Result<Plan, E>,
+{
+    migrate(config, url, revisions, false, Unfinished::Resume, plan).await
 }
 
 /// `downgrade`: as [`upgrade`]; the plan's steps say which way.
@@ -79,7 +108,7 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, false, plan).await
+    migrate(config, url, revisions, false, Unfinished::Refuse, plan).await
 }
 
 /// `stamp`: version-table writes only. With `purge`, every row is deleted first (after
@@ -95,49 +124,88 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, purge, plan).await
+    migrate(config, url, revisions, purge, Unfinished::Ignore, plan).await
 }
 
 /// `ensure-version`: creates the version table's schema and the table if missing.
 pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), EngineError> {
     let none: &[Revision] = &[];
-    migrate(config, url, none, false, |heads: &[String]| {
-        Ok::<_, Infallible>(Plan {
-            steps: Vec::new(),
-            start_heads: heads.to_vec(),
-            end_heads: heads.to_vec(),
-        })
-    })
+    migrate(
+        config,
+        url,
+        none,
+        false,
+        Unfinished::Ignore,
+        |heads: &[String]| {
+            Ok::<_, Infallible>(Plan {
+                steps: Vec::new(),
+                start_heads: heads.to_vec(),
+                end_heads: heads.to_vec(),
+            })
+        },
+    )
     .await
     .map(|_| ())
 }
 
 /// `current`: the version table's rows (empty when it does not exist; never created).
 pub async fn current(config: &Config, url: &DatabaseUrl) -> Result<Vec<String>, EngineError> {
-    let mut session = Session::open(url, &config.exec).await?;
-    let state = read_state(&mut session.conn, &config.exec.version_table).await;
-    session.close().await;
-    Ok(state?.heads)
+    or_interrupted(
+        async {
+            let mut session = Session::open(url, &config.exec).await?;
+            let state = read_state(&mut session.conn, &config.exec.version_table).await;
+            session.close().await;
+            Ok(state?.heads)
+        },
+        Interrupt::process(),
+    )
+    .await
+}
+
+/// The interrupted steps recorded in the history table (empty when disabled or missing).
+pub async fn interrupted(
+    config: &Config,
+    url: &DatabaseUrl,
+) -> Result<Vec<crate::db::history::InterruptedStep>, EngineError> {
+    or_interrupted(
+        async {
+            let mut session = Session::open(url, &config.exec).await?;
+            let dialect = session.conn.dialect();
+            let table = HistoryTable::new(dialect, &config.exec);
+            let found = unfinished::read(&mut session.conn, table.as_ref(), false).await;
+            session.close().await;
+            Ok(found?)
+        },
+        Interrupt::process(),
+    )
+    .await
 }
 
 /// The history table's rows, oldest first (empty when disabled or missing).
 pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRow>, EngineError> {
-    let mut session = Session::open(url, &config.exec).await?;
-    let dialect = session.conn.dialect();
-    let rows = match HistoryTable::new(dialect, &config.exec) {
-        Some(table) => table.rows(&mut session.conn).await,
-        None => Ok(Vec::new()),
-    };
-    session.close().await;
-    Ok(rows?)
+    or_interrupted(
+        async {
+            let mut session = Session::open(url, &config.exec).await?;
+            let dialect = session.conn.dialect();
+            let rows = match HistoryTable::new(dialect, &config.exec) {
+                Some(table) => table.rows(&mut session.conn).await,
+                None => Ok(Vec::new()),
+            };
+            session.close().await;
+            Ok(rows?)
+        },
+        Interrupt::process(),
+    )
+    .await
 }
 
-/// Connect, lock, run, unlock, close.
+/// Connect, lock, run, unlock, close; on SIGINT/SIGTERM, cancel, roll back, unlock.
 async fn migrate<R, F, E>(
     config: &Config,
     url: &DatabaseUrl,
     revisions: &R,
     purge: bool,
+    unfinished: Unfinished,
     planner: F,
 ) -> Result<Outcome, EngineError<E>>
 where
@@ -145,20 +213,32 @@ where
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
     let settings = &config.exec;
-    let mut session = Session::open(url, settings).await?;
-    let result = match session.lock(settings).await {
-        Ok(lock) => {
-            let run = Run {
-                config,
-                password: url.password(),
-                search_path: session.search_path.clone(),
-                purge,
-            };
-            let result = run.apply(&mut session.conn, revisions, planner).await;
-            session.unlock(lock, result).await
+    let interrupt = Interrupt::process();
+    let mut session =
+        or_interrupted(async { Ok(Session::open(url, settings).await?) }, interrupt).await?;
+    let canceller = Canceller::new(&mut session.conn, url, settings).await;
+    let locked = or_interrupted(async { Ok(session.lock(settings).await?) }, interrupt).await;
+    let lock = match locked {
+        Ok(lock) => lock,
+        // Interrupted while waiting: the dropped connection ends the session (and a lock
+        // granted meanwhile with it).
+        Err(err @ EngineError::Signal { .. }) => return Err(err),
+        Err(err) => {
+            session.close().await;
+            return Err(err);
         }
-        Err(err) => Err(err.into()),
     };
+    let run = Run {
+        config,
+        password: url.password(),
+        search_path: session.search_path.clone(),
+        purge,
+        unfinished,
+        interrupt,
+    };
+    let work = run.apply(&mut session.conn, revisions, planner);
+    let result = cancelling(work, interrupt, &canceller).await;
+    let result = session.unlock(lock, result).await;
     session.close().await;
     result
 }

@@ -2,6 +2,7 @@
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
 pub mod logging;
+pub mod online;
 pub mod run;
 pub mod runbook;
 pub mod verify;
@@ -88,6 +89,10 @@ pub enum Command {
         /// Refuse to run when an applied revision's file changed since it was applied.
         #[arg(long)]
         strict: bool,
+        /// Continue an interrupted revision at its next statement (after checking that
+        /// the database still matches what the interrupted run recorded).
+        #[arg(long, conflicts_with = "sql")]
+        resume: bool,
     },
     /// Revert to a previous revision.
     Downgrade {
@@ -128,6 +133,11 @@ pub enum Command {
     /// Check the project against the database: at the heads, applied files unchanged,
     /// naming conventions hold. Exit 1 with a list otherwise.
     Check,
+    /// Show every revision (applied, pending, interrupted, changed), the heads, and
+    /// whether the database is up to date.
+    Status(online::StatusArgs),
+    /// Record that an interrupted revision was repaired by hand.
+    Resolve(online::ResolveArgs),
     /// Record the current checksum of an applied revision whose file was changed on purpose.
     Accept {
         /// The revision.

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use crate::commands::create::{self, RevisionRequest};
 use crate::commands::{inspect, offline, online, Error, Project};
 
-use super::verify::{load_options, runtime};
+use super::verify::load_options;
 use super::{Cli, Command, Format, GlobalArgs};
 
 /// Runs one command; `Ok(code)` is the exit code of a command that ran.
@@ -55,12 +55,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             revision,
             sql,
             strict,
+            resume,
         } => {
             let project = project(&cli.global)?;
             if sql {
                 print_sql(block_on(offline::upgrade(project, &revision))?);
             } else {
-                block_on(online::upgrade(project, &revision, strict))?;
+                block_on(online::upgrade(project, &revision, strict, resume))?;
             }
             Ok(0)
         }
@@ -117,6 +118,17 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             } else {
                 Err(Error::CheckFailed(problems))
             }
+        }
+        Command::Status(args) => {
+            let project = project(&cli.global)?;
+            let (text, code) = super::online::run_status(project, &args, json)?;
+            print(&text);
+            Ok(code)
+        }
+        Command::Resolve(args) => {
+            let project = project(&cli.global)?;
+            print(&super::online::run_resolve(project, &args)?);
+            Ok(0)
         }
         Command::Accept { revision, reason } => {
             let project = project(&cli.global)?;
@@ -195,6 +207,7 @@ fn print(text: &str) {
     let _ = out.flush();
 }
 
+/// Online commands stop cleanly on SIGINT/SIGTERM (see [`super::online::block_online`]).
 fn block_on<T>(fut: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
-    runtime()?.block_on(fut)
+    super::online::block_online(fut)
 }

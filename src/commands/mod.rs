@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod offline;
 pub mod online;
 pub mod runbook;
+pub mod status;
 pub mod verify;
 
 use std::path::PathBuf;

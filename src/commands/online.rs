@@ -1,9 +1,10 @@
 //! The commands that connect: `upgrade`, `downgrade`, `stamp`, `current`,
-//! `ensure-version`, `check`, `accept`, and `history -i`. Each resolves the database URL
-//! (only here: offline commands never need it), plans from the heads the engine reads
-//! under the migration lock, and returns what to print.
+//! `ensure-version`, `check`, `accept`, `resolve`, and `history -i`. Each resolves the
+//! database URL (only here: offline commands never need it), plans from the heads the
+//! engine reads under the migration lock, and returns what to print. A command that
+//! changes nothing says so (`Already at head ...; nothing to do.`, INFO).
 
-use crate::engine::{self, EngineError, Outcome};
+use crate::engine::{self, EngineError, Interrupted, Outcome, Resolution};
 use crate::revision::graph::CommandError;
 use crate::revision::plan;
 use crate::revision::Revision;
@@ -23,6 +24,9 @@ fn engine_error(err: EngineError<CommandError>) -> Error {
         EngineError::Database(e) => EngineError::Database(e),
         EngineError::Refused(e) => EngineError::Refused(e),
         EngineError::Apply(e) => EngineError::Apply(e),
+        EngineError::Unfinished(e) => EngineError::Unfinished(e),
+        EngineError::Resolve(e) => EngineError::Resolve(e),
+        EngineError::Signal { code, failure } => EngineError::Signal { code, failure },
         EngineError::HistoryDisabled => EngineError::HistoryDisabled,
     }))
 }
@@ -59,8 +63,14 @@ pub async fn drift(project: &Project) -> Result<Vec<engine::Drift>, Error> {
         .map_err(engine_error)
 }
 
-/// `mig upgrade TARGET`. Drift is a warning, or with `strict` a refusal (exit 1).
-pub async fn upgrade(project: &Project, target: &str, strict: bool) -> Result<Outcome, Error> {
+/// `mig upgrade TARGET`. Drift is a warning, or with `strict` a refusal (exit 1). With
+/// `resume`, an interrupted step continues at its next statement.
+pub async fn upgrade(
+    project: &Project,
+    target: &str,
+    strict: bool,
+    resume: bool,
+) -> Result<Outcome, Error> {
     no_range(target)?;
     let drifted = drift(project).await?;
     if !drifted.is_empty() {
@@ -73,22 +83,43 @@ pub async fn upgrade(project: &Project, target: &str, strict: bool) -> Result<Ou
         }
     }
     let url = url(project)?;
-    engine::upgrade(&project.config, &url, &project.map, |heads| {
-        plan::upgrade(&project.map, heads, target)
-    })
-    .await
-    .map_err(engine_error)
+    let planner = |heads: &[String]| plan::upgrade(&project.map, heads, target);
+    let outcome = if resume {
+        engine::resume(&project.config, &url, &project.map, planner).await
+    } else {
+        engine::upgrade(&project.config, &url, &project.map, planner).await
+    }
+    .map_err(engine_error)?;
+    say_if_nothing_done(project, &outcome);
+    Ok(outcome)
+}
+
+/// `Already at head X; nothing to do.` when a run had no step.
+fn say_if_nothing_done(project: &Project, outcome: &Outcome) {
+    if !outcome.steps.is_empty() {
+        return;
+    }
+    let (have, heads) = rows_and_heads(project, &outcome.end_heads);
+    let at = match have.as_slice() {
+        [] => "base".to_string(),
+        [one] if have == heads => format!("head {one}"),
+        _ if have == heads => format!("heads {}", have.join(", ")),
+        _ => have.join(", "),
+    };
+    tracing::info!(target: "mig", "Already at {at}; nothing to do.");
 }
 
 /// `mig downgrade TARGET`.
 pub async fn downgrade(project: &Project, target: &str) -> Result<Outcome, Error> {
     no_range(target)?;
     let url = url(project)?;
-    engine::downgrade(&project.config, &url, &project.map, |heads| {
+    let outcome = engine::downgrade(&project.config, &url, &project.map, |heads| {
         plan::downgrade(&project.map, heads, target)
     })
     .await
-    .map_err(engine_error)
+    .map_err(engine_error)?;
+    say_if_nothing_done(project, &outcome);
+    Ok(outcome)
 }
 
 /// `mig stamp REV... [--purge]`.
@@ -115,6 +146,51 @@ pub async fn current_rows(project: &Project) -> Result<Vec<String>, Error> {
     engine::current(&project.config, &url).await.map_err(plain)
 }
 
+/// The interrupted steps recorded in the database, with their files.
+pub async fn interrupted(project: &Project) -> Result<Vec<Interrupted>, Error> {
+    let url = url(project)?;
+    Ok(engine::interrupted(&project.config, &url)
+        .await
+        .map_err(plain)?
+        .into_iter()
+        .map(|step| Interrupted::new(step, &project.map, &project.config.here))
+        .collect())
+}
+
+/// `mig resolve REV --applied|--reverted --reason TEXT`.
+pub async fn resolve(
+    project: &Project,
+    revision: &str,
+    resolution: Resolution,
+    reason: &str,
+) -> Result<String, Error> {
+    let id = project
+        .map
+        .get_revisions(revision)
+        .map_err(|e| Error::Command(e.into_command()))?;
+    let [rev] = id.as_slice() else {
+        return Err(Error::Usage(format!(
+            "`{revision}` names {} revisions; resolve one at a time",
+            id.len()
+        )));
+    };
+    let id = rev.id().to_string();
+    let url = url(project)?;
+    engine::resolve(
+        &project.config,
+        &url,
+        &id,
+        resolution,
+        reason,
+        |heads, kind| match kind {
+            plan::StepKind::Downgrade => plan::downgrade(&project.map, heads, &format!("{id}-1")),
+            _ => plan::upgrade(&project.map, heads, &id),
+        },
+    )
+    .await
+    .map_err(engine_error)
+}
+
 /// The version rows and the graph's heads, both sorted, for comparing.
 fn rows_and_heads(project: &Project, rows: &[String]) -> (Vec<String>, Vec<String>) {
     let mut have = rows.to_vec();
@@ -137,6 +213,9 @@ pub async fn current(
     as_json: bool,
 ) -> Result<String, Error> {
     let rows = current_rows(project).await?;
+    for found in interrupted(project).await? {
+        tracing::warn!(target: "mig", "{found}");
+    }
     let revs = project.map.current(&rows)?;
     if check_heads {
         let (have, heads) = rows_and_heads(project, &rows);
@@ -177,7 +256,11 @@ pub async fn current(
 /// heads, applied revisions are unchanged, naming conventions hold. The problems found,
 /// one per entry; empty means all good.
 pub async fn check(project: &Project) -> Result<Vec<String>, Error> {
-    let mut problems = vec![];
+    let mut problems: Vec<String> = interrupted(project)
+        .await?
+        .iter()
+        .map(|found| format!("{found}; {}", engine::unfinished::advice(found)))
+        .collect();
     let rows = current_rows(project).await?;
     let (have, heads) = rows_and_heads(project, &rows);
     if heads != have {

@@ -7,11 +7,18 @@
 //! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`),
 //! `checksum` (hex SHA-256 of the normalised section that ran; NULL for stamps),
 //! `started_at` (UTC), `duration_ms`, `operator` (`user@host`), `mig_version`, `success`,
-//! `error` (for failed steps), `reason` (for `accept`). No key column: rows are ordered by
-//! `started_at`, and an owned sequence would show up in catalog snapshots.
+//! `error` (for failed steps), `reason` (for `accept` and `resolve`). No key column: rows
+//! are ordered by `started_at`, and an owned sequence would show up in catalog snapshots.
+//!
+//! Progress (SPEC section 13, see [`progress`]): five nullable columns added by this
+//! version of mig (`progress`, `statements_done`, `statements_total`, `statement_line`,
+//! `version_rows`), added to an older table before a run writes to it; rows that do not
+//! use them leave them out of their `INSERT`, so older tables stay writable and readable.
 
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
+
+mod progress;
 
 use super::connect::Connection;
 use super::version_table::table_exists;
@@ -20,6 +27,7 @@ use crate::config::ExecSettings;
 use crate::dialect::Dialect;
 
 pub(crate) use crate::revision::parse::checksum as section_checksum;
+pub use progress::{InterruptedStep, StepProgress, IN_PROGRESS};
 
 /// The mig version recorded in each row.
 pub const MIG_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -32,6 +40,8 @@ pub enum Direction {
     Stamp,
     /// `mig accept`: a changed file's new checksum, accepted with a reason.
     Accept,
+    /// `mig resolve`: an interrupted step repaired by hand (`progress` says how).
+    Resolve,
 }
 
 impl Direction {
@@ -42,6 +52,7 @@ impl Direction {
             Direction::Downgrade => "downgrade",
             Direction::Stamp => "stamp",
             Direction::Accept => "accept",
+            Direction::Resolve => "resolve",
         }
     }
 }
@@ -58,6 +69,8 @@ pub struct HistoryEntry {
     pub success: bool,
     pub error: Option<String>,
     pub reason: Option<String>,
+    /// The progress columns (`None`: a row that does not use them).
+    pub progress: Option<StepProgress>,
 }
 
 /// A row as read back; `started_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` on every backend.
@@ -73,6 +86,9 @@ pub struct HistoryRow {
     pub success: bool,
     pub error: Option<String>,
     pub reason: Option<String>,
+    /// The progress columns (`None` on rows that do not use them, and on tables written
+    /// only by older mig).
+    pub progress: Option<StepProgress>,
 }
 
 /// The last accepted checksum of a revision's upgrade section.
@@ -103,6 +119,11 @@ type RowTuple = (
     String,
     i64,
     Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
     Option<String>,
 );
 
@@ -147,8 +168,10 @@ impl HistoryTable {
              mig_version VARCHAR(32) NOT NULL,\n    \
              success {success} NOT NULL,\n    \
              error TEXT,\n    \
-             reason TEXT\n)",
-            self.qualified
+             reason TEXT,\n    \
+             {}\n)",
+            self.qualified,
+            progress::column_definitions().join(",\n    "),
         )
     }
 
@@ -159,22 +182,33 @@ impl HistoryTable {
 
     /// One `INSERT` of several rows (`VALUES (...), (...)`), values inlined as literals.
     pub fn insert_rows_sql(&self, entries: &[HistoryEntry]) -> String {
-        let rows: Vec<String> = entries.iter().map(|entry| self.values(entry)).collect();
+        let with_progress = entries.iter().any(|entry| entry.progress.is_some());
+        let rows: Vec<String> = entries
+            .iter()
+            .map(|entry| self.values(entry, with_progress))
+            .collect();
+        let progress_columns = if with_progress {
+            format!(", {}", progress::COLUMNS.join(", "))
+        } else {
+            String::new()
+        };
         format!(
             "INSERT INTO {} (revision, direction, checksum, started_at, duration_ms, operator, \
-             mig_version, success, error, reason) VALUES {}",
+             mig_version, success, error, reason{progress_columns}) VALUES {}",
             self.qualified,
             rows.join(", ")
         )
     }
 
-    fn values(&self, entry: &HistoryEntry) -> String {
-        let text = |value: Option<&str>| match value {
-            Some(value) => self.dialect.string_literal(&value.replace('\0', "")),
-            None => "NULL".to_string(),
+    fn values(&self, entry: &HistoryEntry, with_progress: bool) -> String {
+        let text = |value: Option<&str>| self.text_literal(value);
+        let progress = match (&entry.progress, with_progress) {
+            (_, false) => String::new(),
+            (Some(progress), true) => format!(", {}", self.progress_values(progress)),
+            (None, true) => ", NULL, NULL, NULL, NULL, NULL".to_string(),
         };
         format!(
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}{progress})",
             text(entry.revision.as_deref()),
             text(Some(entry.direction.as_str())),
             text(entry.checksum.as_deref()),
@@ -186,6 +220,13 @@ impl HistoryTable {
             text(entry.error.as_deref()),
             text(entry.reason.as_deref()),
         )
+    }
+
+    fn text_literal(&self, value: Option<&str>) -> String {
+        match value {
+            Some(value) => self.dialect.string_literal(&value.replace('\0', "")),
+            None => "NULL".to_string(),
+        }
     }
 
     fn timestamp_literal(&self, at: DateTime<Utc>) -> String {
@@ -215,9 +256,28 @@ impl HistoryTable {
 
     /// Every row, oldest first (empty when the table is missing).
     pub async fn rows(&self, conn: &mut Connection) -> Result<Vec<HistoryRow>, DbError> {
+        self.select_rows(conn, false).await
+    }
+
+    /// Every row, or with `in_progress` only the progress rows still `in progress`
+    /// (none when the table predates the progress columns).
+    async fn select_rows(
+        &self,
+        conn: &mut Connection,
+        in_progress: bool,
+    ) -> Result<Vec<HistoryRow>, DbError> {
         if !self.exists(conn).await? {
             return Ok(Vec::new());
         }
+        let have = self.columns(conn).await?;
+        let filter = match (in_progress, have.iter().any(|c| c == "progress")) {
+            (false, _) => String::new(),
+            (true, false) => return Ok(Vec::new()),
+            (true, true) => format!(
+                " WHERE progress = {}",
+                self.text_literal(Some(progress::IN_PROGRESS))
+            ),
+        };
         let success = match self.dialect {
             Dialect::Postgresql => "CAST(CASE WHEN success THEN 1 ELSE 0 END AS BIGINT)",
             Dialect::Sqlite => "CASE WHEN success THEN 1 ELSE 0 END",
@@ -225,8 +285,9 @@ impl HistoryTable {
         };
         let sql = format!(
             "SELECT revision, direction, checksum, {}, duration_ms, operator, mig_version, \
-             {success}, error, reason FROM {} ORDER BY started_at",
+             {success}, error, reason, {} FROM {}{filter} ORDER BY started_at",
             self.started_at_text(),
+            self.progress_select(&have),
             self.qualified
         );
         let action = format!("reading the history table `{}`", self.qualified);
@@ -247,6 +308,7 @@ impl HistoryTable {
                 success: row.7 != 0,
                 error: row.8,
                 reason: row.9,
+                progress: progress::read_progress(row.10, row.11, row.12, row.13, row.14),
             })
             .collect())
     }
@@ -328,6 +390,7 @@ mod tests {
             success: false,
             error: Some("it's\0 broken".into()),
             reason: None,
+            progress: None,
         }
     }
 
@@ -397,7 +460,12 @@ mod tests {
             mig_version VARCHAR(32) NOT NULL,
             success BOOLEAN NOT NULL,
             error TEXT,
-            reason TEXT
+            reason TEXT,
+            progress VARCHAR(16),
+            statements_done BIGINT,
+            statements_total BIGINT,
+            statement_line BIGINT,
+            version_rows TEXT
         )
         ");
     }

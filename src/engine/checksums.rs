@@ -8,11 +8,13 @@ use std::path::PathBuf;
 
 use sqlx::AssertSqlSafe;
 
+use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
 use crate::db::history::{operator, section_checksum, Direction, HistoryEntry, HistoryTable};
 use crate::db::{read_state, Connection, DbError};
+use crate::execute::Interrupt;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
 
@@ -61,10 +63,13 @@ pub async fn drift<'r, F, E>(
 where
     F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
 {
-    let mut session = Session::open(url, &config.exec).await?;
-    let found = read_drift(&mut session.conn, config, applied).await;
-    session.close().await;
-    found
+    let work = async {
+        let mut session = Session::open(url, &config.exec).await?;
+        let found = read_drift(&mut session.conn, config, applied).await;
+        session.close().await;
+        found
+    };
+    or_interrupted(work, Interrupt::process()).await
 }
 
 async fn read_drift<'r, F, E>(
@@ -125,17 +130,16 @@ pub async fn accept(
         success: true,
         error: None,
         reason: Some(reason.to_string()),
+        progress: None,
     };
-    let lock = session.lock(settings).await;
-    let result = match lock {
-        Ok(lock) => {
-            let written = write_accept(&mut session.conn, config, &table, &entry).await;
-            session.unlock(lock, written).await
-        }
-        Err(err) => Err(err),
+    let work = async {
+        let lock = session.lock(settings).await?;
+        let written = write_accept(&mut session.conn, config, &table, &entry).await;
+        Ok(session.unlock(lock, written).await?)
     };
+    let result = or_interrupted(work, Interrupt::process()).await;
     session.close().await;
-    Ok(result?)
+    result
 }
 
 async fn write_accept(

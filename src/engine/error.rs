@@ -24,6 +24,23 @@ pub enum EngineError<E = std::convert::Infallible> {
     /// the version table holds now.
     #[error(transparent)]
     Apply(Box<ApplyFailure>),
+    /// A step of an earlier run was interrupted part-way (SPEC section 13): the message
+    /// says which, what is applied and what to run. Nothing ran.
+    #[error("{0}")]
+    Unfinished(String),
+    /// `mig resolve` was asked about a revision that is not interrupted, or cannot write
+    /// what the step would have.
+    #[error("{0}")]
+    Resolve(String),
+    /// SIGINT or SIGTERM stopped the command: the running statement was cancelled and
+    /// rolled back; `failure` says what the database holds now (`None`: nothing had
+    /// started changing it).
+    #[error("{}", signal_message(*.code, .failure.as_deref()))]
+    Signal {
+        /// 130 (SIGINT) or 143 (SIGTERM).
+        code: i32,
+        failure: Option<Box<ApplyFailure>>,
+    },
     /// `accept` needs the history table, and `history_table` is empty.
     #[error("`accept` records checksums in the history table, which is disabled (`history_table` is empty)")]
     HistoryDisabled,
@@ -31,12 +48,25 @@ pub enum EngineError<E = std::convert::Infallible> {
 
 impl<E> EngineError<E> {
     /// The exit code of SPEC section 5: 3 for database errors (connection, SQL error,
-    /// lock timeout), 2 for plans and revisions refused before anything ran.
+    /// lock timeout, an interrupted step in the way), 128 + signal when stopped by one,
+    /// 2 for plans and revisions refused before anything ran.
     pub fn exit_code(&self) -> i32 {
         match self {
-            EngineError::Database(_) | EngineError::Apply(_) => 3,
+            EngineError::Database(_)
+            | EngineError::Apply(_)
+            | EngineError::Unfinished(_)
+            | EngineError::Resolve(_) => 3,
+            EngineError::Signal { code, .. } => *code,
             EngineError::Plan(_) | EngineError::Refused(_) | EngineError::HistoryDisabled => 2,
         }
+    }
+}
+
+fn signal_message(code: i32, failure: Option<&ApplyFailure>) -> String {
+    let signal = crate::execute::Interrupt::signal_name(code);
+    match failure {
+        Some(failure) => format!("interrupted by {signal}; {failure}"),
+        None => format!("interrupted by {signal} before anything was changed"),
     }
 }
 

@@ -71,6 +71,7 @@ impl ApplyFailure {
                     step,
                     revision: None,
                     outside_transaction: false,
+                    statements: 0,
                 }
                 .short_log()
             })

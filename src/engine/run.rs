@@ -1,19 +1,22 @@
 //! One locked run: read the version table (under SQLite's write lock), plan, walk the
 //! plan into a [`LiveSink`], and on failure gather what the database looks like now and
-//! record the failed step in the history table. SQLite runs plan again when another
-//! process moved the version table between two of their transactions.
+//! record the failed step in the history table (creating it when the rolled-back
+//! transaction took it along). SQLite runs plan again when another process moved the
+//! version table between two of their transactions. Interrupted steps are read and
+//! judged (refuse, resume) by [`super::unfinished`] before the plan runs.
 
 use sqlx::AssertSqlSafe;
 
 use super::failure::{ApplyFailure, Gathered};
+use super::unfinished::{self, Unfinished};
 use super::{EngineError, Outcome};
 use crate::config::Config;
 use crate::db::history::{operator, HistoryTable};
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
 use crate::dialect::Dialect;
 use crate::execute::{
-    ExecError, Executor, FailedAt, LiveError, LiveSink, LiveStart, Revisions, Sink, SinkFailure,
-    StepInProgress,
+    ExecError, Executor, FailedAt, Interrupt, LiveError, LiveSink, LiveStart, Revisions, Sink,
+    SinkFailure, StepInProgress,
 };
 use crate::revision::plan::Plan;
 
@@ -27,6 +30,8 @@ pub(super) struct Run<'a> {
     pub password: Option<&'a str>,
     pub search_path: Option<String>,
     pub purge: bool,
+    pub unfinished: Unfinished,
+    pub interrupt: &'a Interrupt,
 }
 
 impl Run<'_> {
@@ -59,9 +64,18 @@ impl Run<'_> {
                     return Err(err.into());
                 }
             };
-            if attempt == 0 {
+            let interrupted = if attempt == 0 {
                 outcome.start_heads = start.heads.clone();
-            }
+                match unfinished::read(conn, history.as_ref(), true).await {
+                    Ok(found) => found,
+                    Err(err) => {
+                        rollback_quietly(conn, sqlite).await;
+                        return Err(err.into());
+                    }
+                }
+            } else {
+                Vec::new()
+            };
             let heads = if purge {
                 Vec::new()
             } else {
@@ -74,7 +88,23 @@ impl Run<'_> {
                     return Err(EngineError::Plan(err));
                 }
             };
-            let mut sink = LiveSink::new(conn, settings, start);
+            let resume = match unfinished::decide(
+                &self.config.here,
+                self.unfinished,
+                &interrupted,
+                &plan,
+                revisions,
+                &heads,
+            ) {
+                Ok(resume) => resume,
+                Err(refusal) => {
+                    rollback_quietly(conn, sqlite).await;
+                    return Err(EngineError::Unfinished(refusal));
+                }
+            };
+            let mut sink = LiveSink::new(conn, settings, start)
+                .resume(resume)
+                .interrupt(Some(self.interrupt.clone()));
             let result = Executor::new(dialect, settings)
                 .run(&plan, revisions, &mut sink)
                 .await;
@@ -100,7 +130,6 @@ impl Run<'_> {
                 }
                 Err((error, failure)) => {
                     let failed_step = sink.failed_step().cloned();
-                    let history_exists = sink.history_table_committed();
                     drop(sink);
                     let failure = match failure {
                         Some(failure) => *failure,
@@ -117,13 +146,24 @@ impl Run<'_> {
                     let explained = self
                         .explain(conn, &plan, &failure, failed_step.as_ref())
                         .await;
-                    let explained = match (&history, failed_step, history_exists) {
-                        (Some(table), Some(step), true) => {
-                            record_failure(conn, table, &step, explained).await
+                    let mut explained = match (&history, failed_step.as_ref()) {
+                        (Some(table), Some(step)) => {
+                            self.record_failure(conn, table, step, explained).await
                         }
                         _ => explained,
                     };
-                    return Err(EngineError::Apply(Box::new(explained)));
+                    if let (Some(_), Some(step), false) =
+                        (&history, &failed_step, explained.stays_applied.is_empty())
+                    {
+                        explained.message.push_str(&unfinished::failure_note(step));
+                    }
+                    return Err(match self.interrupt.code() {
+                        Some(code) => EngineError::Signal {
+                            code,
+                            failure: Some(Box::new(explained)),
+                        },
+                        None => EngineError::Apply(Box::new(explained)),
+                    });
                 }
             }
         }
@@ -189,35 +229,61 @@ impl Run<'_> {
     }
 }
 
-/// Writes the failed step's history row in its own statement (its transaction was rolled
-/// back); a failure to do so is added to the explanation.
-async fn record_failure(
-    conn: &mut Connection,
-    table: &HistoryTable,
-    step: &StepInProgress,
-    mut explained: ApplyFailure,
-) -> ApplyFailure {
-    let first_line = explained
-        .message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let entry = step.history_entry(&operator(), step.elapsed(), Some(first_line));
-    let sql = table.insert_sql(&entry);
-    let result = crate::on_connection!(&mut *conn, c => {
-        sqlx::raw_sql(AssertSqlSafe(sql)).execute(c).await.map(|_| ())
-    });
-    if let Err(err) = result {
-        let _ = std::fmt::Write::write_fmt(
-            &mut explained.message,
-            format_args!(
-                "\n(the failure could not be recorded in `{}`: {err})",
-                table.qualified()
-            ),
-        );
+impl Run<'_> {
+    /// Writes the failed step's history row in its own statement (its transaction was
+    /// rolled back), creating the history table (and its schema) first when the rollback
+    /// took them along; a failure to do so is added to the explanation.
+    async fn record_failure(
+        &self,
+        conn: &mut Connection,
+        table: &HistoryTable,
+        step: &StepInProgress,
+        mut explained: ApplyFailure,
+    ) -> ApplyFailure {
+        let first_line = explained
+            .message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let entry = step.history_entry(&operator(), step.elapsed(), Some(first_line));
+        let mut statements = Vec::new();
+        match table.exists(conn).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let schema = self.config.exec.version_table.schema.as_deref();
+                if let Some(sql) = schema.and_then(|s| conn.dialect().create_schema_sql(s)) {
+                    statements.push(sql);
+                }
+                statements.push(table.create_sql());
+            }
+            Err(err) => {
+                note_unrecorded(&mut explained, table, &err.to_string());
+                return explained;
+            }
+        }
+        statements.push(table.insert_sql(&entry));
+        for sql in statements {
+            let result = crate::on_connection!(&mut *conn, c => {
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(c).await.map(|_| ())
+            });
+            if let Err(err) = result {
+                note_unrecorded(&mut explained, table, &err.to_string());
+                break;
+            }
+        }
+        explained
     }
-    explained
+}
+
+fn note_unrecorded(explained: &mut ApplyFailure, table: &HistoryTable, err: &str) {
+    let _ = std::fmt::Write::write_fmt(
+        &mut explained.message,
+        format_args!(
+            "\n(the failure could not be recorded in `{}`: {err})",
+            table.qualified()
+        ),
+    );
 }
 
 /// Ends a transaction the engine opened (SQLite) after a failure before the executor ran.

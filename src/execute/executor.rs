@@ -315,6 +315,7 @@ impl<'a> Executor<'a> {
             step: prepared.step,
             revision: prepared.revision,
             outside_transaction: prepared.outside_transaction,
+            statements: prepared.statements.len(),
         };
         state.failed_step = Some(index);
         state.statements_done = 0;

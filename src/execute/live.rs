@@ -26,10 +26,20 @@
 //! the same transaction as the first row. A failed
 //! step's row cannot be written here (its transaction is rolled back): the sink keeps the
 //! step in [`LiveSink::failed_step`] and the engine writes that row after the rollback.
+//!
+//! Progress (SPEC section 13): a step whose statements commit one by one (`Transaction:
+//! none`, and every step on MySQL) gets a progress row, written before its first
+//! statement and updated after each one, each write on its own (committed at once
+//! outside a transaction; on MySQL with the next implicit commit). The step's
+//! version-table transaction deletes it; so does a rollback when no statement was done.
+//! A [`Resume`] skips the statements an interrupted run completed. The [`Interrupt`] flag
+//! is checked before each statement.
 
 mod batch;
 mod error;
+mod interrupt;
 mod position;
+mod progress;
 mod step;
 
 use std::time::Instant;
@@ -50,7 +60,9 @@ use super::sink::{
 use batch::{batches, Batch, BodyTag, Tag};
 
 pub use error::{LiveError, ServerError, StatementFailure};
-pub use step::{AppliedStep, LiveStart, RanStatement, StepInProgress};
+pub use interrupt::Interrupt;
+use step::Tracking;
+pub use step::{AppliedStep, LiveStart, RanStatement, Resume, StepInProgress};
 
 /// The transaction as the sink sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +106,10 @@ pub struct LiveSink<'c> {
     applied: Vec<AppliedStep>,
     /// History rows of the open transaction not yet queued (PostgreSQL).
     history_rows: Vec<HistoryEntry>,
+    /// The progress row of the step in progress, when it has one.
+    tracking: Option<Tracking>,
+    resume: Option<Resume>,
+    interrupt: Option<Interrupt>,
 }
 
 impl<'c> LiveSink<'c> {
@@ -126,8 +142,23 @@ impl<'c> LiveSink<'c> {
             step: None,
             applied: Vec::new(),
             history_rows: Vec::new(),
+            tracking: None,
+            resume: None,
+            interrupt: None,
             conn,
         }
+    }
+
+    /// Continues an interrupted step: its first `resume.skip` statements are not run.
+    pub fn resume(mut self, resume: Option<Resume>) -> Self {
+        self.resume = resume;
+        self
+    }
+
+    /// Stops before the next statement once `interrupt` is raised.
+    pub fn interrupt(mut self, interrupt: Option<Interrupt>) -> Self {
+        self.interrupt = interrupt;
+        self
     }
 
     /// Commits a transaction the executor left open (one the sink or its caller opened
@@ -153,11 +184,6 @@ impl<'c> LiveSink<'c> {
     /// between steps).
     pub fn failed_step(&self) -> Option<&StepInProgress> {
         self.step.as_ref()
-    }
-
-    /// Whether the history table exists as of the last commit.
-    pub fn history_table_committed(&self) -> bool {
-        self.durable.history_table
     }
 
     fn table_name(&self) -> String {
@@ -337,10 +363,18 @@ impl Sink for LiveSink<'_> {
             statements: 0,
             ran: Vec::new(),
         });
+        self.tracking = self.tracking_for(step);
         Ok(())
     }
 
     async fn execute(&mut self, statement: &BodyStatement<'_>) -> Result<(), LiveError> {
+        if self.interrupt.as_ref().is_some_and(|i| i.code().is_some()) {
+            return Err(LiveError::Interrupted);
+        }
+        if self.skips(statement) {
+            return Ok(());
+        }
+        self.progress_before(statement).await?;
         self.batch.push(
             statement.text,
             Tag::Body(Box::new(BodyTag {
@@ -367,7 +401,7 @@ impl Sink for LiveSink<'_> {
                 });
             }
         }
-        Ok(())
+        self.progress_after(statement).await
     }
 
     async fn version_write(&mut self, write: &VersionWrite<'_>) -> Result<(), LiveError> {
@@ -378,6 +412,7 @@ impl Sink for LiveSink<'_> {
     }
 
     async fn step_finished(&mut self, _step: &StepEvent<'_>) -> Result<(), LiveError> {
+        self.progress_finished();
         self.flush().await?;
         let Some(step) = self.step.take() else {
             return Ok(());
@@ -416,12 +451,14 @@ impl Sink for LiveSink<'_> {
         self.heads = self.durable.heads.clone();
         self.version_table = self.durable.version_table;
         self.history_table = self.durable.history_table;
-        if !was_open {
-            return Ok(());
-        }
-        let result = crate::on_connection!(&mut *self.conn, c => {
-            sqlx::raw_sql("ROLLBACK").execute(c).await.map(|_| ())
-        });
+        let result = if was_open {
+            crate::on_connection!(&mut *self.conn, c => {
+                sqlx::raw_sql("ROLLBACK").execute(c).await.map(|_| ())
+            })
+        } else {
+            Ok(())
+        };
+        self.progress_rolled_back().await;
         match result {
             // SQLite rolls some failures back by itself (a full disk, an interrupt).
             Err(err) if err.to_string().contains("no transaction is active") => Ok(()),

@@ -14,8 +14,8 @@ mod sink;
 pub use error::{ExecError, FailedAt, Progress, SinkFailure};
 pub use executor::{Executor, Report, StepReport};
 pub use live::{
-    AppliedStep, LiveError, LiveSink, LiveStart, RanStatement, ServerError, StatementFailure,
-    StepInProgress,
+    AppliedStep, Interrupt, LiveError, LiveSink, LiveStart, RanStatement, Resume, ServerError,
+    StatementFailure, StepInProgress,
 };
 pub use lookup::Revisions;
 pub use offline::{render_offline, OfflineSink};

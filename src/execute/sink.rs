@@ -59,6 +59,8 @@ pub struct StepEvent<'a> {
     pub revision: Option<&'a Revision>,
     /// `Transaction: none`: the body runs outside any transaction.
     pub outside_transaction: bool,
+    /// Body statements of the step (0 for stamps).
+    pub statements: usize,
 }
 
 impl StepEvent<'_> {

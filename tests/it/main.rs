@@ -17,12 +17,15 @@ mod provision;
 mod runbook;
 mod runbook_failures;
 mod runbook_keeps;
+mod signals;
+mod status;
 mod watchdog;
 
 mod online;
 mod online_concurrency;
 mod online_failure;
 mod online_history;
+mod online_interrupted;
 mod online_support;
 
 mod roundtrip;

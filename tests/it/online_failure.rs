@@ -80,8 +80,10 @@ async fn one_transaction_per_run_leaves_nothing_of_the_run() {
     assert_eq!(engine::current(&config, &target).await.unwrap(), ["a"]);
 }
 
+/// SPEC section 13: the failure is recorded even though the transaction that created
+/// the history table (and its schema) rolled back; nothing else is left.
 #[tokio::test]
-async fn a_failed_first_run_leaves_no_table_at_all() {
+async fn a_failed_first_run_leaves_only_its_failure_row() {
     let db = support::pg_db("fail_first_run");
     let config = config(ExecSettings {
         version_table: mig::config::VersionTable {
@@ -99,22 +101,31 @@ async fn a_failed_first_run_leaves_no_table_at_all() {
         ),
         "{text}"
     );
+    assert!(!text.contains("could not be recorded"), "{text}");
     let mut conn = pg(db.url()).await;
     assert_eq!(
         strings_pg(
             &mut conn,
-            "SELECT relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
+            "SELECT n.nspname || '.' || relname::text FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') \
+             AND c.relkind = 'r'"
         )
         .await,
-        Vec::<String>::new()
+        ["admin.mig_history"]
     );
-    assert!(strings_pg(
-        &mut conn,
-        "SELECT nspname::text FROM pg_namespace WHERE nspname = 'admin'"
-    )
-    .await
-    .is_empty());
+    let rows = engine::history(&config, &target).await.unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].revision.as_deref(), Some("c"));
+    assert!(!rows[0].success);
+    assert!(
+        rows[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("nope"),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test]
@@ -187,6 +198,7 @@ async fn transaction_none_lists_the_statements_that_ran() {
     statements of the failed step that already ran outside a transaction and stay applied:
       line 8, column 1: CREATE TABLE x1 (id INTEGER)
       line 9, column 3: CREATE TABLE x2 (id INTEGER)
+    the step is recorded as interrupted: fix the cause and run `mig upgrade --resume`, or repair it by hand and run `mig resolve b --applied|--reverted --reason TEXT`
     ");
     let mut conn = pg(db.url()).await;
     assert!(pg_table_exists(&mut conn, "x1").await);

@@ -119,6 +119,9 @@ pub enum LiveError {
     /// Taking SQLite's write lock or reading the version table failed.
     #[error(transparent)]
     Db(DbError),
+    /// The run was interrupted (SIGINT, SIGTERM) before the next statement.
+    #[error("interrupted before the next statement")]
+    Interrupted,
 }
 
 fn heads(list: &[String]) -> String {

@@ -1,6 +1,7 @@
 //! The live sink's records: what the caller found before the run, the step in progress
 //! (kept after a failure for the report and the failure's history row), the steps that
-//! completed, and body statements that ran on their own. Plain data.
+//! completed, body statements that ran on their own, and the progress of a step that
+//! runs outside a transaction (its progress row). Plain data.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -100,11 +101,47 @@ impl StepInProgress {
             success: error.is_none(),
             error,
             reason: None,
+            progress: None,
         }
     }
 }
 
-fn direction(kind: StepKind) -> Direction {
+/// `mig upgrade --resume`: the interrupted step to continue, and how many of its
+/// statements to skip (they are applied already).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resume {
+    pub revision: String,
+    pub kind: StepKind,
+    /// Statements done, per the progress row.
+    pub skip: usize,
+    /// When the interrupted step started (its progress row keeps that time).
+    pub started_at: DateTime<Utc>,
+}
+
+/// The progress row of the step in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Tracking {
+    pub revision: String,
+    pub direction: Direction,
+    pub total: usize,
+    pub done: usize,
+    /// Line of the last statement done (of the first, until one is done).
+    pub line: usize,
+    /// Whether the row exists (written by this run, or by the run being resumed).
+    pub written: bool,
+    /// The step's start as the row records it.
+    pub origin: DateTime<Utc>,
+    /// Statements to skip (resume).
+    pub skip: usize,
+}
+
+impl Tracking {
+    pub fn elapsed_ms(&self) -> i64 {
+        (Utc::now() - self.origin).num_milliseconds().max(0)
+    }
+}
+
+pub(super) fn direction(kind: StepKind) -> Direction {
     match kind {
         StepKind::Upgrade => Direction::Upgrade,
         StepKind::Downgrade => Direction::Downgrade,

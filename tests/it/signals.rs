@@ -1,0 +1,199 @@
+//! SIGTERM and SIGINT during online commands (SPEC section 13), through the `mig` binary
+//! on PostgreSQL: the running statement is cancelled on the server, the transaction
+//! rolled back, the lock released at once, the state printed, exit 143 / 130.
+
+use std::path::Path;
+use std::process::{Child, Command};
+
+use crate::online_interrupted::{
+    hold_advisory_lock, kill_project, mig, ok, pg_query, project, rev, spawn, wait_for, N2_LINE_1,
+};
+use crate::support::pg_db;
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+fn stderr(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("spawned.stderr")).expect("stderr")
+}
+
+/// `a`, then `b`: a table and a statement that sleeps ten minutes, in one transaction.
+fn sleepy() -> tempfile::TempDir {
+    project(&[
+        (
+            "a.sql",
+            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
+        ),
+        (
+            "b.sql",
+            rev(
+                "b",
+                "a",
+                "",
+                "CREATE TABLE tb (id int);\nSELECT pg_sleep(600);",
+                "DROP TABLE tb;",
+            ),
+        ),
+    ])
+}
+
+fn sleeping(url: &str) -> Vec<String> {
+    pg_query(
+        url,
+        "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+         AND state = 'active' AND query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()",
+    )
+}
+
+#[test]
+fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
+    let db = pg_db("sigterm_long");
+    let url = db.url();
+    let proj = sleepy();
+    let dir = proj.path();
+    ok(dir, url, &["upgrade", "a"]);
+    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    wait_for("revision b to sleep", || sleeping(url).len() == 1);
+    signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(143));
+    let err = stderr(dir);
+    assert!(err.contains("SIGTERM received"), "{err}");
+    assert!(
+        err.contains("FAILED: interrupted by SIGTERM; revision `b` failed at"),
+        "{err}"
+    );
+    assert!(
+        err.contains("canceling statement due to user request"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the database now: the version table holds `a`; rolled back: `upgrade a -> b`"
+        ),
+        "{err}"
+    );
+    // Nothing of b, no server session left, no lock held: another run goes at once.
+    assert!(sleeping(url).is_empty());
+    assert_eq!(pg_query(url, "SELECT to_regclass('tb')::text"), [""]);
+    assert_eq!(
+        pg_query(
+            url,
+            "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ),
+        ["0"]
+    );
+    assert_eq!(ok(dir, url, &["current"]), "a\n");
+    ok(dir, url, &["downgrade", "base"]);
+    assert_eq!(ok(dir, url, &["current"]), "");
+    // The failure is in the history table.
+    assert_eq!(
+        pg_query(
+            url,
+            "SELECT revision || ' ' || success::text FROM mig_history \
+             WHERE direction = 'upgrade' ORDER BY started_at"
+        ),
+        ["a true", "b false"]
+    );
+}
+
+#[test]
+fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
+    let db = pg_db("sigint_lock");
+    let url = db.url();
+    let proj = sleepy();
+    let dir = proj.path();
+    ok(dir, url, &["upgrade", "a"]);
+    let mut holder = spawn(dir, url, &["upgrade", "head"]);
+    wait_for("revision b to sleep", || sleeping(url).len() == 1);
+
+    let waiter_dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(waiter_dir.path().join("versions")).expect("mkdir");
+    for name in ["alembic.ini", "versions/a.sql", "versions/b.sql"] {
+        std::fs::copy(dir.join(name), waiter_dir.path().join(name)).expect("copy");
+    }
+    let mut waiter = spawn(waiter_dir.path(), url, &["upgrade", "head"]);
+    // Polling for the lock shows up as a second mig session whose last query tried it.
+    wait_for("the second run to poll for the lock", || {
+        pg_query(
+            url,
+            "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name = 'mig' AND query LIKE '%pg_try_advisory_lock%'",
+        )
+        .len()
+            == 1
+    });
+    signal(&waiter, "INT");
+    assert_eq!(waiter.wait().expect("wait").code(), Some(130));
+    let err = stderr(waiter_dir.path());
+    assert!(
+        err.contains("FAILED: interrupted by SIGINT before anything was changed"),
+        "{err}"
+    );
+
+    signal(&holder, "TERM");
+    assert_eq!(holder.wait().expect("wait").code(), Some(143));
+    assert_eq!(ok(dir, url, &["current"]), "a\n");
+    let again = mig(dir, url, &["status"]);
+    assert!(again.stdout.ends_with("1 pending\n"), "{}", again.stdout);
+}
+
+/// SIGTERM while statement 2 of a `Transaction: none` revision waits: the statement is
+/// cancelled (no server session lingers, unlike after SIGKILL), statement 1 stays
+/// applied and the revision is recorded as interrupted; `--resume` finishes it.
+#[test]
+fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
+    let db = pg_db("sigterm_none");
+    let url = db.url();
+    let proj = kill_project();
+    let dir = proj.path();
+    let held = hold_advisory_lock(url, 4242);
+    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    wait_for("statement 2 of n2 to wait for the lock", || {
+        pg_query(
+            url,
+            "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+             AND query LIKE 'INSERT INTO t1%' AND wait_event_type = 'Lock'",
+        )
+        .len()
+            == 1
+    });
+    signal(&child, "TERM");
+    assert_eq!(child.wait().expect("wait").code(), Some(143));
+    let err = stderr(dir);
+    assert!(
+        err.contains("FAILED: interrupted by SIGTERM; revision `n2` failed at"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "the step is recorded as interrupted: fix the cause and run `mig upgrade --resume`"
+        ),
+        "{err}"
+    );
+    // The cancelled session is gone while the test still holds the lock.
+    assert!(pg_query(
+        url,
+        "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() \
+         AND query LIKE 'INSERT INTO t1%'",
+    )
+    .is_empty());
+    drop(held);
+    let status = ok(dir, url, &["status"]);
+    assert!(
+        status.contains(&format!(
+            "revision n2 (versions/n2.sql) was interrupted after statement 1 of 3 (line {N2_LINE_1})"
+        )),
+        "{status}"
+    );
+    assert_eq!(mig(dir, url, &["upgrade", "head"]).code, 3);
+    ok(dir, url, &["upgrade", "head", "--resume"]);
+    assert_eq!(pg_query(url, "SELECT count(*)::text FROM t1"), ["1"]);
+    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
+}
