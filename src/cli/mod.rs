@@ -41,6 +41,9 @@ pub struct GlobalArgs {
     /// Output format for commands that print data.
     #[arg(long = "format", global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// PostgreSQL `search_path` for migration sessions; overrides `[mig] search_path`.
+    #[arg(long = "search-path", global = true, value_name = "SCHEMAS")]
+    pub search_path: Option<String>,
 }
 
 /// How data is printed.

@@ -214,6 +214,10 @@ pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
+    if let Some(search_path) = &global.search_path {
+        opts.overrides
+            .push(("search_path".into(), search_path.clone()));
+    }
     Ok(opts)
 }
 

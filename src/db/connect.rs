@@ -101,8 +101,8 @@ impl Connection {
     }
 }
 
-/// Connects to PostgreSQL at `url` as `application_name = mig`, then runs
-/// `SET search_path TO ...` (each element quoted) before anything else when given.
+/// Connects to PostgreSQL at `url` as `application_name = mig`, then sets
+/// `search_path` ([`set_search_path`]) before anything else when given.
 pub async fn connect_postgres(
     url: &str,
     search_path: Option<&str>,
@@ -131,11 +131,7 @@ pub async fn connect_postgres(
         .await
         .map_err(|err| ConnectError::from_sqlx(&attempt, &err))?;
     if let Some(search_path) = search_path {
-        let statement = format!("SET search_path TO {}", quote_search_path(search_path));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-            .execute(&mut conn)
-            .await
-            .map_err(|err| query_error(&format!("setting search_path `{search_path}`"), &err))?;
+        set_search_path(&mut conn, search_path, false).await?;
     }
     Ok(conn)
 }
@@ -230,54 +226,27 @@ pub fn sqlite_location(url: &str) -> Result<SqliteLocation, DbError> {
     }
 }
 
-/// Renders a `search_path` value as written in the config (`app, "My Schema", $user`) as
-/// the argument of `SET search_path TO`: every element quoted, so no configured text can
-/// change the statement. Plain identifiers are folded to lower case first, as PostgreSQL
-/// folds them when unquoted; already double-quoted elements keep their case.
-pub fn quote_search_path(search_path: &str) -> String {
-    split_search_path(search_path)
-        .iter()
-        .map(|element| {
-            let name = match element.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
-                Some(quoted) if !quoted.is_empty() => quoted.replace("\"\"", "\""),
-                _ if is_plain_identifier(element) => element.to_lowercase(),
-                _ => element.to_string(),
-            };
-            format!("\"{}\"", name.replace('"', "\"\""))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Splits on commas outside double quotes; trims, drops empty elements.
-fn split_search_path(text: &str) -> Vec<String> {
-    let mut elements = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for ch in text.chars() {
-        match ch {
-            '"' => {
-                quoted = !quoted;
-                current.push(ch);
-            }
-            ',' if !quoted => elements.push(std::mem::take(&mut current)),
-            _ => current.push(ch),
-        }
-    }
-    elements.push(current);
-    elements
-        .into_iter()
-        .map(|element| element.trim().to_string())
-        .filter(|element| !element.is_empty())
-        .collect()
-}
-
-fn is_plain_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '$')
+/// Sets a configured `search_path` (`app, "My Schema", $user`) on the session, or with
+/// `local` for the open transaction only (`SET LOCAL`, through a transaction pooler).
+/// The list is read and quoted by [`Dialect::search_path_list`] (the same text `--sql`
+/// shows after `SET search_path TO`) and sent as a bound parameter of `set_config`, in
+/// one statement: no configured text is ever part of the SQL.
+pub async fn set_search_path(
+    conn: &mut PgConnection,
+    search_path: &str,
+    local: bool,
+) -> Result<(), DbError> {
+    let Some(list) = Dialect::Postgresql.search_path_list(search_path) else {
+        return Ok(());
+    };
+    sqlx::query("SELECT pg_catalog.set_config('search_path', $1, $2)")
+        .bind(&list)
+        .bind(local)
+        .persistent(false)
+        .execute(conn)
+        .await
+        .map_err(|err| query_error(&format!("setting search_path to `{list}`"), &err))?;
+    Ok(())
 }
 
 /// Connects to a parsed URL with the project's settings: the dialect's own connector,
@@ -301,15 +270,8 @@ pub async fn open(
             Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
         }
     };
-    let search_path = settings
-        .search_path
-        .as_deref()
-        .and_then(|path| conn.dialect().search_path_sql(path));
-    if let (Some(sql), Connection::Postgres(pg)) = (&search_path, &mut conn) {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
-            .execute(pg)
-            .await
-            .map_err(|err| super::query_error(&format!("running `{sql}`"), &err))?;
+    if let (Some(search_path), Connection::Postgres(pg)) = (&settings.search_path, &mut conn) {
+        set_search_path(pg, search_path, false).await?;
     }
     Ok(conn)
 }
@@ -317,22 +279,6 @@ pub async fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_path_elements_are_quoted() {
-        assert_eq!(
-            quote_search_path("zero_admin, public"),
-            r#""zero_admin", "public""#
-        );
-        assert_eq!(
-            quote_search_path(r#"App, "My, Schema", $user,,"#),
-            r#""app", "My, Schema", "$user""#
-        );
-        assert_eq!(
-            quote_search_path(r#"x"; DROP TABLE t; --"#),
-            r#""x""; DROP TABLE t; --""#
-        );
-    }
 
     #[test]
     fn sqlite_urls_follow_sqlalchemy() {

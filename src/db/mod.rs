@@ -24,7 +24,7 @@ pub mod redact;
 pub mod version_table;
 
 pub use connect::{
-    connect_mysql, connect_postgres, connect_sqlite, open, quote_search_path, ConnectSettings,
+    connect_mysql, connect_postgres, connect_sqlite, open, set_search_path, ConnectSettings,
     Connection, SqliteLocation, APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};

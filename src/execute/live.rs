@@ -90,6 +90,8 @@ pub struct LiveSink<'c> {
     purge: bool,
     schema_exists: bool,
     session_search_path: Option<String>,
+    /// `[mig] search_path` as configured.
+    search_path: Option<String>,
     step: Option<StepInProgress>,
     applied: Vec<AppliedStep>,
     /// History rows of the open transaction not yet queued (PostgreSQL).
@@ -123,6 +125,7 @@ impl<'c> LiveSink<'c> {
             purge: start.purge,
             schema_exists: start.schema_exists,
             session_search_path: start.session_search_path,
+            search_path: settings.search_path.clone(),
             step: None,
             applied: Vec::new(),
             history_rows: Vec::new(),
@@ -257,10 +260,19 @@ impl Sink for LiveSink<'_> {
     async fn setup(&mut self, statement: &SetupStatement<'_>) -> Result<(), LiveError> {
         match statement.kind {
             SetupKind::SearchPath => {
-                if self.session_search_path.as_deref() == Some(statement.sql) {
-                    return Ok(());
+                if self.session_search_path.as_deref() != Some(statement.sql) {
+                    // Configured text never goes into a batch: set it as a parameter.
+                    self.flush().await?;
+                    if let (Connection::Postgres(pg), Some(path)) =
+                        (&mut *self.conn, &self.search_path)
+                    {
+                        crate::db::set_search_path(pg, path, false)
+                            .await
+                            .map_err(LiveError::Db)?;
+                    }
+                    self.session_search_path = Some(statement.sql.to_string());
                 }
-                self.session_search_path = Some(statement.sql.to_string());
+                return Ok(());
             }
             SetupKind::CreateSchema if self.schema_exists => return Ok(()),
             SetupKind::CreateSchema => self.open_early(),
