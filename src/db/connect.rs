@@ -1,5 +1,6 @@
-//! Opening connections: PostgreSQL (with `application_name = mig` and the configured
-//! `search_path` set before anything else), SQLite files or memory, MySQL/MariaDB.
+//! Opening connections: PostgreSQL (with `application_name = mig`,
+//! `client_connection_check_interval` on 14+, and the configured `search_path` set
+//! before anything else), SQLite files or memory, MySQL/MariaDB.
 //! Failures are diagnosed in words with the password scrubbed; nothing here retries.
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,12 @@ use crate::dialect::Dialect;
 
 /// The `application_name` every PostgreSQL session of mig announces.
 pub const APPLICATION_NAME: &str = "mig";
+
+/// PostgreSQL 14+: while a statement of mig's runs, the server checks every second
+/// whether mig is still there, so a client killed with SIGKILL (which cannot cancel its
+/// statement) stops its server session within seconds instead of when the statement
+/// ends.
+const CONNECTION_CHECK: &str = "SET client_connection_check_interval = '1s'";
 
 /// A live connection to one of the supported backends.
 #[derive(Debug)]
@@ -130,6 +137,12 @@ pub async fn connect_postgres(
         .connect()
         .await
         .map_err(|err| ConnectError::from_sqlx(&attempt, &err))?;
+    if conn.server_version_num().is_some_and(|v| v >= 140_000) {
+        sqlx::raw_sql(CONNECTION_CHECK)
+            .execute(&mut conn)
+            .await
+            .map_err(|err| query_error("setting client_connection_check_interval", &err))?;
+    }
     if let Some(search_path) = search_path {
         set_search_path(&mut conn, search_path, false).await?;
     }

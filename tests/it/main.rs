@@ -12,6 +12,7 @@ mod compat;
 mod connect;
 mod diagnose;
 mod injection;
+mod killed_client;
 mod lock;
 mod provision;
 mod runbook;
