@@ -14,6 +14,10 @@
 //! - The dialect is the URL's; `[mig] dialect` only matters offline.
 //! - `search_path` is set right after connecting with the statement the executor renders
 //!   (the same text `--sql` shows), before the version table is read.
+//! - Through a transaction-mode pooler (`[mig] pooler`, detected when `auto`) there is
+//!   no session lock: each transaction takes the lock itself (`pg_advisory_xact_lock`,
+//!   same key) and reads the version table under it, like SQLite's per-step write lock,
+//!   and `Transaction: none` revisions are refused before anything runs.
 //! - A failed step's history row is written after the rollback, in its own statement,
 //!   and only when the history table already existed: a failed first run leaves nothing
 //!   behind, not even a history table.
@@ -30,7 +34,7 @@ mod session;
 use std::convert::Infallible;
 
 use crate::config::Config;
-use crate::db::{read_state, HistoryRow, HistoryTable};
+use crate::db::{read_state, HistoryRow, HistoryTable, Pooler};
 use crate::execute::{AppliedStep, Revisions};
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
@@ -115,21 +119,43 @@ pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), En
 /// `current`: the version table's rows (empty when it does not exist; never created).
 pub async fn current(config: &Config, url: &DatabaseUrl) -> Result<Vec<String>, EngineError> {
     let mut session = Session::open(url, &config.exec).await?;
-    let state = read_state(&mut session.conn, &config.exec.version_table).await;
+    let state = match session.begin_read(&config.exec).await {
+        Ok(()) => read_state(&mut session.conn, &config.exec.version_table).await,
+        Err(err) => Err(err),
+    };
+    let ended = session.end_read().await;
     session.close().await;
-    Ok(state?.heads)
+    let state = state?;
+    ended?;
+    Ok(state.heads)
+}
+
+/// Whether `url` goes through a transaction-mode pooler (`[mig] pooler`, detected when
+/// `auto`), for `status` and `doctor` to print ([`Pooler::describe`]).
+pub async fn pooler(config: &Config, url: &DatabaseUrl) -> Result<Pooler, EngineError> {
+    let session = Session::open(url, &config.exec).await?;
+    let pooler = session.pooler;
+    session.close().await;
+    Ok(pooler)
 }
 
 /// The history table's rows, oldest first (empty when disabled or missing).
 pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRow>, EngineError> {
     let mut session = Session::open(url, &config.exec).await?;
     let dialect = session.conn.dialect();
-    let rows = match HistoryTable::new(dialect, &config.exec) {
-        Some(table) => table.rows(&mut session.conn).await,
-        None => Ok(Vec::new()),
+    let rows = match (
+        HistoryTable::new(dialect, &config.exec),
+        session.begin_read(&config.exec).await,
+    ) {
+        (_, Err(err)) => Err(err),
+        (Some(table), Ok(())) => table.rows(&mut session.conn).await,
+        (None, Ok(())) => Ok(Vec::new()),
     };
+    let ended = session.end_read().await;
     session.close().await;
-    Ok(rows?)
+    let rows = rows?;
+    ended?;
+    Ok(rows)
 }
 
 /// Connect, lock, run, unlock, close.
@@ -146,13 +172,18 @@ where
 {
     let settings = &config.exec;
     let mut session = Session::open(url, settings).await?;
-    let result = match session.lock(settings).await {
-        Ok(lock) => {
+    let locked = match session.pooled_begin(settings).await {
+        Ok(pooled) => session.lock(settings).await.map(|lock| (lock, pooled)),
+        Err(err) => Err(err),
+    };
+    let result = match locked {
+        Ok((lock, pooled)) => {
             let run = Run {
                 config,
                 password: url.password(),
                 search_path: session.search_path.clone(),
                 purge,
+                pooled,
             };
             let result = run.apply(&mut session.conn, revisions, planner).await;
             session.unlock(lock, result).await

@@ -218,6 +218,9 @@ pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
         opts.overrides
             .push(("search_path".into(), search_path.clone()));
     }
+    if let Some(pooler) = &global.pooler {
+        opts.overrides.push(("pooler".into(), pooler.clone()));
+    }
     Ok(opts)
 }
 

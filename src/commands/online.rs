@@ -24,6 +24,9 @@ fn engine_error(err: EngineError<CommandError>) -> Error {
         EngineError::Refused(e) => EngineError::Refused(e),
         EngineError::Apply(e) => EngineError::Apply(e),
         EngineError::HistoryDisabled => EngineError::HistoryDisabled,
+        EngineError::PoolerNonTransactional { revision, path } => {
+            EngineError::PoolerNonTransactional { revision, path }
+        }
     }))
 }
 

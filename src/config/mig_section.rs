@@ -11,7 +11,9 @@ use regex::Regex;
 use super::interpolate::Defaults;
 use super::load::{ini_origin, LoadOptions};
 use super::values::{self, absolute, parse_bool, parse_duration, split_list};
-use super::{ConfigError, ExecSettings, Ini, NamingConvention, RevisionIdStyle, VersionTable};
+use super::{
+    ConfigError, ExecSettings, Ini, NamingConvention, PoolerSetting, RevisionIdStyle, VersionTable,
+};
 use crate::dialect::{check_name, parse_search_path, Dialect, NameError};
 
 /// The section's name.
@@ -37,6 +39,7 @@ pub(super) const KEYS: &[&str] = &[
     "runbook_dir",
     "ignore",
     "project",
+    "pooler",
 ];
 
 /// The environment variable that overrides `key`: `MIG_` + upper-cased key, `.` -> `_`.
@@ -108,6 +111,12 @@ pub(super) fn read(
             Some(raw) if raw.value.is_empty() => None,
             Some(raw) => Some(raw.name()?),
             None => ExecSettings::default().history_table,
+        },
+        pooler: match source.text("pooler")? {
+            Some(raw) if raw.value.is_empty() => PoolerSetting::default(),
+            Some(raw) => PoolerSetting::parse(&raw.value)
+                .ok_or_else(|| raw.invalid("`auto`, `none` or `transaction`"))?,
+            None => PoolerSetting::default(),
         },
     };
     let naming = NamingConvention {

@@ -300,7 +300,7 @@ fn mig_keys_from_file_environment_and_flags() {
     let dir = project(
         "[alembic]\nscript_location = .\n[mig]\nversion_table = my_ver\nversion_table_pk = no\n\
          transaction_per_migration = on\nlock = 0\nlock_timeout = 500ms\nhistory_table =\n\
-         revision_id = hex\nrunbook_dir = %(here)s/docs/runbooks\nignore =\n  table public.spatial_ref_sys\n  extension postgis\n\
+         revision_id = hex\npooler = Transaction\nrunbook_dir = %(here)s/docs/runbooks\nignore =\n  table public.spatial_ref_sys\n  extension postgis\n\
          future_key = accepted\n",
     );
     let mut options = opts(dir.path());
@@ -318,6 +318,7 @@ fn mig_keys_from_file_environment_and_flags() {
             lock: false,
             lock_timeout: Duration::from_millis(500),
             history_table: None,
+            pooler: PoolerSetting::Transaction,
         }
     );
     assert_eq!(config.revision_id, RevisionIdStyle::Hex);

@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
+use super::pooler::Pooler;
 use super::redact::{redact, redact_url, url_password};
 use super::{query_error, DbError};
 use crate::dialect::Dialect;
@@ -108,12 +109,23 @@ impl Connection {
     }
 }
 
-/// Connects to PostgreSQL at `url` as `application_name = mig`, then sets
-/// `search_path` ([`set_search_path`]) before anything else when given.
+/// Connects to PostgreSQL at `url` as `application_name = mig`, then sets the session's
+/// settings ([`session_settings`]): `client_connection_check_interval` and, when given,
+/// `search_path`, before anything else.
 pub async fn connect_postgres(
     url: &str,
     search_path: Option<&str>,
 ) -> Result<PgConnection, DbError> {
+    let mut conn = connect_postgres_bare(url).await?;
+    session_settings(&mut conn, search_path).await?;
+    Ok(conn)
+}
+
+/// Connects to PostgreSQL at `url` as `application_name = mig`, setting nothing else
+/// (what a transaction pooler's client must do: a session `SET` would stay on a server
+/// connection other clients get). No `extra_float_digits` startup parameter, which
+/// PgBouncer refuses unless told to ignore it.
+async fn connect_postgres_bare(url: &str) -> Result<PgConnection, DbError> {
     let password = url_password(url);
     let target = redact_url(url);
     let options = PgConnectOptions::from_str(url)
@@ -121,7 +133,8 @@ pub async fn connect_postgres(
             url: target.clone(),
             reason: redact(&err.to_string(), password),
         })?
-        .application_name(APPLICATION_NAME);
+        .application_name(APPLICATION_NAME)
+        .extra_float_digits(None);
     let address = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => format!("{}:{}", options.get_host(), options.get_port()),
@@ -133,20 +146,28 @@ pub async fn connect_postgres(
         address: &address,
         password,
     };
-    let mut conn = options
+    options
         .connect()
         .await
-        .map_err(|err| ConnectError::from_sqlx(&attempt, &err))?;
+        .map_err(|err| ConnectError::from_sqlx(&attempt, &err).into())
+}
+
+/// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
+/// on 14+ and the configured `search_path`.
+async fn session_settings(
+    conn: &mut PgConnection,
+    search_path: Option<&str>,
+) -> Result<(), DbError> {
     if conn.server_version_num().is_some_and(|v| v >= 140_000) {
         sqlx::raw_sql(CONNECTION_CHECK)
-            .execute(&mut conn)
+            .execute(&mut *conn)
             .await
             .map_err(|err| query_error("setting client_connection_check_interval", &err))?;
     }
     if let Some(search_path) = search_path {
-        set_search_path(&mut conn, search_path, false).await?;
+        set_search_path(conn, search_path, false).await?;
     }
-    Ok(conn)
+    Ok(())
 }
 
 /// Opens (creating if missing) a SQLite database with the given busy timeout. Foreign keys
@@ -263,16 +284,36 @@ pub async fn set_search_path(
 }
 
 /// Connects to a parsed URL with the project's settings: the dialect's own connector,
-/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL `search_path` set with the
-/// statement the executor renders (the same text `--sql` shows) before anything else.
+/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL the session settings
+/// ([`session_settings`]) before anything else.
 pub async fn open(
     url: &crate::url::DatabaseUrl,
     settings: &crate::config::ExecSettings,
 ) -> Result<Connection, DbError> {
-    use crate::dialect::Dialect;
-    let mut conn = match url.dialect() {
+    open_detecting_pooler(url, settings)
+        .await
+        .map(|(conn, _)| conn)
+}
+
+/// [`open`], telling whether the URL is a transaction-mode pooler (`[mig] pooler`,
+/// [`super::pooler::detect`]). Through one nothing is set on the session: each unit sets
+/// what it needs in its own transaction ([`super::pooler::begin_local`]).
+pub async fn open_detecting_pooler(
+    url: &crate::url::DatabaseUrl,
+    settings: &crate::config::ExecSettings,
+) -> Result<(Connection, Pooler), DbError> {
+    let conn = match url.dialect() {
         Dialect::Postgresql => {
-            Connection::Postgres(connect_postgres(&url.to_sqlx_url(), None).await?)
+            let sqlx_url = url.to_sqlx_url();
+            let mut pg = connect_postgres_bare(&sqlx_url).await?;
+            let pooler = super::pooler::detect(&mut pg, settings.pooler, url.port(), || {
+                connect_postgres_bare(&sqlx_url)
+            })
+            .await?;
+            if !pooler.is_transaction() {
+                session_settings(&mut pg, settings.search_path.as_deref()).await?;
+            }
+            return Ok((Connection::Postgres(pg), pooler));
         }
         Dialect::Mysql => Connection::Mysql(connect_mysql(&url.to_sqlx_url()).await?),
         Dialect::Sqlite => {
@@ -283,10 +324,7 @@ pub async fn open(
             Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
         }
     };
-    if let (Some(search_path), Connection::Postgres(pg)) = (&settings.search_path, &mut conn) {
-        set_search_path(pg, search_path, false).await?;
-    }
-    Ok(conn)
+    Ok((conn, Pooler::None))
 }
 
 #[cfg(test)]

@@ -62,9 +62,15 @@ where
     F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
 {
     let mut session = Session::open(url, &config.exec).await?;
-    let found = read_drift(&mut session.conn, config, applied).await;
+    let found = match session.begin_read(&config.exec).await {
+        Ok(()) => read_drift(&mut session.conn, config, applied).await,
+        Err(err) => Err(err.into()),
+    };
+    let ended = session.end_read().await;
     session.close().await;
-    found
+    let found = found?;
+    ended?;
+    Ok(found)
 }
 
 async fn read_drift<'r, F, E>(

@@ -1,7 +1,8 @@
 //! One locked run: read the version table (under SQLite's write lock), plan, walk the
 //! plan into a [`LiveSink`], and on failure gather what the database looks like now and
-//! record the failed step in the history table. SQLite runs plan again when another
-//! process moved the version table between two of their transactions.
+//! record the failed step in the history table. SQLite runs (and runs through a
+//! transaction pooler) plan again when another process moved the version table between
+//! two of their transactions.
 
 use sqlx::AssertSqlSafe;
 
@@ -9,6 +10,7 @@ use super::failure::{ApplyFailure, Gathered};
 use super::{EngineError, Outcome};
 use crate::config::Config;
 use crate::db::history::{operator, HistoryTable};
+use crate::db::PooledBegin;
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
 use crate::dialect::Dialect;
 use crate::execute::{
@@ -16,6 +18,7 @@ use crate::execute::{
     StepInProgress,
 };
 use crate::revision::plan::Plan;
+use crate::revision::TransactionMode;
 
 /// How many times a SQLite run plans again after another process moved the version
 /// table under it before giving up.
@@ -27,6 +30,8 @@ pub(super) struct Run<'a> {
     pub password: Option<&'a str>,
     pub search_path: Option<String>,
     pub purge: bool,
+    /// Through a transaction pooler: how each transaction begins (settings, lock).
+    pub pooled: Option<PooledBegin>,
 }
 
 impl Run<'_> {
@@ -48,11 +53,18 @@ impl Run<'_> {
         let mut attempt = 0;
         loop {
             // SQLite: the heads are read, and the first step runs, under the write lock.
-            let sqlite = dialect == Dialect::Sqlite;
-            if let Connection::Sqlite(lite) = &mut *conn {
-                begin_immediate(lite).await?;
-            }
-            let start = match self.read_start(conn, history.as_ref(), purge).await {
+            // Through a transaction pooler: the same, under the transaction-level lock.
+            let sqlite = dialect == Dialect::Sqlite || self.pooled.is_some();
+            let begun = match (&mut *conn, &self.pooled) {
+                (Connection::Sqlite(lite), _) => begin_immediate(lite).await,
+                (Connection::Postgres(pg), Some(pooled)) => pooled.begin(pg).await,
+                _ => Ok(()),
+            };
+            let start = match begun {
+                Ok(()) => self.read_start(conn, history.as_ref(), purge, sqlite).await,
+                Err(err) => Err(err),
+            };
+            let start = match start {
                 Ok(start) => start,
                 Err(err) => {
                     rollback_quietly(conn, sqlite).await;
@@ -74,6 +86,12 @@ impl Run<'_> {
                     return Err(EngineError::Plan(err));
                 }
             };
+            if self.pooled.is_some() {
+                if let Some(refused) = non_transactional(&plan, revisions) {
+                    rollback_quietly(conn, sqlite).await;
+                    return Err(refused);
+                }
+            }
             let mut sink = LiveSink::new(conn, settings, start);
             let result = Executor::new(dialect, settings)
                 .run(&plan, revisions, &mut sink)
@@ -134,6 +152,7 @@ impl Run<'_> {
         conn: &mut Connection,
         history: Option<&HistoryTable>,
         purge: bool,
+        transaction_open: bool,
     ) -> Result<LiveStart, DbError> {
         let table = &self.config.exec.version_table;
         let state = read_state(conn, table).await?;
@@ -151,10 +170,11 @@ impl Run<'_> {
             version_table_exists: state.exists,
             schema_exists,
             history_table_exists,
-            transaction_open: conn.dialect() == Dialect::Sqlite,
+            transaction_open,
             purge,
             session_search_path: self.search_path.clone(),
             operator: operator(),
+            pooled: self.pooled.clone(),
         })
     }
 
@@ -218,6 +238,22 @@ async fn record_failure(
         );
     }
     explained
+}
+
+/// Through a transaction pooler, a plan with a `Transaction: none` revision is refused
+/// before anything runs: nothing can hold the lock across its statements there.
+fn non_transactional<R, E>(plan: &Plan, revisions: &R) -> Option<EngineError<E>>
+where
+    R: Revisions + ?Sized,
+{
+    plan.steps
+        .iter()
+        .filter_map(|step| revisions.revision(step.revision.as_deref()?))
+        .find(|revision| revision.transaction == TransactionMode::None)
+        .map(|revision| EngineError::PoolerNonTransactional {
+            revision: revision.id.clone(),
+            path: revision.path.clone(),
+        })
 }
 
 /// Ends a transaction the engine opened (SQLite) after a failure before the executor ran.

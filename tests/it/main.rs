@@ -14,6 +14,7 @@ mod diagnose;
 mod injection;
 mod killed_client;
 mod lock;
+mod pooler;
 mod provision;
 mod runbook;
 mod runbook_failures;
