@@ -310,7 +310,9 @@ pub async fn open_detecting_pooler(
                 connect_postgres_bare(&sqlx_url)
             })
             .await?;
-            if !pooler.is_transaction() {
+            if pooler.is_transaction() {
+                tracing::info!(target: "mig", "Through a {}", pooler.describe());
+            } else {
                 session_settings(&mut pg, settings.search_path.as_deref()).await?;
             }
             return Ok((Connection::Postgres(pg), pooler));

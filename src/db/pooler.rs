@@ -28,7 +28,7 @@ pub const SUPABASE_TRANSACTION_PORT: u16 = 6543;
 const PROBE_WAIT: Duration = Duration::from_secs(2);
 
 /// How many times the probe asks before it takes an unchanged backend as the answer.
-const PROBE_ROUNDS: usize = 3;
+const PROBE_ROUNDS: usize = 5;
 
 /// What stands between mig and the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -96,6 +96,12 @@ fn every_command_five_times(mode: PoolMode) {
     let proj = project(IN_APP, true, &[]);
     let dir = proj.path();
     block_on(query(db.url(), "CREATE TABLE public.ran (rev text)"));
+    let out = mig(dir, &url, &[], &["current"]);
+    let announced = String::from_utf8_lossy(&out.stderr).contains(
+        "INFO  [mig] Through a transaction-mode pooler (detected: transactions ran on \
+         different server backends)",
+    );
+    assert_eq!(announced, mode == PoolMode::Transaction, "{out:?}");
     for round in 0..5 {
         ok(dir, &url, &["upgrade", "head"], bouncer);
         assert_eq!(
@@ -149,9 +155,20 @@ fn eight_concurrent_upgrades_through_a_transaction_pooler_run_each_body_once() {
     let proj = project(IN_APP, true, &[]);
     let dir = proj.path();
     block_on(query(db.url(), "CREATE TABLE public.ran (rev text)"));
+    // Named rather than detected: eight clients probing one pooler at once could each be
+    // handed server connections that hide the pooling (detection is tested on its own).
     let outputs: Vec<Output> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..8)
-            .map(|_| scope.spawn(|| mig(dir, &url, &[], &["upgrade", "head"])))
+            .map(|_| {
+                scope.spawn(|| {
+                    mig(
+                        dir,
+                        &url,
+                        &[("MIG_POOLER", "transaction")],
+                        &["upgrade", "head"],
+                    )
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
