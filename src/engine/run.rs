@@ -10,6 +10,7 @@ use super::failure::{ApplyFailure, Gathered};
 use super::{EngineError, Outcome};
 use crate::config::Config;
 use crate::db::history::{operator, HistoryTable};
+use crate::db::pooler::begin_local;
 use crate::db::PooledBegin;
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
 use crate::dialect::Dialect;
@@ -132,6 +133,14 @@ impl Run<'_> {
                             }
                         }
                     };
+                    // Through a transaction pooler the look and the failure row are one
+                    // more transaction, with its `search_path`.
+                    let pooled = match (&self.pooled, &mut *conn) {
+                        (Some(pooled), Connection::Postgres(pg)) => {
+                            begin_local(pg, pooled.search_path.as_deref()).await.is_ok()
+                        }
+                        _ => false,
+                    };
                     let explained = self
                         .explain(conn, &plan, &failure, failed_step.as_ref())
                         .await;
@@ -141,6 +150,9 @@ impl Run<'_> {
                         }
                         _ => explained,
                     };
+                    if let (true, Connection::Postgres(pg)) = (pooled, &mut *conn) {
+                        let _ = crate::db::pooler::commit(pg).await;
+                    }
                     return Err(EngineError::Apply(Box::new(explained)));
                 }
             }

@@ -149,10 +149,23 @@ fn every_online_command_works_through_a_session_pooler_five_times() {
 
 #[test]
 fn eight_concurrent_upgrades_through_a_transaction_pooler_run_each_body_once() {
+    eight_concurrent_upgrades("false");
+}
+
+#[test]
+fn eight_concurrent_upgrades_with_a_transaction_per_migration_run_each_body_once() {
+    eight_concurrent_upgrades("true");
+}
+
+fn eight_concurrent_upgrades(per_migration: &str) {
     let bouncer = PgBouncer::get(PoolMode::Transaction);
-    let db = ephemeral_db("pooler_concurrent");
+    let db = ephemeral_db(&format!("pooler_concurrent_{per_migration}"));
     let url = bouncer.url(db.name());
-    let proj = project(IN_APP, true, &[]);
+    let proj = project(
+        &format!("{IN_APP}transaction_per_migration = {per_migration}\n"),
+        true,
+        &[],
+    );
     let dir = proj.path();
     block_on(query(db.url(), "CREATE TABLE public.ran (rev text)"));
     // Named rather than detected: eight clients probing one pooler at once could each be
@@ -227,6 +240,31 @@ fn non_transactional_revisions_are_refused_through_a_transaction_pooler_only() {
         "SELECT indexname::text FROM pg_indexes WHERE indexname = 'ix_t_r1'",
     ));
     assert_eq!(index, ["ix_t_r1"]);
+}
+
+#[test]
+fn a_failing_revision_through_a_transaction_pooler_is_reported_and_recorded() {
+    let failing = "-- bad\n--\n-- Revision ID: r4\n-- Revises: r3\n\n-- migrate:upgrade\n\
+                   CREATE TABLE t_r4 (id int);\nSELECT * FROM no_such_table;\n\n\
+                   -- migrate:downgrade\nDROP TABLE t_r4;\n";
+    let proj = project(IN_APP, false, &[("r4_bad.sql", failing)]);
+    let dir = proj.path();
+    let bouncer = PgBouncer::get(PoolMode::Transaction);
+    let db = ephemeral_db("pooler_failure");
+    let url = bouncer.url(db.name());
+    ok(dir, &url, &["upgrade", "r3"], bouncer);
+    let out = mig(dir, &url, &[], &["upgrade", "head"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("r4_bad.sql"), "{stderr}");
+    assert!(stderr.contains("no_such_table"), "{stderr}");
+    assert_eq!(ok(dir, &url, &["current"], bouncer), "r3\n");
+    let recorded = block_on(query(
+        db.url(),
+        "SELECT revision || ':' || success::text FROM app.mig_history \
+         WHERE revision = 'r4'",
+    ));
+    assert_eq!(recorded, ["r4:false"]);
 }
 
 #[test]
