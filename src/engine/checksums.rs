@@ -12,7 +12,7 @@ use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
 use crate::db::history::{operator, section_checksum, Direction, HistoryEntry, HistoryTable};
-use crate::db::{read_state, Connection, DbError};
+use crate::db::{read_state, Connection, DbError, PooledBegin};
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
 
@@ -132,10 +132,14 @@ pub async fn accept(
         error: None,
         reason: Some(reason.to_string()),
     };
-    let lock = session.lock(settings).await;
-    let result = match lock {
-        Ok(lock) => {
-            let written = write_accept(&mut session.conn, config, &table, &entry).await;
+    let locked = match session.pooled_begin(settings).await {
+        Ok(pooled) => session.lock(settings).await.map(|lock| (lock, pooled)),
+        Err(err) => Err(err),
+    };
+    let result = match locked {
+        Ok((lock, pooled)) => {
+            let written =
+                write_accept(&mut session.conn, config, &table, &entry, pooled.as_ref()).await;
             session.unlock(lock, written).await
         }
         Err(err) => Err(err),
@@ -149,7 +153,13 @@ async fn write_accept(
     config: &Config,
     table: &HistoryTable,
     entry: &HistoryEntry,
+    pooled: Option<&PooledBegin>,
 ) -> Result<(), DbError> {
+    // Through a transaction pooler: one transaction, opened with its settings and lock,
+    // around the look and the writes.
+    if let (Some(pooled), Connection::Postgres(pg)) = (pooled, &mut *conn) {
+        pooled.begin(pg).await?;
+    }
     let mut statements = Vec::new();
     if !table.exists(conn).await? {
         if let Some(schema) = &config.exec.version_table.schema {
@@ -160,7 +170,9 @@ async fn write_accept(
     statements.push(table.insert_sql(entry));
     let transactional = conn.dialect().transactional_ddl();
     if transactional {
-        statements.insert(0, "BEGIN".into());
+        if pooled.is_none() {
+            statements.insert(0, "BEGIN".into());
+        }
         statements.push("COMMIT".into());
     }
     for sql in &statements {

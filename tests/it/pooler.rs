@@ -110,6 +110,12 @@ fn every_command_five_times(mode: PoolMode) {
             "{round}"
         );
         ok(dir, &url, &["check"], bouncer);
+        ok(
+            dir,
+            &url,
+            &["accept", "r1", "--reason", "pooler test"],
+            bouncer,
+        );
         ok(dir, &url, &["downgrade", "r1"], bouncer);
         assert_eq!(ok(dir, &url, &["current"], bouncer), "r1\n", "{round}");
         ok(dir, &url, &["stamp", "head"], bouncer);
@@ -135,6 +141,11 @@ fn every_command_five_times(mode: PoolMode) {
         "SELECT rev || ':' || count(*) FROM public.ran GROUP BY rev ORDER BY rev",
     ));
     assert_eq!(ran, ["r1:5", "r2:10", "r3:10"]);
+    let accepted = block_on(query(
+        db.url(),
+        "SELECT count(*)::text FROM app.mig_history WHERE direction = 'accept'",
+    ));
+    assert_eq!(accepted, ["5"]);
 }
 
 #[test]
