@@ -27,6 +27,16 @@ pub const APPLICATION_NAME: &str = "mig";
 /// ends.
 const CONNECTION_CHECK: &str = "SET client_connection_check_interval = '1s'";
 
+/// [`CONNECTION_CHECK`] for one transaction, after its `BEGIN` (through a transaction
+/// pooler).
+pub(super) const BEGIN_WITH_CONNECTION_CHECK: &str =
+    "BEGIN; SET LOCAL client_connection_check_interval = '1s'";
+
+/// Whether the server has `client_connection_check_interval` (PostgreSQL 14+).
+pub(super) fn has_connection_check(conn: &PgConnection) -> bool {
+    conn.server_version_num().is_some_and(|v| v >= 140_000)
+}
+
 /// A live connection to one of the supported backends.
 #[derive(Debug)]
 pub enum Connection {
@@ -158,7 +168,7 @@ async fn session_settings(
     conn: &mut PgConnection,
     search_path: Option<&str>,
 ) -> Result<(), DbError> {
-    if conn.server_version_num().is_some_and(|v| v >= 140_000) {
+    if has_connection_check(conn) {
         sqlx::raw_sql(CONNECTION_CHECK)
             .execute(&mut *conn)
             .await

@@ -16,6 +16,7 @@ use std::time::Duration;
 use sqlx::postgres::PgConnection;
 use sqlx::Connection as _;
 
+use super::connect::{has_connection_check, BEGIN_WITH_CONNECTION_CHECK};
 use super::lock::{acquire_postgres_xact, LockKey};
 use super::{query_error, DbError};
 use crate::config::PoolerSetting;
@@ -180,8 +181,8 @@ pub async fn begin_local(
     conn: &mut PgConnection,
     search_path: Option<&str>,
 ) -> Result<(), DbError> {
-    let begin = if conn.server_version_num().is_some_and(|v| v >= 140_000) {
-        "BEGIN; SET LOCAL client_connection_check_interval = '1s'"
+    let begin = if has_connection_check(conn) {
+        BEGIN_WITH_CONNECTION_CHECK
     } else {
         "BEGIN"
     };

@@ -55,20 +55,21 @@ impl Run<'_> {
         loop {
             // SQLite: the heads are read, and the first step runs, under the write lock.
             // Through a transaction pooler: the same, under the transaction-level lock.
-            let sqlite = dialect == Dialect::Sqlite || self.pooled.is_some();
+            // `opened`: the engine opened the first transaction itself.
+            let opened = dialect == Dialect::Sqlite || self.pooled.is_some();
             let begun = match (&mut *conn, &self.pooled) {
                 (Connection::Sqlite(lite), _) => begin_immediate(lite).await,
                 (Connection::Postgres(pg), Some(pooled)) => pooled.begin(pg).await,
                 _ => Ok(()),
             };
             let start = match begun {
-                Ok(()) => self.read_start(conn, history.as_ref(), purge, sqlite).await,
+                Ok(()) => self.read_start(conn, history.as_ref(), purge, opened).await,
                 Err(err) => Err(err),
             };
             let start = match start {
                 Ok(start) => start,
                 Err(err) => {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(err.into());
                 }
             };
@@ -83,13 +84,13 @@ impl Run<'_> {
             let plan = match planner(&heads) {
                 Ok(plan) => plan,
                 Err(err) => {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(EngineError::Plan(err));
                 }
             };
             if self.pooled.is_some() {
                 if let Some(refused) = non_transactional(&plan, revisions) {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(refused);
                 }
             }
@@ -125,7 +126,7 @@ impl Run<'_> {
                         Some(failure) => *failure,
                         None => {
                             let _ =
-                                rollback_quietly(conn, sqlite || dialect.transactional_ddl()).await;
+                                rollback_quietly(conn, opened || dialect.transactional_ddl()).await;
                             SinkFailure {
                                 at: FailedAt::Commit,
                                 progress: Default::default(),
