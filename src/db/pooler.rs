@@ -90,18 +90,26 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<PgConnection, DbError>>,
 {
-    match setting {
-        PoolerSetting::None => Ok(Pooler::None),
-        PoolerSetting::Transaction => Ok(Pooler::Transaction(PoolerReason::Configured)),
-        PoolerSetting::Auto if port == Some(SUPABASE_TRANSACTION_PORT) => {
-            Ok(Pooler::Transaction(PoolerReason::SupabasePort))
-        }
-        PoolerSetting::Auto => {
+    match known(setting, port) {
+        Some(pooler) => Ok(pooler),
+        None => {
             let mut other = connect_again().await?;
             let result = probe(conn, &mut other).await;
             let _ = other.close().await;
             result
         }
+    }
+}
+
+/// What `setting` and `port` decide without asking the server (`None`: probe).
+fn known(setting: PoolerSetting, port: Option<u16>) -> Option<Pooler> {
+    match setting {
+        PoolerSetting::None => Some(Pooler::None),
+        PoolerSetting::Transaction => Some(Pooler::Transaction(PoolerReason::Configured)),
+        PoolerSetting::Auto if port == Some(SUPABASE_TRANSACTION_PORT) => {
+            Some(Pooler::Transaction(PoolerReason::SupabasePort))
+        }
+        PoolerSetting::Auto => None,
     }
 }
 
@@ -203,4 +211,34 @@ pub async fn commit(conn: &mut PgConnection) -> Result<(), DbError> {
         .await
         .map(|_| ())
         .map_err(|err| query_error("committing", &err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_and_supabase_port_decide_without_a_probe() {
+        assert_eq!(known(PoolerSetting::None, Some(6543)), Some(Pooler::None));
+        assert_eq!(
+            known(PoolerSetting::Transaction, Some(5432)),
+            Some(Pooler::Transaction(PoolerReason::Configured))
+        );
+        assert_eq!(
+            known(PoolerSetting::Auto, Some(6543)),
+            Some(Pooler::Transaction(PoolerReason::SupabasePort))
+        );
+        // Supabase's session pooler (5432) and everything else: ask the server.
+        assert_eq!(known(PoolerSetting::Auto, Some(5432)), None);
+        assert_eq!(known(PoolerSetting::Auto, None), None);
+    }
+
+    #[test]
+    fn descriptions_say_what_mig_does() {
+        insta::assert_snapshot!(
+            Pooler::Transaction(PoolerReason::SupabasePort).describe(),
+            @"transaction-mode pooler (port 6543, Supabase's transaction pooler): one transaction per unit, transaction-level lock"
+        );
+        assert!(!Pooler::None.is_transaction());
+    }
 }
