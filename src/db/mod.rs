@@ -1,5 +1,5 @@
-//! Live databases: connect, lock, version table, history table (the only sqlx users, with
-//! catalog and the live sink).
+//! Live databases: connect (and tell a transaction-mode pooler), lock, version table,
+//! history table (the only sqlx users, with catalog and the live sink).
 //! Every error text that leaves this module is free of passwords.
 
 /// Runs the same code on whichever sqlx connection a [`Connection`] holds (each arm is
