@@ -23,7 +23,12 @@
 //! - Signals: every function here watches [`Interrupt::process`]; once it is raised the
 //!   running statement is cancelled on the server (a second connection), the transaction
 //!   rolled back and the lock released, and the error is [`EngineError::Signal`] with
-//!   the state of the database.
+//!   the state of the database. Through a transaction pooler no cancel request is sent
+//!   (the server backend is not this session's to name); the dropped connection ends it.
+//! - Through a transaction-mode pooler (`[mig] pooler`, detected when `auto`) there is
+//!   no session lock: each transaction takes the lock itself (`pg_advisory_xact_lock`,
+//!   same key) and reads the version table under it, like SQLite's per-step write lock,
+//!   and `Transaction: none` revisions are refused before anything runs.
 //! - Drift is judged against each applied revision's latest successful `upgrade` or
 //!   `accept` history row; revisions without one (applied by Alembic, or stamped) are
 //!   never reported.
@@ -41,7 +46,7 @@ pub mod unfinished;
 use std::convert::Infallible;
 
 use crate::config::Config;
-use crate::db::{read_state, HistoryRow, HistoryTable};
+use crate::db::{read_state, HistoryRow, HistoryTable, Pooler};
 use crate::execute::{AppliedStep, Interrupt, Revisions};
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
@@ -153,9 +158,15 @@ pub async fn current(config: &Config, url: &DatabaseUrl) -> Result<Vec<String>, 
     or_interrupted(
         async {
             let mut session = Session::open(url, &config.exec).await?;
-            let state = read_state(&mut session.conn, &config.exec.version_table).await;
+            let state = match session.begin_read(&config.exec).await {
+                Ok(()) => read_state(&mut session.conn, &config.exec.version_table).await,
+                Err(err) => Err(err),
+            };
+            let ended = session.end_read().await;
             session.close().await;
-            Ok(state?.heads)
+            let state = state?;
+            ended?;
+            Ok(state.heads)
         },
         Interrupt::process(),
     )
@@ -172,13 +183,28 @@ pub async fn interrupted(
             let mut session = Session::open(url, &config.exec).await?;
             let dialect = session.conn.dialect();
             let table = HistoryTable::new(dialect, &config.exec);
-            let found = unfinished::read(&mut session.conn, table.as_ref(), false).await;
+            let found = match session.begin_read(&config.exec).await {
+                Ok(()) => unfinished::read(&mut session.conn, table.as_ref(), false).await,
+                Err(err) => Err(err),
+            };
+            let ended = session.end_read().await;
             session.close().await;
-            Ok(found?)
+            let found = found?;
+            ended?;
+            Ok(found)
         },
         Interrupt::process(),
     )
     .await
+}
+
+/// Whether `url` goes through a transaction-mode pooler (`[mig] pooler`, detected when
+/// `auto`), for `status` and `doctor` to print ([`Pooler::describe`]).
+pub async fn pooler(config: &Config, url: &DatabaseUrl) -> Result<Pooler, EngineError> {
+    let session = Session::open(url, &config.exec).await?;
+    let pooler = session.pooler;
+    session.close().await;
+    Ok(pooler)
 }
 
 /// The history table's rows, oldest first (empty when disabled or missing).
@@ -187,12 +213,19 @@ pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRo
         async {
             let mut session = Session::open(url, &config.exec).await?;
             let dialect = session.conn.dialect();
-            let rows = match HistoryTable::new(dialect, &config.exec) {
-                Some(table) => table.rows(&mut session.conn).await,
-                None => Ok(Vec::new()),
+            let rows = match (
+                HistoryTable::new(dialect, &config.exec),
+                session.begin_read(&config.exec).await,
+            ) {
+                (_, Err(err)) => Err(err),
+                (Some(table), Ok(())) => table.rows(&mut session.conn).await,
+                (None, Ok(())) => Ok(Vec::new()),
             };
+            let ended = session.end_read().await;
             session.close().await;
-            Ok(rows?)
+            let rows = rows?;
+            ended?;
+            Ok(rows)
         },
         Interrupt::process(),
     )
@@ -216,10 +249,18 @@ where
     let interrupt = Interrupt::process();
     let mut session =
         or_interrupted(async { Ok(Session::open(url, settings).await?) }, interrupt).await?;
-    let canceller = Canceller::new(&mut session.conn, url, settings).await;
-    let locked = or_interrupted(async { Ok(session.lock(settings).await?) }, interrupt).await;
-    let lock = match locked {
-        Ok(lock) => lock,
+    let canceller = Canceller::new(&mut session.conn, session.pooler, url, settings).await;
+    let locked = or_interrupted(
+        async {
+            let pooled = session.pooled_begin(settings).await?;
+            let lock = session.lock(settings).await?;
+            Ok((lock, pooled))
+        },
+        interrupt,
+    )
+    .await;
+    let (lock, pooled) = match locked {
+        Ok(locked) => locked,
         // Interrupted while waiting: the dropped connection ends the session (and a lock
         // granted meanwhile with it).
         Err(err @ EngineError::Signal { .. }) => return Err(err),
@@ -235,6 +276,7 @@ where
         purge,
         unfinished,
         interrupt,
+        pooled,
     };
     let work = run.apply(&mut session.conn, revisions, planner);
     let result = cancelling(work, interrupt, &canceller).await;

@@ -93,6 +93,7 @@ pub async fn snapshot_postgres(
     };
     opts.queries.add(1);
     sqlx::query(SETTINGS)
+        .persistent(false)
         .execute(&mut *tx)
         .await
         .map_err(|error| CatalogError::Query {
@@ -102,6 +103,7 @@ pub async fn snapshot_postgres(
     opts.queries.add(1);
     // (classid, objid) pairs: they only feed the other queries, never the snapshot.
     let (classids, objids): (Vec<i64>, Vec<i64>) = sqlx::query_as(HIDDEN)
+        .persistent(false)
         .fetch_one(&mut *tx)
         .await
         .map_err(|error| CatalogError::Query {
@@ -114,6 +116,7 @@ pub async fn snapshot_postgres(
         let rows: Vec<Row> = sqlx::query_as(sql)
             .bind(&classids)
             .bind(&objids)
+            .persistent(false)
             .fetch_all(&mut *tx)
             .await
             .map_err(|error| CatalogError::Query { query, error })?;

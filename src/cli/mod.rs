@@ -42,6 +42,13 @@ pub struct GlobalArgs {
     /// Output format for commands that print data.
     #[arg(long = "format", global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// PostgreSQL `search_path` for migration sessions; overrides `[mig] search_path`.
+    #[arg(long = "search-path", global = true, value_name = "SCHEMAS")]
+    pub search_path: Option<String>,
+    /// `auto`, `none` or `transaction`: whether the URL is a transaction-mode pooler
+    /// (Supabase port 6543, PgBouncer); overrides `[mig] pooler`.
+    #[arg(long = "pooler", global = true, value_name = "MODE")]
+    pub pooler: Option<String>,
 }
 
 /// How data is printed.

@@ -217,6 +217,13 @@ pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
+    if let Some(search_path) = &global.search_path {
+        opts.overrides
+            .push(("search_path".into(), search_path.clone()));
+    }
+    if let Some(pooler) = &global.pooler {
+        opts.overrides.push(("pooler".into(), pooler.clone()));
+    }
     Ok(opts)
 }
 

@@ -28,6 +28,9 @@ fn engine_error(err: EngineError<CommandError>) -> Error {
         EngineError::Resolve(e) => EngineError::Resolve(e),
         EngineError::Signal { code, failure } => EngineError::Signal { code, failure },
         EngineError::HistoryDisabled => EngineError::HistoryDisabled,
+        EngineError::PoolerNonTransactional { revision, path } => {
+            EngineError::PoolerNonTransactional { revision, path }
+        }
     }))
 }
 

@@ -33,6 +33,15 @@ pub enum ConfigError {
         origin: String,
         expected: &'static str,
     },
+    /// A name that reaches SQL (`search_path`, `version_table`, ...) is not a name.
+    #[error("invalid value `{value}` for `{key}` {origin}: {reason}")]
+    InvalidName {
+        key: String,
+        /// The value, with control characters escaped.
+        value: String,
+        origin: String,
+        reason: String,
+    },
     #[error("unknown `[mig]` key `{key}` given as an override")]
     UnknownOverride { key: String },
     #[error(

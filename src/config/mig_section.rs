@@ -11,8 +11,10 @@ use regex::Regex;
 use super::interpolate::Defaults;
 use super::load::{ini_origin, LoadOptions};
 use super::values::{self, absolute, parse_bool, parse_duration, split_list};
-use super::{ConfigError, ExecSettings, Ini, NamingConvention, RevisionIdStyle, VersionTable};
-use crate::dialect::Dialect;
+use super::{
+    ConfigError, ExecSettings, Ini, NamingConvention, PoolerSetting, RevisionIdStyle, VersionTable,
+};
+use crate::dialect::{check_name, parse_search_path, Dialect, NameError};
 
 /// The section's name.
 pub(super) const SECTION: &str = "mig";
@@ -37,6 +39,7 @@ pub(super) const KEYS: &[&str] = &[
     "runbook_dir",
     "ignore",
     "project",
+    "pooler",
 ];
 
 /// The environment variable that overrides `key`: `MIG_` + upper-cased key, `.` -> `_`.
@@ -82,15 +85,22 @@ pub(super) fn read(
     let version_table = VersionTable {
         table: source
             .text("version_table")?
-            .map(|raw| raw.non_empty("a table name"))
+            .map(|raw| raw.non_empty("a table name")?.name())
             .transpose()?
             .unwrap_or_else(|| VersionTable::default().table),
-        schema: source.optional("version_table_schema")?,
+        schema: source.name("version_table_schema")?,
         pk: source.boolean("version_table_pk", true)?,
     };
     let exec = ExecSettings {
         version_table,
-        search_path: source.optional("search_path")?,
+        search_path: match source.text("search_path")? {
+            Some(raw) if raw.value.is_empty() => None,
+            Some(raw) => match parse_search_path(&raw.value) {
+                Ok(_) => Some(raw.value),
+                Err(error) => return Err(raw.bad_name(&error)),
+            },
+            None => None,
+        },
         transaction_per_migration: source.boolean("transaction_per_migration", false)?,
         lock: source.boolean("lock", true)?,
         lock_timeout: match source.text("lock_timeout")? {
@@ -98,8 +108,15 @@ pub(super) fn read(
             None => ExecSettings::default().lock_timeout,
         },
         history_table: match source.text("history_table")? {
-            Some(raw) => Some(raw.value).filter(|v| !v.is_empty()),
+            Some(raw) if raw.value.is_empty() => None,
+            Some(raw) => Some(raw.name()?),
             None => ExecSettings::default().history_table,
+        },
+        pooler: match source.text("pooler")? {
+            Some(raw) if raw.value.is_empty() => PoolerSetting::default(),
+            Some(raw) => PoolerSetting::parse(&raw.value)
+                .ok_or_else(|| raw.invalid("`auto`, `none` or `transaction`"))?,
+            None => PoolerSetting::default(),
         },
     };
     let naming = NamingConvention {
@@ -178,11 +195,35 @@ impl Raw {
         }
     }
 
-    fn non_empty(self, expected: &'static str) -> Result<String, ConfigError> {
+    fn non_empty(self, expected: &'static str) -> Result<Raw, ConfigError> {
         if self.value.is_empty() {
             Err(self.invalid(expected))
         } else {
-            Ok(self.value)
+            Ok(self)
+        }
+    }
+
+    /// The value as a name that reaches SQL, refused when no quoting can carry it.
+    fn name(self) -> Result<String, ConfigError> {
+        match check_name(&self.value) {
+            Ok(()) => Ok(self.value),
+            Err(error) => Err(self.bad_name(&error)),
+        }
+    }
+
+    fn bad_name(self, error: &NameError) -> ConfigError {
+        ConfigError::InvalidName {
+            key: self.key.to_string(),
+            value: self
+                .value
+                .chars()
+                .map(|c| match c {
+                    c if c.is_control() => c.escape_default().to_string(),
+                    c => c.to_string(),
+                })
+                .collect(),
+            origin: self.origin,
+            reason: error.to_string(),
         }
     }
 }
@@ -222,6 +263,15 @@ impl Source<'_> {
             origin: ini_origin(self.ini, SECTION, key),
             from_file: true,
         }))
+    }
+
+    /// A name that reaches SQL ([`Raw::name`]), unset when empty.
+    fn name(&self, key: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.text(key)? {
+            Some(raw) if raw.value.is_empty() => Ok(None),
+            Some(raw) => raw.name().map(Some),
+            None => Ok(None),
+        }
     }
 
     /// A string that is unset when empty.

@@ -67,6 +67,31 @@ pub struct ExecSettings {
     pub lock_timeout: Duration,
     /// `history_table`; `None` when disabled (empty value).
     pub history_table: Option<String>,
+    /// `pooler`: whether the URL reaches the database through a transaction pooler.
+    pub pooler: PoolerSetting,
+}
+
+/// `[mig] pooler`: `auto` (default: detected when connecting), `none` (a direct or
+/// session-mode URL) or `transaction` (a transaction-mode pooler such as Supabase's port
+/// 6543, PgBouncer or Supavisor with `pool_mode = transaction`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PoolerSetting {
+    #[default]
+    Auto,
+    None,
+    Transaction,
+}
+
+impl PoolerSetting {
+    /// Reads a `pooler` value (case-insensitive).
+    pub fn parse(value: &str) -> Option<PoolerSetting> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(PoolerSetting::Auto),
+            "none" => Some(PoolerSetting::None),
+            "transaction" => Some(PoolerSetting::Transaction),
+            _ => None,
+        }
+    }
 }
 
 impl Default for ExecSettings {
@@ -78,6 +103,7 @@ impl Default for ExecSettings {
             lock: true,
             lock_timeout: Duration::from_secs(60),
             history_table: Some("mig_history".into()),
+            pooler: PoolerSetting::Auto,
         }
     }
 }

@@ -300,7 +300,7 @@ fn mig_keys_from_file_environment_and_flags() {
     let dir = project(
         "[alembic]\nscript_location = .\n[mig]\nversion_table = my_ver\nversion_table_pk = no\n\
          transaction_per_migration = on\nlock = 0\nlock_timeout = 500ms\nhistory_table =\n\
-         revision_id = hex\nrunbook_dir = %(here)s/docs/runbooks\nignore =\n  table public.spatial_ref_sys\n  extension postgis\n\
+         revision_id = hex\npooler = Transaction\nrunbook_dir = %(here)s/docs/runbooks\nignore =\n  table public.spatial_ref_sys\n  extension postgis\n\
          future_key = accepted\n",
     );
     let mut options = opts(dir.path());
@@ -318,6 +318,7 @@ fn mig_keys_from_file_environment_and_flags() {
             lock: false,
             lock_timeout: Duration::from_millis(500),
             history_table: None,
+            pooler: PoolerSetting::Transaction,
         }
     );
     assert_eq!(config.revision_id, RevisionIdStyle::Hex);
@@ -381,6 +382,32 @@ fn invalid_mig_values_name_their_source() {
     assert_snapshot!(load_err(&options), @"invalid value `` for `version_table` from the command line: expected a table name");
     options.overrides = vec![("version_tabel".into(), "x".into())];
     assert_snapshot!(load_err(&options), @"unknown `[mig]` key `version_tabel` given as an override");
+    options.overrides = vec![("pooler".into(), "session".into())];
+    assert_snapshot!(load_err(&options), @"invalid value `session` for `pooler` from the command line: expected `auto`, `none` or `transaction`");
+}
+
+#[test]
+fn names_that_reach_sql_are_checked_at_load() {
+    let dir = project("[alembic]\nscript_location = .\n[mig]\nsearch_path = app,,public\n");
+    let mut options = opts(dir.path());
+    assert_snapshot!(load_err(&options), @"invalid value `app,,public` for `search_path` in `[mig]` of `alembic.ini` line 4: element 2 is empty (two commas in a row, or a comma at an end)");
+    options.env = env(&[
+        ("MIG_SEARCH_PATH", "\"My \"\"App\"\"\", $user"),
+        ("MIG_VERSION_TABLE_SCHEMA", "a\0b"),
+    ]);
+    assert_snapshot!(load_err(&options), @"invalid value `a\\u{0}b` for `version_table_schema` from environment variable `MIG_VERSION_TABLE_SCHEMA`: a name cannot contain a NUL character");
+    options.env = env(&[
+        ("MIG_SEARCH_PATH", "\"My \"\"App\"\"\", $user"),
+        ("MIG_POOLER", "TRANSACTION"),
+    ]);
+    let config = load_ok(&options);
+    assert_eq!(
+        config.exec.search_path.as_deref(),
+        Some("\"My \"\"App\"\"\", $user")
+    );
+    assert_eq!(config.exec.pooler, PoolerSetting::Transaction);
+    options.overrides = vec![("history_table".into(), "\0".into())];
+    assert_snapshot!(load_err(&options), @"invalid value `\\u{0}` for `history_table` from the command line: a name cannot contain a NUL character");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Opening connections: PostgreSQL (with `application_name = mig` and the configured
-//! `search_path` set before anything else), SQLite files or memory, MySQL/MariaDB.
+//! Opening connections: PostgreSQL (with `application_name = mig`,
+//! `client_connection_check_interval` on 14+, and the configured `search_path` set
+//! before anything else), SQLite files or memory, MySQL/MariaDB.
 //! Failures are diagnosed in words with the password scrubbed; nothing here retries.
 
 use std::path::{Path, PathBuf};
@@ -12,12 +13,29 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
+use super::pooler::Pooler;
 use super::redact::{redact, redact_url, url_password};
 use super::{query_error, DbError};
 use crate::dialect::Dialect;
 
 /// The `application_name` every PostgreSQL session of mig announces.
 pub const APPLICATION_NAME: &str = "mig";
+
+/// PostgreSQL 14+: while a statement of mig's runs, the server checks every second
+/// whether mig is still there, so a client killed with SIGKILL (which cannot cancel its
+/// statement) stops its server session within seconds instead of when the statement
+/// ends.
+const CONNECTION_CHECK: &str = "SET client_connection_check_interval = '1s'";
+
+/// [`CONNECTION_CHECK`] for one transaction, after its `BEGIN` (through a transaction
+/// pooler).
+pub(super) const BEGIN_WITH_CONNECTION_CHECK: &str =
+    "BEGIN; SET LOCAL client_connection_check_interval = '1s'";
+
+/// Whether the server has `client_connection_check_interval` (PostgreSQL 14+).
+pub(super) fn has_connection_check(conn: &PgConnection) -> bool {
+    conn.server_version_num().is_some_and(|v| v >= 140_000)
+}
 
 /// A live connection to one of the supported backends.
 #[derive(Debug)]
@@ -101,12 +119,23 @@ impl Connection {
     }
 }
 
-/// Connects to PostgreSQL at `url` as `application_name = mig`, then runs
-/// `SET search_path TO ...` (each element quoted) before anything else when given.
+/// Connects to PostgreSQL at `url` as `application_name = mig`, then sets the session's
+/// settings ([`session_settings`]): `client_connection_check_interval` and, when given,
+/// `search_path`, before anything else.
 pub async fn connect_postgres(
     url: &str,
     search_path: Option<&str>,
 ) -> Result<PgConnection, DbError> {
+    let mut conn = connect_postgres_bare(url).await?;
+    session_settings(&mut conn, search_path).await?;
+    Ok(conn)
+}
+
+/// Connects to PostgreSQL at `url` as `application_name = mig`, setting nothing else
+/// (what a transaction pooler's client must do: a session `SET` would stay on a server
+/// connection other clients get). No `extra_float_digits` startup parameter, which
+/// PgBouncer refuses unless told to ignore it.
+async fn connect_postgres_bare(url: &str) -> Result<PgConnection, DbError> {
     let password = url_password(url);
     let target = redact_url(url);
     let options = PgConnectOptions::from_str(url)
@@ -114,7 +143,8 @@ pub async fn connect_postgres(
             url: target.clone(),
             reason: redact(&err.to_string(), password),
         })?
-        .application_name(APPLICATION_NAME);
+        .application_name(APPLICATION_NAME)
+        .extra_float_digits(None);
     let address = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => format!("{}:{}", options.get_host(), options.get_port()),
@@ -126,18 +156,28 @@ pub async fn connect_postgres(
         address: &address,
         password,
     };
-    let mut conn = options
+    options
         .connect()
         .await
-        .map_err(|err| ConnectError::from_sqlx(&attempt, &err))?;
-    if let Some(search_path) = search_path {
-        let statement = format!("SET search_path TO {}", quote_search_path(search_path));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-            .execute(&mut conn)
+        .map_err(|err| ConnectError::from_sqlx(&attempt, &err).into())
+}
+
+/// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
+/// on 14+ and the configured `search_path`.
+async fn session_settings(
+    conn: &mut PgConnection,
+    search_path: Option<&str>,
+) -> Result<(), DbError> {
+    if has_connection_check(conn) {
+        sqlx::raw_sql(CONNECTION_CHECK)
+            .execute(&mut *conn)
             .await
-            .map_err(|err| query_error(&format!("setting search_path `{search_path}`"), &err))?;
+            .map_err(|err| query_error("setting client_connection_check_interval", &err))?;
     }
-    Ok(conn)
+    if let Some(search_path) = search_path {
+        set_search_path(conn, search_path, false).await?;
+    }
+    Ok(())
 }
 
 /// Opens (creating if missing) a SQLite database with the given busy timeout. Foreign keys
@@ -230,67 +270,62 @@ pub fn sqlite_location(url: &str) -> Result<SqliteLocation, DbError> {
     }
 }
 
-/// Renders a `search_path` value as written in the config (`app, "My Schema", $user`) as
-/// the argument of `SET search_path TO`: every element quoted, so no configured text can
-/// change the statement. Plain identifiers are folded to lower case first, as PostgreSQL
-/// folds them when unquoted; already double-quoted elements keep their case.
-pub fn quote_search_path(search_path: &str) -> String {
-    split_search_path(search_path)
-        .iter()
-        .map(|element| {
-            let name = match element.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
-                Some(quoted) if !quoted.is_empty() => quoted.replace("\"\"", "\""),
-                _ if is_plain_identifier(element) => element.to_lowercase(),
-                _ => element.to_string(),
-            };
-            format!("\"{}\"", name.replace('"', "\"\""))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Splits on commas outside double quotes; trims, drops empty elements.
-fn split_search_path(text: &str) -> Vec<String> {
-    let mut elements = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    for ch in text.chars() {
-        match ch {
-            '"' => {
-                quoted = !quoted;
-                current.push(ch);
-            }
-            ',' if !quoted => elements.push(std::mem::take(&mut current)),
-            _ => current.push(ch),
-        }
-    }
-    elements.push(current);
-    elements
-        .into_iter()
-        .map(|element| element.trim().to_string())
-        .filter(|element| !element.is_empty())
-        .collect()
-}
-
-fn is_plain_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '$')
+/// Sets a configured `search_path` (`app, "My Schema", $user`) on the session, or with
+/// `local` for the open transaction only (`SET LOCAL`, through a transaction pooler).
+/// The list is read and quoted by [`Dialect::search_path_list`] (the same text `--sql`
+/// shows after `SET search_path TO`) and sent as a bound parameter of `set_config`, in
+/// one statement: no configured text is ever part of the SQL.
+pub async fn set_search_path(
+    conn: &mut PgConnection,
+    search_path: &str,
+    local: bool,
+) -> Result<(), DbError> {
+    let Some(list) = Dialect::Postgresql.search_path_list(search_path) else {
+        return Ok(());
+    };
+    sqlx::query("SELECT pg_catalog.set_config('search_path', $1, $2)")
+        .bind(&list)
+        .bind(local)
+        .persistent(false)
+        .execute(conn)
+        .await
+        .map_err(|err| query_error(&format!("setting search_path to `{list}`"), &err))?;
+    Ok(())
 }
 
 /// Connects to a parsed URL with the project's settings: the dialect's own connector,
-/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL `search_path` set with the
-/// statement the executor renders (the same text `--sql` shows) before anything else.
+/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL the session settings
+/// ([`session_settings`]) before anything else.
 pub async fn open(
     url: &crate::url::DatabaseUrl,
     settings: &crate::config::ExecSettings,
 ) -> Result<Connection, DbError> {
-    use crate::dialect::Dialect;
-    let mut conn = match url.dialect() {
+    open_detecting_pooler(url, settings)
+        .await
+        .map(|(conn, _)| conn)
+}
+
+/// [`open`], telling whether the URL is a transaction-mode pooler (`[mig] pooler`,
+/// [`super::pooler::detect`]). Through one nothing is set on the session: each unit sets
+/// what it needs in its own transaction ([`super::pooler::begin_local`]).
+pub async fn open_detecting_pooler(
+    url: &crate::url::DatabaseUrl,
+    settings: &crate::config::ExecSettings,
+) -> Result<(Connection, Pooler), DbError> {
+    let conn = match url.dialect() {
         Dialect::Postgresql => {
-            Connection::Postgres(connect_postgres(&url.to_sqlx_url(), None).await?)
+            let sqlx_url = url.to_sqlx_url();
+            let mut pg = connect_postgres_bare(&sqlx_url).await?;
+            let pooler = super::pooler::detect(&mut pg, settings.pooler, url.port(), || {
+                connect_postgres_bare(&sqlx_url)
+            })
+            .await?;
+            if pooler.is_transaction() {
+                tracing::info!(target: "mig", "Through a {}", pooler.describe());
+            } else {
+                session_settings(&mut pg, settings.search_path.as_deref()).await?;
+            }
+            return Ok((Connection::Postgres(pg), pooler));
         }
         Dialect::Mysql => Connection::Mysql(connect_mysql(&url.to_sqlx_url()).await?),
         Dialect::Sqlite => {
@@ -301,38 +336,12 @@ pub async fn open(
             Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
         }
     };
-    let search_path = settings
-        .search_path
-        .as_deref()
-        .and_then(|path| conn.dialect().search_path_sql(path));
-    if let (Some(sql), Connection::Postgres(pg)) = (&search_path, &mut conn) {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
-            .execute(pg)
-            .await
-            .map_err(|err| super::query_error(&format!("running `{sql}`"), &err))?;
-    }
-    Ok(conn)
+    Ok((conn, Pooler::None))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_path_elements_are_quoted() {
-        assert_eq!(
-            quote_search_path("zero_admin, public"),
-            r#""zero_admin", "public""#
-        );
-        assert_eq!(
-            quote_search_path(r#"App, "My, Schema", $user,,"#),
-            r#""app", "My, Schema", "$user""#
-        );
-        assert_eq!(
-            quote_search_path(r#"x"; DROP TABLE t; --"#),
-            r#""x""; DROP TABLE t; --""#
-        );
-    }
 
     #[test]
     fn sqlite_urls_follow_sqlalchemy() {

@@ -292,7 +292,10 @@ impl HistoryTable {
         );
         let action = format!("reading the history table `{}`", self.qualified);
         let rows: Vec<RowTuple> = crate::on_connection!(conn, c => {
-            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+            sqlx::query_as(AssertSqlSafe(sql))
+                .persistent(false)
+                .fetch_all(c)
+                .await
         })
         .map_err(|err| query_error(&action, &err))?;
         Ok(rows

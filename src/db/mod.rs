@@ -1,5 +1,5 @@
-//! Live databases: connect, lock, version table, history table (the only sqlx users, with
-//! catalog and the live sink).
+//! Live databases: connect (and tell a transaction-mode pooler), lock, version table,
+//! history table (the only sqlx users, with catalog and the live sink).
 //! Every error text that leaves this module is free of passwords.
 
 /// Runs the same code on whichever sqlx connection a [`Connection`] holds (each arm is
@@ -20,16 +20,18 @@ pub mod connect;
 pub mod diagnose;
 pub mod history;
 pub mod lock;
+pub mod pooler;
 pub mod redact;
 pub mod version_table;
 
 pub use connect::{
-    connect_mysql, connect_postgres, connect_sqlite, open, quote_search_path, ConnectSettings,
-    Connection, SqliteLocation, APPLICATION_NAME,
+    connect_mysql, connect_postgres, connect_sqlite, open, open_detecting_pooler, set_search_path,
+    ConnectSettings, Connection, SqliteLocation, APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};
 pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};
 pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
+pub use pooler::{PooledBegin, Pooler, PoolerReason};
 pub use version_table::{read_heads, read_state, schema_exists, table_exists, VersionState};
 
 /// Errors talking to a database.

@@ -38,6 +38,7 @@ pub async fn table_exists(
         )
         .bind(name)
         .bind(schema)
+        .persistent(false)
         .fetch_one(pg)
         .await
         .map_err(|err| query_error(&action, &err))?,
@@ -49,6 +50,7 @@ pub async fn table_exists(
             );
             sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
                 .bind(name)
+                .persistent(false)
                 .fetch_one(lite)
                 .await
                 .map_err(|err| query_error(&action, &err))?
@@ -61,6 +63,7 @@ pub async fn table_exists(
             )
             .bind(schema)
             .bind(name)
+            .persistent(false)
             .fetch_one(my)
             .await
             .map_err(|err| query_error(&action, &err))?
@@ -79,6 +82,7 @@ pub async fn schema_exists(conn: &mut Connection, schema: &str) -> Result<bool, 
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
         )
         .bind(schema)
+        .persistent(false)
         .fetch_one(pg)
         .await
         .map_err(|err| query_error(&action, &err))?,
@@ -87,6 +91,7 @@ pub async fn schema_exists(conn: &mut Connection, schema: &str) -> Result<bool, 
                 "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
             )
             .bind(schema)
+            .persistent(false)
             .fetch_one(my)
             .await
             .map_err(|err| query_error(&action, &err))?
@@ -121,7 +126,10 @@ pub async fn read_heads(
     let sql = format!("SELECT version_num FROM {qualified}");
     let action = format!("reading the version table `{qualified}`");
     let rows: Result<Vec<String>, sqlx::Error> = crate::on_connection!(conn, c => {
-        sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(c).await
+        sqlx::query_scalar(AssertSqlSafe(sql))
+            .persistent(false)
+            .fetch_all(c)
+            .await
     });
     rows.map_err(|err| query_error(&action, &err))
 }

@@ -7,6 +7,8 @@
 //!   has no `CREATE SCHEMA`: a schema there is an attached database file, which the
 //!   connection must attach itself; nothing is rendered.
 //! - `SET search_path TO ...`: PostgreSQL only; the setting means nothing elsewhere.
+//!
+//! Names are read and quoted by [`super::quote`], the one quoting path.
 
 use super::Dialect;
 
@@ -23,50 +25,32 @@ impl Dialect {
         }
     }
 
-    /// `SET search_path TO a, b` for a configured `search_path` (`a, b` as written), or
-    /// `None` on other dialects or when the value names nothing.
-    ///
-    /// Each comma-separated name is quoted as needed (so `$user` becomes `"$user"`);
-    /// a name already written in double quotes is kept as written.
+    /// `SET search_path TO a, b` for a configured `search_path`, or `None` on other
+    /// dialects or when the value names nothing. The offline rendering; online, the same
+    /// list is set with [`Dialect::search_path_list`] as a bound parameter.
     pub fn search_path_sql(self, search_path: &str) -> Option<String> {
+        self.search_path_list(search_path)
+            .map(|list| format!("SET search_path TO {list}"))
+    }
+
+    /// The configured `search_path` as PostgreSQL's list text: each name read by
+    /// [`super::parse_search_path`] (plain names folded to lower case, double-quoted
+    /// ones kept) and quoted as needed, so `$user` becomes `"$user"`. `None` on other
+    /// dialects or when the value names nothing. A value that skipped the config check
+    /// still renders safely: an element that is not a name becomes one quoted name.
+    pub fn search_path_list(self, search_path: &str) -> Option<String> {
         if self != Dialect::Postgresql {
             return None;
         }
-        let names: Vec<String> = split_names(search_path)
-            .into_iter()
-            .map(|name| {
-                if name.starts_with('"') {
-                    name.to_string()
-                } else {
-                    self.quote_identifier(name).into_owned()
-                }
-            })
+        let names: Vec<String> = super::quote::search_path_names_lenient(search_path)
+            .iter()
+            .map(|name| self.quote_identifier(name).into_owned())
             .collect();
         if names.is_empty() {
             return None;
         }
-        Some(format!("SET search_path TO {}", names.join(", ")))
+        Some(names.join(", "))
     }
-}
-
-/// Splits on commas outside double quotes; trims; drops empty items.
-fn split_names(list: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    for (i, c) in list.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                names.push(list[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    names.push(list[start..].trim());
-    names.retain(|name| !name.is_empty());
-    names
 }
 
 #[cfg(test)]
@@ -100,7 +84,13 @@ mod tests {
             Dialect::Postgresql
                 .search_path_sql("$user,Admin ,\"My, Schema\"")
                 .as_deref(),
-            Some("SET search_path TO \"$user\", \"Admin\", \"My, Schema\"")
+            Some("SET search_path TO \"$user\", admin, \"My, Schema\"")
+        );
+        assert_eq!(
+            Dialect::Postgresql
+                .search_path_sql("\"public\"; DROP TABLE important; --")
+                .as_deref(),
+            Some("SET search_path TO \"\"\"public\"\"; DROP TABLE important; --\"")
         );
     }
 

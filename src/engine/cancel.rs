@@ -8,7 +8,7 @@
 use std::future::Future;
 
 use crate::config::ExecSettings;
-use crate::db::Connection;
+use crate::db::{Connection, Pooler};
 use crate::execute::Interrupt;
 use crate::url::DatabaseUrl;
 
@@ -28,10 +28,19 @@ enum Target {
 }
 
 impl Canceller {
-    /// Reads the session's id on the server (none for SQLite, or when that fails).
-    pub async fn new(conn: &mut Connection, url: &DatabaseUrl, settings: &ExecSettings) -> Self {
+    /// Reads the session's id on the server (none for SQLite, when that fails, or through
+    /// a transaction pooler, where the server backend changes between transactions and
+    /// a cancel by its id could stop another client's statement).
+    pub async fn new(
+        conn: &mut Connection,
+        pooler: Pooler,
+        url: &DatabaseUrl,
+        settings: &ExecSettings,
+    ) -> Self {
         let target = match conn {
+            _ if pooler.is_transaction() => Target::None,
             Connection::Postgres(pg) => sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+                .persistent(false)
                 .fetch_one(pg)
                 .await
                 .map_or(Target::None, Target::Postgres),

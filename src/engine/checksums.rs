@@ -13,7 +13,7 @@ use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
 use crate::db::history::{operator, section_checksum, Direction, HistoryEntry, HistoryTable};
-use crate::db::{read_state, Connection, DbError};
+use crate::db::{read_state, Connection, DbError, PooledBegin};
 use crate::execute::Interrupt;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
@@ -65,9 +65,15 @@ where
 {
     let work = async {
         let mut session = Session::open(url, &config.exec).await?;
-        let found = read_drift(&mut session.conn, config, applied).await;
+        let found = match session.begin_read(&config.exec).await {
+            Ok(()) => read_drift(&mut session.conn, config, applied).await,
+            Err(err) => Err(err.into()),
+        };
+        let ended = session.end_read().await;
         session.close().await;
-        found
+        let found = found?;
+        ended?;
+        Ok(found)
     };
     or_interrupted(work, Interrupt::process()).await
 }
@@ -133,8 +139,10 @@ pub async fn accept(
         progress: None,
     };
     let work = async {
+        let pooled = session.pooled_begin(settings).await?;
         let lock = session.lock(settings).await?;
-        let written = write_accept(&mut session.conn, config, &table, &entry).await;
+        let written =
+            write_accept(&mut session.conn, config, &table, &entry, pooled.as_ref()).await;
         Ok(session.unlock(lock, written).await?)
     };
     let result = or_interrupted(work, Interrupt::process()).await;
@@ -147,7 +155,13 @@ async fn write_accept(
     config: &Config,
     table: &HistoryTable,
     entry: &HistoryEntry,
+    pooled: Option<&PooledBegin>,
 ) -> Result<(), DbError> {
+    // Through a transaction pooler: one transaction, opened with its settings and lock,
+    // around the look and the writes.
+    if let (Some(pooled), Connection::Postgres(pg)) = (pooled, &mut *conn) {
+        pooled.begin(pg).await?;
+    }
     let mut statements = Vec::new();
     if !table.exists(conn).await? {
         if let Some(schema) = &config.exec.version_table.schema {
@@ -158,7 +172,9 @@ async fn write_accept(
     statements.push(table.insert_sql(entry));
     let transactional = conn.dialect().transactional_ddl();
     if transactional {
-        statements.insert(0, "BEGIN".into());
+        if pooled.is_none() {
+            statements.insert(0, "BEGIN".into());
+        }
         statements.push("COMMIT".into());
     }
     for sql in &statements {

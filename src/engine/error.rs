@@ -41,6 +41,19 @@ pub enum EngineError<E = std::convert::Infallible> {
         code: i32,
         failure: Option<Box<ApplyFailure>>,
     },
+    /// A `Transaction: none` revision in a plan through a transaction-mode pooler.
+    /// Nothing ran.
+    #[error(
+        "revision `{revision}` (`{}`) is `Transaction: none`, which cannot run through a \
+         transaction-mode pooler: there nothing holds the migration lock across its \
+         statements. Run it through the session-mode or direct URL (Supabase: port 5432 \
+         of the pooler, or the direct host `db.<project>.supabase.co`)",
+        path.display()
+    )]
+    PoolerNonTransactional {
+        revision: String,
+        path: std::path::PathBuf,
+    },
     /// `accept` needs the history table, and `history_table` is empty.
     #[error("`accept` records checksums in the history table, which is disabled (`history_table` is empty)")]
     HistoryDisabled,
@@ -57,7 +70,10 @@ impl<E> EngineError<E> {
             | EngineError::Unfinished(_)
             | EngineError::Resolve(_) => 3,
             EngineError::Signal { code, .. } => *code,
-            EngineError::Plan(_) | EngineError::Refused(_) | EngineError::HistoryDisabled => 2,
+            EngineError::Plan(_)
+            | EngineError::Refused(_)
+            | EngineError::PoolerNonTransactional { .. }
+            | EngineError::HistoryDisabled => 2,
         }
     }
 }

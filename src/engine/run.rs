@@ -1,8 +1,9 @@
-//! One locked run: read the version table (under SQLite's write lock), plan, walk the
-//! plan into a [`LiveSink`], and on failure gather what the database looks like now and
-//! record the failed step in the history table (creating it when the rolled-back
-//! transaction took it along). SQLite runs plan again when another process moved the
-//! version table between two of their transactions. Interrupted steps are read and
+//! One locked run: read the version table (under SQLite's write lock, or a transaction
+//! pooler's transaction-level lock), plan, walk the plan into a [`LiveSink`], and on
+//! failure gather what the database looks like now and record the failed step in the
+//! history table (creating it when the rolled-back transaction took it along). SQLite
+//! runs (and runs through a transaction pooler) plan again when another process moved
+//! the version table between two of their transactions. Interrupted steps are read and
 //! judged (refuse, resume) by [`super::unfinished`] before the plan runs.
 
 use sqlx::AssertSqlSafe;
@@ -12,6 +13,8 @@ use super::unfinished::{self, Unfinished};
 use super::{EngineError, Outcome};
 use crate::config::Config;
 use crate::db::history::{operator, HistoryTable};
+use crate::db::pooler::begin_local;
+use crate::db::PooledBegin;
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
 use crate::dialect::Dialect;
 use crate::execute::{
@@ -19,6 +22,7 @@ use crate::execute::{
     SinkFailure, StepInProgress,
 };
 use crate::revision::plan::Plan;
+use crate::revision::TransactionMode;
 
 /// How many times a SQLite run plans again after another process moved the version
 /// table under it before giving up.
@@ -32,6 +36,8 @@ pub(super) struct Run<'a> {
     pub purge: bool,
     pub unfinished: Unfinished,
     pub interrupt: &'a Interrupt,
+    /// Through a transaction pooler: how each transaction begins (settings, lock).
+    pub pooled: Option<PooledBegin>,
 }
 
 impl Run<'_> {
@@ -53,14 +59,22 @@ impl Run<'_> {
         let mut attempt = 0;
         loop {
             // SQLite: the heads are read, and the first step runs, under the write lock.
-            let sqlite = dialect == Dialect::Sqlite;
-            if let Connection::Sqlite(lite) = &mut *conn {
-                begin_immediate(lite).await?;
-            }
-            let start = match self.read_start(conn, history.as_ref(), purge).await {
+            // Through a transaction pooler: the same, under the transaction-level lock.
+            // `opened`: the engine opened the first transaction itself.
+            let opened = dialect == Dialect::Sqlite || self.pooled.is_some();
+            let begun = match (&mut *conn, &self.pooled) {
+                (Connection::Sqlite(lite), _) => begin_immediate(lite).await,
+                (Connection::Postgres(pg), Some(pooled)) => pooled.begin(pg).await,
+                _ => Ok(()),
+            };
+            let start = match begun {
+                Ok(()) => self.read_start(conn, history.as_ref(), purge, opened).await,
+                Err(err) => Err(err),
+            };
+            let start = match start {
                 Ok(start) => start,
                 Err(err) => {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(err.into());
                 }
             };
@@ -69,7 +83,7 @@ impl Run<'_> {
                 match unfinished::read(conn, history.as_ref(), true).await {
                     Ok(found) => found,
                     Err(err) => {
-                        rollback_quietly(conn, sqlite).await;
+                        rollback_quietly(conn, opened).await;
                         return Err(err.into());
                     }
                 }
@@ -84,10 +98,16 @@ impl Run<'_> {
             let plan = match planner(&heads) {
                 Ok(plan) => plan,
                 Err(err) => {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(EngineError::Plan(err));
                 }
             };
+            if self.pooled.is_some() {
+                if let Some(refused) = non_transactional(&plan, revisions) {
+                    rollback_quietly(conn, opened).await;
+                    return Err(refused);
+                }
+            }
             let resume = match unfinished::decide(
                 &self.config.here,
                 self.unfinished,
@@ -98,7 +118,7 @@ impl Run<'_> {
             ) {
                 Ok(resume) => resume,
                 Err(refusal) => {
-                    rollback_quietly(conn, sqlite).await;
+                    rollback_quietly(conn, opened).await;
                     return Err(EngineError::Unfinished(refusal));
                 }
             };
@@ -135,13 +155,21 @@ impl Run<'_> {
                         Some(failure) => *failure,
                         None => {
                             let _ =
-                                rollback_quietly(conn, sqlite || dialect.transactional_ddl()).await;
+                                rollback_quietly(conn, opened || dialect.transactional_ddl()).await;
                             SinkFailure {
                                 at: FailedAt::Commit,
                                 progress: Default::default(),
                                 error,
                             }
                         }
+                    };
+                    // Through a transaction pooler the look and the failure row are one
+                    // more transaction, with its `search_path`.
+                    let pooled = match (&self.pooled, &mut *conn) {
+                        (Some(pooled), Connection::Postgres(pg)) => {
+                            begin_local(pg, pooled.search_path.as_deref()).await.is_ok()
+                        }
+                        _ => false,
                     };
                     let explained = self
                         .explain(conn, &plan, &failure, failed_step.as_ref())
@@ -152,6 +180,9 @@ impl Run<'_> {
                         }
                         _ => explained,
                     };
+                    if let (true, Connection::Postgres(pg)) = (pooled, &mut *conn) {
+                        let _ = crate::db::pooler::commit(pg).await;
+                    }
                     if let (Some(_), Some(step), false) =
                         (&history, &failed_step, explained.stays_applied.is_empty())
                     {
@@ -174,6 +205,7 @@ impl Run<'_> {
         conn: &mut Connection,
         history: Option<&HistoryTable>,
         purge: bool,
+        transaction_open: bool,
     ) -> Result<LiveStart, DbError> {
         let table = &self.config.exec.version_table;
         let state = read_state(conn, table).await?;
@@ -191,10 +223,11 @@ impl Run<'_> {
             version_table_exists: state.exists,
             schema_exists,
             history_table_exists,
-            transaction_open: conn.dialect() == Dialect::Sqlite,
+            transaction_open,
             purge,
             session_search_path: self.search_path.clone(),
             operator: operator(),
+            pooled: self.pooled.clone(),
         })
     }
 
@@ -284,6 +317,22 @@ fn note_unrecorded(explained: &mut ApplyFailure, table: &HistoryTable, err: &str
             table.qualified()
         ),
     );
+}
+
+/// Through a transaction pooler, a plan with a `Transaction: none` revision is refused
+/// before anything runs: nothing can hold the lock across its statements there.
+fn non_transactional<R, E>(plan: &Plan, revisions: &R) -> Option<EngineError<E>>
+where
+    R: Revisions + ?Sized,
+{
+    plan.steps
+        .iter()
+        .filter_map(|step| revisions.revision(step.revision.as_deref()?))
+        .find(|revision| revision.transaction == TransactionMode::None)
+        .map(|revision| EngineError::PoolerNonTransactional {
+            revision: revision.id.clone(),
+            path: revision.path.clone(),
+        })
 }
 
 /// Ends a transaction the engine opened (SQLite) after a failure before the executor ran.

@@ -17,6 +17,9 @@
 //!   another process moved it since this run's last commit, the step fails with
 //!   [`LiveError::Conflict`] before running anything, and the engine plans again. The
 //!   first transaction may have been opened by the caller, who read the heads under it.
+//! - PostgreSQL through a transaction pooler: as SQLite, each transaction begins with the
+//!   transaction-level migration lock ([`crate::db::PooledBegin`]) and the version table
+//!   is read again under it.
 //! - MySQL/MariaDB: one transaction per step; DDL commits implicitly, so every statement
 //!   of a failed step that completed is reported as having run.
 //!
@@ -102,6 +105,10 @@ pub struct LiveSink<'c> {
     purge: bool,
     schema_exists: bool,
     session_search_path: Option<String>,
+    /// `[mig] search_path` as configured.
+    search_path: Option<String>,
+    /// Through a transaction pooler: how each transaction begins.
+    pooled: Option<crate::db::PooledBegin>,
     step: Option<StepInProgress>,
     applied: Vec<AppliedStep>,
     /// History rows of the open transaction not yet queued (PostgreSQL).
@@ -139,6 +146,8 @@ impl<'c> LiveSink<'c> {
             purge: start.purge,
             schema_exists: start.schema_exists,
             session_search_path: start.session_search_path,
+            search_path: settings.search_path.clone(),
+            pooled: start.pooled,
             step: None,
             applied: Vec::new(),
             history_rows: Vec::new(),
@@ -283,10 +292,19 @@ impl Sink for LiveSink<'_> {
     async fn setup(&mut self, statement: &SetupStatement<'_>) -> Result<(), LiveError> {
         match statement.kind {
             SetupKind::SearchPath => {
-                if self.session_search_path.as_deref() == Some(statement.sql) {
-                    return Ok(());
+                if self.session_search_path.as_deref() != Some(statement.sql) {
+                    // Configured text never goes into a batch: set it as a parameter.
+                    self.flush().await?;
+                    if let (Connection::Postgres(pg), Some(path)) =
+                        (&mut *self.conn, &self.search_path)
+                    {
+                        crate::db::set_search_path(pg, path, false)
+                            .await
+                            .map_err(LiveError::Db)?;
+                    }
+                    self.session_search_path = Some(statement.sql.to_string());
                 }
-                self.session_search_path = Some(statement.sql.to_string());
+                return Ok(());
             }
             SetupKind::CreateSchema if self.schema_exists => return Ok(()),
             SetupKind::CreateSchema => self.open_early(),
@@ -316,6 +334,13 @@ impl Sink for LiveSink<'_> {
             Tx::Closed => match self.conn {
                 Connection::Sqlite(lite) => {
                     begin_immediate(lite).await.map_err(LiveError::Db)?;
+                    self.tx = Tx::Open { announced: true };
+                    self.check_unchanged().await?;
+                }
+                Connection::Postgres(pg) if self.pooled.is_some() => {
+                    if let Some(pooled) = &self.pooled {
+                        pooled.begin(pg).await.map_err(LiveError::Db)?;
+                    }
                     self.tx = Tx::Open { announced: true };
                     self.check_unchanged().await?;
                 }

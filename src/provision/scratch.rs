@@ -113,6 +113,7 @@ pub async fn drop_database_at(server_url: &str, name: &str) -> Result<(), Provis
              WHERE datname = $1 AND pid <> pg_backend_pid()",
         )
         .bind(name)
+        .persistent(false)
         .execute(&mut conn)
         .await
         .map_err(|err| statement_error(&action, &err))?;

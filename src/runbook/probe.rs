@@ -20,6 +20,7 @@ pub async fn server_version(conn: &mut Connection) -> Result<String, DbError> {
     match conn {
         Connection::Postgres(pg) => {
             let version: String = sqlx::query_scalar("SELECT current_setting('server_version')")
+                .persistent(false)
                 .fetch_one(pg)
                 .await
                 .map_err(|e| query_error(action, &e))?;
@@ -27,6 +28,7 @@ pub async fn server_version(conn: &mut Connection) -> Result<String, DbError> {
         }
         Connection::Sqlite(lite) => {
             let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+                .persistent(false)
                 .fetch_one(lite)
                 .await
                 .map_err(|e| query_error(action, &e))?;
@@ -34,6 +36,7 @@ pub async fn server_version(conn: &mut Connection) -> Result<String, DbError> {
         }
         Connection::Mysql(my) => {
             let version: String = sqlx::query_scalar("SELECT VERSION()")
+                .persistent(false)
                 .fetch_one(my)
                 .await
                 .map_err(|e| query_error(action, &e))?;
@@ -49,6 +52,7 @@ pub async fn session_identity(conn: &mut Connection) -> Result<Option<String>, D
     };
     let (user, database): (String, String) =
         sqlx::query_as("SELECT current_user::text, current_database()::text")
+            .persistent(false)
             .fetch_one(pg)
             .await
             .map_err(|e| query_error("reading the session's user", &e))?;
@@ -61,6 +65,7 @@ pub async fn search_path(conn: &mut Connection) -> Result<Option<String>, DbErro
         return Ok(None);
     };
     sqlx::query_scalar("SELECT current_setting('search_path')")
+        .persistent(false)
         .fetch_one(pg)
         .await
         .map(Some)
@@ -104,6 +109,7 @@ pub async fn extension_availability(
          FROM pg_catalog.pg_available_extensions WHERE name = $1",
     )
     .bind(name)
+    .persistent(false)
     .fetch_optional(pg)
     .await
     .map_err(|e| query_error(&format!("looking up extension `{name}`"), &e))?;
@@ -123,6 +129,7 @@ pub async fn time_zone(conn: &mut Connection) -> Result<Option<(String, i64)>, D
     sqlx::query_as::<_, (String, i64)>(
         "SELECT current_setting('TimeZone'), extract(timezone FROM now())::bigint",
     )
+    .persistent(false)
     .fetch_one(pg)
     .await
     .map(Some)

@@ -156,6 +156,7 @@ impl HistoryTable {
                  AND CASE WHEN $2::text IS NULL THEN pg_catalog.pg_table_is_visible(c.oid) \
                  ELSE n.nspname = $2 END",
             )
+            .persistent(false)
             .bind(name)
             .bind(schema)
             .fetch_all(pg)

@@ -6,6 +6,9 @@
 //!   `pg_try_advisory_lock` until the timeout; on timeout the holder is named from
 //!   `pg_locks` joined with `pg_stat_activity`. Take it before opening any transaction and
 //!   [`MigrationLock::release`] it at the end; a crashed holder's lock dies with its session.
+//!   Through a transaction pooler, where a session lock means nothing, the same key is
+//!   taken with `pg_try_advisory_xact_lock` in each unit's transaction
+//!   ([`acquire_postgres_xact`], from [`crate::db::pooler`]).
 //! - MySQL/MariaDB: `GET_LOCK(name, timeout)`, also tied to the session.
 //! - SQLite has no session locks. [`MigrationLock::acquire`] sets the busy timeout to the
 //!   lock timeout; the executor must then open every write transaction with
@@ -27,7 +30,7 @@ use super::connect::Connection;
 use super::{query_error, DbError};
 
 pub use mysql::acquire_mysql;
-pub use postgres::acquire_postgres;
+pub use postgres::{acquire_postgres, acquire_postgres_xact, postgres_key};
 pub use sqlite::begin_immediate;
 
 /// What the lock is keyed on: `mig:<database>:<version table schema>:<version table>`.
@@ -157,14 +160,12 @@ impl MigrationLock {
     ) -> Result<MigrationLock, DbError> {
         match conn {
             Connection::Postgres(pg) => {
-                let database: String = sqlx::query_scalar("SELECT current_database()")
-                    .fetch_one(&mut *pg)
-                    .await
-                    .map_err(|err| query_error("reading the database name", &err))?;
-                acquire_postgres(pg, LockKey::new(&database, schema, table), timeout).await
+                let key = postgres_key(pg, schema, table).await?;
+                acquire_postgres(pg, key, timeout).await
             }
             Connection::Mysql(my) => {
                 let database: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+                    .persistent(false)
                     .fetch_one(&mut *my)
                     .await
                     .map_err(|err| query_error("reading the database name", &err))?;
@@ -193,6 +194,7 @@ impl MigrationLock {
             (Held::Postgres(id), Connection::Postgres(pg)) => {
                 sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
                     .bind(*id)
+                    .persistent(false)
                     .fetch_one(pg)
                     .await
                     .map_err(|err| query_error(&action, &err))?;

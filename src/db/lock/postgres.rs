@@ -1,5 +1,7 @@
 //! The PostgreSQL migration lock: a session-level advisory lock, polled until the timeout,
 //! and the holder looked up when it is not granted. Never waits inside the server.
+//! Through a transaction pooler the same key is taken as a transaction-level lock
+//! (`pg_try_advisory_xact_lock`) at the start of each unit's transaction instead.
 
 use std::time::{Duration, Instant};
 
@@ -18,21 +20,57 @@ pub async fn acquire_postgres(
     key: LockKey,
     timeout: Duration,
 ) -> Result<MigrationLock, DbError> {
+    poll(conn, &key, timeout, "SELECT pg_try_advisory_lock($1)").await?;
+    let id = key.advisory_id();
+    Ok(MigrationLock {
+        key,
+        held: Held::Postgres(id),
+    })
+}
+
+/// Takes the same lock at transaction level in the open transaction (through a
+/// transaction pooler), polling until `timeout`; it ends with the transaction.
+pub async fn acquire_postgres_xact(
+    conn: &mut PgConnection,
+    key: &LockKey,
+    timeout: Duration,
+) -> Result<(), DbError> {
+    poll(conn, key, timeout, "SELECT pg_try_advisory_xact_lock($1)").await
+}
+
+/// The lock key of the version table `schema`.`table` in the connected database.
+pub async fn postgres_key(
+    conn: &mut PgConnection,
+    schema: Option<&str>,
+    table: &str,
+) -> Result<LockKey, DbError> {
+    let database: String = sqlx::query_scalar("SELECT current_database()")
+        .persistent(false)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|err| query_error("reading the database name", &err))?;
+    Ok(LockKey::new(&database, schema, table))
+}
+
+async fn poll(
+    conn: &mut PgConnection,
+    key: &LockKey,
+    timeout: Duration,
+    try_lock: &'static str,
+) -> Result<(), DbError> {
     let id = key.advisory_id();
     let action = format!("taking the migration lock `{key}`");
     let deadline = Instant::now() + timeout;
     let mut pause = FIRST_POLL;
     loop {
-        let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        let taken: bool = sqlx::query_scalar(try_lock)
             .bind(id)
+            .persistent(false)
             .fetch_one(&mut *conn)
             .await
             .map_err(|err| query_error(&action, &err))?;
         if taken {
-            return Ok(MigrationLock {
-                key,
-                held: Held::Postgres(id),
-            });
+            return Ok(());
         }
         let now = Instant::now();
         if now >= deadline {
@@ -56,6 +94,7 @@ async fn postgres_holder(conn: &mut PgConnection, id: i64) -> Option<LockHolder>
     let row = sqlx::query(include_str!("../sql/pg_lock_holder.sql"))
         .bind(high)
         .bind(low)
+        .persistent(false)
         .fetch_optional(conn)
         .await
         .ok()??;

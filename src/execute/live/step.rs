@@ -32,6 +32,9 @@ pub struct LiveStart {
     pub session_search_path: Option<String>,
     /// `user@host`, for history rows.
     pub operator: String,
+    /// Through a transaction pooler: how each later transaction begins (its settings and
+    /// lock); the sink then reads the version table under the lock, as on SQLite.
+    pub pooled: Option<crate::db::PooledBegin>,
 }
 
 /// One step that completed (body and version writes; committed or not).

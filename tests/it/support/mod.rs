@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod pgbouncer;
+
 use std::future::Future;
 use std::sync::OnceLock;
 

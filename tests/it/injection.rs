@@ -1,0 +1,163 @@
+//! Configured names never run as SQL (issue 9 item 1): a `search_path` that is not a list
+//! of names is refused at load with exit 2, naming the key and where it came from (ini
+//! file and line, environment variable, flag), online and with `--sql`; names that are
+//! legal after quoting (a quoted `search_path` element, a `version_table` with quotes)
+//! reach SQL as one quoted name.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::{block_on, pg_db};
+
+const PAYLOAD: &str = "\"public\"; DROP TABLE important; --";
+
+const REVISION: &str = "-- one\n--\n-- Revision ID: r1\n-- Revises:\n\n\
+                        -- migrate:upgrade\nCREATE TABLE one (id int);\n\n\
+                        -- migrate:downgrade\nDROP TABLE one;\n";
+
+/// A project whose `[mig]` section holds `mig_lines`.
+fn project(mig_lines: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        format!(
+            "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n{mig_lines}\n"
+        ),
+    )
+    .expect("ini");
+    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
+    std::fs::write(tmp.path().join("versions/r1_one.sql"), REVISION).expect("revision");
+    tmp
+}
+
+fn mig(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mig"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .env_remove("MIG_SEARCH_PATH")
+        .env_remove("MIG_VERSION_TABLE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run mig")
+}
+
+async fn query(url: &str, sql: &str) -> Vec<String> {
+    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+}
+
+fn tables(url: &str) -> Vec<String> {
+    block_on(query(
+        url,
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    ))
+}
+
+/// Runs `args` and asserts the payload was refused at load, naming `source`.
+fn refused(dir: &Path, env: &[(&str, &str)], args: &[&str], source: &str) {
+    let out = mig(dir, env, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "FAILED: invalid value `{PAYLOAD}` for `search_path` {source}: element 1"
+        )),
+        "{args:?}: {stderr}"
+    );
+    assert!(stderr.contains("closing double quote"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("DROP TABLE important"), "{stdout}");
+}
+
+#[test]
+fn a_search_path_payload_is_refused_from_ini_env_and_flag_online_and_offline() {
+    let db = pg_db("injection_refused");
+    let url = db.url().to_string();
+    block_on(query(&url, "CREATE TABLE important (id int)"));
+
+    let plain = project("");
+    let in_ini = project(&format!("search_path = {PAYLOAD}"));
+    let env = [("MIG_SEARCH_PATH", PAYLOAD)];
+    for args in [
+        vec!["--url", url.as_str(), "current"],
+        vec!["--url", url.as_str(), "upgrade", "head"],
+        vec!["upgrade", "head", "--sql"],
+    ] {
+        refused(
+            in_ini.path(),
+            &[],
+            &args,
+            "in `[mig]` of `alembic.ini` line 6",
+        );
+        refused(
+            plain.path(),
+            &env,
+            &args,
+            "from environment variable `MIG_SEARCH_PATH`",
+        );
+        let mut with_flag = vec!["--search-path", PAYLOAD];
+        with_flag.extend(&args);
+        refused(plain.path(), &[], &with_flag, "from the command line");
+    }
+    assert_eq!(tables(&url), ["important"]);
+}
+
+#[test]
+fn names_legal_after_quoting_reach_sql_as_one_name() {
+    let db = pg_db("injection_quoted");
+    let url = db.url().to_string();
+    block_on(query(&url, "CREATE TABLE important (id int)"));
+    block_on(query(&url, "CREATE SCHEMA \"x; DROP TABLE important; --\""));
+    let dir = project("");
+    let env = [
+        ("MIG_SEARCH_PATH", "\"x; DROP TABLE important; --\", public"),
+        ("MIG_VERSION_TABLE", "v\"; DROP TABLE important; --"),
+    ];
+
+    let out = mig(dir.path(), &env, &["upgrade", "head", "--sql"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sql = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        sql.starts_with(
+            "SET search_path TO \"x; DROP TABLE important; --\", public;\n\nBEGIN;\n\n\
+             CREATE TABLE \"v\"\"; DROP TABLE important; --\" ("
+        ),
+        "{sql}"
+    );
+
+    let out = mig(dir.path(), &env, &["--url", &url, "upgrade", "head"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(tables(&url), ["important"]);
+    let created = block_on(query(
+        &url,
+        "SELECT schemaname || '.' || tablename FROM pg_tables \
+         WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'public') ORDER BY 1",
+    ));
+    assert_eq!(
+        created,
+        [
+            "x; DROP TABLE important; --.mig_history",
+            "x; DROP TABLE important; --.one",
+            "x; DROP TABLE important; --.v\"; DROP TABLE important; --"
+        ]
+    );
+    let out = mig(dir.path(), &env, &["--url", &url, "current"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "r1 (head)\n");
+}

@@ -1,0 +1,67 @@
+//! A `mig` killed with SIGKILL (no cancel request, no rollback from the client) does not
+//! leave its server session running the statement: mig sets
+//! `client_connection_check_interval` on PostgreSQL 14+, so the server notices the dead
+//! client within seconds (issue 9 item 3, SPEC section 13).
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{block_on, pg_db};
+
+async fn count(url: &str, sql: &str) -> i64 {
+    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[test]
+fn a_sigkilled_mig_leaves_no_server_session_behind() {
+    let db = pg_db("killed_client");
+    let url = db.url().to_string();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s\n",
+    )
+    .expect("ini");
+    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("versions/r1_long.sql"),
+        "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
+         -- migrate:upgrade\nSELECT pg_sleep(600);\n\n-- migrate:downgrade\nSELECT 1;\n",
+    )
+    .expect("revision");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(["--url", &url, "upgrade", "head"])
+        .current_dir(tmp.path())
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn mig");
+
+    let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
+                    AND datname = current_database() AND pid <> pg_backend_pid()";
+    let sleeping = format!("{sessions} AND state = 'active' AND query LIKE '%pg_sleep(600)%'");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while block_on(count(&url, &sleeping)) == 0 {
+        assert!(Instant::now() < deadline, "mig never reached pg_sleep");
+        assert!(child.try_wait().unwrap().is_none(), "mig ended early");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("wait");
+
+    // Bounded poll: without the check the session would sleep on for ten minutes.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while block_on(count(&url, sessions)) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the killed mig's server session is still there after 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
