@@ -41,6 +41,9 @@ pub struct GlobalArgs {
     /// Output format for commands that print data.
     #[arg(long = "format", global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Longest wait for the migration lock (`30s`, `2m`); overrides `[mig] lock_timeout`.
+    #[arg(long = "lock-timeout", global = true, value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
 }
 
 /// How data is printed.
@@ -100,8 +103,8 @@ pub enum Command {
     },
     /// Set the version table to the given revisions without running any migration.
     Stamp {
-        /// Revisions to stamp.
-        #[arg(required = true)]
+        /// Revisions to stamp (ids, `heads`, `-1`, `label@head`...).
+        #[arg(required = true, allow_negative_numbers = true)]
         revisions: Vec<String>,
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
@@ -138,8 +141,8 @@ pub enum Command {
     },
     /// List the revision history, newest first.
     History {
-        /// Range `[start]:[end]` (inclusive).
-        #[arg(short = 'r', long = "rev-range")]
+        /// Range `[start]:[end]` (inclusive; `-1:`, `current:head`).
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         rev_range: Option<String>,
         /// Show the full header of each revision.
         #[arg(long)]
@@ -166,7 +169,7 @@ pub enum Command {
     /// Show one revision.
     Show {
         /// Revision id, prefix, label or symbol.
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_negative_numbers = true)]
         revision: String,
     },
     /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade

@@ -214,6 +214,10 @@ pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
+    if let Some(timeout) = &global.lock_timeout {
+        opts.overrides
+            .push(("lock_timeout".to_string(), timeout.clone()));
+    }
     Ok(opts)
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::revision::directory::{
-    generate_revision_id, write_revision, FileNaming, NewRevision, DEFAULT_TEMPLATE,
+    unique_revision_id, write_revision, FileNaming, NewRevision, DEFAULT_TEMPLATE,
 };
 
 use super::{Error, Project};
@@ -146,10 +146,9 @@ fn write_new(
 ) -> Result<PathBuf, Error> {
     let cfg = &project.config;
     let now = Utc::now();
-    let id = req
-        .rev_id
-        .clone()
-        .unwrap_or_else(|| generate_revision_id(cfg.revision_id, now));
+    let id = req.rev_id.clone().unwrap_or_else(|| {
+        unique_revision_id(cfg.revision_id, now, &|id| project.map.get(id).is_some())
+    });
     if let Some(existing) = project.map.get(&id) {
         return Err(Error::Usage(format!(
             "Revision `{id}` already exists in `{}`",
