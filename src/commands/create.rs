@@ -76,7 +76,8 @@ pub fn revision(project: &Project, req: &RevisionRequest) -> Result<PathBuf, Err
     write_new(project, req, down, depends_on)
 }
 
-/// `mig merge REV...`: a revision whose parents are the given revisions.
+/// `mig merge REV...`: a revision whose parents are the given revisions, which must all
+/// be heads (as in Alembic: merging a non-head would only add a redundant head).
 pub fn merge(project: &Project, revs: &[String], req: &RevisionRequest) -> Result<PathBuf, Error> {
     let mut down = vec![];
     for spec in revs {
@@ -85,6 +86,9 @@ pub fn merge(project: &Project, revs: &[String], req: &RevisionRequest) -> Resul
             .get_revisions(spec)
             .map_err(|e| Error::Command(e.into_command()))?
         {
+            if !r.is_head() {
+                return Err(not_a_head(r.id()));
+            }
             if !down.iter().any(|d: &String| d == r.id()) {
                 down.push(r.id().to_string());
             }
@@ -127,15 +131,19 @@ fn parents_for(project: &Project, req: &RevisionRequest) -> Result<Vec<String>, 
     let mut down = vec![];
     for r in revs {
         if !req.splice && !r.is_head() {
-            return Err(Error::Usage(format!(
-                "Revision {} is not a head revision; please specify --splice to create a new \
-                 branch from this revision",
-                r.id()
-            )));
+            return Err(not_a_head(r.id()));
         }
         down.push(r.id().to_string());
     }
     Ok(down)
+}
+
+/// Alembic's text, word for word.
+fn not_a_head(id: &str) -> Error {
+    Error::Usage(format!(
+        "Revision {id} is not a head revision; please specify --splice to create a new branch \
+         from this revision"
+    ))
 }
 
 fn write_new(

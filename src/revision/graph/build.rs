@@ -325,6 +325,12 @@ impl RevisionMap {
                 }
             }
         }
+        // Alembic keeps a set (no order); one history must print one order everywhere.
+        for node in &mut self.nodes {
+            if node.labels.len() > 1 {
+                node.labels.sort_unstable();
+            }
+        }
     }
 }
 

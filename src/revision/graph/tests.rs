@@ -209,6 +209,15 @@ fn labels(map: &RevisionMap) -> String {
 }
 
 #[test]
+fn branch_labels_are_sorted_on_every_revision() {
+    let chain = map(vec![
+        rev("a", &[]).label("br1"),
+        rev("b", &["a"]).label("br0"),
+    ]);
+    assert_snapshot!(labels(&chain), @"a:br0,br1 b:br0,br1");
+}
+
+#[test]
 fn branch_labels_propagate_like_alembic() {
     let to_base = map(vec![
         rev("a", &[]),
@@ -250,7 +259,7 @@ fn branch_labels_propagate_like_alembic() {
         rev("c", &["b"]).label("l2"),
         rev("d", &["c"]),
     ]);
-    assert_snapshot!(labels(&two), @"a:l1,l2 b:l1,l2 c:l2,l1 d:l1,l2");
+    assert_snapshot!(labels(&two), @"a:l1,l2 b:l1,l2 c:l1,l2 d:l1,l2");
     assert_snapshot!(labels(&branch_point()), @"a: b: c1:c1branch c2:c2branch d1:c1branch d2:c2branch");
 }
 
