@@ -129,7 +129,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             indicate_current,
         } => {
             let project = project(&cli.global)?;
-            let current = if indicate_current {
+            let needs = inspect::history_needs(rev_range.as_deref(), indicate_current)?;
+            let rows = if needs.rows {
                 block_on(online::current_rows(project))?
             } else {
                 vec![]
@@ -138,7 +139,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
                 &project.map,
                 rev_range.as_deref(),
                 verbose,
-                &current,
+                &rows,
+                needs,
                 json,
             )?);
             Ok(0)
