@@ -7,6 +7,7 @@ mod catalog_pg;
 mod catalog_queries;
 mod catalog_sqlite;
 mod cli;
+mod cli_fidelity;
 mod cli_online;
 mod compat;
 mod connect;

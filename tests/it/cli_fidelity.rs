@@ -1,0 +1,271 @@
+//! The small things a newcomer hits, through the `mig` binary (issue 9, items 10, 13, 15):
+//! negative relative targets and `--lock-timeout` on the command line, unique generated
+//! ids, a fresh `mig init` project that needs no database for `--sql`, bad ports shown,
+//! sorted branch labels, the operator without `$USER`, no driver source locations.
+
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mig::db::{begin_immediate, ConnectSettings, Connection};
+use mig::provision::TempSqlite;
+
+use crate::support;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], unset: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mig"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG");
+    for name in unset {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().copied());
+    let out: Output = cmd.output().expect("run mig");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mig(dir: &Path, args: &[&str]) -> Run {
+    run(dir, args, &[], &[])
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = mig(dir, args);
+    assert_eq!(r.code, 0, "mig {args:?}: {}", r.stderr);
+    r.stdout
+}
+
+/// A fresh `mig init` project in a temp dir.
+fn init() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("proj");
+    ok(tmp.path(), &["init", "proj"]);
+    (tmp, dir)
+}
+
+fn ini(dir: &Path, mig_section: &str) {
+    std::fs::create_dir_all(dir.join("versions")).expect("mkdir");
+    std::fs::write(
+        dir.join("alembic.ini"),
+        format!(
+            "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n\
+             sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]\n{mig_section}\n"
+        ),
+    )
+    .expect("ini");
+}
+
+fn rev_file(dir: &Path, id: &str, down: &str, labels: &str) {
+    let labels = if labels.is_empty() {
+        String::new()
+    } else {
+        format!("-- Branch Labels: {labels}\n")
+    };
+    std::fs::create_dir_all(dir.join("versions")).expect("mkdir");
+    std::fs::write(
+        dir.join("versions").join(format!("{id}.sql")),
+        format!(
+            "-- rev {id}\n--\n-- Revision ID: {id}\n-- Revises: {down}\n{labels}\n\
+             -- migrate:upgrade\nCREATE TABLE t_{id} (id INTEGER);\n\n\
+             -- migrate:downgrade\nDROP TABLE t_{id};\n"
+        ),
+    )
+    .expect("revision");
+}
+
+#[test]
+fn negative_relative_targets_are_revisions_not_flags() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "dialect = postgresql");
+    rev_file(tmp.path(), "a", "", "");
+    rev_file(tmp.path(), "b", "a", "");
+    let stamped = ok(tmp.path(), &["stamp", "-1", "--sql"]);
+    assert!(
+        stamped.contains("-- Running stamp_revision  -> a\n"),
+        "{stamped}"
+    );
+    assert!(ok(tmp.path(), &["show", "-1"]).starts_with("Rev: a\n"));
+    assert_eq!(
+        ok(tmp.path(), &["history", "-r", "-1:"]),
+        "a -> b (head), rev b\n<base> -> a, rev a\n"
+    );
+    let down = mig(tmp.path(), &["downgrade", "-1", "--sql"]);
+    insta::assert_snapshot!(down.stderr.trim(), @"FAILED: downgrade with --sql requires <fromrev>:<torev>");
+}
+
+#[test]
+fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "lock_timeout = 60s");
+    rev_file(tmp.path(), "a", "", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let r = support::block_on(async {
+        let mut holder = Connection::open(&url, &ConnectSettings::default())
+            .await
+            .expect("open");
+        let Connection::Sqlite(conn) = &mut holder else {
+            panic!("expected SQLite");
+        };
+        begin_immediate(conn).await.expect("hold the write lock");
+        // The flag sits between the command and its revision, where a swallowed flag
+        // would become the revision.
+        let r = run(
+            tmp.path(),
+            &["upgrade", "--lock-timeout", "300ms", "head"],
+            &[("DATABASE_URL", &url)],
+            &[],
+        );
+        sqlx::raw_sql("ROLLBACK")
+            .execute(&mut *conn)
+            .await
+            .expect("release");
+        r
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("timed out after 0.3s"), "{}", r.stderr);
+    let bad = mig(
+        tmp.path(),
+        &["upgrade", "--lock-timeout", "soon", "head", "--sql"],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("invalid value `soon` for `lock_timeout` from the command line"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn revisions_made_in_one_second_get_distinct_ids() {
+    let (_tmp, dir) = init();
+    for message in ["one", "two", "three"] {
+        ok(&dir, &["revision", "-m", message]);
+    }
+    let files = std::fs::read_dir(dir.join("versions"))
+        .expect("versions")
+        .count();
+    assert_eq!(files, 3);
+    // One line of history each, one head: every revision built on the previous one.
+    let history = ok(&dir, &["history"]);
+    assert_eq!(history.lines().count(), 3, "{history}");
+    assert_eq!(ok(&dir, &["heads"]).lines().count(), 1);
+    assert!(history
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .ends_with(", three"));
+}
+
+#[test]
+fn a_fresh_project_renders_sql_without_a_database() {
+    let (_tmp, dir) = init();
+    ok(&dir, &["revision", "-m", "first"]);
+    let sql = ok(&dir, &["upgrade", "head", "--sql"]);
+    assert!(
+        sql.starts_with("BEGIN;\n\nCREATE TABLE alembic_version"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn a_bad_port_is_shown_and_the_password_is_not() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    let r = mig(
+        tmp.path(),
+        &[
+            "current",
+            "--url",
+            "postgresql://u:s3cret@localhost:54x2/db",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.stderr.trim(), @"FAILED: invalid database URL from `--url`: the port in `postgresql://u:***@localhost:54x2/db` is not a number between 0 and 65535");
+}
+
+#[test]
+fn branch_labels_print_in_one_order() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "dialect = postgresql");
+    rev_file(tmp.path(), "a", "", "br1");
+    rev_file(tmp.path(), "b", "a", "br0");
+    insta::assert_snapshot!(ok(tmp.path(), &["history"]), @r"
+    a -> b (br0, br1) (head), rev b
+    <base> -> a (br0, br1), rev a
+    ");
+    assert_eq!(ok(tmp.path(), &["heads"]), "b (br0, br1) (head)\n");
+    assert!(ok(tmp.path(), &["show", "a"]).contains("Branch names: br0, br1\n"));
+}
+
+#[test]
+fn the_operator_comes_from_the_uid_without_user() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    rev_file(tmp.path(), "a", "", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let r = run(
+        tmp.path(),
+        &["upgrade", "head"],
+        &[("DATABASE_URL", &url)],
+        &["USER", "LOGNAME", "USERNAME"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let who = Command::new("id").arg("-un").output().expect("id -un");
+    let name = String::from_utf8_lossy(&who.stdout).trim().to_string();
+    let operator: String = support::block_on(async {
+        let mut conn = Connection::open(&url, &ConnectSettings::default())
+            .await
+            .expect("open");
+        let Connection::Sqlite(c) = &mut conn else {
+            panic!("expected SQLite");
+        };
+        sqlx::query_scalar("SELECT operator FROM mig_history")
+            .fetch_one(&mut *c)
+            .await
+            .expect("history row")
+    });
+    assert!(
+        operator.starts_with(&format!("{name}@")),
+        "{operator} (uid name {name})"
+    );
+}
+
+#[test]
+fn driver_errors_carry_no_source_location() {
+    // A server that answers PostgreSQL's SSLRequest with garbage: sqlx reports a protocol
+    // error, to which it appends its own source file and line.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8];
+            let _ = stream.read_exact(&mut request);
+            let _ = stream.write_all(b"X");
+        }
+    });
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    let url = format!("postgresql://u@{addr}/db");
+    let r = mig(tmp.path(), &["current", "--url", &url]);
+    // Wakes the server should mig not have connected; ignored when it is gone.
+    drop(std::net::TcpStream::connect(addr));
+    let _ = server.join();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("SSLRequest"), "{}", r.stderr);
+    assert!(!r.stderr.contains("sqlx_postgres::"), "{}", r.stderr);
+}
