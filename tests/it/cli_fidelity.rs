@@ -269,3 +269,31 @@ fn driver_errors_carry_no_source_location() {
     assert!(r.stderr.contains("SSLRequest"), "{}", r.stderr);
     assert!(!r.stderr.contains("sqlx_postgres::"), "{}", r.stderr);
 }
+
+#[test]
+fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("versions")).expect("mkdir");
+    let mut text = String::from("[alembic]\nscript_location = %(x10)s\nx1 = boom\n");
+    for level in 2..=10 {
+        text.push_str(&format!(
+            "x{level} = {}\n",
+            format!("%(x{})s", level - 1).repeat(8)
+        ));
+    }
+    std::fs::write(tmp.path().join("alembic.ini"), &text).expect("ini");
+    let r = mig(tmp.path(), &["heads"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "FAILED: `alembic.ini` line 2: `script_location` in section `[alembic]` expands to more than"
+        ),
+        "{}",
+        r.stderr
+    );
+    // The same bomb in a key no command reads is never expanded.
+    let unused = text.replace("script_location = %(x10)s", "script_location = %(here)s");
+    std::fs::write(tmp.path().join("alembic.ini"), unused).expect("ini");
+    let r = mig(tmp.path(), &["heads"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
