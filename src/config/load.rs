@@ -228,7 +228,10 @@ impl MainSection {
                 expected,
             };
 
-        let location = get("script_location")?.ok_or(ConfigError::NoScriptLocation)?;
+        let location = get("script_location")?.ok_or_else(|| ConfigError::NoScriptLocation {
+            path: ini.source().display().to_string(),
+            section: section.to_string(),
+        })?;
         if !Path::new(&location).is_absolute() && location.contains(':') {
             return Err(ConfigError::PackageResource {
                 path: ini.source().display().to_string(),

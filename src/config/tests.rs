@@ -220,7 +220,7 @@ fn missing_file_or_section() {
 #[test]
 fn main_section_errors() {
     let no_location = project("[alembic]\nsqlalchemy.url = sqlite://\n");
-    assert_snapshot!(load_err(&opts(no_location.path())), @"No 'script_location' key found in configuration.");
+    assert_snapshot!(load_err(&opts(no_location.path())), @"No 'script_location' key found in configuration. (in `[alembic]` of `alembic.ini`)");
     let resource = project("[alembic]\nscript_location = myapp:migrations\n");
     assert_snapshot!(load_err(&opts(resource.path())), @"`script_location = myapp:migrations` in `alembic.ini` names a Python package resource; mig needs a directory path (such as `%(here)s/migrations`)");
     let separator = project(

@@ -297,3 +297,50 @@ fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
     let r = mig(tmp.path(), &["heads"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn graph_and_config_errors_name_their_files() {
+    let cycle = tempfile::tempdir().expect("tempdir");
+    ini(cycle.path(), "dialect = postgresql");
+    rev_file(cycle.path(), "a", "b", "");
+    rev_file(cycle.path(), "b", "a", "");
+    let r = mig(cycle.path(), &["heads"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let dir = cycle.path().display().to_string();
+    assert_eq!(
+        r.stderr.trim().replace(&dir, "[DIR]"),
+        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql`, `[DIR]/versions/b.sql`)"
+    );
+
+    let labels = tempfile::tempdir().expect("tempdir");
+    ini(labels.path(), "dialect = postgresql");
+    rev_file(labels.path(), "a", "", "x");
+    rev_file(labels.path(), "b", "a", "x");
+    let r = mig(labels.path(), &["heads"]);
+    let dir = labels.path().display().to_string();
+    assert_eq!(
+        r.stderr.trim().replace(&dir, "[DIR]"),
+        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql` and `[DIR]/versions/a.sql`)"
+    );
+
+    let selfloop = tempfile::tempdir().expect("tempdir");
+    ini(selfloop.path(), "dialect = postgresql");
+    rev_file(selfloop.path(), "a", "a", "");
+    let r = mig(selfloop.path(), &["heads"]);
+    assert!(
+        r.stderr
+            .starts_with("FAILED: Self-loop is detected in revisions (a) (in `")
+            && r.stderr.contains("versions/a.sql`)"),
+        "{}",
+        r.stderr
+    );
+
+    let no_location = tempfile::tempdir().expect("tempdir");
+    std::fs::write(no_location.path().join("alembic.ini"), "[alembic]\nx = 1\n").expect("ini");
+    let r = mig(no_location.path(), &["heads"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim(),
+        "FAILED: No 'script_location' key found in configuration. (in `[alembic]` of `alembic.ini`)"
+    );
+}
