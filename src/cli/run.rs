@@ -111,7 +111,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check => {
             let project = project(&cli.global)?;
             let problems = block_on(online::check(project))?;
+            if json {
+                print(&inspect::check_json(&problems));
+            }
             if problems.is_empty() {
+                if json {
+                    return Ok(0);
+                }
                 print("OK: at the heads, applied revisions unchanged, naming conventions hold\n");
                 Ok(0)
             } else {

@@ -179,7 +179,7 @@ pub fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32, Error> {
         json.push('\n');
         print(&json);
     } else {
-        print(&findings.to_string());
+        print(&findings.report());
     }
     Ok(if findings.is_empty() { 0 } else { 1 })
 }

@@ -192,6 +192,20 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// `mig check --format json`: `{"ok": bool, "problems": [...]}`, one string per problem
+/// (the lines the text form prints).
+pub fn check_json(problems: &[String]) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        ok: bool,
+        problems: &'a [String],
+    }
+    to_json(&Report {
+        ok: problems.is_empty(),
+        problems,
+    })
+}
+
 /// `mig heads [--verbose] [--resolve-dependencies]`.
 pub fn heads(
     map: &RevisionMap,

@@ -344,3 +344,44 @@ fn graph_and_config_errors_name_their_files() {
         "FAILED: No 'script_location' key found in configuration. (in `[alembic]` of `alembic.ini`)"
     );
 }
+
+#[test]
+fn diff_without_differences_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a = tmp.path().join("a.json");
+    std::fs::write(&a, "{\"dialect\": \"sqlite\", \"objects\": []}").expect("snapshot");
+    let a = a.display().to_string();
+    let r = mig(tmp.path(), &["diff", &a, &a]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "no differences\n"),
+        "{}",
+        r.stderr
+    );
+    // JSON stays the findings object.
+    let r = mig(tmp.path(), &["diff", &a, &a, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(v.is_object(), "{}", r.stdout);
+}
+
+#[test]
+fn check_prints_json_when_asked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    rev_file(tmp.path(), "a", "", "");
+    rev_file(tmp.path(), "b", "a", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let with_url = |args: &[&str]| run(tmp.path(), args, &[("DATABASE_URL", &url)], &[]);
+    assert_eq!(with_url(&["upgrade", "a"]).code, 0);
+    let r = with_url(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    assert_eq!(v["ok"], false);
+    insta::assert_snapshot!(v["problems"][0].as_str().unwrap_or_default(), @"database is at [a], the heads are [b]: run `mig upgrade heads`");
+    assert_eq!(with_url(&["upgrade", "head"]).code, 0);
+    let r = with_url(&["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    assert_eq!(v, serde_json::json!({"ok": true, "problems": []}));
+}
