@@ -12,6 +12,7 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod fuzz;
 mod lock;
 mod provision;
 mod runbook;
