@@ -153,6 +153,7 @@ fn write_new(
     depends_on: Vec<String>,
 ) -> Result<PathBuf, Error> {
     let cfg = &project.config;
+    let settings = cfg.revision_settings()?;
     let now = Utc::now();
     let id = req.rev_id.clone().unwrap_or_else(|| {
         unique_revision_id(cfg.revision_id, now, &|id| project.map.get(id).is_some())
@@ -197,11 +198,11 @@ fn write_new(
         down_revisions,
         branch_labels,
         depends_on,
-        create_date: create_date(now, cfg.timezone.as_deref())?,
+        create_date: create_date(now, settings.timezone.as_deref())?,
     };
     let naming = FileNaming {
-        file_template: cfg.file_template.clone(),
-        truncate_slug_length: cfg.truncate_slug_length,
+        file_template: settings.file_template,
+        truncate_slug_length: settings.truncate_slug_length,
     };
     let written = write_revision(&dir, &new, &template, &naming).map_err(|e| Error::Write {
         path: dir.clone(),

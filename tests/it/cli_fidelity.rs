@@ -385,3 +385,21 @@ fn check_prints_json_when_asked() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
     assert_eq!(v, serde_json::json!({"ok": true, "problems": []}));
 }
+
+#[test]
+fn keys_only_revision_reads_are_interpolated_only_by_revision() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("versions")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s\nfile_template = %(nowhere)s\n\n\
+         [mig]\ndialect = postgresql\n",
+    )
+    .expect("ini");
+    rev_file(tmp.path(), "a", "", "");
+    assert_eq!(ok(tmp.path(), &["heads"]), "a (head)\n");
+    assert!(ok(tmp.path(), &["upgrade", "head", "--sql"]).contains("-- Running upgrade  -> a"));
+    let r = mig(tmp.path(), &["revision", "-m", "next"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`file_template`"), "{}", r.stderr);
+}
