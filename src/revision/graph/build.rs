@@ -145,8 +145,7 @@ fn index_labels(
                     label: label.clone(),
                     revision: revision.id.clone(),
                     existing: revisions[existing].id.clone(),
-                    path: revision.path.clone(),
-                    existing_path: revisions[existing].path.clone(),
+                    files: Box::new([revision.path.clone(), revisions[existing].path.clone()]),
                 });
             }
             by_label.insert(label.clone(), index);

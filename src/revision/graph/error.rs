@@ -50,15 +50,15 @@ pub enum GraphError {
     #[error(
         "Branch name '{label}' in revision {revision} already used by revision {existing} \
          (in `{}` and `{}`)",
-        path.display(),
-        existing_path.display()
+        files[0].display(),
+        files[1].display()
     )]
     DuplicateBranchLabel {
         label: String,
         revision: String,
         existing: String,
-        path: PathBuf,
-        existing_path: PathBuf,
+        /// The files of `revision` and `existing` (boxed: keeps errors small).
+        files: Box<[PathBuf; 2]>,
     },
     #[error("Self-loop is detected in revisions ({id}) (in `{}`)", path.display())]
     SelfLoop { id: String, path: PathBuf },
