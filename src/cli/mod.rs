@@ -68,7 +68,7 @@ pub enum Command {
     /// Create a merge revision joining two or more heads.
     Merge {
         /// Revisions to merge (ids, `heads`, labels).
-        #[arg(required = true)]
+        #[arg(required = true, allow_negative_numbers = true)]
         revisions: Vec<String>,
         /// Message of the merge revision.
         #[arg(short = 'm', long = "message")]
@@ -134,6 +134,7 @@ pub enum Command {
     /// Record the current checksum of an applied revision whose file was changed on purpose.
     Accept {
         /// The revision.
+        #[arg(allow_negative_numbers = true)]
         revision: String,
         /// Why the change is fine (kept in the history table).
         #[arg(long, required = true)]
@@ -195,7 +196,7 @@ pub struct RevisionArgs {
     #[arg(long = "rev-id")]
     pub rev_id: Option<String>,
     /// Head revision to build on (default: the single head).
-    #[arg(long = "head")]
+    #[arg(long = "head", allow_negative_numbers = true)]
     pub head: Option<String>,
     /// Allow a non-head revision as the --head.
     #[arg(long)]

@@ -101,6 +101,18 @@ fn negative_relative_targets_are_revisions_not_flags() {
         ok(tmp.path(), &["history", "-r", "-1:"]),
         "a -> b (head), rev b\n<base> -> a, rev a\n"
     );
+    for args in [
+        &["revision", "-m", "x", "--head", "-1"][..],
+        &["merge", "-m", "x", "-1", "heads"],
+    ] {
+        let r = mig(tmp.path(), args);
+        assert_eq!(
+            r.stderr.trim(),
+            "FAILED: Revision a is not a head revision; please specify --splice to create a new \
+             branch from this revision",
+            "{args:?}"
+        );
+    }
     let down = mig(tmp.path(), &["downgrade", "-1", "--sql"]);
     insta::assert_snapshot!(down.stderr.trim(), @"FAILED: downgrade with --sql requires <fromrev>:<torev>");
 }
