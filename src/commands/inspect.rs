@@ -1,5 +1,5 @@
 //! `heads`, `branches`, `history`, `show`: the graph printed as Alembic prints it
-//! (`Script.cmd_format` / `log_entry`), or as JSON.
+//! (`Script.cmd_format` / `log_entry`), or as JSON; and `check`'s JSON report.
 
 use serde::Serialize;
 
