@@ -16,7 +16,10 @@ pub use sqlite::{snapshot_sqlite, SQLITE_STATEMENTS};
 /// Why a snapshot could not be taken or read.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("catalog query `{query}` failed: {error}")]
+    #[error(
+        "catalog query `{query}` failed: {}",
+        crate::db::diagnose::sqlx_message(error)
+    )]
     Query {
         query: &'static str,
         error: sqlx::Error,

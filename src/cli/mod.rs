@@ -49,6 +49,9 @@ pub struct GlobalArgs {
     /// (Supabase port 6543, PgBouncer); overrides `[mig] pooler`.
     #[arg(long = "pooler", global = true, value_name = "MODE")]
     pub pooler: Option<String>,
+    /// Longest wait for the migration lock (`30s`, `2m`); overrides `[mig] lock_timeout`.
+    #[arg(long = "lock-timeout", global = true, value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
 }
 
 /// How data is printed.
@@ -73,7 +76,7 @@ pub enum Command {
     /// Create a merge revision joining two or more heads.
     Merge {
         /// Revisions to merge (ids, `heads`, labels).
-        #[arg(required = true)]
+        #[arg(required = true, allow_negative_numbers = true)]
         revisions: Vec<String>,
         /// Message of the merge revision.
         #[arg(short = 'm', long = "message")]
@@ -112,8 +115,8 @@ pub enum Command {
     },
     /// Set the version table to the given revisions without running any migration.
     Stamp {
-        /// Revisions to stamp.
-        #[arg(required = true)]
+        /// Revisions to stamp (ids, `heads`, `-1`, `label@head`...).
+        #[arg(required = true, allow_negative_numbers = true)]
         revisions: Vec<String>,
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
@@ -148,6 +151,7 @@ pub enum Command {
     /// Record the current checksum of an applied revision whose file was changed on purpose.
     Accept {
         /// The revision.
+        #[arg(allow_negative_numbers = true)]
         revision: String,
         /// Why the change is fine (kept in the history table).
         #[arg(long, required = true)]
@@ -155,8 +159,8 @@ pub enum Command {
     },
     /// List the revision history, newest first.
     History {
-        /// Range `[start]:[end]` (inclusive).
-        #[arg(short = 'r', long = "rev-range")]
+        /// Range `[start]:[end]` (inclusive; `-1:`, `current:head`).
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
         rev_range: Option<String>,
         /// Show the full header of each revision.
         #[arg(long)]
@@ -183,7 +187,7 @@ pub enum Command {
     /// Show one revision.
     Show {
         /// Revision id, prefix, label or symbol.
-        #[arg(allow_hyphen_values = true)]
+        #[arg(allow_negative_numbers = true)]
         revision: String,
     },
     /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade
@@ -209,7 +213,7 @@ pub struct RevisionArgs {
     #[arg(long = "rev-id")]
     pub rev_id: Option<String>,
     /// Head revision to build on (default: the single head).
-    #[arg(long = "head")]
+    #[arg(long = "head", allow_negative_numbers = true)]
     pub head: Option<String>,
     /// Allow a non-head revision as the --head.
     #[arg(long)]

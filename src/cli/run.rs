@@ -112,7 +112,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check => {
             let project = project(&cli.global)?;
             let problems = block_on(online::check(project))?;
+            if json {
+                print(&inspect::check_json(&problems));
+            }
             if problems.is_empty() {
+                if json {
+                    return Ok(0);
+                }
                 print("OK: at the heads, applied revisions unchanged, naming conventions hold\n");
                 Ok(0)
             } else {
@@ -141,7 +147,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             indicate_current,
         } => {
             let project = project(&cli.global)?;
-            let current = if indicate_current {
+            let needs = inspect::history_needs(rev_range.as_deref(), indicate_current)?;
+            let rows = if needs.rows {
                 block_on(online::current_rows(project))?
             } else {
                 vec![]
@@ -150,7 +157,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
                 &project.map,
                 rev_range.as_deref(),
                 verbose,
-                &current,
+                &rows,
+                needs,
                 json,
             )?);
             Ok(0)

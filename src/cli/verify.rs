@@ -182,7 +182,7 @@ pub fn diff(global: &GlobalArgs, args: DiffArgs) -> Result<i32, Error> {
         json.push('\n');
         print(&json);
     } else {
-        print(&findings.to_string());
+        print(&findings.report());
     }
     Ok(if findings.is_empty() { 0 } else { 1 })
 }
@@ -217,12 +217,15 @@ pub(super) fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
     opts.config = global.config.clone();
     opts.section = Some(global.name.clone());
     opts.url = global.url.clone();
-    if let Some(search_path) = &global.search_path {
-        opts.overrides
-            .push(("search_path".into(), search_path.clone()));
-    }
-    if let Some(pooler) = &global.pooler {
-        opts.overrides.push(("pooler".into(), pooler.clone()));
+    let flags = [
+        ("search_path", &global.search_path),
+        ("pooler", &global.pooler),
+        ("lock_timeout", &global.lock_timeout),
+    ];
+    for (key, value) in flags {
+        if let Some(value) = value {
+            opts.overrides.push((key.to_string(), value.clone()));
+        }
     }
     Ok(opts)
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::revision::directory::{
-    generate_revision_id, write_revision, FileNaming, NewRevision, DEFAULT_TEMPLATE,
+    unique_revision_id, write_revision, FileNaming, NewRevision, DEFAULT_TEMPLATE,
 };
 
 use super::{Error, Project};
@@ -76,7 +76,8 @@ pub fn revision(project: &Project, req: &RevisionRequest) -> Result<PathBuf, Err
     write_new(project, req, down, depends_on)
 }
 
-/// `mig merge REV...`: a revision whose parents are the given revisions.
+/// `mig merge REV...`: a revision whose parents are the given revisions, which must all
+/// be heads (as in Alembic: merging a non-head would only add a redundant head).
 pub fn merge(project: &Project, revs: &[String], req: &RevisionRequest) -> Result<PathBuf, Error> {
     let mut down = vec![];
     for spec in revs {
@@ -85,6 +86,9 @@ pub fn merge(project: &Project, revs: &[String], req: &RevisionRequest) -> Resul
             .get_revisions(spec)
             .map_err(|e| Error::Command(e.into_command()))?
         {
+            if !r.is_head() {
+                return Err(not_a_head(r.id()));
+            }
             if !down.iter().any(|d: &String| d == r.id()) {
                 down.push(r.id().to_string());
             }
@@ -127,15 +131,19 @@ fn parents_for(project: &Project, req: &RevisionRequest) -> Result<Vec<String>, 
     let mut down = vec![];
     for r in revs {
         if !req.splice && !r.is_head() {
-            return Err(Error::Usage(format!(
-                "Revision {} is not a head revision; please specify --splice to create a new \
-                 branch from this revision",
-                r.id()
-            )));
+            return Err(not_a_head(r.id()));
         }
         down.push(r.id().to_string());
     }
     Ok(down)
+}
+
+/// Alembic's text, word for word.
+fn not_a_head(id: &str) -> Error {
+    Error::Usage(format!(
+        "Revision {id} is not a head revision; please specify --splice to create a new branch \
+         from this revision"
+    ))
 }
 
 fn write_new(
@@ -145,11 +153,11 @@ fn write_new(
     depends_on: Vec<String>,
 ) -> Result<PathBuf, Error> {
     let cfg = &project.config;
+    let settings = cfg.revision_settings()?;
     let now = Utc::now();
-    let id = req
-        .rev_id
-        .clone()
-        .unwrap_or_else(|| generate_revision_id(cfg.revision_id, now));
+    let id = req.rev_id.clone().unwrap_or_else(|| {
+        unique_revision_id(cfg.revision_id, now, &|id| project.map.get(id).is_some())
+    });
     if let Some(existing) = project.map.get(&id) {
         return Err(Error::Usage(format!(
             "Revision `{id}` already exists in `{}`",
@@ -190,11 +198,11 @@ fn write_new(
         down_revisions,
         branch_labels,
         depends_on,
-        create_date: create_date(now, cfg.timezone.as_deref())?,
+        create_date: create_date(now, settings.timezone.as_deref())?,
     };
     let naming = FileNaming {
-        file_template: cfg.file_template.clone(),
-        truncate_slug_length: cfg.truncate_slug_length,
+        file_template: settings.file_template,
+        truncate_slug_length: settings.truncate_slug_length,
     };
     let written = write_revision(&dir, &new, &template, &naming).map_err(|e| Error::Write {
         path: dir.clone(),

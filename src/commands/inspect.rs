@@ -1,5 +1,5 @@
 //! `heads`, `branches`, `history`, `show`: the graph printed as Alembic prints it
-//! (`Script.cmd_format` / `log_entry`), or as JSON.
+//! (`Script.cmd_format` / `log_entry`), or as JSON; and `check`'s JSON report.
 
 use serde::Serialize;
 
@@ -192,6 +192,20 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// `mig check --format json`: `{"ok": bool, "problems": [...]}`, one string per problem
+/// (the lines the text form prints).
+pub fn check_json(problems: &[String]) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        ok: bool,
+        problems: &'a [String],
+    }
+    to_json(&Report {
+        ok: problems.is_empty(),
+        problems,
+    })
+}
+
 /// `mig heads [--verbose] [--resolve-dependencies]`.
 pub fn heads(
     map: &RevisionMap,
@@ -212,19 +226,45 @@ pub fn heads(
     render(&heads, verbose, style, &[], as_json)
 }
 
-/// `mig history [-r RANGE] [--verbose]`; `current` marks the database's revisions.
+/// What `mig history` needs from the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryNeeds {
+    /// The version rows: a side of the range is `current` (Alembic then reads the
+    /// database) or `-i` was given.
+    pub rows: bool,
+    /// Mark the current revisions with `(current)` (`-i`).
+    pub indicate_current: bool,
+}
+
+/// Whether `mig history -r RANGE [-i]` reads the database, as Alembic decides it.
+pub fn history_needs(range: Option<&str>, indicate_current: bool) -> Result<HistoryNeeds, Error> {
+    let (start, end) = match range {
+        Some(r) => parse_history_range(r)?,
+        None => (None, None),
+    };
+    let names_current = [start, end].iter().flatten().any(|side| side == "current");
+    Ok(HistoryNeeds {
+        rows: names_current || indicate_current,
+        indicate_current,
+    })
+}
+
+/// `mig history [-r RANGE] [--verbose]`; `rows` are the database's version rows (used
+/// for a `current` side of the range), marked `(current)` when `needs.indicate_current`.
 pub fn history(
     map: &RevisionMap,
     range: Option<&str>,
     verbose: bool,
-    current: &[String],
+    rows: &[String],
+    needs: HistoryNeeds,
     as_json: bool,
 ) -> Result<String, Error> {
     let (start, end) = match range {
         Some(r) => parse_history_range(r)?,
         None => (None, None),
     };
-    let revs = map.history(start.as_deref(), end.as_deref(), current)?;
+    let revs = map.history(start.as_deref(), end.as_deref(), rows)?;
+    let current = if needs.indicate_current { rows } else { &[] };
     let style = LineStyle {
         branches: true,
         doc: true,

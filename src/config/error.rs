@@ -16,9 +16,9 @@ pub enum ConfigError {
     NotUtf8 { path: String },
     #[error(transparent)]
     Ini(#[from] IniError),
-    /// Alembic's text, word for word.
-    #[error("No 'script_location' key found in configuration.")]
-    NoScriptLocation,
+    /// Alembic's text, word for word, then the file and section.
+    #[error("No 'script_location' key found in configuration. (in `[{section}]` of `{path}`)")]
+    NoScriptLocation { path: String, section: String },
     #[error(
         "`script_location = {value}` in `{path}` names a Python package resource; \
          mig needs a directory path (such as `%(here)s/migrations`)"

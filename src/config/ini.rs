@@ -91,6 +91,19 @@ pub enum IniError {
         section: String,
         key: String,
     },
+    #[error(
+        "`{file}` line {line}: `{key}` in section `[{section}]` expands to more than \
+         {references} `%(...)s` references or {length} bytes; refusing to interpolate it \
+         (nested references that multiply, an interpolation bomb?)",
+        references = super::interpolate::MAX_REFERENCES,
+        length = super::interpolate::MAX_LENGTH
+    )]
+    TooLarge {
+        file: String,
+        line: usize,
+        section: String,
+        key: String,
+    },
     #[error("`{file}`: `{key}` in section `[{section}]`: {problem}")]
     BadInterpolation {
         file: String,

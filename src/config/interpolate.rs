@@ -18,6 +18,14 @@ use super::ini::{Ini, IniError};
 /// Python's `configparser.MAX_INTERPOLATION_DEPTH`.
 pub const MAX_DEPTH: usize = 10;
 
+/// The most `%(name)s` references one value may expand, counting nested ones. Depth
+/// alone does not bound the work: ten levels of eight references each are 8^10 lookups
+/// (an "interpolation bomb"; Python's ConfigParser takes most of a minute on it).
+pub const MAX_REFERENCES: usize = 10_000;
+
+/// The longest interpolated value, in bytes.
+pub const MAX_LENGTH: usize = 1 << 20;
+
 /// Values visible to every interpolation besides the file's own: named defaults such
 /// as `here`, and the environment. `Debug` lists names only.
 #[derive(Clone, Default)]
@@ -85,6 +93,7 @@ pub(super) fn interpolate(
         key,
         defaults,
         keep,
+        references: std::cell::Cell::new(0),
     };
     let mut out = String::with_capacity(raw.len());
     context.expand(raw, 1, &mut out)?;
@@ -97,6 +106,8 @@ struct Context<'a> {
     key: &'a str,
     defaults: &'a Defaults,
     keep: &'a dyn Fn(&str) -> bool,
+    /// References expanded so far, against [`MAX_REFERENCES`].
+    references: std::cell::Cell<usize>,
 }
 
 impl Context<'_> {
@@ -133,6 +144,16 @@ impl Context<'_> {
     }
 
     fn resolve(&self, written: &str, depth: usize, out: &mut String) -> Result<(), IniError> {
+        let count = self.references.get() + 1;
+        self.references.set(count);
+        if count > MAX_REFERENCES || out.len() > MAX_LENGTH {
+            return Err(IniError::TooLarge {
+                file: self.file(),
+                line: self.ini.line(self.section, self.key).unwrap_or_default(),
+                section: self.section.to_string(),
+                key: self.key.to_string(),
+            });
+        }
         let name = written.to_lowercase();
         if (self.keep)(&name) {
             out.push_str("%(");

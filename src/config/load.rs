@@ -11,7 +11,8 @@ use super::interpolate::Defaults;
 use super::mig_section;
 use super::values::{self, absolute, parse_bool, PathSeparator};
 use super::{
-    Config, ConfigError, Ini, Sources, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
+    Config, ConfigError, Ini, RevisionSettings, Sources, DEFAULT_FILE_TEMPLATE,
+    DEFAULT_TRUNCATE_SLUG_LENGTH,
 };
 
 /// The main section's default name (`-n/--name`).
@@ -135,10 +136,6 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
         script_location: main.script_location,
         version_locations: main.version_locations,
         recursive_version_locations: main.recursive_version_locations,
-        file_template: main.file_template,
-        truncate_slug_length: main.truncate_slug_length,
-        timezone: main.timezone,
-        output_encoding: main.output_encoding,
         dialect: mig.dialect,
         exec: mig.exec,
         naming: mig.naming,
@@ -197,15 +194,54 @@ pub(super) fn ini_origin(ini: &Ini, section: &str, key: &str) -> String {
     format!("in `[{section}]` of `{}`{line}", ini.source().display())
 }
 
-/// The main section's keys, read as Alembic reads them.
+/// The main section's keys every command needs, read as Alembic reads them.
 struct MainSection {
     script_location: PathBuf,
     version_locations: Vec<PathBuf>,
     recursive_version_locations: bool,
-    file_template: String,
-    truncate_slug_length: usize,
-    timezone: Option<String>,
-    output_encoding: String,
+}
+
+/// A main-section value, interpolated, unset when blank.
+fn non_blank(
+    ini: &Ini,
+    section: &str,
+    key: &str,
+    defaults: &Defaults,
+) -> Result<Option<String>, ConfigError> {
+    Ok(ini
+        .get(section, key, defaults)?
+        .filter(|v| !v.trim().is_empty()))
+}
+
+/// The keys only `revision` and `merge` read (see [`Config::revision_settings`]).
+pub(super) fn revision_settings(
+    ini: &Ini,
+    section: &str,
+    defaults: &Defaults,
+) -> Result<RevisionSettings, ConfigError> {
+    let get = |key: &str| non_blank(ini, section, key, defaults);
+    let truncate_slug_length = match get("truncate_slug_length")? {
+        Some(value) => match value.trim().parse::<usize>() {
+            // Alembic treats 0 as "unset".
+            Ok(0) => DEFAULT_TRUNCATE_SLUG_LENGTH,
+            Ok(n) => n,
+            Err(_) => {
+                return Err(ConfigError::InvalidValue {
+                    origin: ini_origin(ini, section, "truncate_slug_length"),
+                    key: "truncate_slug_length".to_string(),
+                    value,
+                    expected: "a whole number",
+                })
+            }
+        },
+        None => DEFAULT_TRUNCATE_SLUG_LENGTH,
+    };
+    Ok(RevisionSettings {
+        file_template: get("file_template")?.unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.to_string()),
+        truncate_slug_length,
+        timezone: get("timezone")?,
+        output_encoding: get("output_encoding")?.unwrap_or_else(|| "utf-8".to_string()),
+    })
 }
 
 impl MainSection {
@@ -215,11 +251,7 @@ impl MainSection {
         defaults: &Defaults,
         here: &Path,
     ) -> Result<MainSection, ConfigError> {
-        let get = |key: &str| -> Result<Option<String>, ConfigError> {
-            Ok(ini
-                .get(section, key, defaults)?
-                .filter(|v| !v.trim().is_empty()))
-        };
+        let get = |key: &str| non_blank(ini, section, key, defaults);
         let invalid =
             |key: &str, value: String, expected: &'static str| ConfigError::InvalidValue {
                 origin: ini_origin(ini, section, key),
@@ -228,7 +260,10 @@ impl MainSection {
                 expected,
             };
 
-        let location = get("script_location")?.ok_or(ConfigError::NoScriptLocation)?;
+        let location = get("script_location")?.ok_or_else(|| ConfigError::NoScriptLocation {
+            path: ini.source().display().to_string(),
+            section: section.to_string(),
+        })?;
         if !Path::new(&location).is_absolute() && location.contains(':') {
             return Err(ConfigError::PackageResource {
                 path: ini.source().display().to_string(),
@@ -272,25 +307,10 @@ impl MainSection {
             None => false,
         };
 
-        let truncate_slug_length = match get("truncate_slug_length")? {
-            Some(value) => match value.trim().parse::<usize>() {
-                // Alembic treats 0 as "unset".
-                Ok(0) => DEFAULT_TRUNCATE_SLUG_LENGTH,
-                Ok(n) => n,
-                Err(_) => return Err(invalid("truncate_slug_length", value, "a whole number")),
-            },
-            None => DEFAULT_TRUNCATE_SLUG_LENGTH,
-        };
-
         Ok(MainSection {
             script_location,
             version_locations,
             recursive_version_locations,
-            file_template: get("file_template")?
-                .unwrap_or_else(|| DEFAULT_FILE_TEMPLATE.to_string()),
-            truncate_slug_length,
-            timezone: get("timezone")?,
-            output_encoding: get("output_encoding")?.unwrap_or_else(|| "utf-8".to_string()),
         })
     }
 }

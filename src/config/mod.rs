@@ -54,6 +54,31 @@ impl Default for VersionTable {
     }
 }
 
+/// The main-section keys only `mig revision` and `mig merge` read. They are interpolated
+/// when asked for ([`Config::revision_settings`]), so a bad value in one of them fails
+/// only those commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionSettings {
+    /// `file_template`, default `%(rev)s_%(slug)s` (after interpolation).
+    pub file_template: String,
+    pub truncate_slug_length: usize,
+    /// `timezone` for `Create Date`, if set.
+    pub timezone: Option<String>,
+    /// `output_encoding` for new revision files, default `utf-8`.
+    pub output_encoding: String,
+}
+
+impl Default for RevisionSettings {
+    fn default() -> Self {
+        RevisionSettings {
+            file_template: DEFAULT_FILE_TEMPLATE.to_string(),
+            truncate_slug_length: DEFAULT_TRUNCATE_SLUG_LENGTH,
+            timezone: None,
+            output_encoding: "utf-8".to_string(),
+        }
+    }
+}
+
 /// Settings that shape how a plan is executed or rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecSettings {
@@ -135,13 +160,6 @@ pub struct Config {
     /// `version_locations` (default `<script_location>/versions`), resolved against `here`.
     pub version_locations: Vec<PathBuf>,
     pub recursive_version_locations: bool,
-    /// `file_template`, default `%(rev)s_%(slug)s` (after interpolation).
-    pub file_template: String,
-    pub truncate_slug_length: usize,
-    /// `timezone` for `Create Date`, if set.
-    pub timezone: Option<String>,
-    /// `output_encoding` for new revision files, default `utf-8`.
-    pub output_encoding: String,
     /// `[mig] dialect`, or from the URL when it resolves.
     pub dialect: Option<Dialect>,
     pub exec: ExecSettings,
@@ -186,10 +204,6 @@ impl Config {
             script_location: here.clone(),
             version_locations: vec![here.join("versions")],
             recursive_version_locations: false,
-            file_template: DEFAULT_FILE_TEMPLATE.to_string(),
-            truncate_slug_length: DEFAULT_TRUNCATE_SLUG_LENGTH,
-            timezone: None,
-            output_encoding: "utf-8".to_string(),
             dialect: None,
             exec: ExecSettings::default(),
             naming: NamingConvention::default(),
@@ -236,6 +250,15 @@ impl Config {
             return Err(self.no_url());
         }
         DatabaseUrl::parse(&text).map_err(|error| ConfigError::Url { origin, error })
+    }
+
+    /// `file_template`, `truncate_slug_length`, `timezone`, `output_encoding`,
+    /// interpolated now (only `revision` and `merge` need them); defaults without a file.
+    pub fn revision_settings(&self) -> Result<RevisionSettings, ConfigError> {
+        match &self.sources.ini {
+            Some(ini) => load::revision_settings(ini, &self.section, &self.sources.defaults),
+            None => Ok(RevisionSettings::default()),
+        }
     }
 
     /// The SQL dialect: `[mig] dialect` (or `MIG_DIALECT`), else the database URL's.

@@ -66,11 +66,11 @@ fn the_ini_alembic_init_generates_loads_unchanged() {
     assert_eq!(config.section, "alembic");
     assert_eq!(config.script_location, dir.join("alembic"));
     assert_eq!(config.version_locations, vec![dir.join("alembic/versions")]);
-    assert_eq!(config.file_template, "%(rev)s_%(slug)s");
-    assert_eq!(config.truncate_slug_length, 40);
     assert!(!config.recursive_version_locations);
-    assert_eq!(config.timezone, None);
-    assert_eq!(config.output_encoding, "utf-8");
+    assert_eq!(
+        config.revision_settings().unwrap(),
+        RevisionSettings::default()
+    );
     assert_eq!(config.exec, ExecSettings::default());
     assert_eq!(config.runbook_dir, dir.join("runbook"));
     assert_eq!(config.dialect, None);
@@ -220,7 +220,7 @@ fn missing_file_or_section() {
 #[test]
 fn main_section_errors() {
     let no_location = project("[alembic]\nsqlalchemy.url = sqlite://\n");
-    assert_snapshot!(load_err(&opts(no_location.path())), @"No 'script_location' key found in configuration.");
+    assert_snapshot!(load_err(&opts(no_location.path())), @"No 'script_location' key found in configuration. (in `[alembic]` of `alembic.ini`)");
     let resource = project("[alembic]\nscript_location = myapp:migrations\n");
     assert_snapshot!(load_err(&opts(resource.path())), @"`script_location = myapp:migrations` in `alembic.ini` names a Python package resource; mig needs a directory path (such as `%(here)s/migrations`)");
     let separator = project(
@@ -228,7 +228,9 @@ fn main_section_errors() {
     );
     assert_snapshot!(load_err(&opts(separator.path())), @"invalid value `comma` for `path_separator` in `[alembic]` of `alembic.ini` line 4: expected one of `os`, `:`, `;`, `space`, `newline`");
     let slug = project("[alembic]\nscript_location = .\ntruncate_slug_length = forty\n");
-    assert_snapshot!(load_err(&opts(slug.path())), @"invalid value `forty` for `truncate_slug_length` in `[alembic]` of `alembic.ini` line 3: expected a whole number");
+    // Only `revision` and `merge` read it: the project loads, the settings fail.
+    let loaded = load_ok(&opts(slug.path()));
+    assert_snapshot!(loaded.revision_settings().unwrap_err(), @"invalid value `forty` for `truncate_slug_length` in `[alembic]` of `alembic.ini` line 3: expected a whole number");
     let syntax = project("[alembic]\nscript_location = .\noops\n");
     assert_snapshot!(load_err(&opts(syntax.path())), @"`alembic.ini`: cannot parse line 3 `oops`; expected `key = value`, `key: value`, a `[section]` header or a `#`/`;` comment");
     let interpolation = project("[alembic]\nscript_location = %(root)s/migrations\n");
@@ -283,16 +285,17 @@ fn main_section_values() {
         config.version_locations,
         vec![PathBuf::from("/abs/migrations/versions")]
     );
-    assert_eq!(config.file_template, "%(year)d_%(rev)s");
-    assert_eq!(config.truncate_slug_length, 40);
-    assert_eq!(config.timezone.as_deref(), Some("UTC"));
+    let settings = config.revision_settings().unwrap();
+    assert_eq!(settings.file_template, "%(year)d_%(rev)s");
+    assert_eq!(settings.truncate_slug_length, 40);
+    assert_eq!(settings.timezone.as_deref(), Some("UTC"));
     assert!(config.recursive_version_locations);
-    assert_eq!(config.output_encoding, "latin-1");
+    assert_eq!(settings.output_encoding, "latin-1");
     // Alembic reads only the exact string `true` as true.
     let dir = project("[alembic]\nscript_location = .\nrecursive_version_locations = True\ntruncate_slug_length = 12\n");
     let config = load_ok(&opts(dir.path()));
     assert!(!config.recursive_version_locations);
-    assert_eq!(config.truncate_slug_length, 12);
+    assert_eq!(config.revision_settings().unwrap().truncate_slug_length, 12);
 }
 
 #[test]

@@ -125,7 +125,7 @@ impl ConnectError {
             ),
             sqlx::Error::Io(io) => (Origin::Client, None, io.to_string()),
             sqlx::Error::Tls(tls) => (Origin::Client, None, tls.to_string()),
-            other => (Origin::Client, None, other.to_string()),
+            other => (Origin::Client, None, sqlx_message(other)),
         };
         let kind = match err {
             sqlx::Error::Io(_) => FailureKind::Io,
@@ -204,9 +204,41 @@ pub fn classify(
     }
 }
 
+/// A sqlx error's text without the source location sqlx appends to protocol errors
+/// (`... (sqlx_postgres::connection::tls:95)`): it names mig's dependency's code, not
+/// anything the user can act on.
+pub(crate) fn sqlx_message(err: &sqlx::Error) -> String {
+    without_source_location(&err.to_string())
+}
+
+fn without_source_location(text: &str) -> String {
+    static LOCATION: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\s*\((?:[A-Za-z_][A-Za-z0-9_]*::)+[A-Za-z_][A-Za-z0-9_]*:\d+\)").ok()
+    });
+    match LOCATION.as_ref() {
+        Some(re) => re.replace_all(text, "").into_owned(),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlx_source_locations_are_dropped() {
+        assert_eq!(
+            without_source_location(
+                "encountered unexpected or invalid data: unexpected response from SSLRequest: 0x58 (sqlx_postgres::connection::tls:95)"
+            ),
+            "encountered unexpected or invalid data: unexpected response from SSLRequest: 0x58"
+        );
+        // Parentheses that are not a source location stay.
+        assert_eq!(
+            without_source_location("relation \"t\" (of schema a::b) does not exist"),
+            "relation \"t\" (of schema a::b) does not exist"
+        );
+    }
 
     fn attempt() -> Attempt<'static> {
         Attempt {

@@ -70,7 +70,7 @@ pub(crate) fn query_error(action: &str, err: &sqlx::Error) -> DbError {
             Some(code) => format!("{} (code {code})", db.message()),
             None => db.message().to_string(),
         },
-        other => other.to_string(),
+        other => diagnose::sqlx_message(other),
     };
     DbError::Query {
         action: action.to_string(),

@@ -12,6 +12,17 @@ impl fmt::Display for ObjectRef {
     }
 }
 
+impl Findings {
+    /// The text `mig diff` prints: the findings, or `no differences`.
+    pub fn report(&self) -> String {
+        if self.is_empty() {
+            "no differences\n".to_string()
+        } else {
+            self.to_string()
+        }
+    }
+}
+
 impl fmt::Display for Findings {
     /// ```text
     /// extra index public.ix_users_email

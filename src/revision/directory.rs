@@ -25,8 +25,8 @@ pub use create::{
     NewRevision, WriteError, DEFAULT_TEMPLATE,
 };
 pub use naming::{
-    generate_revision_id, render_file_template, slug, FileTemplateError, FileTokens,
-    DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
+    generate_revision_id, render_file_template, slug, unique_revision_id, FileTemplateError,
+    FileTokens, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
 };
 
 use crate::dialect::Dialect;

@@ -65,17 +65,21 @@ fn is_scheme_char(c: char) -> bool {
 }
 
 /// Redacts one URL-ish string: the password in its userinfo, a "port" that is not a
-/// number (likely a password when `@host` was forgotten), and `password=` values.
+/// number in a URL without userinfo (likely a password when `@host` was forgotten;
+/// after an `@` a bad port is just a bad port and is shown), and `password=` values.
 /// Strings without `://` are treated as starting at the authority.
 pub(crate) fn redact_url(url: &str) -> String {
     let authority_start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[authority_start..];
     let mut out = String::from(&url[..authority_start]);
-    let tail = match userinfo_end(rest) {
+    let userinfo = userinfo_end(rest);
+    let mut password = None;
+    let tail = match userinfo {
         Some(at) => {
             let info = &rest[..at];
             match info.split_once(':') {
-                Some((user, _)) => {
+                Some((user, secret)) => {
+                    password = Some(secret).filter(|s| !s.is_empty());
                     out.push_str(user);
                     out.push(':');
                     out.push_str(MASK);
@@ -90,7 +94,11 @@ pub(crate) fn redact_url(url: &str) -> String {
     let hostport_end = tail.find(['/', '?']).unwrap_or(tail.len());
     let hostport = &tail[..hostport_end];
     match hostport.split_once(':') {
-        Some((host, port)) if !hostport.starts_with('[') && !is_port_like(port) => {
+        Some((host, port))
+            if !hostport.starts_with('[')
+                && !is_port_like(port)
+                && (userinfo.is_none() || password.is_some_and(|p| port.contains(p))) =>
+        {
             out.push_str(host);
             out.push(':');
             out.push_str(MASK);
@@ -187,6 +195,23 @@ mod tests {
         assert_eq!(
             redact_url("postgresql://[::1]:5432/db"),
             "postgresql://[::1]:5432/db"
+        );
+    }
+
+    #[test]
+    fn shows_a_bad_port_after_the_userinfo() {
+        assert_eq!(
+            redact_url("postgresql://u:pw@localhost:99x99/db"),
+            "postgresql://u:***@localhost:99x99/db"
+        );
+        assert_eq!(
+            redact_url("postgresql://u@localhost:54e2/db"),
+            "postgresql://u@localhost:54e2/db"
+        );
+        // Unless the password is in it.
+        assert_eq!(
+            redact_url("postgresql://u:pw@localhost:pw/db"),
+            "postgresql://u:***@localhost:***/db"
         );
     }
 

@@ -197,7 +197,7 @@ fn error_texts() {
     assert_snapshot!(err("u:secret@localhost:5432/db"), @"`u:***@localhost:5432/db` is not a database URL: it has no scheme such as `postgresql://`, `sqlite:///` or `mysql://`");
     assert_snapshot!(err("driver://user:secret@localhost/dbname"), @"unsupported database `driver` in `driver://user:***@localhost/dbname`: mig supports `postgresql`, `postgres`, `sqlite`, `mysql` and `mariadb`");
     assert_snapshot!(err("postgresql+pg9://u:secret@h/db"), @"unknown driver `pg9` for postgresql in `postgresql+pg9://u:***@h/db`; known drivers: psycopg2, psycopg, psycopg_async, asyncpg, pg8000, psycopg2cffi");
-    assert_snapshot!(err("postgresql://u:secret@h:54x2/db"), @"the port in `postgresql://u:***@h:***/db` is not a number between 0 and 65535");
+    assert_snapshot!(err("postgresql://u:secret@h:54x2/db"), @"the port in `postgresql://u:***@h:54x2/db` is not a number between 0 and 65535");
     assert_snapshot!(err("postgresql://u:secret@h:70000/db"), @"the port in `postgresql://u:***@h:70000/db` is not a number between 0 and 65535");
     assert_snapshot!(err("postgresql://user:secret/db"), @"the port in `postgresql://user:***/db` is not a number between 0 and 65535");
     assert_snapshot!(err("postgresql://u:secret@[::1/db"), @"the host in `postgresql://u:***@[::1/db` is not valid: `[` without a closing `]`");

@@ -87,7 +87,7 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
     let same = mig(&repo(), &["diff", file.to_str().unwrap(), online.url()]);
     assert_eq!(
         (same.code, same.stdout.as_str()),
-        (0, ""),
+        (0, "no differences\n"),
         "{}",
         same.stderr
     );

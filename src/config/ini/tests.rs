@@ -321,3 +321,27 @@ fn arbitrary_input_never_panics() {
         }
     }
 }
+
+/// Ten levels of eight references each: 8^9 lookups for the top value if unbounded.
+fn bomb(levels: usize, fan_out: usize) -> String {
+    let mut text = String::from("[alembic]\nscript_location = %(x10)s\nx1 = boom\n");
+    for level in 2..=levels {
+        let refs = format!("%(x{})s", level - 1).repeat(fan_out);
+        text.push_str(&format!("x{level} = {refs}\n"));
+    }
+    text
+}
+
+#[test]
+fn interpolation_bombs_fail_fast_naming_key_and_line() {
+    let ini = parse(&bomb(10, 8));
+    let err = ini
+        .get("alembic", "script_location", &defaults())
+        .unwrap_err();
+    assert!(matches!(err, IniError::TooLarge { line: 2, .. }), "{err:?}");
+    assert_snapshot!(err.to_string(), @"`alembic.ini` line 2: `script_location` in section `[alembic]` expands to more than 10000 `%(...)s` references or 1048576 bytes; refusing to interpolate it (nested references that multiply, an interpolation bomb?)");
+    // A wide but shallow value within the bounds still resolves like Python.
+    let fine = parse(&bomb(4, 8));
+    let value = fine.get("alembic", "x4", &defaults()).unwrap().unwrap();
+    assert_eq!(value.len(), "boom".len() * 8 * 8 * 8);
+}

@@ -238,6 +238,24 @@ fn truncate(text: &str, precision: Option<usize>) -> String {
     }
 }
 
+/// A new revision id that `taken` does not know: [`generate_revision_id`], or, when that
+/// id is taken (two `mig revision` runs in one second), the same id with `_2`, `_3`, ...
+/// appended (well within the 32 characters of `VARCHAR(32)`).
+pub fn unique_revision_id(
+    style: RevisionIdStyle,
+    now: DateTime<Utc>,
+    taken: &dyn Fn(&str) -> bool,
+) -> String {
+    let base = generate_revision_id(style, now);
+    if !taken(&base) {
+        return base;
+    }
+    (2u32..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or(base)
+}
+
 /// A new revision id: `timestamp` is the UTC time as `%Y%m%d%H%M%S`; `hex` is 12 hex
 /// digits (like Alembic's), from a hash of the time, the process id and a counter.
 pub fn generate_revision_id(style: RevisionIdStyle, now: DateTime<Utc>) -> String {
@@ -370,5 +388,25 @@ mod tests {
             .chars()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn revision_ids_in_one_second_stay_unique() {
+        let now = Utc.with_ymd_and_hms(2025, 10, 18, 17, 30, 5).unwrap();
+        let free = |_: &str| false;
+        assert_eq!(
+            unique_revision_id(RevisionIdStyle::Timestamp, now, &free),
+            "20251018173005"
+        );
+        let two = |id: &str| id == "20251018173005";
+        assert_eq!(
+            unique_revision_id(RevisionIdStyle::Timestamp, now, &two),
+            "20251018173005_2"
+        );
+        let three = |id: &str| id == "20251018173005" || id == "20251018173005_2";
+        assert_eq!(
+            unique_revision_id(RevisionIdStyle::Timestamp, now, &three),
+            "20251018173005_3"
+        );
     }
 }

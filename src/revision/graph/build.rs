@@ -65,7 +65,7 @@ pub(super) fn build(revisions: Vec<Revision>) -> Result<RevisionMap, GraphError>
         let mut sorted = vec![false; map.len()];
         order.iter().for_each(|&i| sorted[i] = true);
         let left: Vec<usize> = (0..map.len()).filter(|&i| !sorted[i]).collect();
-        return Err(GraphError::DependencyCycle(map.ids(&left)));
+        return Err(map.dependency_cycle(map.ids(&left)));
     }
     map.assign_depths(order);
     map.normalize_dependencies();
@@ -76,13 +76,19 @@ pub(super) fn build(revisions: Vec<Revision>) -> Result<RevisionMap, GraphError>
 /// What Alembic's `Revision.__init__` refuses, plus `mig`'s length and emptiness rules.
 fn check_revision(revision: &Revision) -> Result<(), GraphError> {
     let id = &revision.id;
+    let path = || revision.path.clone();
     if revision.down_revisions.iter().any(|down| down == id) {
-        return Err(GraphError::SelfLoop(id.clone()));
+        return Err(GraphError::SelfLoop {
+            id: id.clone(),
+            path: path(),
+        });
     }
     if revision.depends_on.iter().any(|dep| dep == id) {
-        return Err(GraphError::DependencySelfLoop(id.clone()));
+        return Err(GraphError::DependencySelfLoop {
+            id: id.clone(),
+            path: path(),
+        });
     }
-    let path = || revision.path.clone();
     let illegal: Vec<String> = ILLEGAL_CHARS
         .iter()
         .filter(|c| id.contains(**c))
@@ -139,6 +145,7 @@ fn index_labels(
                     label: label.clone(),
                     revision: revision.id.clone(),
                     existing: revisions[existing].id.clone(),
+                    files: Box::new([revision.path.clone(), revisions[existing].path.clone()]),
                 });
             }
             by_label.insert(label.clone(), index);
@@ -323,6 +330,12 @@ impl RevisionMap {
                     Some(parent) => current = parent,
                     None => break,
                 }
+            }
+        }
+        // Alembic keeps a set (no order); one history must print one order everywhere.
+        for node in &mut self.nodes {
+            if node.labels.len() > 1 {
+                node.labels.sort_unstable();
             }
         }
     }

@@ -14,30 +14,49 @@ impl RevisionMap {
         }
         let all_ids = || self.ids(&(0..self.len()).collect::<Vec<_>>());
         if self.heads.is_empty() || self.bases.is_empty() {
-            return Err(GraphError::Cycle(all_ids()));
+            return Err(self.cycle(all_ids()));
         }
         let stranded = self.stranded(&self.heads, &self.bases, Rel::Ancestors, Rel::Descendants);
         if !stranded.is_empty() {
-            return Err(GraphError::Cycle(stranded));
+            return Err(self.cycle(stranded));
         }
         if self.real_heads.is_empty() || self.real_bases.is_empty() {
-            return Err(GraphError::DependencyCycle(all_ids()));
+            return Err(self.dependency_cycle(all_ids()));
         }
         let down_all = |i: usize| self.node(i).all_down.as_slice();
         let up_all = |i: usize| self.node(i).all_children.as_slice();
         let stranded = self.stranded_by(&self.real_heads, &self.real_bases, down_all, up_all);
         if !stranded.is_empty() {
-            return Err(GraphError::DependencyCycle(stranded));
+            return Err(self.dependency_cycle(stranded));
         }
         if let Some(cycle) = self.unsorted(&|i| &self.node(i).parents, &|i| &self.node(i).children)
         {
-            return Err(GraphError::Cycle(cycle));
+            return Err(self.cycle(cycle));
         }
         let all_down = |i: usize| &self.node(i).all_down;
         if let Some(cycle) = self.unsorted(&all_down, &|i| &self.node(i).all_children) {
-            return Err(GraphError::DependencyCycle(cycle));
+            return Err(self.dependency_cycle(cycle));
         }
         Ok(())
+    }
+
+    /// A cycle through `ids`, with their files.
+    pub(super) fn cycle(&self, ids: Vec<String>) -> GraphError {
+        let files = self.files_of(&ids);
+        GraphError::Cycle { ids, files }
+    }
+
+    /// A dependency cycle through `ids`, with their files.
+    pub(super) fn dependency_cycle(&self, ids: Vec<String>) -> GraphError {
+        let files = self.files_of(&ids);
+        GraphError::DependencyCycle { ids, files }
+    }
+
+    fn files_of(&self, ids: &[String]) -> Vec<std::path::PathBuf> {
+        ids.iter()
+            .filter_map(|id| self.by_id.get(id))
+            .map(|&index| self.node(index).revision.path.clone())
+            .collect()
     }
 
     /// Revisions not both below a head and above a base, sorted by id.

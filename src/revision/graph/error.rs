@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub enum GraphError {
     #[error("Revision identifier is empty (in `{}`)", path.display())]
     EmptyId { path: PathBuf },
-    #[error("Character(s) '{chars}' not allowed in revision identifier '{id}'")]
+    #[error("Character(s) '{chars}' not allowed in revision identifier '{id}' (in `{}`)", path.display())]
     IllegalCharacters {
         id: String,
         chars: String,
@@ -47,20 +47,33 @@ pub enum GraphError {
         dependency: String,
         path: PathBuf,
     },
-    #[error("Branch name '{label}' in revision {revision} already used by revision {existing}")]
+    #[error(
+        "Branch name '{label}' in revision {revision} already used by revision {existing} \
+         (in `{}` and `{}`)",
+        files[0].display(),
+        files[1].display()
+    )]
     DuplicateBranchLabel {
         label: String,
         revision: String,
         existing: String,
+        /// The files of `revision` and `existing` (boxed: keeps errors small).
+        files: Box<[PathBuf; 2]>,
     },
-    #[error("Self-loop is detected in revisions ({0})")]
-    SelfLoop(String),
-    #[error("Dependency self-loop is detected in revisions ({0})")]
-    DependencySelfLoop(String),
-    #[error("Cycle is detected in revisions ({})", .0.join(", "))]
-    Cycle(Vec<String>),
-    #[error("Dependency cycle is detected in revisions ({})", .0.join(", "))]
-    DependencyCycle(Vec<String>),
+    #[error("Self-loop is detected in revisions ({id}) (in `{}`)", path.display())]
+    SelfLoop { id: String, path: PathBuf },
+    #[error("Dependency self-loop is detected in revisions ({id}) (in `{}`)", path.display())]
+    DependencySelfLoop { id: String, path: PathBuf },
+    #[error("Cycle is detected in revisions ({}){}", .ids.join(", "), in_files(.files))]
+    Cycle {
+        ids: Vec<String>,
+        files: Vec<PathBuf>,
+    },
+    #[error("Dependency cycle is detected in revisions ({}){}", .ids.join(", "), in_files(.files))]
+    DependencyCycle {
+        ids: Vec<String>,
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Alembic's `RevisionError` family, raised while resolving symbols and walking.
@@ -125,6 +138,15 @@ pub enum RevisionError {
     /// Alembic fails an assertion or a set lookup here; `mig` names the state instead.
     #[error("Inconsistent version rows: {0}")]
     InconsistentHeads(String),
+}
+
+/// `` (in `a.sql`, `b.sql`)`` after Alembic's text; empty without files.
+fn in_files(files: &[PathBuf]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = files.iter().map(|f| format!("`{}`", f.display())).collect();
+    format!(" (in {})", list.join(", "))
 }
 
 fn short_hint(argument: &str) -> &'static str {

@@ -56,31 +56,31 @@ fn history(map: &RevisionMap, range: Option<&str>, current: &[&str]) -> String {
 #[test]
 fn case_24_cycles_and_self_loops() {
     let cycle = vec![rev("a", &["b"]), rev("b", &["c"]), rev("c", &["a"])];
-    assert_snapshot!(build_error(cycle), @"Cycle is detected in revisions (a, b, c)");
+    assert_snapshot!(build_error(cycle), @"Cycle is detected in revisions (a, b, c) (in `versions/a.sql`, `versions/b.sql`, `versions/c.sql`)");
     let no_head = vec![
         rev("a", &[]),
         rev("b", &["a"]),
         rev("c", &["b", "d"]),
         rev("d", &["c"]),
     ];
-    assert_snapshot!(build_error(no_head), @"Cycle is detected in revisions (a, b, c, d)");
-    assert_snapshot!(build_error(vec![rev("a", &["a"])]), @"Self-loop is detected in revisions (a)");
+    assert_snapshot!(build_error(no_head), @"Cycle is detected in revisions (a, b, c, d) (in `versions/a.sql`, `versions/b.sql`, `versions/c.sql`, `versions/d.sql`)");
+    assert_snapshot!(build_error(vec![rev("a", &["a"])]), @"Self-loop is detected in revisions (a) (in `versions/a.sql`)");
     assert_snapshot!(
         build_error(vec![rev("a", &[]).dep("a")]),
-        @"Dependency self-loop is detected in revisions (a)"
+        @"Dependency self-loop is detected in revisions (a) (in `versions/a.sql`)"
     );
     let dep_cycle = vec![
         rev("a", &[]),
         rev("b", &["a"]).dep("c"),
         rev("c", &["b"]).dep("b"),
     ];
-    assert_snapshot!(build_error(dep_cycle), @"Dependency cycle is detected in revisions (a, b, c)");
+    assert_snapshot!(build_error(dep_cycle), @"Dependency cycle is detected in revisions (a, b, c) (in `versions/a.sql`, `versions/b.sql`, `versions/c.sql`)");
     let dep_cycle = vec![
         rev("a", &[]),
         rev("b", &["a"]).dep("c"),
         rev("c", &["a"]).dep("b"),
     ];
-    assert_snapshot!(build_error(dep_cycle), @"Dependency cycle is detected in revisions (a, b, c)");
+    assert_snapshot!(build_error(dep_cycle), @"Dependency cycle is detected in revisions (a, b, c) (in `versions/a.sql`, `versions/b.sql`, `versions/c.sql`)");
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn a_cycle_alembic_misses_is_refused() {
         rev("c2", &["c1"]),
         rev("h", &["c1"]),
     ];
-    assert_snapshot!(build_error(hidden), @"Cycle is detected in revisions (c1, c2)");
+    assert_snapshot!(build_error(hidden), @"Cycle is detected in revisions (c1, c2) (in `versions/c1.sql`, `versions/c2.sql`)");
 }
 
 #[test]
@@ -103,13 +103,13 @@ fn duplicate_branch_labels() {
         rev("b", &["a"]),
         rev("c", &[]).label("x"),
     ];
-    assert_snapshot!(build_error(labels), @"Branch name 'x' in revision c already used by revision a");
+    assert_snapshot!(build_error(labels), @"Branch name 'x' in revision c already used by revision a (in `versions/c.sql` and `versions/a.sql`)");
     let clash_with_id = vec![
         rev("a", &[]),
         rev("b", &["a"]).label("xy1"),
         rev("c", &["a"]).label("b"),
     ];
-    assert_snapshot!(build_error(clash_with_id), @"Branch name 'b' in revision c already used by revision b");
+    assert_snapshot!(build_error(clash_with_id), @"Branch name 'b' in revision c already used by revision b (in `versions/c.sql` and `versions/b.sql`)");
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn bad_references_and_ids_name_the_file() {
     );
     assert_snapshot!(
         build_error(vec![rev("a-b@c", &[])]),
-        @"Character(s) '-, @' not allowed in revision identifier 'a-b@c'"
+        @"Character(s) '-, @' not allowed in revision identifier 'a-b@c' (in `versions/a-b@c.sql`)"
     );
     assert_snapshot!(
         build_error(vec![rev(&"x".repeat(33), &[])]),
@@ -209,6 +209,15 @@ fn labels(map: &RevisionMap) -> String {
 }
 
 #[test]
+fn branch_labels_are_sorted_on_every_revision() {
+    let chain = map(vec![
+        rev("a", &[]).label("br1"),
+        rev("b", &["a"]).label("br0"),
+    ]);
+    assert_snapshot!(labels(&chain), @"a:br0,br1 b:br0,br1");
+}
+
+#[test]
 fn branch_labels_propagate_like_alembic() {
     let to_base = map(vec![
         rev("a", &[]),
@@ -250,7 +259,7 @@ fn branch_labels_propagate_like_alembic() {
         rev("c", &["b"]).label("l2"),
         rev("d", &["c"]),
     ]);
-    assert_snapshot!(labels(&two), @"a:l1,l2 b:l1,l2 c:l2,l1 d:l1,l2");
+    assert_snapshot!(labels(&two), @"a:l1,l2 b:l1,l2 c:l1,l2 d:l1,l2");
     assert_snapshot!(labels(&branch_point()), @"a: b: c1:c1branch c2:c2branch d1:c1branch d2:c2branch");
 }
 
@@ -436,7 +445,13 @@ fn a_ten_thousand_chain_does_not_overflow_the_stack() {
 #[test]
 fn graph_errors_are_comparable() {
     let err = RevisionMap::new(vec![rev("a", &["a"])]).unwrap_err();
-    assert_eq!(err, GraphError::SelfLoop("a".to_owned()));
+    assert_eq!(
+        err,
+        GraphError::SelfLoop {
+            id: "a".to_owned(),
+            path: "versions/a.sql".into()
+        }
+    );
 }
 
 #[test]

@@ -6,3 +6,4 @@ pub mod alembic;
 pub mod project;
 
 mod offline;
+mod online_sqlite;

@@ -206,3 +206,31 @@ fn non_transactional_revision_renders_like_autocommit_block() {
         }
     }
 }
+
+#[test]
+fn negative_relative_targets_parse_like_alembic() {
+    // Alembic's argparse takes `-1` as the revision; `stamp -1 --sql` stamps one below
+    // the head (issue 9, item 10).
+    same_output(&graphs::linear(), PG, &[], &["stamp", "-1", "--sql"]);
+    let pair = write_pair(&graphs::linear(), PG, &[]);
+    let a = alembic(&pair.alembic_dir, &["show", "-1"]);
+    let m = mig(&pair.mig_dir, &["show", "-1"]);
+    assert!(m.status.success(), "{}", text(&m.stderr));
+    assert_eq!(same_paths(&text(&m.stdout)), text(&a.stdout));
+}
+
+/// mig's output with its project's revision paths spelled as the Alembic project's.
+fn same_paths(mig_output: &str) -> String {
+    mig_output
+        .replace("/mig/versions/", "/alembic/versions/")
+        .replace("_rev.sql", "_rev.py")
+}
+
+#[test]
+fn merge_of_non_heads_is_refused_like_alembic() {
+    // L is linear: merging two of its revisions would only add a redundant head.
+    same_failure(
+        &graphs::linear(),
+        &["merge", "-m", "x", "1a2b3c4d5e6f", "2b3c4d5e6f70"],
+    );
+}

@@ -1,0 +1,417 @@
+//! The small things a newcomer hits, through the `mig` binary (issue 9, items 10, 13, 15):
+//! negative relative targets and `--lock-timeout` on the command line, unique generated
+//! ids, a fresh `mig init` project that needs no database for `--sql`, bad ports shown,
+//! sorted branch labels, the operator without `$USER`, no driver source locations.
+
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mig::db::{begin_immediate, ConnectSettings, Connection};
+use mig::provision::TempSqlite;
+
+use crate::support;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], unset: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mig"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG");
+    for name in unset {
+        cmd.env_remove(name);
+    }
+    cmd.envs(env.iter().copied());
+    let out: Output = cmd.output().expect("run mig");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mig(dir: &Path, args: &[&str]) -> Run {
+    run(dir, args, &[], &[])
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = mig(dir, args);
+    assert_eq!(r.code, 0, "mig {args:?}: {}", r.stderr);
+    r.stdout
+}
+
+/// A fresh `mig init` project in a temp dir.
+fn init() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("proj");
+    ok(tmp.path(), &["init", "proj"]);
+    (tmp, dir)
+}
+
+fn ini(dir: &Path, mig_section: &str) {
+    std::fs::create_dir_all(dir.join("versions")).expect("mkdir");
+    std::fs::write(
+        dir.join("alembic.ini"),
+        format!(
+            "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n\
+             sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]\n{mig_section}\n"
+        ),
+    )
+    .expect("ini");
+}
+
+fn rev_file(dir: &Path, id: &str, down: &str, labels: &str) {
+    let labels = if labels.is_empty() {
+        String::new()
+    } else {
+        format!("-- Branch Labels: {labels}\n")
+    };
+    std::fs::create_dir_all(dir.join("versions")).expect("mkdir");
+    std::fs::write(
+        dir.join("versions").join(format!("{id}.sql")),
+        format!(
+            "-- rev {id}\n--\n-- Revision ID: {id}\n-- Revises: {down}\n{labels}\n\
+             -- migrate:upgrade\nCREATE TABLE t_{id} (id INTEGER);\n\n\
+             -- migrate:downgrade\nDROP TABLE t_{id};\n"
+        ),
+    )
+    .expect("revision");
+}
+
+#[test]
+fn negative_relative_targets_are_revisions_not_flags() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "dialect = postgresql");
+    rev_file(tmp.path(), "a", "", "");
+    rev_file(tmp.path(), "b", "a", "");
+    let stamped = ok(tmp.path(), &["stamp", "-1", "--sql"]);
+    assert!(
+        stamped.contains("-- Running stamp_revision  -> a\n"),
+        "{stamped}"
+    );
+    assert!(ok(tmp.path(), &["show", "-1"]).starts_with("Rev: a\n"));
+    assert_eq!(
+        ok(tmp.path(), &["history", "-r", "-1:"]),
+        "a -> b (head), rev b\n<base> -> a, rev a\n"
+    );
+    for args in [
+        &["revision", "-m", "x", "--head", "-1"][..],
+        &["merge", "-m", "x", "-1", "heads"],
+    ] {
+        let r = mig(tmp.path(), args);
+        assert_eq!(
+            r.stderr.trim(),
+            "FAILED: Revision a is not a head revision; please specify --splice to create a new \
+             branch from this revision",
+            "{args:?}"
+        );
+    }
+    let down = mig(tmp.path(), &["downgrade", "-1", "--sql"]);
+    insta::assert_snapshot!(down.stderr.trim(), @"FAILED: downgrade with --sql requires <fromrev>:<torev>");
+}
+
+#[test]
+fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "lock_timeout = 60s");
+    rev_file(tmp.path(), "a", "", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let r = support::block_on(async {
+        let mut holder = Connection::open(&url, &ConnectSettings::default())
+            .await
+            .expect("open");
+        let Connection::Sqlite(conn) = &mut holder else {
+            panic!("expected SQLite");
+        };
+        begin_immediate(conn).await.expect("hold the write lock");
+        // The flag sits between the command and its revision, where a swallowed flag
+        // would become the revision.
+        let r = run(
+            tmp.path(),
+            &["upgrade", "--lock-timeout", "300ms", "head"],
+            &[("DATABASE_URL", &url)],
+            &[],
+        );
+        sqlx::raw_sql("ROLLBACK")
+            .execute(&mut *conn)
+            .await
+            .expect("release");
+        r
+    });
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("timed out after 0.3s"), "{}", r.stderr);
+    let bad = mig(
+        tmp.path(),
+        &["upgrade", "--lock-timeout", "soon", "head", "--sql"],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("invalid value `soon` for `lock_timeout` from the command line"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn revisions_made_in_one_second_get_distinct_ids() {
+    let (_tmp, dir) = init();
+    for message in ["one", "two", "three"] {
+        ok(&dir, &["revision", "-m", message]);
+    }
+    let files = std::fs::read_dir(dir.join("versions"))
+        .expect("versions")
+        .count();
+    assert_eq!(files, 3);
+    // One line of history each, one head: every revision built on the previous one.
+    let history = ok(&dir, &["history"]);
+    assert_eq!(history.lines().count(), 3, "{history}");
+    assert_eq!(ok(&dir, &["heads"]).lines().count(), 1);
+    assert!(history
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .ends_with(", three"));
+}
+
+#[test]
+fn a_fresh_project_renders_sql_without_a_database() {
+    let (_tmp, dir) = init();
+    ok(&dir, &["revision", "-m", "first"]);
+    let sql = ok(&dir, &["upgrade", "head", "--sql"]);
+    assert!(
+        sql.starts_with("BEGIN;\n\nCREATE TABLE alembic_version"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn a_bad_port_is_shown_and_the_password_is_not() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    let r = mig(
+        tmp.path(),
+        &[
+            "current",
+            "--url",
+            "postgresql://u:s3cret@localhost:54x2/db",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.stderr.trim(), @"FAILED: invalid database URL from `--url`: the port in `postgresql://u:***@localhost:54x2/db` is not a number between 0 and 65535");
+}
+
+#[test]
+fn branch_labels_print_in_one_order() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "dialect = postgresql");
+    rev_file(tmp.path(), "a", "", "br1");
+    rev_file(tmp.path(), "b", "a", "br0");
+    insta::assert_snapshot!(ok(tmp.path(), &["history"]), @r"
+    a -> b (br0, br1) (head), rev b
+    <base> -> a (br0, br1), rev a
+    ");
+    assert_eq!(ok(tmp.path(), &["heads"]), "b (br0, br1) (head)\n");
+    assert!(ok(tmp.path(), &["show", "a"]).contains("Branch names: br0, br1\n"));
+}
+
+#[test]
+fn the_operator_comes_from_the_uid_without_user() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    rev_file(tmp.path(), "a", "", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let r = run(
+        tmp.path(),
+        &["upgrade", "head"],
+        &[("DATABASE_URL", &url)],
+        &["USER", "LOGNAME", "USERNAME"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let who = Command::new("id").arg("-un").output().expect("id -un");
+    let name = String::from_utf8_lossy(&who.stdout).trim().to_string();
+    let operator: String = support::block_on(async {
+        let mut conn = Connection::open(&url, &ConnectSettings::default())
+            .await
+            .expect("open");
+        let Connection::Sqlite(c) = &mut conn else {
+            panic!("expected SQLite");
+        };
+        sqlx::query_scalar("SELECT operator FROM mig_history")
+            .fetch_one(&mut *c)
+            .await
+            .expect("history row")
+    });
+    assert!(
+        operator.starts_with(&format!("{name}@")),
+        "{operator} (uid name {name})"
+    );
+}
+
+#[test]
+fn driver_errors_carry_no_source_location() {
+    // A server that answers PostgreSQL's SSLRequest with garbage: sqlx reports a protocol
+    // error, to which it appends its own source file and line.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8];
+            let _ = stream.read_exact(&mut request);
+            let _ = stream.write_all(b"X");
+        }
+    });
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    let url = format!("postgresql://u@{addr}/db");
+    let r = mig(tmp.path(), &["current", "--url", &url]);
+    // Wakes the server should mig not have connected; ignored when it is gone.
+    drop(std::net::TcpStream::connect(addr));
+    let _ = server.join();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("SSLRequest"), "{}", r.stderr);
+    assert!(!r.stderr.contains("sqlx_postgres::"), "{}", r.stderr);
+}
+
+#[test]
+fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("versions")).expect("mkdir");
+    let mut text = String::from("[alembic]\nscript_location = %(x10)s\nx1 = boom\n");
+    for level in 2..=10 {
+        text.push_str(&format!(
+            "x{level} = {}\n",
+            format!("%(x{})s", level - 1).repeat(8)
+        ));
+    }
+    std::fs::write(tmp.path().join("alembic.ini"), &text).expect("ini");
+    let r = mig(tmp.path(), &["heads"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "FAILED: `alembic.ini` line 2: `script_location` in section `[alembic]` expands to more than"
+        ),
+        "{}",
+        r.stderr
+    );
+    // The same bomb in a key no command reads is never expanded.
+    let unused = text.replace("script_location = %(x10)s", "script_location = %(here)s");
+    std::fs::write(tmp.path().join("alembic.ini"), unused).expect("ini");
+    let r = mig(tmp.path(), &["heads"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn graph_and_config_errors_name_their_files() {
+    let cycle = tempfile::tempdir().expect("tempdir");
+    ini(cycle.path(), "dialect = postgresql");
+    rev_file(cycle.path(), "a", "b", "");
+    rev_file(cycle.path(), "b", "a", "");
+    let r = mig(cycle.path(), &["heads"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let dir = cycle.path().display().to_string();
+    assert_eq!(
+        r.stderr.trim().replace(&dir, "[DIR]"),
+        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql`, `[DIR]/versions/b.sql`)"
+    );
+
+    let labels = tempfile::tempdir().expect("tempdir");
+    ini(labels.path(), "dialect = postgresql");
+    rev_file(labels.path(), "a", "", "x");
+    rev_file(labels.path(), "b", "a", "x");
+    let r = mig(labels.path(), &["heads"]);
+    let dir = labels.path().display().to_string();
+    assert_eq!(
+        r.stderr.trim().replace(&dir, "[DIR]"),
+        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql` and `[DIR]/versions/a.sql`)"
+    );
+
+    let selfloop = tempfile::tempdir().expect("tempdir");
+    ini(selfloop.path(), "dialect = postgresql");
+    rev_file(selfloop.path(), "a", "a", "");
+    let r = mig(selfloop.path(), &["heads"]);
+    assert!(
+        r.stderr
+            .starts_with("FAILED: Self-loop is detected in revisions (a) (in `")
+            && r.stderr.contains("versions/a.sql`)"),
+        "{}",
+        r.stderr
+    );
+
+    let no_location = tempfile::tempdir().expect("tempdir");
+    std::fs::write(no_location.path().join("alembic.ini"), "[alembic]\nx = 1\n").expect("ini");
+    let r = mig(no_location.path(), &["heads"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim(),
+        "FAILED: No 'script_location' key found in configuration. (in `[alembic]` of `alembic.ini`)"
+    );
+}
+
+#[test]
+fn diff_without_differences_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a = tmp.path().join("a.json");
+    std::fs::write(&a, "{\"dialect\": \"sqlite\", \"objects\": []}").expect("snapshot");
+    let a = a.display().to_string();
+    let r = mig(tmp.path(), &["diff", &a, &a]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "no differences\n"),
+        "{}",
+        r.stderr
+    );
+    // JSON stays the findings object.
+    let r = mig(tmp.path(), &["diff", &a, &a, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert!(v.is_object(), "{}", r.stdout);
+}
+
+#[test]
+fn check_prints_json_when_asked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    ini(tmp.path(), "");
+    rev_file(tmp.path(), "a", "", "");
+    rev_file(tmp.path(), "b", "a", "");
+    let file = TempSqlite::new().expect("sqlite");
+    let url = file.url();
+    let with_url = |args: &[&str]| run(tmp.path(), args, &[("DATABASE_URL", &url)], &[]);
+    assert_eq!(with_url(&["upgrade", "a"]).code, 0);
+    let r = with_url(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    assert_eq!(v["ok"], false);
+    insta::assert_snapshot!(v["problems"][0].as_str().unwrap_or_default(), @"database is at [a], the heads are [b]: run `mig upgrade heads`");
+    assert_eq!(with_url(&["upgrade", "head"]).code, 0);
+    let r = with_url(&["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json on stdout");
+    assert_eq!(v, serde_json::json!({"ok": true, "problems": []}));
+}
+
+#[test]
+fn keys_only_revision_reads_are_interpolated_only_by_revision() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("versions")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s\nfile_template = %(nowhere)s\n\n\
+         [mig]\ndialect = postgresql\n",
+    )
+    .expect("ini");
+    rev_file(tmp.path(), "a", "", "");
+    assert_eq!(ok(tmp.path(), &["heads"]), "a (head)\n");
+    assert!(ok(tmp.path(), &["upgrade", "head", "--sql"]).contains("-- Running upgrade  -> a"));
+    let r = mig(tmp.path(), &["revision", "-m", "next"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("`file_template`"), "{}", r.stderr);
+}
