@@ -124,6 +124,8 @@ pub fn read_project(run: &HelperRun<'_>) -> Result<AlembicProject, ImportError> 
         .arg(run.ini)
         .args(["--name", run.section, "--result"])
         .arg(&result)
+        // The import reads the project; it leaves no `__pycache__` behind.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .current_dir(dir);
     if let Some(dialect) = run.dialect {
         cmd.args(["--dialect", dialect]);

@@ -11,6 +11,7 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod import_alembic;
 mod lock;
 mod provision;
 mod runbook;
