@@ -2,17 +2,20 @@
 //! library's offline renderer) against Alembic's, both normalised, and its `heads` and
 //! `history` against Alembic's output. Pure apart from rendering.
 //!
-//! Normalising: both texts are cut into Alembic's chunks (each followed by a blank
-//! line); `BEGIN;`, `COMMIT;`, the version table's own statements (`CREATE TABLE`,
-//! `INSERT`, `UPDATE`, `DELETE` on it) and mig's `CREATE SCHEMA` / `SET search_path`
-//! chunks are dropped (where a transaction ends and how the rows move is each tool's
-//! business); what is left, the `-- Running` lines and every body statement in order,
-//! must be equal. The body of a revision skipped with `--skip-failing` is not compared
-//! (Alembic cannot render it; mig has a TODO there), its `-- Running` line is.
+//! Normalising: both texts are cut at Alembic's `-- Running` lines and each piece into
+//! statements by mig's splitter; `BEGIN`, `COMMIT`, the version table's own statements
+//! (`CREATE TABLE`, `INSERT`, `UPDATE`, `DELETE` on it) and mig's `CREATE SCHEMA` /
+//! `SET search_path` are dropped (where a transaction ends and how the rows move is each
+//! tool's business, and the compat tests hold mig to Alembic there); what is left, the
+//! `-- Running` lines and every body statement in order, must be equal. The body of a
+//! revision skipped with `--skip-failing` is not compared (Alembic cannot render it; mig
+//! has a TODO there), its `-- Running` line is.
 
 use serde::Serialize;
 
 use crate::commands::{inspect, offline, Project};
+use crate::dialect::Dialect;
+use crate::sql;
 
 use super::alembic::AlembicProject;
 
@@ -51,8 +54,9 @@ pub async fn check(
         )),
         (_, Err(e)) => Some(format!("mig could not render `upgrade heads --sql`: {e}")),
         (Some(expected), Ok(actual)) => {
-            let expected = normalise(expected, &table, skipped);
-            let actual = normalise(&actual.sql, &table, skipped);
+            let dialect = project.config.dialect().unwrap_or(Dialect::Postgresql);
+            let expected = normalise(expected, dialect, &table, skipped);
+            let actual = normalise(&actual.sql, dialect, &table, skipped);
             first_difference(&expected, &actual)
         }
     };
@@ -84,33 +88,64 @@ fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
 
-/// The chunks both tools must agree on, in order.
-pub fn normalise(sql: &str, version_table: &str, skipped: &[String]) -> Vec<String> {
+/// What both tools must agree on, in order: each `-- Running` line, and the body
+/// statements (mig's splitter, so one `op.execute("a; b")` chunk of Alembic's equals
+/// mig's two statements) without the bookkeeping ones.
+pub fn normalise(
+    sql: &str,
+    dialect: Dialect,
+    version_table: &str,
+    skipped: &[String],
+) -> Vec<String> {
     let mut kept = Vec::new();
+    let mut segment = String::new();
     let mut in_skipped = false;
-    for chunk in sql.split("\n\n").map(str::trim).filter(|c| !c.is_empty()) {
-        if let Some(step) = chunk.strip_prefix("-- Running ") {
+    for line in sql.split_inclusive('\n') {
+        if let Some(step) = line.strip_prefix("-- Running ") {
+            flush(&mut segment, in_skipped, dialect, version_table, &mut kept);
+            let step = step.trim_end_matches(['\n', '\r']);
             let target = step.rsplit_once("-> ").map_or("", |(_, to)| to.trim());
             in_skipped = skipped.iter().any(|id| id == target);
-            kept.push(chunk.to_string());
-        } else if !in_skipped && !bookkeeping(chunk, version_table) {
-            kept.push(chunk.to_string());
+            kept.push(format!("-- Running {step}"));
+        } else {
+            segment.push_str(line);
         }
     }
+    flush(&mut segment, in_skipped, dialect, version_table, &mut kept);
     kept
 }
 
-fn bookkeeping(chunk: &str, table: &str) -> bool {
-    let names = chunk.contains(table);
-    matches!(chunk, "BEGIN;" | "COMMIT;")
-        || chunk.starts_with("CREATE SCHEMA IF NOT EXISTS ")
-        || chunk.starts_with("SET search_path TO ")
+fn flush(segment: &mut String, skip: bool, dialect: Dialect, table: &str, kept: &mut Vec<String>) {
+    if !skip {
+        match sql::split_statements(segment, dialect) {
+            Ok(statements) => kept.extend(
+                statements
+                    .iter()
+                    .filter(|s| !bookkeeping(s.text, table))
+                    .map(|s| s.text.to_string()),
+            ),
+            // Unsplittable text is compared as it is.
+            Err(_) => kept.push(segment.trim().to_string()),
+        }
+    }
+    segment.clear();
+}
+
+/// `BEGIN`, `COMMIT`, the version table's own statements, mig's schema and
+/// `search_path` lines (statement text, without the `;`).
+fn bookkeeping(statement: &str, table: &str) -> bool {
+    let names = statement.contains(table);
+    matches!(statement, "BEGIN" | "COMMIT")
+        || statement.starts_with("CREATE SCHEMA IF NOT EXISTS ")
+        || statement.starts_with("SET search_path TO ")
         || (names
-            && chunk.starts_with("CREATE TABLE ")
-            && chunk.contains("version_num VARCHAR(32)"))
-        || (names && chunk.starts_with("INSERT INTO ") && chunk.contains("(version_num) VALUES"))
-        || (names && chunk.starts_with("UPDATE ") && chunk.contains(" SET version_num="))
-        || (names && chunk.starts_with("DELETE FROM ") && chunk.contains("version_num = "))
+            && statement.starts_with("CREATE TABLE ")
+            && statement.contains("version_num VARCHAR(32)"))
+        || (names
+            && statement.starts_with("INSERT INTO ")
+            && statement.contains("(version_num) VALUES"))
+        || (names && statement.starts_with("UPDATE ") && statement.contains(" SET version_num="))
+        || (names && statement.starts_with("DELETE FROM ") && statement.contains("version_num = "))
 }
 
 /// `None` when equal, else the first differing entry of each side.
@@ -139,8 +174,10 @@ fn first_difference(expected: &[String], actual: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    const PG: Dialect = Dialect::Postgresql;
+
     #[test]
-    fn version_table_chunks_and_transactions_are_dropped() {
+    fn version_table_statements_and_transactions_are_dropped() {
         let sql = "BEGIN;\n\nCREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    \
                    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n\
                    -- Running upgrade  -> a\n\nCREATE TABLE t (id int);\n\n\
@@ -148,22 +185,34 @@ mod tests {
                    -- Running upgrade a -> b\n\nSELECT 1;\n\n\
                    UPDATE alembic_version SET version_num='b' WHERE alembic_version.version_num = 'a';\n\nCOMMIT;\n\n";
         assert_eq!(
-            normalise(sql, "alembic_version", &[]),
+            normalise(sql, PG, "alembic_version", &[]),
             vec![
                 "-- Running upgrade  -> a",
-                "CREATE TABLE t (id int);",
+                "CREATE TABLE t (id int)",
                 "-- Running upgrade a -> b",
-                "SELECT 1;"
+                "SELECT 1"
             ]
         );
         assert_eq!(
-            normalise(sql, "alembic_version", &["b".into()]),
+            normalise(sql, PG, "alembic_version", &["b".into()]),
             vec![
                 "-- Running upgrade  -> a",
-                "CREATE TABLE t (id int);",
+                "CREATE TABLE t (id int)",
                 "-- Running upgrade a -> b"
             ]
         );
+    }
+
+    #[test]
+    fn statements_compare_whatever_their_chunks() {
+        let alembic =
+            "-- Running upgrade  -> a\n\nUPDATE t SET x = 1; UPDATE t SET y = '\n\n';\n\n";
+        let mig = "-- Running upgrade  -> a\n\nUPDATE t SET x = 1;\n\nUPDATE t SET y = '\n\n';\n\n";
+        let a = normalise(alembic, PG, "alembic_version", &[]);
+        assert_eq!(a, normalise(mig, PG, "alembic_version", &[]));
+        assert_eq!(a.len(), 3);
+        let other = "-- Running upgrade  -> a\n\nUPDATE t SET x = 2;\n\n";
+        assert_ne!(a, normalise(other, PG, "alembic_version", &[]));
     }
 
     #[test]

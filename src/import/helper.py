@@ -219,13 +219,22 @@ def as_list(value):
     return list(value)
 
 
+def version_locations(script):
+    # `_version_locations` (absolute paths, the default included) in recent Alembic;
+    # older releases only have the configured list.
+    found = getattr(script, "_version_locations", None)
+    if found is None:
+        found = script.version_locations or [os.path.join(script.dir, "versions")]
+    return list(found)
+
+
 def describe(script, sc):
     module = sc.module
     doc = module.__doc__ or ""
     date = CREATE_DATE.search(doc)
     path = os.path.abspath(sc.path)
     location = None
-    for loc in script._version_locations:
+    for loc in version_locations(script):
         loc = os.path.abspath(str(loc))
         if path.startswith(loc.rstrip(os.sep) + os.sep):
             location = loc
@@ -233,7 +242,7 @@ def describe(script, sc):
     return {
         "id": sc.revision,
         "down_revisions": as_list(sc.down_revision),
-        "branch_labels": list(sc._orig_branch_labels or ()),
+        "branch_labels": list(getattr(sc, "_orig_branch_labels", None) or sc.branch_labels or ()),
         "depends_on": as_list(sc.dependencies),
         "message": sc.doc,
         "create_date": date.group(1) if date else None,
@@ -272,8 +281,8 @@ def run(args):
         "alembic_version": alembic_version,
         "configured": CONFIGURED,
         "ini": raw,
-        "version_locations": [os.path.abspath(str(p)) for p in script._version_locations],
-        "recursive_version_locations": bool(script.recursive_version_locations),
+        "version_locations": [os.path.abspath(str(p)) for p in version_locations(script)],
+        "recursive_version_locations": bool(getattr(script, "recursive_version_locations", False)),
         "revisions": revisions,
         "reference_upgrade": reference,
         "heads": printed(config, command.heads),
