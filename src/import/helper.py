@@ -242,7 +242,12 @@ def describe(script, sc):
     return {
         "id": sc.revision,
         "down_revisions": as_list(sc.down_revision),
-        "branch_labels": list(getattr(sc, "_orig_branch_labels", None) or sc.branch_labels or ()),
+        # As declared: `branch_labels` also holds the labels spread from other revisions.
+        "branch_labels": as_list(
+            sc._orig_branch_labels
+            if hasattr(sc, "_orig_branch_labels")
+            else getattr(module, "branch_labels", None)
+        ),
         "depends_on": as_list(sc.dependencies),
         "message": sc.doc,
         "create_date": date.group(1) if date else None,
