@@ -52,7 +52,7 @@ pub fn convert(
     let file = location_dir.join(relative.with_extension("sql"));
     let no_transaction = rev.upgrade.autocommit || rev.downgrade.autocommit;
 
-    let mut text = header(rev, no_transaction, &original);
+    let mut text = header(rev, no_transaction, original);
     let upgrade = body(&rev.upgrade);
     let outcome = match (&rev.upgrade.error, &upgrade) {
         (Some(error), _) => Outcome::Skipped(error.clone()),

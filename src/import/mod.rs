@@ -57,9 +57,12 @@ pub enum ImportError {
     Alembic { message: String },
     #[error("{0}")]
     Usage(String),
+    /// Revisions Alembic could not render offline (they read the database?), or whose
+    /// converted file mig refuses (an id too long for the version table...).
     #[error(
-        "{} revision(s) cannot be rendered offline by Alembic (they read the database?); \
-         nothing was written (--skip-failing writes them with a `-- TODO` body):\n{}",
+        "{} revision(s) cannot be converted; nothing was written (--skip-failing writes \
+         those Alembic cannot render offline, which read the database, with a `-- TODO` \
+         body):\n{}",
         .0.len(),
         .0.join("\n")
     )]
@@ -145,7 +148,7 @@ pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportE
             .iter()
             .position(|l| Some(l) == rev.location.as_ref())
             .unwrap_or(0);
-        let dir = PathBuf::from(&locations[index.min(locations.len().saturating_sub(1))]);
+        let dir = PathBuf::from(locations.get(index).map_or("versions", String::as_str));
         match convert::convert(rev, &dir, &shown) {
             Ok(c) => {
                 if let (Outcome::Skipped(error), false) = (&c.outcome, req.skip_failing) {

@@ -424,3 +424,23 @@ fn env_py_version_table_options_carry_over_to_the_ini() {
     let expected = format!("CREATE SCHEMA IF NOT EXISTS app;\n\n{}", text(&a.stdout));
     assert_eq!(mig(&f.out(), &args).stdout, expected);
 }
+
+#[test]
+fn a_missing_interpreter_is_named() {
+    let f = Fixture::new("shop", OFFLINE_URL);
+    let missing = f.tmp.path().join("no-venv/bin/python");
+    let shown = missing.display().to_string();
+    let run = mig(
+        f.tmp.path(),
+        &["import", "alembic", "--from", "shop", "--python", &shown],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with(&format!("FAILED: Python `{shown}`: cannot run it: ")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--python"), "{}", run.stderr);
+    assert!(!f.tmp.path().join("mig").exists());
+}
