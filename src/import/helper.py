@@ -268,7 +268,7 @@ def run(args):
     main = config.file_config
     raw = {}
     if main.has_section(args.name):
-        for key in ("sqlalchemy.url", "script_location", "recursive_version_locations"):
+        for key in ("sqlalchemy.url", "file_template", "truncate_slug_length", "timezone"):
             if main.has_option(args.name, key):
                 raw[key] = main.get(args.name, key, raw=True)
     script = ScriptDirectory.from_config(config)

@@ -1,8 +1,9 @@
 //! The converted project's `alembic.ini`: a new file (the original is left as it is),
 //! with `[alembic]` pointing at the converted version locations, the original's
-//! `sqlalchemy.url` as written (its `%(here)s` made absolute, so it still names the same
-//! database), and `[mig]` holding what env.py passed to `context.configure`: the dialect
-//! and the version-table options, so `mig current` reads the same `alembic_version` rows.
+//! `file_template`, `truncate_slug_length`, `timezone` and `sqlalchemy.url` as written
+//! (the URL's `%(here)s` made absolute, so it still names the same database), and
+//! `[mig]` holding what env.py passed to `context.configure`: the dialect and the
+//! version-table options, so `mig current` reads the same `alembic_version` rows.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -30,6 +31,12 @@ pub fn render(
     s.push_str("path_separator = os\n");
     if alembic.recursive_version_locations {
         s.push_str("recursive_version_locations = true\n");
+    }
+    // How `mig revision` names new files, as written (already `%%`-escaped).
+    for key in ["file_template", "truncate_slug_length", "timezone"] {
+        if let Some(value) = alembic.ini.get(key) {
+            let _ = writeln!(s, "{key} = {value}");
+        }
     }
     match alembic.ini.get("sqlalchemy.url") {
         Some(url) => {

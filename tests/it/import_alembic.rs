@@ -159,6 +159,12 @@ fn import_keeps_the_graph_and_matches_alembic_offline() {
         assert_eq!(check["ok"], true, "{check}");
     }
 
+    let ini = std::fs::read_to_string(f.out().join("alembic.ini")).expect("ini");
+    assert!(
+        ini.contains("\nfile_template = %%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s\n"),
+        "{ini}"
+    );
+
     // The headers carry Alembic's graph.
     let merge = f.converted_file("0006_merge_billing_and_orders.sql");
     assert!(merge.starts_with(
