@@ -450,3 +450,34 @@ fn a_missing_interpreter_is_named() {
     assert!(run.stderr.contains("--python"), "{}", run.stderr);
     assert!(!f.tmp.path().join("mig").exists());
 }
+
+#[test]
+fn several_version_locations_keep_their_layout_and_order() {
+    let f = Fixture::new("shop", OFFLINE_URL);
+    let more = f.alembic_dir.join("more/sub");
+    std::fs::create_dir_all(&more).expect("mkdir");
+    let audit = "a001_audit_log.py";
+    std::fs::rename(f.alembic_dir.join("versions").join(audit), more.join(audit)).expect("mv");
+    let ini = f.alembic_dir.join("alembic.ini");
+    let text_ini = std::fs::read_to_string(&ini).expect("ini").replace(
+        "path_separator = os\n",
+        "path_separator = os\nversion_locations = %(here)s/versions:%(here)s/more\n\
+         recursive_version_locations = true\n",
+    );
+    std::fs::write(&ini, text_ini).expect("ini");
+    let run = f.import(&["--skip-failing"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("DIFFERENT"), "{}", run.stdout);
+    assert!(f.out().join("versions_2/sub/a001_audit_log.sql").is_file());
+    let ini = std::fs::read_to_string(f.out().join("alembic.ini")).expect("ini");
+    assert!(
+        ini.contains(
+            "\nversion_locations = %(here)s/versions:%(here)s/versions_2\npath_separator = os\n\
+             recursive_version_locations = true\n"
+        ),
+        "{ini}"
+    );
+    let args = ["upgrade", "0008", "--sql"];
+    let a = alembic(&f.alembic_dir, &args);
+    assert_eq!(mig(&f.out(), &args).stdout, text(&a.stdout));
+}
