@@ -481,3 +481,32 @@ fn several_version_locations_keep_their_layout_and_order() {
     let a = alembic(&f.alembic_dir, &args);
     assert_eq!(mig(&f.out(), &args).stdout, text(&a.stdout));
 }
+
+#[test]
+fn a_check_that_finds_a_difference_exits_1_and_keeps_the_result() {
+    // A message of two lines: mig's header holds one, so `history` prints it differently.
+    let f = Fixture::new("shop", OFFLINE_URL);
+    let module = f.alembic_dir.join("versions/0002_add_users_name.py");
+    let source = std::fs::read_to_string(&module).expect("module");
+    std::fs::write(
+        &module,
+        source.replacen("add users.name\n", "add users.name\nfor greetings\n", 1),
+    )
+    .expect("module");
+    let run = f.import(&["--skip-failing"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "check history: DIFFERENT from Alembic: entry 9: Alembic has `0001 -> 0002, add \
+             users.name`, mig has `0001 -> 0002, add users.name for greetings`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("check heads: same as Alembic"),
+        "{}",
+        run.stdout
+    );
+    assert!(f.out().join("versions/0002_add_users_name.sql").is_file());
+}
