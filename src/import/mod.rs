@@ -66,7 +66,7 @@ pub enum ImportError {
         .0.len(),
         .0.join("\n")
     )]
-    CannotRender(Vec<String>),
+    CannotConvert(Vec<String>),
     #[error("the converted project does not load: {0}")]
     Converted(String),
 }
@@ -80,18 +80,7 @@ impl ImportError {
 
 /// Converts the project; the report's checks say whether it is equivalent.
 pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportError> {
-    let ini_path = if req.from.is_dir() {
-        req.from.join("alembic.ini")
-    } else {
-        req.from.clone()
-    };
-    if !ini_path.is_file() {
-        return Err(ImportError::Usage(format!(
-            "no Alembic config at `{}` (give --from DIR_OR_INI)",
-            ini_path.display()
-        )));
-    }
-    let ini_path = std::path::absolute(&ini_path).unwrap_or(ini_path);
+    let ini_path = ini_path_of(&req.from)?;
     let out = std::path::absolute(&req.out).unwrap_or(req.out.clone());
     refuse_existing(&out)?;
     let dialect_arg = match req.dialect.as_deref() {
@@ -109,25 +98,85 @@ pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportE
         section: &req.section,
         dialect: dialect_arg,
     })?;
-    let dialect = match dialect_arg.or(project.configured.dialect.as_deref()) {
-        Some("postgresql") => "postgresql",
-        Some("sqlite") => "sqlite",
-        Some("mysql" | "mariadb") => "mysql",
-        other => {
-            return Err(ImportError::Usage(format!(
-                "env.py configures dialect `{}`; mig supports postgresql, sqlite and mysql",
-                other.unwrap_or("(none)")
-            )))
-        }
-    };
-    let here = ini_path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let dialect = mig_dialect(dialect_arg.or(project.configured.dialect.as_deref()))?;
     let locations = location_dirs(&project.version_locations);
+    let converted = convert_all(&project, &ini_path, &locations, req.skip_failing)?;
+
+    // All or nothing: build beside --out, check there, then move into place.
+    let staging = staging_dir(&out)?;
+    let checks = match write_all(
+        &staging, &project, &ini_path, dialect, &locations, &converted,
+    ) {
+        Ok(()) => run_checks(&staging, req, &project, &converted).await,
+        Err(e) => Err(e),
+    };
+    let checks = checks.inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&staging);
+    })?;
+    if out.is_dir() {
+        let _ = std::fs::remove_dir(&out);
+    }
+    std::fs::rename(&staging, &out).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staging);
+        ImportError::Io {
+            path: out.clone(),
+            message: format!("cannot move the converted project into place: {e}"),
+        }
+    })?;
+    Ok(ImportReport {
+        source: ini_path,
+        out,
+        alembic_version: project.alembic_version.clone(),
+        dialect: dialect.to_string(),
+        revisions: converted.iter().map(report_revision).collect(),
+        checks,
+        render_seconds: project.render_seconds,
+    })
+}
+
+/// `--from`: the ini file itself, or `alembic.ini` in the directory; absolute.
+fn ini_path_of(from: &Path) -> Result<PathBuf, ImportError> {
+    let path = if from.is_dir() {
+        from.join("alembic.ini")
+    } else {
+        from.to_path_buf()
+    };
+    if !path.is_file() {
+        return Err(ImportError::Usage(format!(
+            "no Alembic config at `{}` (give --from DIR_OR_INI)",
+            path.display()
+        )));
+    }
+    Ok(std::path::absolute(&path).unwrap_or(path))
+}
+
+/// SQLAlchemy's dialect name -> mig's.
+fn mig_dialect(name: Option<&str>) -> Result<&'static str, ImportError> {
+    match name {
+        Some("postgresql") => Ok("postgresql"),
+        Some("sqlite") => Ok("sqlite"),
+        Some("mysql" | "mariadb") => Ok("mysql"),
+        other => Err(ImportError::Usage(format!(
+            "env.py configures dialect `{}`; mig supports postgresql, sqlite and mysql",
+            other.unwrap_or("(none)")
+        ))),
+    }
+}
+
+/// Every revision converted, or every problem at once (nothing is written then).
+fn convert_all(
+    project: &alembic::AlembicProject,
+    ini_path: &Path,
+    locations: &[String],
+    skip_failing: bool,
+) -> Result<Vec<convert::Converted>, ImportError> {
+    let here = ini_path.parent().unwrap_or(Path::new("/"));
     let mut converted = Vec::new();
     let mut failures = Vec::new();
     for rev in &project.revisions {
         let shown = rev
             .path
-            .strip_prefix(&here)
+            .strip_prefix(here)
             .unwrap_or(&rev.path)
             .display()
             .to_string();
@@ -135,7 +184,7 @@ pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportE
             .into_iter()
             .find(|b| b.error.is_some() && !b.in_revision);
         if let Some(body) = env_error {
-            let error = body.error.clone().unwrap_or_default();
+            let error = body.error.as_deref().unwrap_or_default();
             return Err(ImportError::Alembic {
                 message: format!(
                     "env.py failed in offline mode (revision {}): {error}",
@@ -151,7 +200,7 @@ pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportE
         let dir = PathBuf::from(locations.get(index).map_or("versions", String::as_str));
         match convert::convert(rev, &dir, &shown) {
             Ok(c) => {
-                if let (Outcome::Skipped(error), false) = (&c.outcome, req.skip_failing) {
+                if let (Outcome::Skipped(error), false) = (&c.outcome, skip_failing) {
                     failures.push(format!("  - {} ({shown}): {error}", rev.id));
                 }
                 converted.push(c);
@@ -159,61 +208,26 @@ pub async fn import_alembic(req: &ImportRequest) -> Result<ImportReport, ImportE
             Err(problem) => failures.push(format!("  - {} ({shown}): {problem}", rev.id)),
         }
     }
-    if !failures.is_empty() {
-        return Err(ImportError::CannotRender(failures));
+    if failures.is_empty() {
+        Ok(converted)
+    } else {
+        Err(ImportError::CannotConvert(failures))
     }
+}
 
-    let staging = staging_dir(&out)?;
-    let written = write_all(
-        &staging, &project, &ini_path, dialect, &locations, &converted,
-    );
-    let checks = match written {
-        Ok(()) => run_checks(&staging, req, &project, &converted).await,
-        Err(e) => Err(e),
+fn report_revision(c: &convert::Converted) -> ReportRevision {
+    let (status, reason) = match &c.outcome {
+        Outcome::Converted => ("converted", None),
+        Outcome::Irreversible(r) => ("irreversible", Some(r.clone())),
+        Outcome::Skipped(r) => ("skipped", Some(r.clone())),
     };
-    let checks = match checks {
-        Ok(checks) => checks,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if out.is_dir() {
-        let _ = std::fs::remove_dir(&out);
+    ReportRevision {
+        id: c.id.clone(),
+        file: c.file.clone(),
+        status,
+        reason,
+        no_transaction: c.no_transaction,
     }
-    std::fs::rename(&staging, &out).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staging);
-        ImportError::Io {
-            path: out.clone(),
-            message: format!("cannot move the converted project into place: {e}"),
-        }
-    })?;
-    let revisions = converted
-        .iter()
-        .map(|c| {
-            let (status, reason) = match &c.outcome {
-                Outcome::Converted => ("converted", None),
-                Outcome::Irreversible(r) => ("irreversible", Some(r.clone())),
-                Outcome::Skipped(r) => ("skipped", Some(r.clone())),
-            };
-            ReportRevision {
-                id: c.id.clone(),
-                file: c.file.clone(),
-                status,
-                reason,
-                no_transaction: c.no_transaction,
-            }
-        })
-        .collect();
-    Ok(ImportReport {
-        source: ini_path,
-        out,
-        alembic_version: project.alembic_version.clone(),
-        dialect: dialect.to_string(),
-        revisions,
-        checks,
-        render_seconds: project.render_seconds,
-    })
 }
 
 fn refuse_existing(out: &Path) -> Result<(), ImportError> {
