@@ -87,6 +87,9 @@ pub struct Body {
     pub in_revision: bool,
     /// The function used `autocommit_block()`.
     pub autocommit: bool,
+    /// Python's traceback of `error` (shown with `-v`).
+    #[serde(default)]
+    pub traceback: Option<String>,
 }
 
 /// How to run the helper.

@@ -165,6 +165,7 @@ mod tests {
             error: error.map(str::to_string),
             in_revision: true,
             autocommit: false,
+            traceback: None,
         }
     }
 

@@ -147,7 +147,7 @@ def render_one(config, script, sc, upgrade):
         if not span.get("ok"):
             result["error"] = error_text(exc)
             result["in_revision"] = "start" in span
-            result["traceback"] = traceback.format_exc(limit=8)
+            result["traceback"] = traceback.format_exc(limit=-4)
     if result["error"] is None:
         if not span.get("ok"):
             result["error"] = "env.py did not run the migrations (no run_migrations() call)"
@@ -311,7 +311,7 @@ def main():
         try:
             doc = run(args)
         except Exception as exc:
-            doc = {"fatal": error_text(exc), "traceback": traceback.format_exc(limit=8)}
+            doc = {"fatal": error_text(exc), "traceback": traceback.format_exc(limit=-4)}
     with open(args.result, "w", encoding="utf-8") as out:
         json.dump(doc, out)
 

@@ -180,6 +180,11 @@ fn convert_all(
             .unwrap_or(&rev.path)
             .display()
             .to_string();
+        for (direction, body) in [("upgrade", &rev.upgrade), ("downgrade", &rev.downgrade)] {
+            if let Some(tb) = &body.traceback {
+                tracing::debug!("Alembic's {direction} of {}:\n{tb}", rev.id);
+            }
+        }
         let env_error = [&rev.upgrade, &rev.downgrade]
             .into_iter()
             .find(|b| b.error.is_some() && !b.in_revision);
