@@ -15,6 +15,7 @@ pub mod dialect;
 pub mod diff;
 pub mod engine;
 pub mod execute;
+pub mod import;
 pub mod naming;
 pub mod provision;
 pub mod revision;

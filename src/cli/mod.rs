@@ -1,6 +1,7 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod import;
 pub mod logging;
 pub mod online;
 pub mod run;
@@ -201,6 +202,9 @@ pub enum Command {
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),
+    /// Convert a project from another tool (`mig import alembic`).
+    #[command(subcommand)]
+    Import(import::ImportSource),
 }
 
 /// `mig revision` flags.

@@ -190,6 +190,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Roundtrip(args) => super::verify::roundtrip(&cli.global, args),
         Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
         Command::Diff(args) => super::verify::diff(&cli.global, args),
+        Command::Import(source) => super::import::run(&cli.global, source),
     }
 }
 

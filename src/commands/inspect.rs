@@ -227,7 +227,7 @@ pub fn heads(
 }
 
 /// What `mig history` needs from the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HistoryNeeds {
     /// The version rows: a side of the range is `current` (Alembic then reads the
     /// database) or `-i` was given.

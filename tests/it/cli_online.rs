@@ -32,7 +32,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 
 /// The harness URL (`postgresql://mig@%2Ftmp%2Fdir:5432/db?...`) in the form both
 /// SQLAlchemy and mig read: a unix-socket directory goes into `?host=`.
-fn portable_url(url: &str) -> String {
+pub fn portable_url(url: &str) -> String {
     let Some((scheme_user, rest)) = url.split_once('@') else {
         return url.to_string();
     };

@@ -1,0 +1,277 @@
+//! One Alembic revision -> the text of a mig revision file (SPEC section 2): the header
+//! from Alembic's graph (id, parents, labels, `depends_on`, message, create date), the
+//! bodies Alembic rendered, `Transaction: none` for `autocommit_block()` users, an
+//! `irreversible` downgrade (with Alembic's reason) for a downgrade that raised or is
+//! empty, and `-- TODO` bodies for a revision Alembic could not render offline. Pure:
+//! writes nothing; the text is parsed back by mig's own parser before it is used.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::revision::parse::parse_revision;
+
+use super::alembic::{AlembicRevision, Body};
+
+/// What became of one revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Both directions rendered.
+    Converted,
+    /// The upgrade rendered; the downgrade is marked irreversible, for this reason.
+    Irreversible(String),
+    /// The upgrade could not be rendered offline (Alembic's error): `-- TODO` body.
+    Skipped(String),
+}
+
+/// A converted revision file, not yet written.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    pub id: String,
+    /// Relative to the converted project's directory.
+    pub file: PathBuf,
+    pub text: String,
+    pub outcome: Outcome,
+    pub no_transaction: bool,
+}
+
+/// Converts `rev`, whose file lives under the converted location `location_dir`
+/// (relative to the project) at the same relative path as in its Alembic location, so
+/// the load order (sorted paths, Alembic's tie-breaker) stays the same. `original` names
+/// the Alembic module in comments.
+pub fn convert(
+    rev: &AlembicRevision,
+    location_dir: &Path,
+    original: &str,
+) -> Result<Converted, String> {
+    let relative = rev
+        .location
+        .as_deref()
+        .and_then(|loc| rev.path.strip_prefix(loc).ok())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(rev.path.file_name().unwrap_or_default()));
+    let file = location_dir.join(relative.with_extension("sql"));
+    let no_transaction = rev.upgrade.autocommit || rev.downgrade.autocommit;
+
+    let mut text = header(rev, no_transaction, original);
+    let upgrade = body(&rev.upgrade);
+    let outcome = match (&rev.upgrade.error, &upgrade) {
+        (Some(error), _) => Outcome::Skipped(error.clone()),
+        _ => match (&rev.downgrade.error, body(&rev.downgrade)) {
+            (Some(error), _) => {
+                Outcome::Irreversible(format!("Alembic's downgrade() raised {error}"))
+            }
+            (None, down) if down.is_empty() && !upgrade.is_empty() => {
+                Outcome::Irreversible("Alembic's downgrade() does nothing".into())
+            }
+            _ => Outcome::Converted,
+        },
+    };
+    text.push_str("\n-- migrate:upgrade\n");
+    match &outcome {
+        Outcome::Skipped(error) => {
+            let _ = writeln!(
+                text,
+                "-- TODO: Alembic could not render this upgrade offline (does it read the \
+                 database?):"
+            );
+            push_comment(&mut text, &format!("  {error}"));
+            let _ = writeln!(text, "-- Write its SQL here; the original is {original}.");
+        }
+        _ => push_body(&mut text, &upgrade),
+    }
+    match &outcome {
+        Outcome::Irreversible(reason) => {
+            text.push_str("\n-- migrate:downgrade irreversible\n");
+            push_comment(&mut text, reason);
+        }
+        Outcome::Skipped(_) if body(&rev.downgrade).is_empty() => {
+            text.push_str("\n-- migrate:downgrade\n");
+            let _ = writeln!(
+                text,
+                "-- TODO: write the downgrade; the original is {original}."
+            );
+        }
+        _ => {
+            text.push_str("\n-- migrate:downgrade\n");
+            push_body(&mut text, &body(&rev.downgrade));
+        }
+    }
+    parse_revision(&file, &text).map_err(|e| e.kind.to_string())?;
+    Ok(Converted {
+        id: rev.id.clone(),
+        file,
+        text,
+        outcome,
+        no_transaction,
+    })
+}
+
+fn header(rev: &AlembicRevision, no_transaction: bool, original: &str) -> String {
+    let mut s = String::new();
+    let message: Vec<&str> = rev.message.split_whitespace().collect();
+    if !message.is_empty() {
+        let _ = writeln!(s, "-- {}\n--", message.join(" "));
+    }
+    let _ = writeln!(s, "-- Revision ID: {}", rev.id);
+    let _ = writeln!(s, "-- Revises: {}", rev.down_revisions.join(", "));
+    if let Some(date) = &rev.create_date {
+        let _ = writeln!(s, "-- Create Date: {date}");
+    }
+    if !rev.branch_labels.is_empty() {
+        let _ = writeln!(s, "-- Branch Labels: {}", rev.branch_labels.join(", "));
+    }
+    if !rev.depends_on.is_empty() {
+        let _ = writeln!(s, "-- Depends On: {}", rev.depends_on.join(", "));
+    }
+    if no_transaction {
+        let _ = writeln!(s, "-- Transaction: none");
+    }
+    let _ = writeln!(
+        s,
+        "--\n-- Converted by `mig import alembic` from {original}"
+    );
+    s
+}
+
+/// The rendered body without its trailing blank lines; empty when there is none.
+fn body(body: &Body) -> String {
+    body.sql
+        .as_deref()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+fn push_body(text: &mut String, body: &str) {
+    if !body.is_empty() {
+        text.push_str(body);
+        text.push('\n');
+    }
+}
+
+fn push_comment(text: &mut String, comment: &str) {
+    for line in comment.lines() {
+        let _ = writeln!(text, "-- {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(sql: Option<&str>, error: Option<&str>) -> Body {
+        Body {
+            sql: sql.map(str::to_string),
+            error: error.map(str::to_string),
+            in_revision: true,
+            autocommit: false,
+            traceback: None,
+        }
+    }
+
+    fn rev(id: &str, down: &[&str], up: Body, dn: Body) -> AlembicRevision {
+        AlembicRevision {
+            id: id.into(),
+            down_revisions: down.iter().map(|s| s.to_string()).collect(),
+            branch_labels: vec![],
+            depends_on: vec![],
+            message: "some\nchange".into(),
+            create_date: None,
+            path: PathBuf::from("/p/versions/sub/x_some_change.py"),
+            location: Some(PathBuf::from("/p/versions")),
+            upgrade: up,
+            downgrade: dn,
+        }
+    }
+
+    fn converted(r: &AlembicRevision) -> Converted {
+        convert(r, Path::new("versions"), "versions/sub/x_some_change.py").expect("converts")
+    }
+
+    #[test]
+    fn bodies_and_header_become_a_revision_file() {
+        let r = rev(
+            "x",
+            &["a", "b"],
+            body(Some("CREATE TABLE t (id int);\n\n"), None),
+            body(Some("DROP TABLE t;\n\n"), None),
+        );
+        let c = converted(&r);
+        assert_eq!(c.file, PathBuf::from("versions/sub/x_some_change.sql"));
+        assert_eq!(c.outcome, Outcome::Converted);
+        assert_eq!(
+            c.text,
+            "-- some change\n--\n-- Revision ID: x\n-- Revises: a, b\n--\n\
+             -- Converted by `mig import alembic` from versions/sub/x_some_change.py\n\n\
+             -- migrate:upgrade\nCREATE TABLE t (id int);\n\n\
+             -- migrate:downgrade\nDROP TABLE t;\n"
+        );
+    }
+
+    #[test]
+    fn raising_or_empty_downgrades_are_irreversible_but_empty_merges_are_not() {
+        let up = || body(Some("SELECT 1;\n\n"), None);
+        let raised = converted(&rev(
+            "x",
+            &[],
+            up(),
+            body(None, Some("NotImplementedError")),
+        ));
+        assert_eq!(
+            raised.outcome,
+            Outcome::Irreversible("Alembic's downgrade() raised NotImplementedError".into())
+        );
+        assert!(raised.text.ends_with(
+            "-- migrate:downgrade irreversible\n-- Alembic's downgrade() raised NotImplementedError\n"
+        ));
+        let empty = converted(&rev("x", &[], up(), body(Some(""), None)));
+        assert!(matches!(empty.outcome, Outcome::Irreversible(_)));
+        let merge = converted(&rev(
+            "m",
+            &["a", "b"],
+            body(Some(""), None),
+            body(Some(""), None),
+        ));
+        assert_eq!(merge.outcome, Outcome::Converted);
+    }
+
+    #[test]
+    fn a_revision_that_cannot_render_gets_todo_bodies() {
+        let r = rev(
+            "x",
+            &[],
+            body(None, Some("AttributeError: no")),
+            body(Some(""), None),
+        );
+        let c = converted(&r);
+        assert_eq!(c.outcome, Outcome::Skipped("AttributeError: no".into()));
+        assert!(c
+            .text
+            .contains("-- migrate:upgrade\n-- TODO: Alembic could not render"));
+        assert!(c.text.contains("--   AttributeError: no\n"));
+        assert!(c
+            .text
+            .contains("-- migrate:downgrade\n-- TODO: write the downgrade"));
+    }
+
+    #[test]
+    fn autocommit_blocks_run_outside_a_transaction_and_bad_ids_are_refused() {
+        let mut r = rev(
+            "x",
+            &[],
+            body(Some("VACUUM;"), None),
+            body(Some("SELECT 1;"), None),
+        );
+        r.downgrade.autocommit = true;
+        let c = converted(&r);
+        assert!(c.no_transaction && c.text.contains("\n-- Transaction: none\n"));
+        let long = rev(
+            &"a".repeat(40),
+            &[],
+            body(Some(""), None),
+            body(Some(""), None),
+        );
+        let err = convert(&long, Path::new("versions"), "x.py").expect_err("too long");
+        assert!(err.contains("VARCHAR(32)"), "{err}");
+    }
+}
