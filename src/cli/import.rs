@@ -1,19 +1,19 @@
-//! `mig import alembic`: its flags (the doc comments are the `--help` text) and the glue
-//! that hands them to [`crate::import`], prints the report and picks the exit code.
+//! `mig import alembic`: its flags and the call into [`crate::import`]; the report on
+//! stdout, exit 1 when a check found the result different from Alembic.
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 
 use crate::commands::Error;
 use crate::import::{import_alembic, ImportRequest};
 
-use super::verify::runtime;
+use super::signal::runtime;
 use super::{Format, GlobalArgs};
 
 /// What to import from.
 #[derive(Debug, Subcommand)]
-pub enum ImportSource {
+pub enum Source {
     /// Convert an Alembic project (Python revisions) into a mig project (SQL revision
     /// files) through Alembic itself: same ids, parents, branch labels and depends_on,
     /// same version table. Needs the project's Python environment (with Alembic), for
@@ -22,7 +22,7 @@ pub enum ImportSource {
 }
 
 /// `mig import alembic` flags.
-#[derive(Debug, Args)]
+#[derive(Debug, clap::Args)]
 pub struct AlembicArgs {
     /// The Alembic project: its directory (holding alembic.ini) or its ini file.
     #[arg(long, value_name = "DIR_OR_INI", default_value = ".")]
@@ -42,12 +42,9 @@ pub struct AlembicArgs {
     pub skip_failing: bool,
 }
 
-/// Runs the import; exit 0, or 1 when a check found the result different from Alembic.
-pub fn run(global: &GlobalArgs, source: ImportSource) -> Result<i32, Error> {
-    let ImportSource::Alembic(args) = source;
-    let env = std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect();
+/// Runs the import.
+pub fn run(global: &GlobalArgs, source: Source) -> Result<i32, Error> {
+    let Source::Alembic(args) = source;
     let req = ImportRequest {
         from: args.from,
         section: global.name.clone(),
@@ -55,17 +52,13 @@ pub fn run(global: &GlobalArgs, source: ImportSource) -> Result<i32, Error> {
         dialect: args.dialect,
         python: args.python,
         skip_failing: args.skip_failing,
-        env,
+        env: crate::config::process_env(),
     };
-    let report = runtime()?
-        .block_on(import_alembic(&req))
-        // Every import failure exits 2 (usage, configuration, revision files).
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    let text = if global.format == Format::Json {
+    let report = runtime()?.block_on(import_alembic(&req))?;
+    super::print(&if global.format == Format::Json {
         report.json()
     } else {
         report.text()
-    };
-    print!("{text}");
-    Ok(if report.ok() { 0 } else { 1 })
+    });
+    Ok(report.exit_code())
 }

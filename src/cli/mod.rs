@@ -1,16 +1,44 @@
-//! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
-//! does work: `main` hands the parsed values to [`crate::commands`].
+//! The command line: clap types (their doc comments are the `--help` text), one file
+//! per command, and the one dispatch in [`run`]. Each command file parses its flags,
+//! calls one library function and prints what it returns; errors come back to [`main`],
+//! which prints the one `FAILED: ...` line and exits with the error's code.
+//!
+//! Adding a command: a file `cli/<name>.rs` with its `Args` struct and
+//! `pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error>`, a `mod` line
+//! below, a variant in [`Command`] and an arm in [`run`].
 
-pub mod import;
+mod accept;
+mod branches;
+mod check;
+mod current;
+mod diff;
+mod downgrade;
+mod ensure_version;
+mod heads;
+mod history;
+mod import;
+mod init;
 pub mod logging;
-pub mod online;
-pub mod run;
-pub mod runbook;
-pub mod verify;
+mod merge;
+mod resolve;
+mod revision;
+mod roundtrip;
+mod runbook;
+mod show;
+mod signal;
+mod snapshot;
+mod stamp;
+mod status;
+mod upgrade;
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::{Error, Project};
+use crate::config::LoadOptions;
 
 /// Alembic-compatible migrations for SQL revision files, with a roundtrip verifier.
 #[derive(Debug, Parser)]
@@ -67,168 +95,165 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new mig project: alembic.ini, versions/, templates/, runbook/.
-    Init {
-        /// Directory to create the project in.
-        #[arg(default_value = ".")]
-        directory: PathBuf,
-    },
+    Init(init::Args),
     /// Create a new revision file.
-    Revision(RevisionArgs),
+    Revision(revision::Args),
     /// Create a merge revision joining two or more heads.
-    Merge {
-        /// Revisions to merge (ids, `heads`, labels).
-        #[arg(required = true, allow_negative_numbers = true)]
-        revisions: Vec<String>,
-        /// Message of the merge revision.
-        #[arg(short = 'm', long = "message")]
-        message: Option<String>,
-        /// Branch label for the merge revision.
-        #[arg(long = "branch-label")]
-        branch_label: Option<String>,
-        /// Revision id to use instead of a generated one.
-        #[arg(long = "rev-id")]
-        rev_id: Option<String>,
-    },
+    Merge(merge::Args),
     /// Upgrade to a later revision.
-    Upgrade {
-        /// Target revision (`head`, `heads`, an id, `+N`, `label@head`...), or `from:to` with --sql.
-        #[arg(allow_hyphen_values = true)]
-        revision: String,
-        /// Print the SQL instead of running it (offline mode).
-        #[arg(long)]
-        sql: bool,
-        /// Refuse to run when an applied revision's file changed since it was applied.
-        #[arg(long)]
-        strict: bool,
-        /// Continue an interrupted revision at its next statement (after checking that
-        /// the database still matches what the interrupted run recorded).
-        #[arg(long, conflicts_with = "sql")]
-        resume: bool,
-    },
+    Upgrade(upgrade::Args),
     /// Revert to a previous revision.
-    Downgrade {
-        /// Target revision (`base`, an id, `-N`...), or `from:to` with --sql.
-        #[arg(allow_hyphen_values = true)]
-        revision: String,
-        /// Print the SQL instead of running it (offline mode).
-        #[arg(long)]
-        sql: bool,
-    },
+    Downgrade(downgrade::Args),
     /// Set the version table to the given revisions without running any migration.
-    Stamp {
-        /// Revisions to stamp (ids, `heads`, `-1`, `label@head`...).
-        #[arg(required = true, allow_negative_numbers = true)]
-        revisions: Vec<String>,
-        /// Print the SQL instead of running it (offline mode).
-        #[arg(long)]
-        sql: bool,
-        /// Delete all version-table rows first.
-        #[arg(long)]
-        purge: bool,
-    },
+    Stamp(stamp::Args),
     /// Show the revisions the database is at.
-    Current {
-        /// Show the full header of each revision.
-        #[arg(long)]
-        verbose: bool,
-        /// Fail (exit 1) unless the database is at all heads.
-        #[arg(long = "check-heads")]
-        check_heads: bool,
-    },
+    Current(current::Args),
     /// Create the version table (and its schema) if missing.
-    EnsureVersion {
-        /// Print the SQL instead of running it (offline mode).
-        #[arg(long)]
-        sql: bool,
-    },
+    EnsureVersion(ensure_version::Args),
     /// Check the project against the database: at the heads, applied files unchanged,
     /// naming conventions hold. Exit 1 with a list otherwise.
     Check,
     /// Show every revision (applied, pending, interrupted, changed), the heads, and
     /// whether the database is up to date.
-    Status(online::StatusArgs),
+    Status(status::Args),
     /// Record that an interrupted revision was repaired by hand.
-    Resolve(online::ResolveArgs),
+    Resolve(resolve::Args),
     /// Record the current checksum of an applied revision whose file was changed on purpose.
-    Accept {
-        /// The revision.
-        #[arg(allow_negative_numbers = true)]
-        revision: String,
-        /// Why the change is fine (kept in the history table).
-        #[arg(long, required = true)]
-        reason: String,
-    },
+    Accept(accept::Args),
     /// List the revision history, newest first.
-    History {
-        /// Range `[start]:[end]` (inclusive; `-1:`, `current:head`).
-        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
-        rev_range: Option<String>,
-        /// Show the full header of each revision.
-        #[arg(long)]
-        verbose: bool,
-        /// Mark the current revisions (connects to the database).
-        #[arg(short = 'i', long = "indicate-current")]
-        indicate_current: bool,
-    },
+    History(history::Args),
     /// Show the current head revisions.
-    Heads {
-        /// Show the full header of each revision.
-        #[arg(long)]
-        verbose: bool,
-        /// Treat dependency versions as down revisions.
-        #[arg(long = "resolve-dependencies")]
-        resolve_dependencies: bool,
-    },
+    Heads(heads::Args),
     /// Show the branch points.
-    Branches {
-        /// Show the full header of each revision.
-        #[arg(long)]
-        verbose: bool,
-    },
+    Branches(branches::Args),
     /// Show one revision.
-    Show {
-        /// Revision id, prefix, label or symbol.
-        #[arg(allow_negative_numbers = true)]
-        revision: String,
-    },
+    Show(show::Args),
     /// Verify that every downgrade undoes its upgrade: upgrade, downgrade and upgrade
     /// again on a throwaway database, comparing catalog snapshots at every stage.
-    Roundtrip(verify::RoundtripArgs),
+    Roundtrip(roundtrip::Args),
     /// Print the catalog snapshot (JSON) of the database.
-    Snapshot(verify::SnapshotArgs),
+    Snapshot(snapshot::Args),
     /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
     /// they differ.
-    Diff(verify::DiffArgs),
+    Diff(diff::Args),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
-    Runbook(runbook::RunbookArgs),
+    Runbook(runbook::Args),
     /// Convert a project from another tool (`mig import alembic`).
     #[command(subcommand)]
-    Import(import::ImportSource),
+    Import(import::Source),
 }
 
-/// `mig revision` flags.
-#[derive(Debug, Args)]
-pub struct RevisionArgs {
-    /// Message (the first comment line and the slug of the file name).
-    #[arg(short = 'm', long = "message")]
-    pub message: Option<String>,
-    /// Revision id to use instead of a generated one.
-    #[arg(long = "rev-id")]
-    pub rev_id: Option<String>,
-    /// Head revision to build on (default: the single head).
-    #[arg(long = "head", allow_negative_numbers = true)]
-    pub head: Option<String>,
-    /// Allow a non-head revision as the --head.
-    #[arg(long)]
-    pub splice: bool,
-    /// Branch label for the new revision.
-    #[arg(long = "branch-label")]
-    pub branch_label: Option<String>,
-    /// Revisions the new revision depends on.
-    #[arg(long = "depends-on")]
-    pub depends_on: Vec<String>,
-    /// Version location to write the file into.
-    #[arg(long = "version-path")]
-    pub version_path: Option<PathBuf>,
+/// The whole binary: parse, set up logging, run the command, print a failure as
+/// `FAILED: <message>` on stderr, exit with its code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.global.log_verbosity, cli.global.quiet);
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("FAILED: {err}");
+            err.exit_code()
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Runs one command; `Ok(code)` is the exit code of a command that ran.
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Init(args) => init::run(g, args),
+        Command::Revision(args) => revision::run(g, args),
+        Command::Merge(args) => merge::run(g, args),
+        Command::Upgrade(args) => upgrade::run(g, args),
+        Command::Downgrade(args) => downgrade::run(g, args),
+        Command::Stamp(args) => stamp::run(g, args),
+        Command::Current(args) => current::run(g, args),
+        Command::EnsureVersion(args) => ensure_version::run(g, args),
+        Command::Check => check::run(g),
+        Command::Status(args) => status::run(g, args),
+        Command::Resolve(args) => resolve::run(g, args),
+        Command::Accept(args) => accept::run(g, args),
+        Command::History(args) => history::run(g, args),
+        Command::Heads(args) => heads::run(g, args),
+        Command::Branches(args) => branches::run(g, args),
+        Command::Show(args) => show::run(g, args),
+        Command::Roundtrip(args) => roundtrip::run(g, args),
+        Command::Snapshot(args) => snapshot::run(g, args),
+        Command::Diff(args) => diff::run(g, args),
+        Command::Runbook(args) => runbook::run(g, args),
+        Command::Import(source) => import::run(g, source),
+    }
+}
+
+/// The project, loaded once per process and never freed: the process exits right
+/// after the command, and the OS takes the memory back at once, where dropping every
+/// revision of a large history (a few allocations each) would cost milliseconds.
+fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
+    let project = Project::load(&load_options(global)?)?;
+    Ok(Box::leak(Box::new(project)))
+}
+
+/// The config-loading options the global flags select, over the environment's.
+fn load_options(global: &GlobalArgs) -> Result<LoadOptions, Error> {
+    let mut opts = LoadOptions::from_process()?;
+    opts.config = global.config.clone();
+    opts.section = Some(global.name.clone());
+    opts.url = global.url.clone();
+    let flags = [
+        ("search_path", &global.search_path),
+        ("pooler", &global.pooler),
+        ("lock_timeout", &global.lock_timeout),
+    ];
+    for (key, value) in flags {
+        if let Some(value) = value {
+            opts.overrides.push((key.to_string(), value.clone()));
+        }
+    }
+    Ok(opts)
+}
+
+/// Writes data to stdout.
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`mig history | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Writes a report to the file `-o` names.
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|e| Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// The `Generating <path> ...  done` line of `revision` and `merge`.
+fn generated(path: &Path) {
+    println!("Generating {} ...  done", path.display());
+}
+
+/// A verifier report: in the requested format on stdout, or written to `output` with the
+/// text summary on stdout.
+fn show_report(
+    rendered: &crate::commands::verify::Rendered,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    match output {
+        Some(path) => {
+            write_file(path, &rendered.output)?;
+            print(&rendered.summary);
+        }
+        None => print(&rendered.output),
+    }
+    Ok(())
+}
+
+/// Prints `--sql` output. The plan behind it is not freed, like the project: the
+/// process ends next.
+fn print_sql(rendered: crate::commands::offline::Rendered) {
+    print(&rendered.sql);
+    std::mem::forget(rendered.plan);
 }

@@ -1,27 +1,24 @@
-//! `mig runbook` (its flags, clap) and `mig roundtrip --runbook`: the calls into
+//! `mig runbook` (its flags) and `mig roundtrip --runbook`: the calls into
 //! [`crate::commands::runbook`]. `mig runbook` prints the files written and the verdict
 //! line (`PASSED: 57 checks (...), written to <file>.md`) on stdout; `mig roundtrip
 //! --runbook` prints the verifier's report there, as `mig roundtrip` does, and the files
-//! and the verdict on stderr. What failed goes to stderr as `FAILED: ...`. Ctrl-C
-//! stops the run; the target is removed and the runbook says it was interrupted.
+//! and the verdict on stderr. What failed comes back as the error. Ctrl-C stops the run;
+//! the target is removed and the runbook says it was interrupted.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-
-use clap::Args;
 
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
 use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
-use crate::config::{self, Config};
+use crate::config;
 use crate::roundtrip::{Options, Place};
 
-use super::verify::{interrupt, load_options, runtime};
+use super::signal::block_interruptible;
 use super::GlobalArgs;
 
 /// `mig runbook` flags.
-#[derive(Debug, Args)]
-pub struct RunbookArgs {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// Directory to write the runbook into (default `[mig] runbook_dir`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -40,7 +37,7 @@ pub struct RunbookArgs {
 }
 
 /// Where the stages run.
-#[derive(Debug, Args)]
+#[derive(Debug, clap::Args)]
 #[group(multiple = false)]
 pub struct TargetArgs {
     /// A private PostgreSQL server (or a temp SQLite file), removed afterwards (default).
@@ -51,35 +48,22 @@ pub struct TargetArgs {
     pub scratch: bool,
     /// The configured database itself: upgrades, downgrades to base and upgrades it again
     /// (needs `--yes`).
-    #[arg(long = "in-place", requires = "yes")]
+    #[arg(long = "in-place")]
     pub in_place: bool,
 }
 
-impl TargetArgs {
-    /// The selected mode.
-    pub fn mode(&self) -> Place {
-        Place::from_flags(self.in_place, self.scratch)
-    }
-}
-
-/// Runs `mig runbook`; `Ok` carries the exit code of what the runbook found.
-pub fn run(global: &GlobalArgs, args: RunbookArgs) -> Result<i32, Error> {
-    let config = load(global)?;
+/// Runs `mig runbook`.
+pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let request = RunbookRequest {
         out: args.out,
         dod: args.dod,
         stable: args.stable,
-        target: args.target.mode(),
+        target: Place::from_flags(args.target.in_place, args.target.scratch, args.yes)?,
         roundtrip: Options::default(),
     };
-    let written = write(&config, &request)?;
-    print(&format!(
-        "Writing {} ...  done\nWriting {} ...  done\n{}\n",
-        written.markdown.display(),
-        written.json.display(),
-        written.verdict()
-    ));
-    Ok(finish(&written))
+    let written = write(global, &request)?;
+    super::print(&format!("{}\n", written.lines()));
+    written.finish()
 }
 
 /// Runs `mig roundtrip --runbook`: the runbook with the verifier's options, and the
@@ -89,14 +73,6 @@ pub fn for_roundtrip(
     roundtrip: &RoundtripRequest,
     output: Option<&Path>,
 ) -> Result<i32, Error> {
-    if roundtrip.place == Place::InPlace && !roundtrip.yes {
-        return Err(Error::Usage(
-            "`--in-place` runs upgrades and downgrades on the configured database itself; \
-             add `--yes` to confirm"
-                .into(),
-        ));
-    }
-    let config = load(global)?;
     let request = RunbookRequest {
         out: None,
         dod: None,
@@ -104,51 +80,15 @@ pub fn for_roundtrip(
         target: roundtrip.place,
         roundtrip: roundtrip.options.clone(),
     };
-    let written = write(&config, &request)?;
-    eprintln!(
-        "Writing {} ...  done\nWriting {} ...  done\n{}",
-        written.markdown.display(),
-        written.json.display(),
-        written.verdict()
-    );
+    let written = write(global, &request)?;
+    eprintln!("{}", written.lines());
     if let Some(report) = &written.report {
-        let rendered = render(report.clone(), roundtrip.format);
-        match output {
-            Some(path) => {
-                std::fs::write(path, &rendered.output).map_err(|e| Error::Write {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                })?;
-                print(&rendered.summary);
-            }
-            None => print(&rendered.output),
-        }
+        super::show_report(&render(report.clone(), roundtrip.format), output)?;
     }
-    Ok(finish(&written))
+    written.finish()
 }
 
-fn load(global: &GlobalArgs) -> Result<Config, Error> {
-    Ok(config::load(&load_options(global)?)?)
-}
-
-fn write(config: &Config, request: &RunbookRequest) -> Result<Written, Error> {
-    runtime()?.block_on(async {
-        let interrupt = interrupt()?;
-        runbook(config, request, interrupt).await
-    })
-}
-
-/// Reports what failed on stderr; the exit code.
-fn finish(written: &Written) -> i32 {
-    if let Some(failure) = written.failure() {
-        eprintln!("FAILED: {failure}");
-    }
-    written.exit_code()
-}
-
-fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    // A closed pipe is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+fn write(global: &GlobalArgs, request: &RunbookRequest) -> Result<Written, Error> {
+    let config = config::load(&super::load_options(global)?)?;
+    block_interruptible(|interrupt| async move { runbook(&config, request, interrupt).await })
 }

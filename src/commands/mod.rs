@@ -18,9 +18,12 @@ use crate::db::{Connection, DbError};
 use crate::engine::EngineError;
 use crate::revision::directory::{load_revisions, LoadError};
 use crate::revision::graph::{CommandError, GraphError, RevisionMap};
+use crate::roundtrip::{RoundtripError, SnapshotError};
 use crate::url::DatabaseUrl;
 
-/// Everything that can stop a command, with the exit code SPEC section 5 assigns.
+/// Everything that can stop a command: the one error type the CLI prints (as
+/// `FAILED: <message>`) and turns into an exit code. Each variant's code is decided by
+/// the library type it wraps ([`Error::exit_code`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -52,17 +55,63 @@ pub enum Error {
     /// A check ran and found problems (one per entry).
     #[error("{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
+    /// A run finished and printed or wrote its report; `message` is what failed in it
+    /// (the first failed roundtrip check, the runbook's failures), `code` the report's
+    /// exit code.
+    #[error("{message}")]
+    Failed { message: String, code: i32 },
+    /// The roundtrip verifier could not run to its report.
+    #[error(transparent)]
+    Roundtrip(#[from] RoundtripError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// `mig import` failed; built by `From<ImportError>` in [`crate::import`] (which
+    /// sits above the commands), with the code [`ImportError`] decides.
+    #[error("{message}")]
+    Import { message: String, code: i32 },
+    #[error("cannot read snapshot `{}`: {message}", path.display())]
+    ReadSnapshot { path: PathBuf, message: String },
+    #[error("cannot compare a {a} snapshot with a {b} one")]
+    DialectMismatch { a: &'static str, b: &'static str },
+    /// The process could not set itself up (the async runtime, the signal handlers):
+    /// nothing the user asked for was wrong.
+    #[error("cannot {what}: {message}")]
+    Setup { what: &'static str, message: String },
 }
 
 impl Error {
     /// SPEC section 5: 1 a check ran and failed; 3 database errors; 2 usage,
-    /// configuration and revision-file errors.
+    /// configuration and revision-file errors; 128 + signal when interrupted. The
+    /// wrapped library errors decide their own. A set-up failure of the process is not
+    /// the user's input: 3, with the errors that stop a command from reaching or
+    /// working on the database.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::CheckFailed(_) => 1,
+            Error::Failed { code, .. } => *code,
             Error::Engine(e) => e.exit_code(),
-            Error::Database(_) | Error::Catalog(_) => 3,
-            _ => 2,
+            Error::Roundtrip(e) => e.exit_code(),
+            Error::Snapshot(e) => e.exit_code(),
+            Error::Import { code, .. } => *code,
+            Error::Database(_) | Error::Catalog(_) | Error::Setup { .. } => 3,
+            Error::Config(_)
+            | Error::Load(_)
+            | Error::Graph(_)
+            | Error::Command(_)
+            | Error::Usage(_)
+            | Error::Plan(_)
+            | Error::Write { .. }
+            | Error::Naming(_)
+            | Error::ReadSnapshot { .. }
+            | Error::DialectMismatch { .. } => 2,
+        }
+    }
+
+    /// A [`Error::Setup`] maker for `map_err`: `what` failed (`start the async runtime`).
+    pub fn setup<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
+        move |e| Error::Setup {
+            what,
+            message: e.to_string(),
         }
     }
 }

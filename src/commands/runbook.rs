@@ -67,6 +67,27 @@ impl Written {
         )
     }
 
+    /// The console lines: the two files written and the verdict.
+    pub fn lines(&self) -> String {
+        format!(
+            "Writing {} ...  done\nWriting {} ...  done\n{}",
+            self.markdown.display(),
+            self.json.display(),
+            self.verdict()
+        )
+    }
+
+    /// The exit code, or what failed as the error (the runbook itself is written).
+    pub fn finish(&self) -> Result<i32, Error> {
+        match self.failure() {
+            Some(message) => Err(Error::Failed {
+                message,
+                code: self.exit_code(),
+            }),
+            None => Ok(self.exit_code()),
+        }
+    }
+
     /// What went wrong, for `FAILED: ...` (`None` when everything passed).
     pub fn failure(&self) -> Option<String> {
         if let Some(fatal) = &self.runbook.fatal {

@@ -75,6 +75,11 @@ impl Status {
         self.pending > 0 || self.interrupted > 0
     }
 
+    /// The exit code: 1 with `--exit-code` (`requested`) when [`Status::needs_action`].
+    pub fn exit_code(&self, requested: bool) -> i32 {
+        i32::from(requested && self.needs_action())
+    }
+
     /// The text form.
     pub fn text(&self) -> String {
         let width = self

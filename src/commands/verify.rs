@@ -3,14 +3,12 @@
 //! installs signal handlers (the interrupt arrives as a future).
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::{Config, ConfigError, LoadOptions};
 use crate::diff::{diff as compare, DiffOptions, Findings};
-use crate::roundtrip::{
-    self, junit, snapshot_url, text, Options, Place, Report, RoundtripError, SnapshotError,
-};
+use crate::roundtrip::{self, junit, snapshot_url, text, Options, Place, Report, RoundtripError};
 use crate::url::DatabaseUrl;
 
 use super::{Error, Project};
@@ -28,9 +26,8 @@ pub enum ReportFormat {
 #[derive(Debug, Clone, Default)]
 pub struct RoundtripRequest {
     pub options: Options,
+    /// Where it runs ([`Place::from_flags`] holds the `--in-place` needs `--yes` rule).
     pub place: Place,
-    /// `--yes`: required with [`Place::InPlace`].
-    pub yes: bool,
     pub format: ReportFormat,
 }
 
@@ -45,37 +42,16 @@ pub struct Rendered {
     pub exit_code: i32,
 }
 
-/// Why `roundtrip`, `snapshot` or `diff` stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error(transparent)]
-    Command(#[from] Error),
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Roundtrip(#[from] RoundtripError),
-    #[error(transparent)]
-    Snapshot(#[from] SnapshotError),
-    #[error("cannot read snapshot `{}`: {message}", path.display())]
-    ReadSnapshot { path: PathBuf, message: String },
-    #[error("cannot compare a {a} snapshot with a {b} one")]
-    DialectMismatch { a: &'static str, b: &'static str },
-    #[error("{0}")]
-    Usage(String),
-}
-
-impl VerifyError {
-    /// SPEC section 5: 2 for usage, configuration and files, 3 for database errors, 130
-    /// after Ctrl-C.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            VerifyError::Command(err) => err.exit_code(),
-            VerifyError::Roundtrip(err) => err.exit_code(),
-            VerifyError::Snapshot(err) => err.exit_code(),
-            VerifyError::Config(_)
-            | VerifyError::ReadSnapshot { .. }
-            | VerifyError::DialectMismatch { .. }
-            | VerifyError::Usage(_) => 2,
+impl Rendered {
+    /// The exit code, or the first failed check as the error (the report itself is
+    /// already printed).
+    pub fn finish(&self) -> Result<i32, Error> {
+        match self.report.failure() {
+            Some(message) => Err(Error::Failed {
+                message,
+                code: self.exit_code,
+            }),
+            None => Ok(self.exit_code),
         }
     }
 }
@@ -86,17 +62,10 @@ pub async fn roundtrip<I>(
     project: &Project,
     request: &RoundtripRequest,
     interrupt: I,
-) -> Result<Rendered, VerifyError>
+) -> Result<Rendered, Error>
 where
     I: Future<Output = i32>,
 {
-    if request.place == Place::InPlace && !request.yes {
-        return Err(VerifyError::Usage(
-            "`--in-place` runs upgrades and downgrades on the configured database itself; \
-             add `--yes` to confirm"
-                .to_string(),
-        ));
-    }
     let report = roundtrip::run(
         &project.config,
         &project.map,
@@ -127,7 +96,7 @@ pub fn render(report: Report, format: ReportFormat) -> Rendered {
 
 /// `mig snapshot`: the catalog of the configured database (`--url` or
 /// `sqlalchemy.url`), without the version and history tables and `ignore`d objects.
-pub async fn snapshot(config: &Config) -> Result<Snapshot, VerifyError> {
+pub async fn snapshot(config: &Config) -> Result<Snapshot, Error> {
     let url = config.database_url()?;
     let opts = SnapshotOptions::from_config(config).map_err(RoundtripError::from)?;
     Ok(snapshot_url(&url, &opts).await?)
@@ -140,11 +109,11 @@ pub async fn diff(
     b: &str,
     config: &Config,
     opts: &DiffOptions,
-) -> Result<Findings, VerifyError> {
+) -> Result<Findings, Error> {
     let before = side(a, config).await?;
     let after = side(b, config).await?;
     if before.dialect != after.dialect {
-        return Err(VerifyError::DialectMismatch {
+        return Err(Error::DialectMismatch {
             a: before.dialect.name(),
             b: after.dialect.name(),
         });
@@ -152,7 +121,7 @@ pub async fn diff(
     Ok(compare(&before, &after, opts))
 }
 
-async fn side(arg: &str, config: &Config) -> Result<Snapshot, VerifyError> {
+async fn side(arg: &str, config: &Config) -> Result<Snapshot, Error> {
     if arg.contains("://") {
         let url = DatabaseUrl::parse(arg).map_err(|error| ConfigError::Url {
             origin: "given to `mig diff`".to_string(),
@@ -162,7 +131,7 @@ async fn side(arg: &str, config: &Config) -> Result<Snapshot, VerifyError> {
         return Ok(snapshot_url(&url, &opts).await?);
     }
     let path = Path::new(arg);
-    let unreadable = |message: String| VerifyError::ReadSnapshot {
+    let unreadable = |message: String| Error::ReadSnapshot {
         path: path.to_path_buf(),
         message,
     };
@@ -173,10 +142,8 @@ async fn side(arg: &str, config: &Config) -> Result<Snapshot, VerifyError> {
 /// The project's configuration for `mig snapshot` and `mig diff`, or the defaults (with
 /// `--url`) when no file was named and `./alembic.ini` does not exist: neither needs a
 /// project.
-pub fn config_or_defaults(
-    loaded: Result<Config, ConfigError>,
-    opts: &LoadOptions,
-) -> Result<Config, VerifyError> {
+pub fn config_or_defaults(opts: &LoadOptions) -> Result<Config, Error> {
+    let loaded = crate::config::load(opts);
     let named = opts.config.is_some()
         || ["MIG_CONFIG", "ALEMBIC_CONFIG"]
             .iter()

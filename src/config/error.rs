@@ -12,6 +12,10 @@ pub enum ConfigError {
     NotFound { path: String, section: String },
     #[error("cannot read `{path}`: {message}")]
     Read { path: String, message: String },
+    /// The working directory (where `alembic.ini` is looked for) cannot be read: removed,
+    /// or not accessible.
+    #[error("cannot read the working directory: {message}")]
+    WorkingDirectory { message: String },
     #[error("`{path}` is not UTF-8 text")]
     NotUtf8 { path: String },
     #[error(transparent)]

@@ -70,11 +70,11 @@ impl LoadOptions {
 
     /// Options with no flags, from this process's working directory and environment
     /// (variables that are not UTF-8 are skipped).
-    pub fn from_process() -> std::io::Result<LoadOptions> {
-        let env = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect();
-        Ok(LoadOptions::new(std::env::current_dir()?, env))
+    pub fn from_process() -> Result<LoadOptions, ConfigError> {
+        let cwd = std::env::current_dir().map_err(|e| ConfigError::WorkingDirectory {
+            message: e.to_string(),
+        })?;
+        Ok(LoadOptions::new(cwd, process_env()))
     }
 }
 
@@ -89,6 +89,13 @@ impl fmt::Debug for LoadOptions {
             .field("overrides", &self.overrides)
             .finish()
     }
+}
+
+/// This process's environment variables (those that are not UTF-8 are skipped).
+pub fn process_env() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
 }
 
 /// Reads and resolves the configuration.

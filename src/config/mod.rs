@@ -25,7 +25,7 @@ use crate::url::{redact_url, DatabaseUrl};
 pub use error::ConfigError;
 pub use ini::{Ini, IniError};
 pub use interpolate::Defaults;
-pub use load::{load, LoadOptions, DEFAULT_SECTION_NAME};
+pub use load::{load, process_env, LoadOptions, DEFAULT_SECTION_NAME};
 
 /// Alembic's default `file_template` (what `%%(rev)s_%%(slug)s` reads as).
 pub const DEFAULT_FILE_TEMPLATE: &str = "%(rev)s_%(slug)s";

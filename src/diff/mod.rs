@@ -83,6 +83,19 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// SPEC section 5: 1 when the snapshots differ.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(!self.is_empty())
+    }
+
+    /// The findings as pretty JSON, with a trailing newline.
+    pub fn json(&self) -> String {
+        // Strings and lists of strings: serialising cannot fail.
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+
     /// Whether the snapshots are the same (under the options used).
     pub fn is_empty(&self) -> bool {
         self.extra.is_empty() && self.missing.is_empty() && self.changed.is_empty()

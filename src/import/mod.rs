@@ -71,6 +71,15 @@ pub enum ImportError {
     Converted(String),
 }
 
+impl From<ImportError> for crate::commands::Error {
+    fn from(err: ImportError) -> Self {
+        crate::commands::Error::Import {
+            code: err.exit_code(),
+            message: err.to_string(),
+        }
+    }
+}
+
 impl ImportError {
     /// SPEC section 5: every import failure is a usage/configuration/revision problem.
     pub fn exit_code(&self) -> i32 {

@@ -44,6 +44,11 @@ impl ImportReport {
         self.checks.iter().all(|c| c.ok)
     }
 
+    /// SPEC section 5: 1 when a check found the result different from Alembic.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(!self.ok())
+    }
+
     fn with_status(&self, status: &str) -> Vec<&ReportRevision> {
         self.revisions
             .iter()

@@ -34,11 +34,18 @@ pub enum Place {
 
 impl Place {
     /// The place the flags `--in-place` and `--scratch` select (neither: `--ephemeral`).
-    pub fn from_flags(in_place: bool, scratch: bool) -> Place {
+    /// `--in-place` works on the configured database itself, so it needs `yes`
+    /// (`--yes`): the one place that rule is decided, for `mig roundtrip` and `mig runbook`.
+    pub fn from_flags(in_place: bool, scratch: bool, yes: bool) -> Result<Place, RoundtripError> {
         match (in_place, scratch) {
-            (true, _) => Place::InPlace,
-            (false, true) => Place::Scratch,
-            (false, false) => Place::Ephemeral,
+            (true, _) if !yes => Err(RoundtripError::Usage(
+                "`--in-place` runs upgrades and downgrades on the configured database itself; \
+                 add `--yes` to confirm"
+                    .to_string(),
+            )),
+            (true, _) => Ok(Place::InPlace),
+            (false, true) => Ok(Place::Scratch),
+            (false, false) => Ok(Place::Ephemeral),
         }
     }
 
