@@ -232,3 +232,29 @@ fn demo_offline_sql_applies_cleanly_with_psql() {
     let version = psql("SELECT version_num FROM zero_admin.alembic_version", &[]);
     assert_eq!(version.trim(), "251018_schema_v1_inbox");
 }
+
+/// A working directory that no longer exists is named as what it is (it was reported as
+/// a failure to write `.`), and is a configuration problem: exit 2.
+#[test]
+fn removed_working_directory_is_named() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let gone = tmp.path().join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    // The shell enters the directory, removes it, then becomes mig: mig starts in a
+    // working directory that no longer exists.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("cd \"$1\" && rmdir \"$1\" && exec \"$2\" heads")
+        .arg("sh")
+        .arg(&gone)
+        .arg(env!("CARGO_BIN_EXE_mig"))
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .output()
+        .expect("run mig");
+    assert_eq!(out.status.code(), Some(2));
+    assert_snapshot!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        @"FAILED: cannot read the working directory: No such file or directory (os error 2)"
+    );
+}
