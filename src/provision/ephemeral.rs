@@ -148,7 +148,7 @@ impl EphemeralPostgres {
             .stderr(log);
         let status = command.status().map_err(|source| ProvisionError::Spawn {
             program: self.binaries.initdb(),
-            source,
+            error: source,
         })?;
         if status.success() {
             Ok(())
@@ -185,7 +185,7 @@ impl EphemeralPostgres {
             .process_group(0);
         let child = command.spawn().map_err(|source| ProvisionError::Spawn {
             program: self.binaries.postgres(),
-            source,
+            error: source,
         })?;
         if let Some(watchdog) = self.watchdog.as_mut() {
             watchdog.watch_pid(child.id());
@@ -319,7 +319,7 @@ fn io_error(action: &str, path: &Path, source: std::io::Error) -> ProvisionError
     ProvisionError::Io {
         action: action.to_string(),
         path: path.to_path_buf(),
-        source,
+        error: source,
     }
 }
 

@@ -42,18 +42,18 @@ pub enum ProvisionError {
          mig as an ordinary user"
     )]
     NoUnprivilegedUser,
-    #[error("cannot {action} `{}`: {source}", path.display())]
+    // The cause is in the message, so it is not also a `source` (a reporter walking the
+    // chain would print it twice).
+    #[error("cannot {action} `{}`: {error}", path.display())]
     Io {
         action: String,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("cannot run `{}`: {source}", program.display())]
+    #[error("cannot run `{}`: {error}", program.display())]
     Spawn {
         program: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("`initdb` failed ({status}); its output ends with:\n{log}")]
     Initdb { status: String, log: String },

@@ -23,7 +23,7 @@ impl TempSqlite {
             .map_err(|source| ProvisionError::Io {
                 action: "create a directory in".into(),
                 path: base,
-                source,
+                error: source,
             })?;
         let path = dir.path().join("db.sqlite");
         Ok(TempSqlite { dir, path })

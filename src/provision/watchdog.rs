@@ -61,7 +61,7 @@ impl Watchdog {
             .spawn()
             .map_err(|source| ProvisionError::Spawn {
                 program: "/bin/sh".into(),
-                source,
+                error: source,
             })?;
         let stdin = child.stdin.take();
         Ok(Watchdog { child, stdin })

@@ -36,17 +36,17 @@ pub(super) struct Driver<'a> {
 impl Driver<'_> {
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
-    pub async fn ensure_version(&self) -> Result<(), String> {
+    pub async fn ensure_version(&self) -> Result<(), DriverError> {
         engine::ensure_version(self.config, self.url)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(DriverError::Version)
     }
 
     /// The version table's rows.
-    pub async fn heads(&self) -> Result<Vec<String>, String> {
+    pub async fn heads(&self) -> Result<Vec<String>, DriverError> {
         engine::current(self.config, self.url)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(DriverError::Version)
     }
 
     /// `upgrade <target>` or `downgrade <target>`, with the engine's error as it is (the
@@ -74,28 +74,27 @@ impl Driver<'_> {
     }
 
     /// `upgrade <target>`.
-    pub async fn upgrade(&self, target: &str) -> Result<Outcome, String> {
+    pub async fn upgrade(&self, target: &str) -> Result<Outcome, DriverError> {
         self.apply(Direction::Upgrade, target)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(DriverError::Move)
     }
 
     /// `downgrade <target>`.
-    pub async fn downgrade(&self, target: &str) -> Result<Outcome, String> {
+    pub async fn downgrade(&self, target: &str) -> Result<Outcome, DriverError> {
         self.apply(Direction::Downgrade, target)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(DriverError::Move)
     }
 
     /// Downgrades exactly revision `id`, back to its parents.
-    pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, String> {
+    pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, DriverError> {
         let map = self.map;
         engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-            plans::downgrade_one(map, heads, id)
-                .ok_or_else(|| format!("no downgrade target undoes `{id}` alone"))
+            plans::downgrade_one(map, heads, id).ok_or_else(|| NotAlone(id.to_string()))
         })
         .await
-        .map_err(|e| e.to_string())
+        .map_err(DriverError::MoveOne)
     }
 
     /// `downgrade <target>`, stopping before the first irreversible revision; also says
@@ -103,7 +102,7 @@ impl Driver<'_> {
     pub async fn downgrade_until_irreversible(
         &self,
         target: &str,
-    ) -> Result<(Outcome, Option<String>), String> {
+    ) -> Result<(Outcome, Option<String>), DriverError> {
         let map = self.map;
         let mut stopped = None;
         let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
@@ -112,15 +111,15 @@ impl Driver<'_> {
             Ok::<Plan, CommandError>(plan)
         })
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(DriverError::Move)?;
         Ok((outcome, stopped))
     }
 
     /// A snapshot of the database now.
-    pub async fn snapshot(&self) -> Result<Snapshot, String> {
+    pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         snapshot_url(self.url, &self.snapshot)
             .await
-            .map_err(|e| format!("taking a catalog snapshot failed: {e}"))
+            .map_err(DriverError::Snapshot)
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
@@ -128,7 +127,7 @@ impl Driver<'_> {
     /// `clock`) goes into `checks` and `None` comes back: the run stops there.
     pub async fn then_snapshot(
         &self,
-        moved: Result<Outcome, String>,
+        moved: Result<Outcome, DriverError>,
         checks: &mut Vec<Check>,
         (rev, kind, clock): (Option<&str>, CheckKind, Instant),
     ) -> Option<(Outcome, Snapshot)> {
@@ -139,7 +138,12 @@ impl Driver<'_> {
         match taken {
             Ok(pair) => Some(pair),
             Err(reason) => {
-                checks.push(Check::failed(rev, kind, reason, clock.elapsed()));
+                checks.push(Check::failed(
+                    rev,
+                    kind,
+                    reason.to_string(),
+                    clock.elapsed(),
+                ));
                 None
             }
         }
@@ -186,6 +190,29 @@ impl Driver<'_> {
             .collect()
     }
 }
+
+/// Why the driver could not move the database or snapshot it. Each message is the
+/// engine's or the server's, free of passwords; in a report it is the failed check's
+/// reason.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    /// Creating or reading the version table.
+    #[error(transparent)]
+    Version(EngineError),
+    /// An upgrade or downgrade: what ran, what was rolled back, the failing statement.
+    #[error(transparent)]
+    Move(EngineError<CommandError>),
+    /// Downgrading exactly one revision.
+    #[error(transparent)]
+    MoveOne(EngineError<NotAlone>),
+    #[error("taking a catalog snapshot failed: {0}")]
+    Snapshot(SnapshotError),
+}
+
+/// No downgrade target undoes revision `.0` alone (it is below a merge, say).
+#[derive(Debug, thiserror::Error)]
+#[error("no downgrade target undoes `{0}` alone")]
+pub struct NotAlone(String);
 
 /// Why a database could not be snapshotted.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,8 @@ use crate::naming::NamingError;
 use crate::provision::ProvisionError;
 use crate::revision::graph::CommandError;
 
+use super::driver::DriverError;
+
 /// Why a roundtrip could not run to its report.
 #[derive(Debug, thiserror::Error)]
 pub enum RoundtripError {
@@ -24,13 +26,21 @@ pub enum RoundtripError {
     /// An `ignore` pattern that cannot be used.
     #[error(transparent)]
     Ignore(#[from] CatalogError),
-    /// The throwaway database could not be made.
+    /// The throwaway database could not be made. The cause is in the message, so it is
+    /// not also a `source` (which would print it twice).
     #[error("cannot provide a database for the roundtrip: {0}")]
-    Provision(#[from] ProvisionError),
-    /// Preparing the database (version table, moving to `--from`, the first snapshot)
-    /// failed; the message says which step.
+    Provision(ProvisionError),
+    /// The private server's start or its URL failed outside the provisioner (the
+    /// message says which).
     #[error("{0}")]
-    Setup(String),
+    Workspace(String),
+    /// Preparing the database (version table, moving to `--from`, the first snapshot)
+    /// failed; `context` says which step when the error does not.
+    #[error("{}{error}", context.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
+    Setup {
+        context: Option<String>,
+        error: DriverError,
+    },
     /// Ctrl-C (or SIGTERM): the run was stopped and everything it made was removed.
     #[error("interrupted; {cleanup}")]
     Interrupted {
@@ -39,6 +49,21 @@ pub enum RoundtripError {
         /// 130 for SIGINT, 143 for SIGTERM.
         code: i32,
     },
+}
+
+impl From<ProvisionError> for RoundtripError {
+    fn from(err: ProvisionError) -> Self {
+        RoundtripError::Provision(err)
+    }
+}
+
+impl From<DriverError> for RoundtripError {
+    fn from(error: DriverError) -> Self {
+        RoundtripError::Setup {
+            context: None,
+            error,
+        }
+    }
 }
 
 impl RoundtripError {
@@ -53,8 +78,53 @@ impl RoundtripError {
             RoundtripError::Provision(
                 ProvisionError::BinariesMissing { .. } | ProvisionError::NoUnprivilegedUser,
             ) => 2,
-            RoundtripError::Provision(_) | RoundtripError::Setup(_) => 3,
+            RoundtripError::Provision(_)
+            | RoundtripError::Workspace(_)
+            | RoundtripError::Setup { .. } => 3,
             RoundtripError::Interrupted { code, .. } => *code,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message and every source below it, as an error reporter (anyhow's `{:#}`,
+    /// miette) prints them.
+    fn chain(err: &dyn std::error::Error) -> String {
+        let mut out = err.to_string();
+        let mut next = err.source();
+        while let Some(cause) = next {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        out
+    }
+
+    #[test]
+    fn a_provisioning_cause_is_printed_once() {
+        let io = || std::io::Error::other("disk full");
+        let errors = [
+            ProvisionError::Io {
+                action: "create".into(),
+                path: "/tmp/x".into(),
+                error: io(),
+            },
+            ProvisionError::Spawn {
+                program: "initdb".into(),
+                error: io(),
+            },
+        ];
+        for err in errors {
+            let err = RoundtripError::from(err);
+            assert_eq!(
+                chain(&err).matches("disk full").count(),
+                1,
+                "{}",
+                chain(&err)
+            );
         }
     }
 }

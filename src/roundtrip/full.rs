@@ -20,8 +20,8 @@ pub(super) async fn run(
     let below = format!("{to}-1");
     tracing::info!(target: "mig", "roundtrip: moving to `{below}`");
     super::move_to(driver, &below).await?;
-    let s0 = driver.snapshot().await.map_err(RoundtripError::Setup)?;
-    let heads = driver.heads().await.map_err(RoundtripError::Setup)?;
+    let s0 = driver.snapshot().await?;
+    let heads = driver.heads().await?;
     // The revisions the target adds: the ones checked.
     let added = super::plans::upgrade_order(driver.map, &heads, to)?;
     let rev = added.last().cloned();

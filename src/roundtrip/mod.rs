@@ -43,7 +43,7 @@ use crate::url::DatabaseUrl;
 
 use driver::Driver;
 
-pub use driver::{snapshot_url, SnapshotError};
+pub use driver::{snapshot_url, DriverError, NotAlone, SnapshotError};
 pub use error::RoundtripError;
 pub use finding::{Finding, Problem};
 pub use report::{Check, CheckKind, Report, RevisionSummary, Status};
@@ -135,7 +135,10 @@ pub async fn verify(
     driver
         .ensure_version()
         .await
-        .map_err(|e| RoundtripError::Setup(format!("creating the version table: {e}")))?;
+        .map_err(|error| RoundtripError::Setup {
+            context: Some("creating the version table".into()),
+            error,
+        })?;
     if let Some(from) = &opts.from {
         move_to(&driver, from).await?;
     }
@@ -223,8 +226,10 @@ fn naming_configured(config: &Config) -> bool {
 
 /// Moves the database to `target`, up or down, without checking anything.
 async fn move_to(driver: &Driver<'_>, target: &str) -> Result<(), RoundtripError> {
-    let setup =
-        |e: String| RoundtripError::Setup(format!("moving the database to `{target}`: {e}"));
+    let setup = |error| RoundtripError::Setup {
+        context: Some(format!("moving the database to `{target}`")),
+        error,
+    };
     let heads = driver.heads().await.map_err(setup)?;
     let up = plan::upgrade(driver.map, &heads, target)?;
     if !up.steps.is_empty() {

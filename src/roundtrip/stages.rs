@@ -18,7 +18,7 @@ use crate::engine::{EngineError, Outcome};
 use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::url::DatabaseUrl;
 
-use super::driver::{ran, Driver};
+use super::driver::{ran, Driver, DriverError};
 use super::finding::Finding;
 use super::RoundtripError;
 
@@ -99,7 +99,7 @@ impl<'a> Stages<'a> {
     }
 
     /// A catalog snapshot of the database now.
-    pub async fn snapshot(&self) -> Result<Snapshot, String> {
+    pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         self.driver.snapshot().await
     }
 

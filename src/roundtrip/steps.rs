@@ -24,9 +24,9 @@ pub(super) async fn run(
     to: &str,
     checks: &mut Vec<Check>,
 ) -> Result<Option<Snapshot>, RoundtripError> {
-    let start_heads = driver.heads().await.map_err(RoundtripError::Setup)?;
+    let start_heads = driver.heads().await?;
     let order = plans::upgrade_order(driver.map, &start_heads, to)?;
-    let start = driver.snapshot().await.map_err(RoundtripError::Setup)?;
+    let start = driver.snapshot().await?;
     let mut seen = Seen::new();
     seen.insert(sorted(start_heads.clone()), start.clone());
     let mut current = start;
@@ -49,7 +49,7 @@ pub(super) async fn run(
     if order.is_empty() {
         return Ok(Some(current));
     }
-    let end_heads = driver.heads().await.map_err(RoundtripError::Setup)?;
+    let end_heads = driver.heads().await?;
     let Some(()) = undo_all(driver, &start_heads, &seen, checks).await else {
         return Ok(None);
     };
@@ -159,7 +159,12 @@ async fn undo_all(
     let (outcome, stopped) = match driver.downgrade_until_irreversible(&target).await {
         Ok(done) => done,
         Err(reason) => {
-            checks.push(Check::failed(None, kind, reason, clock.elapsed()));
+            checks.push(Check::failed(
+                None,
+                kind,
+                reason.to_string(),
+                clock.elapsed(),
+            ));
             return None;
         }
     };
@@ -184,7 +189,12 @@ async fn undo_all(
     let now = match driver.snapshot().await {
         Ok(now) => now,
         Err(reason) => {
-            checks.push(Check::failed(None, kind, reason, clock.elapsed()));
+            checks.push(Check::failed(
+                None,
+                kind,
+                reason.to_string(),
+                clock.elapsed(),
+            ));
             return None;
         }
     };
@@ -207,13 +217,23 @@ async fn redo_all(
     tracing::info!(target: "mig", "roundtrip: upgrading the whole range to `{to}` again");
     let clock = Instant::now();
     if let Err(reason) = driver.upgrade(to).await {
-        checks.push(Check::failed(None, kind, reason, clock.elapsed()));
+        checks.push(Check::failed(
+            None,
+            kind,
+            reason.to_string(),
+            clock.elapsed(),
+        ));
         return None;
     }
     let now = match driver.snapshot().await {
         Ok(now) => now,
         Err(reason) => {
-            checks.push(Check::failed(None, kind, reason, clock.elapsed()));
+            checks.push(Check::failed(
+                None,
+                kind,
+                reason.to_string(),
+                clock.elapsed(),
+            ));
             return None;
         }
     };

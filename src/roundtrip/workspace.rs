@@ -189,8 +189,9 @@ async fn ephemeral(
             });
         }
     };
-    let server = started
-        .map_err(|err| RoundtripError::Setup(format!("starting the private server: {err}")))??;
+    let server = started.map_err(|err| {
+        RoundtripError::Workspace(format!("starting the private server: {err}"))
+    })??;
     let created = tokio::select! {
         created = server.create_database(DATABASE) => created,
         code = interrupt => {
@@ -228,5 +229,5 @@ async fn stop(server: EphemeralPostgres) -> Result<(), ProvisionError> {
 }
 
 fn parse(url: &str) -> Result<DatabaseUrl, RoundtripError> {
-    DatabaseUrl::parse(url).map_err(|err| RoundtripError::Setup(err.to_string()))
+    DatabaseUrl::parse(url).map_err(|err| RoundtripError::Workspace(err.to_string()))
 }

@@ -224,7 +224,7 @@ async fn look(
     conn: &mut Connection,
     expect_table: bool,
 ) -> Result<(Snapshot, State), String> {
-    let snapshot = stages.snapshot().await?;
+    let snapshot = stages.snapshot().await.map_err(|e| e.to_string())?;
     let objects = snapshot
         .counts()
         .into_iter()
