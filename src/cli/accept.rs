@@ -20,7 +20,7 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     super::print(&block_online(online::accept(
-        project,
+        &project,
         &args.revision,
         &args.reason,
     ))?);

@@ -8,7 +8,7 @@ use super::{Format, GlobalArgs};
 /// Runs `mig check`.
 pub fn run(global: &GlobalArgs) -> Result<i32, Error> {
     let project = super::project(global)?;
-    let problems = block_online(online::check(project))?;
+    let problems = block_online(online::check(&project))?;
     let json = global.format == Format::Json;
     if json {
         super::print(&inspect::check_json(&problems));

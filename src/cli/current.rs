@@ -21,7 +21,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     let json = global.format == Format::Json;
     super::print(&block_online(online::current(
-        project,
+        &project,
         args.verbose,
         args.check_heads,
         json,

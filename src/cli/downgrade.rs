@@ -20,9 +20,9 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     if args.sql {
-        super::print_sql(block_online(offline::downgrade(project, &args.revision))?);
+        super::print(&offline::downgrade(&project, &args.revision)?);
     } else {
-        block_online(online::downgrade(project, &args.revision))?;
+        block_online(online::downgrade(&project, &args.revision))?;
     }
     Ok(0)
 }

@@ -17,9 +17,9 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     if args.sql {
-        super::print(&offline::ensure_version(project)?);
+        super::print(&offline::ensure_version(&project)?);
     } else {
-        block_online(online::ensure_version(project))?;
+        block_online(online::ensure_version(&project))?;
     }
     Ok(0)
 }

@@ -26,7 +26,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let range = args.rev_range.as_deref();
     let needs = inspect::history_needs(range, args.indicate_current)?;
     let rows = if needs.rows {
-        block_online(online::current_rows(project))?
+        block_online(online::current_rows(&project))?
     } else {
         vec![]
     };

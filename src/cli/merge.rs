@@ -31,6 +31,6 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         branch_label: args.branch_label,
         ..RevisionRequest::default()
     };
-    super::generated(&create::merge(project, &args.revisions, &req)?);
+    super::generated(&create::merge(&project, &args.revisions, &req)?);
     Ok(0)
 }

@@ -187,12 +187,9 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
 }
 
-/// The project, loaded once per process and never freed: the process exits right
-/// after the command, and the OS takes the memory back at once, where dropping every
-/// revision of a large history (a few allocations each) would cost milliseconds.
-fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
-    let project = Project::load(&load_options(global)?)?;
-    Ok(Box::leak(Box::new(project)))
+/// The project the global flags name: its configuration and revision graph.
+fn project(global: &GlobalArgs) -> Result<Project, Error> {
+    Project::load(&load_options(global)?)
 }
 
 /// The config-loading options the global flags select, over the environment's.
@@ -249,11 +246,4 @@ fn show_report(
         None => print(&rendered.output),
     }
     Ok(())
-}
-
-/// Prints `--sql` output. The plan behind it is not freed, like the project: the
-/// process ends next.
-fn print_sql(rendered: crate::commands::offline::Rendered) {
-    print(&rendered.sql);
-    std::mem::forget(rendered.plan);
 }

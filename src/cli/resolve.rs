@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         Resolution::Reverted
     };
     super::print(&block_online(online::resolve(
-        project,
+        &project,
         &args.revision,
         resolution,
         &args.reason,

@@ -45,6 +45,6 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         depends_on: args.depends_on,
         version_path: args.version_path,
     };
-    super::generated(&create::revision(project, &req)?);
+    super::generated(&create::revision(&project, &req)?);
     Ok(0)
 }

@@ -23,13 +23,9 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     if args.sql {
-        super::print_sql(block_online(offline::stamp(
-            project,
-            &args.revisions,
-            args.purge,
-        ))?);
+        super::print(&offline::stamp(&project, &args.revisions, args.purge)?);
     } else {
-        block_online(online::stamp(project, &args.revisions, args.purge))?;
+        block_online(online::stamp(&project, &args.revisions, args.purge))?;
     }
     Ok(0)
 }

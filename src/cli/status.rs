@@ -17,7 +17,7 @@ pub struct Args {
 /// Runs `mig status`.
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
-    let found = block_online(status(project))?;
+    let found = block_online(status(&project))?;
     super::print(&if global.format == Format::Json {
         found.json()
     } else {

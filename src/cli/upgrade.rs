@@ -27,10 +27,10 @@ pub struct Args {
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     if args.sql {
-        super::print_sql(block_online(offline::upgrade(project, &args.revision))?);
+        super::print(&offline::upgrade(&project, &args.revision)?);
     } else {
         block_online(online::upgrade(
-            project,
+            &project,
             &args.revision,
             args.strict,
             args.resume,

@@ -1,8 +1,8 @@
 //! Offline mode (`--sql`): the plan rendered as SQL text by the shared executor, with
-//! Alembic's rules for where the plan starts (`from:to` ranges).
+//! Alembic's rules for where the plan starts (`from:to` ranges). Synchronous: the
+//! offline sink never waits, so no async runtime is needed.
 
-use crate::dialect::VersionSql;
-use crate::execute::render_offline;
+use crate::execute::{render_ensure_version, render_offline};
 use crate::revision::plan;
 
 use super::{Error, Project};
@@ -27,34 +27,27 @@ fn start_heads(project: &Project, from: Option<&str>) -> Result<Vec<String>, Err
     }
 }
 
-/// `--sql` output and the plan it renders.
-#[derive(Debug)]
-pub struct Rendered {
-    pub plan: plan::Plan,
-    pub sql: String,
-}
-
-async fn render(project: &Project, plan: plan::Plan) -> Result<Rendered, Error> {
+/// The `--sql` text of `plan`.
+fn render(project: &Project, plan: plan::Plan) -> Result<String, Error> {
     let dialect = project.config.dialect()?;
     let sql = render_offline(dialect, &project.config.exec, &plan, &project.map)
-        .await
         .map_err(|e| Error::Plan(e.to_string()))?;
-    Ok(Rendered { plan, sql })
+    Ok(sql)
 }
 
 /// `mig upgrade [from:]to --sql`.
-pub async fn upgrade(project: &Project, arg: &str) -> Result<Rendered, Error> {
+pub fn upgrade(project: &Project, arg: &str) -> Result<String, Error> {
     let (from, to) = match split_range(arg) {
         Some((f, t)) => (Some(f), t),
         None => (None, arg),
     };
     let heads = start_heads(project, from)?;
     let plan = plan::upgrade(&project.map, &heads, to)?;
-    render(project, plan).await
+    render(project, plan)
 }
 
 /// `mig downgrade from:to --sql` (Alembic requires the range offline).
-pub async fn downgrade(project: &Project, arg: &str) -> Result<Rendered, Error> {
+pub fn downgrade(project: &Project, arg: &str) -> Result<String, Error> {
     let Some((from, to)) = split_range(arg) else {
         return Err(Error::Usage(
             "downgrade with --sql requires <fromrev>:<torev>".into(),
@@ -62,11 +55,11 @@ pub async fn downgrade(project: &Project, arg: &str) -> Result<Rendered, Error> 
     };
     let heads = start_heads(project, Some(from))?;
     let plan = plan::downgrade(&project.map, &heads, to)?;
-    render(project, plan).await
+    render(project, plan)
 }
 
 /// `mig stamp REV... --sql` (`--purge` is refused offline, as by Alembic).
-pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<Rendered, Error> {
+pub fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<String, Error> {
     if purge {
         return Err(Error::Usage("Can't use --purge with --sql mode".into()));
     }
@@ -79,36 +72,13 @@ pub async fn stamp(project: &Project, revs: &[String], purge: bool) -> Result<Re
         _ => (vec![], revs.to_vec()),
     };
     let plan = plan::stamp(&project.map, &heads, &targets, false)?;
-    render(project, plan).await
+    render(project, plan)
 }
 
 /// `mig ensure-version --sql`: the version table's DDL as Alembic renders it, after
-/// mig's schema and `search_path` lines when configured.
+/// mig's schema and `search_path` lines when configured (the executor's run of an empty
+/// plan from base).
 pub fn ensure_version(project: &Project) -> Result<String, Error> {
     let dialect = project.config.dialect()?;
-    let exec = &project.config.exec;
-    let mut out = String::new();
-    let mut emit = |sql: &str| {
-        out.push_str(sql);
-        out.push_str(";\n\n");
-    };
-    if let Some(schema) = &exec.version_table.schema {
-        if let Some(sql) = dialect.create_schema_sql(schema) {
-            emit(&sql);
-        }
-    }
-    if let Some(path) = &exec.search_path {
-        if let Some(sql) = dialect.search_path_sql(path) {
-            emit(&sql);
-        }
-    }
-    let transactional = dialect.transactional_ddl();
-    if transactional {
-        emit("BEGIN");
-    }
-    emit(&VersionSql::new(dialect, &exec.version_table).create_table());
-    if transactional {
-        emit("COMMIT");
-    }
-    Ok(out)
+    Ok(render_ensure_version(dialect, &project.config.exec))
 }

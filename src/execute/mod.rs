@@ -18,7 +18,7 @@ pub use live::{
     StatementFailure, StepInProgress,
 };
 pub use lookup::Revisions;
-pub use offline::{render_offline, OfflineSink};
+pub use offline::{render_ensure_version, render_offline, OfflineSink};
 pub use sink::{
     BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
     VersionTablePolicy, VersionWrite,

@@ -20,8 +20,15 @@
 //!
 //! Body statements are the splitter's text; where Alembic's `text()` would rewrite a
 //! body (`:name` bind parameters, `\:`), mig renders the SQL as written.
+//!
+//! The executor is async because the live sink waits on the database; this sink never
+//! waits, so its run is complete after one poll, and rendering needs no async runtime
+//! ([`now_or_never`]).
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use crate::config::ExecSettings;
 use crate::dialect::Dialect;
@@ -39,6 +46,7 @@ use super::sink::{
 #[derive(Debug, Clone)]
 pub struct OfflineSink {
     dialect: Dialect,
+    policy: VersionTablePolicy,
     out: String,
 }
 
@@ -47,7 +55,17 @@ impl OfflineSink {
     pub fn new(dialect: Dialect) -> OfflineSink {
         OfflineSink {
             dialect,
+            policy: VersionTablePolicy::BeforeStepFromBase,
             out: String::new(),
+        }
+    }
+
+    /// An empty rendering for `ensure-version --sql`: the version table is created at
+    /// the start of a run from base, also when the plan has no step (as online).
+    pub fn ensuring_version(dialect: Dialect) -> OfflineSink {
+        OfflineSink {
+            policy: VersionTablePolicy::AtStartIfMissing,
+            ..OfflineSink::new(dialect)
         }
     }
 
@@ -97,7 +115,7 @@ impl Sink for OfflineSink {
     type Error = Infallible;
 
     fn version_table_policy(&self) -> VersionTablePolicy {
-        VersionTablePolicy::BeforeStepFromBase
+        self.policy
     }
 
     async fn setup(&mut self, statement: &SetupStatement<'_>) -> Result<(), Infallible> {
@@ -154,7 +172,7 @@ impl Sink for OfflineSink {
 }
 
 /// Renders `plan` as `alembic ... --sql` would for `dialect` and `settings`.
-pub async fn render_offline<R: Revisions + ?Sized>(
+pub fn render_offline<R: Revisions + ?Sized>(
     dialect: Dialect,
     settings: &ExecSettings,
     plan: &Plan,
@@ -164,10 +182,43 @@ pub async fn render_offline<R: Revisions + ?Sized>(
     // A guess at the size (a short body and one version write per step), to spare the
     // output most of its regrowing on long plans.
     sink.out.reserve(plan.steps.len() * 256);
-    Executor::new(dialect, settings)
-        .run(plan, revisions, &mut sink)
-        .await?;
+    render(dialect, settings, plan, revisions, sink)
+}
+
+/// Renders `ensure-version --sql`: the executor's run of an empty plan from base, which
+/// creates the version table (after mig's schema and `search_path` lines) as the online
+/// `ensure-version` does.
+pub fn render_ensure_version(dialect: Dialect, settings: &ExecSettings) -> String {
+    let none: &[crate::revision::Revision] = &[];
+    let sink = OfflineSink::ensuring_version(dialect);
+    match render(dialect, settings, &Plan::default(), none, sink) {
+        Ok(sql) => sql,
+        // An empty plan names no revision: nothing to refuse.
+        Err(ExecError::Sink(failure)) => match failure.error {},
+        Err(refused) => unreachable!("an empty plan was refused: {refused}"),
+    }
+}
+
+fn render<R: Revisions + ?Sized>(
+    dialect: Dialect,
+    settings: &ExecSettings,
+    plan: &Plan,
+    revisions: &R,
+    mut sink: OfflineSink,
+) -> Result<String, ExecError<Infallible>> {
+    let executor = Executor::new(dialect, settings);
+    now_or_never(executor.run(plan, revisions, &mut sink))
+        .expect("the offline sink never waits, so one poll completes the run")?;
     Ok(sink.into_string())
+}
+
+/// Polls `fut` once: its output when it completed without waiting. A poll-once
+/// executor for futures that never wait (no runtime, no wake-up needed).
+fn now_or_never<F: Future>(fut: F) -> Option<F::Output> {
+    match pin!(fut).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
+    }
 }
 
 #[cfg(test)]

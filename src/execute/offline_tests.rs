@@ -31,7 +31,6 @@ async fn render(
     revisions: &[Revision],
 ) -> String {
     render_offline(dialect, settings, plan, revisions)
-        .await
         .unwrap_or_else(|e| panic!("rendering failed: {e}"))
 }
 

@@ -42,7 +42,7 @@ pub async fn check(
         .unwrap_or_else(|| "alembic_version".into());
     let upgrade = match (
         &alembic.reference_upgrade.sql,
-        offline::upgrade(project, "heads").await,
+        offline::upgrade(project, "heads"),
     ) {
         (None, _) => Some(format!(
             "Alembic could not render `upgrade heads --sql`: {}",
@@ -56,7 +56,7 @@ pub async fn check(
         (Some(expected), Ok(actual)) => {
             let dialect = project.config.dialect().unwrap_or(Dialect::Postgresql);
             let expected = normalise(expected, dialect, &table, skipped);
-            let actual = normalise(&actual.sql, dialect, &table, skipped);
+            let actual = normalise(&actual, dialect, &table, skipped);
             first_difference(&expected, &actual)
         }
     };

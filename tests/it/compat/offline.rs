@@ -234,3 +234,36 @@ fn merge_of_non_heads_is_refused_like_alembic() {
         &["merge", "-m", "x", "1a2b3c4d5e6f", "2b3c4d5e6f70"],
     );
 }
+
+/// `ensure-version --sql` (Alembic: `ensure_version --sql`) for every version-table
+/// option: the executor's run of an empty plan, so `transaction_per_migration` leaves
+/// out `BEGIN`/`COMMIT` as Alembic does (mig's own renderer used to wrap it always).
+#[test]
+fn ensure_version_sql_like_alembic() {
+    let cases: [&[(&str, &str)]; 4] = [
+        &[],
+        &[
+            ("version_table", "my_ver"),
+            ("version_table_schema", "myschema"),
+        ],
+        &[("version_table_pk", "false")],
+        &[("transaction_per_migration", "true")],
+    ];
+    for opts in cases {
+        for url in [PG, SQLITE] {
+            if url == SQLITE && opts.iter().any(|(k, _)| *k == "version_table_schema") {
+                continue;
+            }
+            let pair = write_pair(&graphs::linear(), url, opts);
+            let a = alembic(&pair.alembic_dir, &["ensure_version", "--sql"]);
+            assert!(a.status.success(), "alembic: {}", text(&a.stderr));
+            let m = mig(&pair.mig_dir, &["ensure-version", "--sql"]);
+            assert!(m.status.success(), "mig: {}", text(&m.stderr));
+            let mut expected = text(&a.stdout);
+            if let Some((_, schema)) = opts.iter().find(|(k, _)| *k == "version_table_schema") {
+                expected = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n\n{expected}");
+            }
+            assert_eq!(text(&m.stdout), expected, "{url} with {opts:?}");
+        }
+    }
+}
