@@ -152,7 +152,7 @@ pub fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("FAILED: {err}");
+            eprintln!("{}", err.printed());
             err.exit_code()
         }
     };

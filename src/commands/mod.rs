@@ -107,6 +107,12 @@ impl Error {
         }
     }
 
+    /// The line the CLI prints on stderr for this error (Alembic's form): the one place
+    /// a failure is worded as `FAILED: <message>`.
+    pub fn printed(&self) -> String {
+        format!("FAILED: {self}")
+    }
+
     /// A [`Error::Setup`] maker for `map_err`: `what` failed (`start the async runtime`).
     pub fn setup<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
         move |e| Error::Setup {

@@ -69,7 +69,7 @@ pub async fn check(
         inspect::HistoryNeeds::default(),
         false,
     )
-    .unwrap_or_else(|e| format!("FAILED: {e}"));
+    .unwrap_or_else(|e| e.printed());
     vec![
         item("upgrade heads --sql", upgrade),
         item(
