@@ -258,3 +258,25 @@ fn removed_working_directory_is_named() {
         @"FAILED: cannot read the working directory: No such file or directory (os error 2)"
     );
 }
+
+/// `--in-place` needs `--yes`: one rule, the same refusal from `mig roundtrip`, `mig
+/// roundtrip --runbook` and `mig runbook` (the runbook's was clap's `required arguments`
+/// text), before anything runs.
+#[test]
+fn in_place_needs_yes_is_one_rule() {
+    let (_tmp, dir) = new_project();
+    for args in [
+        &["roundtrip", "--in-place"][..],
+        &["roundtrip", "--runbook", "--in-place"],
+        &["runbook", "--in-place"],
+    ] {
+        let r = mig(&dir, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.trim(),
+            "FAILED: `--in-place` runs upgrades and downgrades on the configured database \
+             itself; add `--yes` to confirm",
+            "{args:?}"
+        );
+    }
+}
