@@ -62,9 +62,9 @@ pub enum Error {
     Failed { message: String, code: i32 },
     /// The roundtrip verifier could not run to its report.
     #[error(transparent)]
-    Roundtrip(#[from] RoundtripError),
+    Roundtrip(Box<RoundtripError>),
     #[error(transparent)]
-    Snapshot(#[from] SnapshotError),
+    Snapshot(Box<SnapshotError>),
     /// `mig import` failed; built by `From<ImportError>` in [`crate::import`] (which
     /// sits above the commands), with the code [`ImportError`] decides.
     #[error("{message}")]
@@ -119,6 +119,19 @@ impl Error {
             what,
             message: e.to_string(),
         }
+    }
+}
+
+// Boxed: the verifier's errors are large, and every command returns this type.
+impl From<RoundtripError> for Error {
+    fn from(err: RoundtripError) -> Self {
+        Error::Roundtrip(Box::new(err))
+    }
+}
+
+impl From<SnapshotError> for Error {
+    fn from(err: SnapshotError) -> Self {
+        Error::Snapshot(Box::new(err))
     }
 }
 
