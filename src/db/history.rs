@@ -4,7 +4,8 @@
 //! when rows are written. Never touches the version table.
 //!
 //! Columns: `revision` (the revision whose section ran; for a stamp step the target ids
-//! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`),
+//! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`,
+//! and one row per run of part two's commands: `seed`, `reset`, `backup`, `protect`),
 //! `checksum` (hex SHA-256 of the normalised section that ran; NULL for stamps),
 //! `started_at` (UTC), `duration_ms`, `operator` (`user@host`), `mig_version`, `success`,
 //! `error` (for failed steps), `reason` (for `accept`). No key column: rows are ordered by
@@ -32,6 +33,14 @@ pub enum Direction {
     Stamp,
     /// `mig accept`: a changed file's new checksum, accepted with a reason.
     Accept,
+    /// One `mig seed` run (SPEC section 14); `reason` lists what ran.
+    Seed,
+    /// One `mig reset` run (SPEC section 15).
+    Reset,
+    /// One `mig backup` run (SPEC section 16).
+    Backup,
+    /// `mig protect` / `mig unprotect` (SPEC section 15).
+    Protect,
 }
 
 impl Direction {
@@ -42,6 +51,10 @@ impl Direction {
             Direction::Downgrade => "downgrade",
             Direction::Stamp => "stamp",
             Direction::Accept => "accept",
+            Direction::Seed => "seed",
+            Direction::Reset => "reset",
+            Direction::Backup => "backup",
+            Direction::Protect => "protect",
         }
     }
 }
