@@ -25,7 +25,7 @@ mod checksums;
 mod error;
 mod failure;
 mod run;
-mod session;
+pub(crate) mod session;
 
 use std::convert::Infallible;
 

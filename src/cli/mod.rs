@@ -4,6 +4,7 @@
 pub mod logging;
 pub mod run;
 pub mod runbook;
+pub mod seed;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -180,6 +181,9 @@ pub enum Command {
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),
+    /// Run the seed files (SQL data the application needs, and optional demo data) in
+    /// dependency order, each in its own transaction, recorded in `mig_seed`.
+    Seed(seed::SeedArgs),
 }
 
 /// `mig revision` flags.

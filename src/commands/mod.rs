@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod offline;
 pub mod online;
 pub mod runbook;
+pub mod seed;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -48,6 +49,9 @@ pub enum Error {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// Seed files or a seed run (SPEC section 14).
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
     /// A check ran and found problems (one per entry).
     #[error("{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
@@ -60,6 +64,7 @@ impl Error {
         match self {
             Error::CheckFailed(_) => 1,
             Error::Engine(e) => e.exit_code(),
+            Error::Seed(e) => e.exit_code(),
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }

@@ -15,6 +15,9 @@ mod lock;
 mod provision;
 mod runbook;
 mod runbook_failures;
+mod seed;
+mod seed_sqlite;
+mod seed_support;
 mod watchdog;
 
 mod online;
