@@ -1,6 +1,7 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod guard;
 pub mod logging;
 pub mod run;
 pub mod runbook;
@@ -184,6 +185,10 @@ pub enum Command {
     /// Run the seed files (SQL data the application needs, and optional demo data) in
     /// dependency order, each in its own transaction, recorded in `mig_seed`.
     Seed(seed::SeedArgs),
+    /// Mark the database as protected: `reset` and `restore` then need `--confirm NAME`.
+    Protect(guard::ProtectArgs),
+    /// Remove the protection marker (`--confirm` the database's name).
+    Unprotect(guard::UnprotectArgs),
 }
 
 /// `mig revision` flags.

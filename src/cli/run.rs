@@ -171,6 +171,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
         Command::Diff(args) => super::verify::diff(&cli.global, args),
         Command::Seed(args) => super::seed::run(&cli.global, args),
+        Command::Protect(args) => super::guard::protect(&cli.global, args),
+        Command::Unprotect(args) => super::guard::unprotect(&cli.global, args),
     }
 }
 

@@ -3,6 +3,7 @@
 //! themselves (the CLI does both).
 
 pub mod create;
+pub mod guard;
 pub mod inspect;
 pub mod offline;
 pub mod online;
@@ -52,6 +53,9 @@ pub enum Error {
     /// Seed files or a seed run (SPEC section 14).
     #[error(transparent)]
     Seed(#[from] crate::seed::SeedError),
+    /// Protection and confirmation (SPEC section 15).
+    #[error(transparent)]
+    Guard(#[from] crate::guard::GuardError),
     /// A check ran and found problems (one per entry).
     #[error("{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
@@ -65,6 +69,7 @@ impl Error {
             Error::CheckFailed(_) => 1,
             Error::Engine(e) => e.exit_code(),
             Error::Seed(e) => e.exit_code(),
+            Error::Guard(e) => e.exit_code(),
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }

@@ -11,6 +11,7 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod guard;
 mod lock;
 mod provision;
 mod runbook;
