@@ -1,6 +1,7 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod backup;
 pub mod guard;
 pub mod logging;
 pub mod run;
@@ -189,6 +190,8 @@ pub enum Command {
     Protect(guard::ProtectArgs),
     /// Remove the protection marker (`--confirm` the database's name).
     Unprotect(guard::UnprotectArgs),
+    /// Write a verified backup: manifest.json (rows and SHA-256 per table) and the data.
+    Backup(backup::BackupArgs),
 }
 
 /// `mig revision` flags.

@@ -173,6 +173,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Seed(args) => super::seed::run(&cli.global, args),
         Command::Protect(args) => super::guard::protect(&cli.global, args),
         Command::Unprotect(args) => super::guard::unprotect(&cli.global, args),
+        Command::Backup(args) => super::backup::run(&cli.global, args),
     }
 }
 

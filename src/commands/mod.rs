@@ -2,6 +2,7 @@
 //! inputs and return what to print; they never parse arguments or write to stdout
 //! themselves (the CLI does both).
 
+pub mod backup;
 pub mod create;
 pub mod guard;
 pub mod inspect;
@@ -53,6 +54,9 @@ pub enum Error {
     /// Seed files or a seed run (SPEC section 14).
     #[error(transparent)]
     Seed(#[from] crate::seed::SeedError),
+    /// Backups (SPEC section 16).
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     /// Protection and confirmation (SPEC section 15).
     #[error(transparent)]
     Guard(#[from] crate::guard::GuardError),
@@ -70,6 +74,7 @@ impl Error {
             Error::Engine(e) => e.exit_code(),
             Error::Seed(e) => e.exit_code(),
             Error::Guard(e) => e.exit_code(),
+            Error::Backup(e) => e.exit_code(),
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }

@@ -129,3 +129,12 @@ pub fn lite_strings(path: &Path, sql: &str) -> Vec<String> {
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite:///{}", path.display())
 }
+
+/// Runs `sql` (several statements) on the SQLite file.
+pub fn lite_exec_all(path: &Path, sql: &str) {
+    let (path, sql) = (path.to_path_buf(), sql.to_string());
+    block_on(async move {
+        let mut conn = lite(&path).await;
+        crate::online_support::exec_lite(&mut conn, &sql).await;
+    })
+}
