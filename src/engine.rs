@@ -132,6 +132,32 @@ pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRo
     Ok(rows?)
 }
 
+/// A run on a session the caller opened and locked (`reset`): plans from the heads read
+/// on it with `planner` and applies the plan. With `in_transaction` (PostgreSQL), the
+/// caller's open transaction carries the first step, so what the caller did before and
+/// the whole plan commit or roll back together.
+pub(crate) async fn apply_on<R, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    session: &mut Session,
+    in_transaction: bool,
+    revisions: &R,
+    planner: F,
+) -> Result<Outcome, EngineError<E>>
+where
+    R: Revisions + ?Sized,
+    F: FnMut(&[String]) -> Result<Plan, E>,
+{
+    let run = Run {
+        config,
+        password: url.password(),
+        search_path: session.search_path.clone(),
+        purge: false,
+        transaction_open: in_transaction,
+    };
+    run.apply(&mut session.conn, revisions, planner).await
+}
+
 /// Connect, lock, run, unlock, close.
 async fn migrate<R, F, E>(
     config: &Config,
@@ -153,6 +179,7 @@ where
                 password: url.password(),
                 search_path: session.search_path.clone(),
                 purge,
+                transaction_open: false,
             };
             let result = run.apply(&mut session.conn, revisions, planner).await;
             session.unlock(lock, result).await

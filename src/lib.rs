@@ -19,6 +19,7 @@ pub mod execute;
 pub mod guard;
 pub mod naming;
 pub mod provision;
+pub mod reset;
 pub mod revision;
 pub mod roundtrip;
 pub mod runbook;

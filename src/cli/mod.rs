@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod guard;
 pub mod logging;
+pub mod reset;
 pub mod run;
 pub mod runbook;
 pub mod seed;
@@ -192,6 +193,9 @@ pub enum Command {
     Unprotect(guard::UnprotectArgs),
     /// Write a verified backup: manifest.json (rows and SHA-256 per table) and the data.
     Backup(backup::BackupArgs),
+    /// Reset the database: rebuild it from the revisions, truncate its tables, or
+    /// downgrade to base and upgrade again; then seed. Guarded and backed up first.
+    Reset(reset::ResetArgs),
 }
 
 /// `mig revision` flags.

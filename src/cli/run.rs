@@ -174,6 +174,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Protect(args) => super::guard::protect(&cli.global, args),
         Command::Unprotect(args) => super::guard::unprotect(&cli.global, args),
         Command::Backup(args) => super::backup::run(&cli.global, args),
+        Command::Reset(args) => super::reset::run(&cli.global, args),
     }
 }
 

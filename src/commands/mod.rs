@@ -8,6 +8,7 @@ pub mod guard;
 pub mod inspect;
 pub mod offline;
 pub mod online;
+pub mod reset;
 pub mod runbook;
 pub mod seed;
 pub mod verify;
@@ -54,6 +55,9 @@ pub enum Error {
     /// Seed files or a seed run (SPEC section 14).
     #[error(transparent)]
     Seed(#[from] crate::seed::SeedError),
+    /// `mig reset` (SPEC section 15).
+    #[error(transparent)]
+    Reset(#[from] crate::reset::ResetError),
     /// Backups (SPEC section 16).
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
@@ -75,6 +79,7 @@ impl Error {
             Error::Seed(e) => e.exit_code(),
             Error::Guard(e) => e.exit_code(),
             Error::Backup(e) => e.exit_code(),
+            Error::Reset(e) => e.exit_code(),
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }

@@ -27,6 +27,9 @@ pub(super) struct Run<'a> {
     pub password: Option<&'a str>,
     pub search_path: Option<String>,
     pub purge: bool,
+    /// The caller opened a transaction the run continues (PostgreSQL `reset`): the
+    /// first step runs in it, and the run's commit ends it.
+    pub transaction_open: bool,
 }
 
 impl Run<'_> {
@@ -151,7 +154,7 @@ impl Run<'_> {
             version_table_exists: state.exists,
             schema_exists,
             history_table_exists,
-            transaction_open: conn.dialect() == Dialect::Sqlite,
+            transaction_open: conn.dialect() == Dialect::Sqlite || self.transaction_open,
             purge,
             session_search_path: self.search_path.clone(),
             operator: operator(),

@@ -21,6 +21,7 @@ pub use error::{SeedError, SeedFailure};
 pub use file::{parse_seed, Seed, SeedKind};
 pub use order::order;
 pub use report::{list_text, ListEntry, SeedReport, SeedRun, SeedState, StatementRows};
+pub(crate) use run::locked as run_locked;
 pub use run::{list, run, SeedRequest};
 pub use table::SEED_TABLE;
 

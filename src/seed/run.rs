@@ -178,7 +178,7 @@ fn select<'s>(
     Ok(selected)
 }
 
-async fn locked(
+pub(crate) async fn locked(
     conn: &mut Connection,
     config: &Config,
     seeds: &[Seed],

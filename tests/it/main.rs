@@ -14,6 +14,7 @@ mod diagnose;
 mod guard;
 mod lock;
 mod provision;
+mod reset;
 mod reset_backup;
 mod runbook;
 mod runbook_failures;
