@@ -106,12 +106,16 @@ async fn ask(protection: &Protection, action: &str) -> Result<(), GuardError> {
 }
 
 async fn countdown(action: &str) -> Result<(), GuardError> {
+    use tokio::signal::unix::{signal, SignalKind};
+    // Listen before saying Ctrl-C cancels, so that no Ctrl-C finds the default action.
+    let mut interrupt = signal(SignalKind::interrupt())
+        .map_err(|err| GuardError::Refused(format!("cannot listen for Ctrl-C: {err}")))?;
     eprint!("Going to {action} in {COUNTDOWN_SECONDS} seconds; press Ctrl-C to cancel:");
     for left in (1..=COUNTDOWN_SECONDS).rev() {
         eprint!(" {left}");
         let _ = std::io::stderr().flush();
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
+            _ = interrupt.recv() => {
                 eprintln!();
                 return Err(GuardError::Cancelled);
             }
