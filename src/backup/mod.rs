@@ -163,21 +163,20 @@ pub async fn take(
 /// Reads the backup in `dir` back and compares every table with its manifest entry.
 pub async fn verify(dir: &Path, server_major: u32) -> Result<Manifest, BackupError> {
     let manifest = Manifest::read(dir)?;
-    let found: std::collections::BTreeMap<(String, String), (u64, String)> =
-        match manifest.data_format.as_str() {
-            "pg_dump-directory" => postgres::read_back(dir, server_major)?,
-            "sqlite-vacuum-into" => sqlite::read_back(dir)
-                .await?
-                .into_iter()
-                .map(|t| ((String::new(), t.name), (t.rows, t.sha256)))
-                .collect(),
-            other => {
-                return Err(BackupError::Mismatch {
-                    path: dir.to_path_buf(),
-                    problems: format!("unknown data format `{other}`"),
-                })
-            }
-        };
+    let found: postgres::ReadBack = match manifest.data_format.as_str() {
+        "pg_dump-directory" => postgres::read_back(dir, server_major)?,
+        "sqlite-vacuum-into" => sqlite::read_back(dir)
+            .await?
+            .into_iter()
+            .map(|t| ((String::new(), t.name), (t.rows, t.sha256)))
+            .collect(),
+        other => {
+            return Err(BackupError::Mismatch {
+                path: dir.to_path_buf(),
+                problems: format!("unknown data format `{other}`"),
+            })
+        }
+    };
     let mut problems = Vec::new();
     for table in &manifest.tables {
         let key = (table.schema.clone().unwrap_or_default(), table.name.clone());

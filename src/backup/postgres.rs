@@ -24,6 +24,9 @@ use crate::url::DatabaseUrl;
 /// The data directory inside the backup directory.
 pub(super) const DATA_DIR: &str = "data";
 
+/// Rows and digest per `(schema, name)`, as read back from a dump.
+pub(super) type ReadBack = BTreeMap<(String, String), (u64, String)>;
+
 /// A table as the dump names it.
 struct Table {
     schema: String,
@@ -160,10 +163,7 @@ async fn tables(pg: &mut PgConnection) -> Result<Vec<Table>, BackupError> {
 
 /// Reads `dir/data` back with `pg_restore --data-only` and digests every `COPY` block,
 /// by `schema.name` as quoted in the dump.
-pub(super) fn read_back(
-    dir: &Path,
-    server_major: u32,
-) -> Result<BTreeMap<(String, String), (u64, String)>, BackupError> {
+pub(super) fn read_back(dir: &Path, server_major: u32) -> Result<ReadBack, BackupError> {
     let Some((pg_restore, _)) = locate_client("pg_restore", server_major) else {
         return Err(BackupError::Tool(format!(
             "no `pg_restore` of major version {server_major} or later found to verify the backup"
@@ -188,7 +188,7 @@ pub(super) fn read_back(
 }
 
 /// The `COPY <table> (...) FROM stdin;` blocks of a SQL script: rows and digest per table.
-fn copy_blocks(script: &[u8]) -> BTreeMap<(String, String), (u64, String)> {
+fn copy_blocks(script: &[u8]) -> ReadBack {
     let mut found = BTreeMap::new();
     let mut current: Option<(String, RowDigest)> = None;
     for line in script.split(|&b| b == b'\n') {

@@ -85,7 +85,8 @@ async fn prepare(
     database: &str,
 ) -> Result<ResetReport, ResetError> {
     let state = read_state(conn, &config.exec.version_table).await?;
-    if !state.exists && !(request.strategy == Strategy::Rebuild && request.all) {
+    let rebuild_all = request.strategy == Strategy::Rebuild && request.all;
+    if !state.exists && !rebuild_all {
         return Err(ResetError::Refused(format!(
             "`{database}` has no version table `{}`: it is not a mig or Alembic database, so \
              mig does not know what the revisions own; nothing was changed. \

@@ -59,10 +59,7 @@ fn cycle(seeds: &[Seed], deps: &[Vec<usize>], placed: &[bool]) -> SeedError {
     let mut path = vec![start];
     let mut seen = BTreeSet::from([start]);
     let mut at = start;
-    loop {
-        let Some(&next) = deps[at].iter().find(|&&d| !placed[d]) else {
-            break;
-        };
+    while let Some(&next) = deps[at].iter().find(|&&d| !placed[d]) {
         if !seen.insert(next) {
             let from = path.iter().position(|&p| p == next).unwrap_or_default();
             path.drain(..from);
