@@ -58,6 +58,7 @@ async fn guarded(
         request,
         &mut session.conn,
         &protection.database,
+        request.dry_run,
     )
     .await?;
     if request.dry_run {
@@ -75,7 +76,8 @@ fn elapsed(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The plan, with row counts: everything `--dry-run` shows, read without the lock.
+/// The refusals, then (with `full`) the plan with row counts: everything `--dry-run`
+/// shows. A real run reads the plan only under the lock.
 async fn prepare(
     config: &Config,
     map: &RevisionMap,
@@ -83,6 +85,7 @@ async fn prepare(
     request: &ResetRequest,
     conn: &mut Connection,
     database: &str,
+    full: bool,
 ) -> Result<ResetReport, ResetError> {
     let state = read_state(conn, &config.exec.version_table).await?;
     let rebuild_all = request.strategy == Strategy::Rebuild && request.all;
@@ -117,13 +120,16 @@ async fn prepare(
             }
         }
     }
-    let snapshot = snapshot(config, conn).await?;
     let mut report = ResetReport {
         database: database.to_string(),
         strategy: request.strategy,
         dry_run: request.dry_run,
         ..ResetReport::default()
     };
+    if !full {
+        return Ok(report);
+    }
+    let snapshot = snapshot(config, conn).await?;
     match request.strategy {
         Strategy::Rebuild => {
             let keeps: Vec<_> = if state.exists {
@@ -135,17 +141,26 @@ async fn prepare(
             };
             let bookkeeping = bookkeeping(config, conn, state.exists).await?;
             report.dropped = drops(&snapshot, &keeps, &bookkeeping);
+            let targets: Vec<String> = report
+                .dropped
+                .iter()
+                .filter_map(|d| d.count_target.clone())
+                .collect();
+            let mut rows = counts(conn, &targets).await?.into_iter();
             for item in &mut report.dropped {
-                if let Some(target) = &item.count_target {
-                    item.rows = Some(count(conn, target).await?);
+                if item.count_target.is_some() {
+                    item.rows = rows.next();
                 }
             }
         }
         Strategy::Truncate => {
-            for table in tables_to_empty(&snapshot) {
-                let rows = count(conn, &table).await?;
-                report.emptied.push(EmptyItem { table, rows });
-            }
+            let tables = tables_to_empty(&snapshot);
+            let rows = counts(conn, &tables).await?;
+            report.emptied = tables
+                .into_iter()
+                .zip(rows)
+                .map(|(table, rows)| EmptyItem { table, rows })
+                .collect();
         }
         Strategy::Downgrade => {
             report.reverted = applied.iter().rev().cloned().collect();
@@ -212,13 +227,40 @@ async fn bookkeeping(
     Ok(Bookkeeping { schema, tables })
 }
 
-async fn count(conn: &mut Connection, table: &str) -> Result<u64, DbError> {
-    let sql = format!("SELECT count(*) FROM {table}");
-    let n: i64 = crate::on_connection!(&mut *conn, c => {
-        sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(c).await
-    })
-    .map_err(|err| query_error(&format!("counting the rows of `{table}`"), &err))?;
-    Ok(u64::try_from(n).unwrap_or_default())
+/// The exact row count of each table: one `count(*)` per table, sent as one
+/// `UNION ALL` query per 200 tables.
+async fn counts(conn: &mut Connection, tables: &[String]) -> Result<Vec<u64>, DbError> {
+    let mut all = Vec::with_capacity(tables.len());
+    for (chunk_index, chunk) in tables.chunks(200).enumerate() {
+        let sql = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, table)| {
+                format!("SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM {table}")
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let mut rows: Vec<(i64, i64)> = crate::on_connection!(&mut *conn, c => {
+            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+        })
+        .map_err(|err| {
+            let first = chunk_index * 200;
+            query_error(
+                &format!(
+                    "counting the rows of tables {}..{}",
+                    first + 1,
+                    first + chunk.len()
+                ),
+                &err,
+            )
+        })?;
+        rows.sort_unstable();
+        all.extend(
+            rows.into_iter()
+                .map(|(_, n)| u64::try_from(n).unwrap_or_default()),
+        );
+    }
+    Ok(all)
 }
 
 async fn exec(conn: &mut Connection, sql: &str) -> Result<(), DbError> {
@@ -261,6 +303,7 @@ async fn locked(
             request,
             &mut session.conn,
             &report.database,
+            true,
         )
         .await?
     };
