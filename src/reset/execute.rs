@@ -417,7 +417,17 @@ async fn strategy(
             if result.is_err() && pg {
                 rollback(&mut session.conn).await;
             }
-            let outcome = result.map_err(engine_message)?;
+            let outcome = result.map_err(|err| {
+                let message = engine_message(err);
+                if pg {
+                    return message;
+                }
+                let dropped: Vec<&str> = report.dropped.iter().map(|d| d.object.as_str()).collect();
+                format!(
+                    "the drops were committed ({}), then `upgrade heads` failed: {message}",
+                    dropped.join(", ")
+                )
+            })?;
             report.applied = outcome
                 .steps
                 .iter()

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::revision::parse::{self, parse_commented, ParseErrorKind};
+use crate::revision::parse::{self, parse_commented};
 use crate::revision::{Section, TransactionMode};
 
 use super::SeedError;
@@ -75,10 +75,8 @@ pub fn parse_seed(path: &Path, text: &str) -> Result<Seed, SeedError> {
         line,
         message,
     };
-    let header = parse_commented(text, &KEYS).map_err(|(line, kind)| match kind {
-        ParseErrorKind::SqlInHeader => located(line, kind.to_string()),
-        other => located(line, other.to_string()),
-    })?;
+    let header =
+        parse_commented(text, &KEYS).map_err(|(line, kind)| located(line, kind.to_string()))?;
     let get = |key: Key| {
         header
             .values

@@ -226,7 +226,7 @@ pub(crate) async fn locked(
             begin(conn).await?;
         }
         let outcome = match run_statements(conn, seed, false, &applied).await {
-            Ok(done) => record_seed(conn, &table, seed, &done, transactional)
+            Ok(done) => record_seed(conn, &table, seed, &done, transactional, &applied)
                 .await
                 .map(|()| done),
             Err(failure) => Err(failure),
@@ -367,6 +367,7 @@ async fn record_seed(
     seed: &Seed,
     done: &SeedRun,
     transactional: bool,
+    applied_before: &[String],
 ) -> Result<(), SeedFailure> {
     let statements = table.record_sql(
         &seed.name,
@@ -393,7 +394,7 @@ async fn record_seed(
                 message: err.to_string(),
                 transactional,
                 dry_run: false,
-                applied_before: Vec::new(),
+                applied_before: applied_before.to_vec(),
             });
         }
     }

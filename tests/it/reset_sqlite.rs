@@ -122,3 +122,44 @@ fn sqlite_truncate_and_rebuild() {
         "{err}"
     );
 }
+
+#[test]
+fn sqlite_rebuild_failure_says_exactly_what_was_done() {
+    let r1 = revision("r1", "", "CREATE TABLE t (id INTEGER);", "DROP TABLE t;");
+    let r2 = revision("r2", "r1", "CREATE TABLE u (id INTEGER);", "DROP TABLE u;");
+    let proj = project(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
+    let dir = proj.path();
+    let file = dir.join("app.db");
+    let url = sqlite_url(&file);
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    // r2 changed after it was applied: its new body fails when the rebuild runs it.
+    let broken = revision(
+        "r2",
+        "r1",
+        "CREATE TABLE u (id INTEGER);\nINSERT INTO missing VALUES (1);",
+        "DROP TABLE u;",
+    );
+    std::fs::write(dir.join("versions/r2.sql"), broken).unwrap();
+    let err = fails(dir, &["--url", &url, "reset", "--yes", "--no-backup"], 3);
+    assert!(
+        err.contains("reset failed: the drops were committed (table alembic_version, table mig_history, table t, table u), then `upgrade heads` failed: "),
+        "{err}"
+    );
+    assert!(err.contains("no such table: missing"), "{err}");
+    assert!(
+        err.contains("SQLite and `--strategy downgrade` commit step by step"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(dir, &["--url", &url, "current"]),
+        "r1\n",
+        "r1 ran again, r2 did not"
+    );
+    assert_eq!(
+        lite_strings(
+            &file,
+            "SELECT CAST(success AS TEXT) FROM mig_history WHERE direction = 'reset'"
+        ),
+        ["0"]
+    );
+}
