@@ -7,7 +7,9 @@
 
 mod execute;
 mod plan;
+mod prepare;
 mod report;
+mod strategy;
 
 use std::path::PathBuf;
 
