@@ -12,6 +12,7 @@ mod file;
 mod order;
 mod report;
 mod run;
+mod select;
 mod table;
 
 use std::collections::BTreeSet;

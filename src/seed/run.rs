@@ -4,19 +4,19 @@
 //! `mig_seed` in that transaction, and write one history row per run. A dry run runs
 //! the selection in one transaction that is rolled back and records nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use chrono::Utc;
 use sqlx::AssertSqlSafe;
 
-use super::report::{ListEntry, SeedReport, SeedRun, SeedState, StatementRows};
-use super::table::{Recorded, SeedTable};
-use super::{Seed, SeedError, SeedFailure, SeedGraph, SeedKind};
+use super::report::{ListEntry, SeedReport, SeedRun, StatementRows};
+use super::select::{select, Facts};
+use super::table::SeedTable;
+use super::{Seed, SeedError, SeedFailure, SeedGraph};
 use crate::config::Config;
 use crate::db::audit::{record_run, RunRecord};
 use crate::db::history::{operator, Direction};
-use crate::db::{begin_immediate, query_error, read_state, Connection, DbError};
+use crate::db::{begin_immediate, query_error, Connection, DbError};
 use crate::engine::session::Session;
 use crate::revision::TransactionMode;
 use crate::url::DatabaseUrl;
@@ -77,105 +77,6 @@ pub async fn run(
     };
     session.close().await;
     result
-}
-
-/// What the database says: applied revisions and recorded seeds.
-struct Facts {
-    applied: BTreeSet<String>,
-    recorded: BTreeMap<String, Recorded>,
-}
-
-impl Facts {
-    async fn read(
-        conn: &mut Connection,
-        config: &Config,
-        graph: &dyn SeedGraph,
-    ) -> Result<Facts, DbError> {
-        let heads = read_state(conn, &config.exec.version_table).await?.heads;
-        let table = SeedTable::new(conn.dialect(), &config.exec);
-        Ok(Facts {
-            applied: graph.applied(&heads),
-            recorded: table.read(conn).await?,
-        })
-    }
-
-    fn state(&self, seed: &Seed) -> SeedState {
-        match self.recorded.get(&seed.name) {
-            Some(rec) if rec.checksum == seed.checksum() => SeedState::Applied {
-                applied_at: rec.applied_at.clone(),
-            },
-            Some(rec) => SeedState::Changed {
-                applied_at: rec.applied_at.clone(),
-            },
-            None => match &seed.requires {
-                Some((needs, _)) if !self.applied.contains(needs) => SeedState::Blocked {
-                    needs: needs.clone(),
-                },
-                _ => SeedState::Pending,
-            },
-        }
-    }
-}
-
-/// The seeds to run, in run order, each with whether it was applied before.
-fn select<'s>(
-    seeds: &'s [Seed],
-    facts: &Facts,
-    request: &SeedRequest,
-) -> Result<Vec<(&'s Seed, bool)>, SeedError> {
-    let known = || seeds.iter().map(|s| s.name.clone()).collect();
-    let mut wanted: BTreeSet<&str> = BTreeSet::new();
-    for name in &request.names {
-        if !seeds.iter().any(|s| &s.name == name) {
-            return Err(SeedError::UnknownSeed {
-                name: name.clone(),
-                known: known(),
-            });
-        }
-        wanted.insert(name);
-    }
-    if request.names.is_empty() {
-        for seed in seeds {
-            let kind_ok = seed.kind == SeedKind::Required || request.all;
-            let state_ok = match facts.state(seed) {
-                SeedState::Pending | SeedState::Blocked { .. } => true,
-                SeedState::Changed { .. } => request.sync,
-                SeedState::Applied { .. } => false,
-            };
-            if kind_ok && state_ok {
-                wanted.insert(&seed.name);
-            }
-        }
-    } else {
-        // A named seed brings the seeds it runs after, when they are not applied yet.
-        // Seeds are in run order, so one pass from the end reaches every dependency.
-        for seed in seeds.iter().rev() {
-            if wanted.contains(seed.name.as_str()) {
-                for dep in &seed.after {
-                    if !facts.recorded.contains_key(dep) {
-                        wanted.insert(dep);
-                    }
-                }
-            }
-        }
-    }
-    let selected: Vec<(&Seed, bool)> = seeds
-        .iter()
-        .filter(|s| wanted.contains(s.name.as_str()))
-        .map(|s| (s, facts.recorded.contains_key(&s.name)))
-        .collect();
-    for (seed, _) in &selected {
-        if let Some((needs, _)) = &seed.requires {
-            if !facts.applied.contains(needs) {
-                return Err(SeedError::Blocked {
-                    seed: seed.name.clone(),
-                    path: seed.path.clone(),
-                    revision: needs.clone(),
-                });
-            }
-        }
-    }
-    Ok(selected)
 }
 
 pub(crate) async fn locked(
