@@ -39,7 +39,7 @@ mod error;
 mod failure;
 mod resolve;
 mod run;
-mod session;
+pub(crate) mod session;
 pub mod status;
 pub mod unfinished;
 
@@ -232,6 +232,35 @@ pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRo
     .await
 }
 
+/// A run on a session the caller opened and locked (`reset`): plans from the heads read
+/// on it with `planner` and applies the plan. With `in_transaction` (PostgreSQL), the
+/// caller's open transaction carries the first step, so what the caller did before and
+/// the whole plan commit or roll back together.
+pub(crate) async fn apply_on<R, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    session: &mut Session,
+    in_transaction: bool,
+    revisions: &R,
+    planner: F,
+) -> Result<Outcome, EngineError<E>>
+where
+    R: Revisions + ?Sized,
+    F: FnMut(&[String]) -> Result<Plan, E>,
+{
+    let run = Run {
+        config,
+        password: url.password(),
+        search_path: session.search_path.clone(),
+        purge: false,
+        unfinished: Unfinished::Refuse,
+        interrupt: Interrupt::process(),
+        pooled: None,
+        transaction_open: in_transaction,
+    };
+    run.apply(&mut session.conn, revisions, planner).await
+}
+
 /// Connect, lock, run, unlock, close; on SIGINT/SIGTERM, cancel, roll back, unlock.
 async fn migrate<R, F, E>(
     config: &Config,
@@ -277,6 +306,7 @@ where
         unfinished,
         interrupt,
         pooled,
+        transaction_open: false,
     };
     let work = run.apply(&mut session.conn, revisions, planner);
     let result = cancelling(work, interrupt, &canceller).await;

@@ -6,6 +6,7 @@
 //! either a live database or offline `--sql` text rendered per [`dialect`]; [`engine`]
 //! holds the online commands (connect, lock, read the heads, plan, execute).
 
+pub mod backup;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -15,11 +16,14 @@ pub mod dialect;
 pub mod diff;
 pub mod engine;
 pub mod execute;
+pub mod guard;
 pub mod import;
 pub mod naming;
 pub mod provision;
+pub mod reset;
 pub mod revision;
 pub mod roundtrip;
 pub mod runbook;
+pub mod seed;
 pub mod sql;
 pub mod url;

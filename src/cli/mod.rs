@@ -1,11 +1,15 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod backup;
+pub mod guard;
 pub mod import;
 pub mod logging;
 pub mod online;
+pub mod reset;
 pub mod run;
 pub mod runbook;
+pub mod seed;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -205,6 +209,18 @@ pub enum Command {
     /// Convert a project from another tool (`mig import alembic`).
     #[command(subcommand)]
     Import(import::ImportSource),
+    /// Run the seed files (SQL data the application needs, and optional demo data) in
+    /// dependency order, each in its own transaction, recorded in `mig_seed`.
+    Seed(seed::SeedArgs),
+    /// Mark the database as protected: `reset` and `restore` then need `--confirm NAME`.
+    Protect(guard::ProtectArgs),
+    /// Remove the protection marker (`--confirm` the database's name).
+    Unprotect(guard::UnprotectArgs),
+    /// Write a verified backup: manifest.json (rows and SHA-256 per table) and the data.
+    Backup(backup::BackupArgs),
+    /// Reset the database: rebuild it from the revisions, truncate its tables, or
+    /// downgrade to base and upgrade again; then seed. Guarded and backed up first.
+    Reset(reset::ResetArgs),
 }
 
 /// `mig revision` flags.

@@ -191,13 +191,18 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
         Command::Diff(args) => super::verify::diff(&cli.global, args),
         Command::Import(source) => super::import::run(&cli.global, source),
+        Command::Seed(args) => super::seed::run(&cli.global, args),
+        Command::Protect(args) => super::guard::protect(&cli.global, args),
+        Command::Unprotect(args) => super::guard::unprotect(&cli.global, args),
+        Command::Backup(args) => super::backup::run(&cli.global, args),
+        Command::Reset(args) => super::reset::run(&cli.global, args),
     }
 }
 
 /// The project, loaded once per process and never freed: the process exits right
 /// after the command, and the OS takes the memory back at once, where dropping every
 /// revision of a large history (a few allocations each) would cost milliseconds.
-fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
+pub(super) fn project(global: &GlobalArgs) -> Result<&'static Project, Error> {
     let project = Project::load(&load_options(global)?)?;
     Ok(Box::leak(Box::new(project)))
 }
@@ -209,7 +214,7 @@ fn print_sql(rendered: offline::Rendered) {
     std::mem::forget(rendered.plan);
 }
 
-fn print(text: &str) {
+pub(super) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`mig history | head`) is not an error worth a panic.
     let _ = out.write_all(text.as_bytes());
@@ -217,6 +222,8 @@ fn print(text: &str) {
 }
 
 /// Online commands stop cleanly on SIGINT/SIGTERM (see [`super::online::block_online`]).
-fn block_on<T>(fut: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+pub(super) fn block_on<T>(
+    fut: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     super::online::block_online(fut)
 }

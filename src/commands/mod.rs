@@ -2,11 +2,15 @@
 //! inputs and return what to print; they never parse arguments or write to stdout
 //! themselves (the CLI does both).
 
+pub mod backup;
 pub mod create;
+pub mod guard;
 pub mod inspect;
 pub mod offline;
 pub mod online;
+pub mod reset;
 pub mod runbook;
+pub mod seed;
 pub mod status;
 pub mod verify;
 
@@ -49,6 +53,18 @@ pub enum Error {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// Seed files or a seed run (SPEC section 14).
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
+    /// `mig reset` (SPEC section 15).
+    #[error(transparent)]
+    Reset(#[from] crate::reset::ResetError),
+    /// Backups (SPEC section 16).
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    /// Protection and confirmation (SPEC section 15).
+    #[error(transparent)]
+    Guard(#[from] crate::guard::GuardError),
     /// A check ran and found problems (one per entry).
     #[error("{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
@@ -61,6 +77,10 @@ impl Error {
         match self {
             Error::CheckFailed(_) => 1,
             Error::Engine(e) => e.exit_code(),
+            Error::Seed(e) => e.exit_code(),
+            Error::Guard(e) => e.exit_code(),
+            Error::Backup(e) => e.exit_code(),
+            Error::Reset(e) => e.exit_code(),
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }

@@ -141,6 +141,8 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
         naming: mig.naming,
         revision_id: mig.revision_id,
         runbook_dir: mig.runbook_dir,
+        seed_locations: mig.seed_locations,
+        backup_dir: mig.backup_dir,
         ignore: mig.ignore,
         project: mig.project,
         sources: Sources {

@@ -37,6 +37,8 @@ pub(super) const KEYS: &[&str] = &[
     "naming_convention.ck",
     "revision_id",
     "runbook_dir",
+    "seed_locations",
+    "backup_dir",
     "ignore",
     "project",
     "pooler",
@@ -54,6 +56,8 @@ pub(super) struct MigSettings {
     pub naming: NamingConvention,
     pub revision_id: RevisionIdStyle,
     pub runbook_dir: PathBuf,
+    pub seed_locations: Vec<PathBuf>,
+    pub backup_dir: PathBuf,
     pub ignore: Vec<String>,
     pub project: Option<String>,
 }
@@ -142,18 +146,29 @@ pub(super) fn read(
         },
         None => RevisionIdStyle::default(),
     };
-    let runbook_dir = match source.text("runbook_dir")? {
-        Some(raw) if !raw.value.is_empty() => {
-            // A path written in the file is relative to the file; one given on the
-            // command line or in the environment, to the working directory.
-            let base = if raw.from_file {
-                here
-            } else {
-                opts.cwd.as_path()
-            };
-            absolute(base, Path::new(&raw.value))
+    // A path written in the file is relative to the file; one given on the command
+    // line or in the environment, to the working directory.
+    let base = |raw: &Raw| {
+        if raw.from_file {
+            here
+        } else {
+            opts.cwd.as_path()
         }
+    };
+    let runbook_dir = match source.text("runbook_dir")? {
+        Some(raw) if !raw.value.is_empty() => absolute(base(&raw), Path::new(&raw.value)),
         _ => here.join("runbook"),
+    };
+    let seed_locations = match source.text("seed_locations")? {
+        Some(raw) if !raw.value.is_empty() => split_list(&raw.value)
+            .iter()
+            .map(|item| absolute(base(&raw), Path::new(item)))
+            .collect(),
+        _ => vec![here.join("seeds")],
+    };
+    let backup_dir = match source.text("backup_dir")? {
+        Some(raw) if !raw.value.is_empty() => absolute(base(&raw), Path::new(&raw.value)),
+        _ => here.join("backups"),
     };
     let ignore = source
         .text("ignore")?
@@ -165,6 +180,8 @@ pub(super) fn read(
         naming,
         revision_id,
         runbook_dir,
+        seed_locations,
+        backup_dir,
         ignore,
         project: source.optional("project")?,
     })

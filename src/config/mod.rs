@@ -167,6 +167,10 @@ pub struct Config {
     /// `revision_id`: `timestamp` or `hex`.
     pub revision_id: RevisionIdStyle,
     pub runbook_dir: PathBuf,
+    /// `seed_locations`: the directories holding seed files (default `<here>/seeds`).
+    pub seed_locations: Vec<PathBuf>,
+    /// `backup_dir`: where backups go (default `<here>/backups`).
+    pub backup_dir: PathBuf,
     /// `ignore` patterns (kind + pattern), as written.
     pub ignore: Vec<String>,
     /// `project`: the project's name in runbooks (default: the ini file's directory name).
@@ -209,6 +213,8 @@ impl Config {
             naming: NamingConvention::default(),
             revision_id: RevisionIdStyle::default(),
             runbook_dir: here.join("runbook"),
+            seed_locations: vec![here.join("seeds")],
+            backup_dir: here.join("backups"),
             ignore: Vec::new(),
             project: None,
             sources: Sources::default(),

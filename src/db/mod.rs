@@ -16,6 +16,7 @@ macro_rules! on_connection {
     };
 }
 
+pub mod audit;
 pub mod connect;
 pub mod diagnose;
 pub mod history;

@@ -38,6 +38,9 @@ pub(super) struct Run<'a> {
     pub interrupt: &'a Interrupt,
     /// Through a transaction pooler: how each transaction begins (settings, lock).
     pub pooled: Option<PooledBegin>,
+    /// The caller opened a transaction the run continues (PostgreSQL `reset`): the
+    /// first step runs in it, and the run's commit ends it.
+    pub transaction_open: bool,
 }
 
 impl Run<'_> {
@@ -223,7 +226,7 @@ impl Run<'_> {
             version_table_exists: state.exists,
             schema_exists,
             history_table_exists,
-            transaction_open,
+            transaction_open: transaction_open || self.transaction_open,
             purge,
             session_search_path: self.search_path.clone(),
             operator: operator(),

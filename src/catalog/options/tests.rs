@@ -156,6 +156,14 @@ fn from_config_names_the_bookkeeping_tables() {
             TableRef {
                 schema: Some("zero_admin".into()),
                 name: "mig_history".into()
+            },
+            TableRef {
+                schema: Some("zero_admin".into()),
+                name: "mig_seed".into()
+            },
+            TableRef {
+                schema: Some("zero_admin".into()),
+                name: "mig_environment".into()
             }
         ]
     );
