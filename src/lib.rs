@@ -17,6 +17,7 @@ pub mod engine;
 pub mod execute;
 pub mod naming;
 pub mod provision;
+pub mod replay;
 pub mod revision;
 pub mod roundtrip;
 pub mod runbook;

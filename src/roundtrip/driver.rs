@@ -33,7 +33,21 @@ pub(super) struct Driver<'a> {
     pub diff: DiffOptions,
 }
 
-impl Driver<'_> {
+impl<'a> Driver<'a> {
+    /// The same driver on another database (a fresh one after a failed step).
+    pub fn on<'b>(&self, url: &'b DatabaseUrl) -> Driver<'b>
+    where
+        'a: 'b,
+    {
+        Driver {
+            config: self.config,
+            map: self.map,
+            url,
+            snapshot: self.snapshot.clone(),
+            diff: self.diff,
+        }
+    }
+
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), String> {

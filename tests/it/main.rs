@@ -27,6 +27,7 @@ mod online_support;
 
 mod roundtrip;
 mod roundtrip_cleanup;
+mod roundtrip_continue;
 mod roundtrip_demo;
 mod roundtrip_labels;
 mod roundtrip_library;
