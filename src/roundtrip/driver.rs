@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
 
-use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
+use crate::catalog::{
+    fingerprint_postgres, snapshot_postgres, snapshot_sqlite, CatalogError, Fingerprint, Snapshot,
+    SnapshotOptions,
+};
 use crate::config::Config;
 use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
 use crate::dialect::Dialect;
@@ -70,8 +73,9 @@ impl<'a> Driver<'a> {
         direction: Direction,
         target: &str,
     ) -> Result<Outcome, EngineError<CommandError>> {
+        let clock = Instant::now();
         let map = self.map;
-        match direction {
+        let moved = match direction {
             Direction::Upgrade => {
                 engine::upgrade(self.config, self.url, map, |heads: &[String]| {
                     plan::upgrade(map, heads, target)
@@ -84,7 +88,9 @@ impl<'a> Driver<'a> {
                 })
                 .await
             }
-        }
+        };
+        tracing::debug!(target: "mig", "roundtrip: {direction} {target} in {} ms", clock.elapsed().as_millis());
+        moved
     }
 
     /// `upgrade <target>`.
@@ -103,6 +109,7 @@ impl<'a> Driver<'a> {
 
     /// Downgrades exactly revision `id`, back to its parents.
     pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, String> {
+        let clock = Instant::now();
         let map = self.map;
         engine::downgrade(self.config, self.url, map, |heads: &[String]| {
             plans::downgrade_one(map, heads, id)
@@ -110,6 +117,7 @@ impl<'a> Driver<'a> {
         })
         .await
         .map_err(|e| e.to_string())
+        .inspect(|_| tracing::debug!(target: "mig", "roundtrip: downgrade `{id}` alone in {} ms", clock.elapsed().as_millis()))
     }
 
     /// `downgrade <target>`, stopping before the first irreversible revision; also says
@@ -132,9 +140,29 @@ impl<'a> Driver<'a> {
 
     /// A snapshot of the database now.
     pub async fn snapshot(&self) -> Result<Snapshot, String> {
-        snapshot_url(self.url, &self.snapshot)
+        let clock = Instant::now();
+        let taken = snapshot_url(self.url, &self.snapshot)
             .await
-            .map_err(|e| format!("taking a catalog snapshot failed: {e}"))
+            .map_err(|e| format!("taking a catalog snapshot failed: {e}"));
+        tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
+        taken
+    }
+
+    /// The catalog's fingerprint now (PostgreSQL; `None` for SQLite, whose snapshot is
+    /// one statement already).
+    pub async fn fingerprint(&self) -> Result<Option<Fingerprint>, String> {
+        if self.url.dialect() != Dialect::Postgresql {
+            return Ok(None);
+        }
+        let clock = Instant::now();
+        let failed = |e: String| format!("taking a catalog fingerprint failed: {e}");
+        let mut conn = connect_postgres(&self.url.to_sqlx_url(), None)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let taken = fingerprint_postgres(&mut conn, &self.snapshot).await;
+        let _ = conn.close().await;
+        tracing::debug!(target: "mig", "roundtrip: fingerprint in {} ms", clock.elapsed().as_millis());
+        taken.map(Some).map_err(|e| failed(e.to_string()))
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
