@@ -187,6 +187,29 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// [`Driver::then_snapshot`], unless the catalog's fingerprint after the move equals
+    /// `known` (a state's fingerprint): then the snapshot would equal that state's and
+    /// is not taken (`None`). Also the fingerprint after the move, when one was taken.
+    pub async fn then_snapshot_unless(
+        &self,
+        moved: Result<Outcome, String>,
+        known: Option<&Fingerprint>,
+        checks: &mut Vec<Check>,
+        (rev, kind, clock): (Option<&str>, CheckKind, Instant),
+    ) -> Option<(Outcome, Option<Snapshot>, Option<Fingerprint>)> {
+        let mut now = None;
+        if let (Ok(_), Some(known)) = (&moved, known) {
+            now = self.fingerprint().await.ok().flatten();
+            if now.as_ref() == Some(known) {
+                return moved.ok().map(|outcome| (outcome, None, now));
+            }
+        }
+        let (outcome, snapshot) = self
+            .then_snapshot(moved, checks, (rev, kind, clock))
+            .await?;
+        Some((outcome, Some(snapshot), now))
+    }
+
     /// What differs in `now` from `expected`.
     pub fn compare(&self, expected: &Snapshot, now: &Snapshot) -> Vec<Finding> {
         Finding::from_diff(diff(expected, now, &self.diff))

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use crate::catalog::Snapshot;
+use crate::catalog::{Fingerprint, Snapshot};
 use crate::replay::{self, Spare};
 use crate::url::DatabaseUrl;
 
@@ -20,6 +20,10 @@ use super::RoundtripError;
 /// The states seen so far, by the version table's rows (sorted): the first snapshot
 /// taken at each.
 type Seen = BTreeMap<Vec<String>, Snapshot>;
+
+/// A state: its snapshot and, where the server computes one, its fingerprint (equal
+/// fingerprints: equal snapshots, so the second snapshot need not be taken).
+type State = (Snapshot, Option<Fingerprint>);
 
 /// Runs the checks; the database is already at the start of the range. With
 /// `keep_going`, a failed step does not end the run: the revisions that need one that
@@ -40,7 +44,7 @@ pub(super) async fn run(
         spare: Spare::beside(driver.url),
         fresh: None,
         heads: start_heads.clone(),
-        current: Some(start),
+        current: Some((start, driver.fingerprint().await.ok().flatten())),
         unapplied: Vec::new(),
         failed: None,
     };
@@ -91,7 +95,7 @@ pub(super) async fn run(
     if walk.failed.is_some() {
         return Ok(None);
     }
-    let Some(current) = walk.current else {
+    let Some((current, _)) = walk.current else {
         return Ok(None);
     };
     if order.is_empty() {
@@ -112,7 +116,7 @@ struct Walk {
     fresh: Option<DatabaseUrl>,
     /// The version rows the next revision starts from.
     heads: Vec<String>,
-    current: Option<Snapshot>,
+    current: Option<State>,
     /// Revisions whose upgrade failed: whatever needs them is not checked.
     unapplied: Vec<String>,
     /// The first revision with a failed check.
@@ -121,13 +125,15 @@ struct Walk {
 
 impl Walk {
     /// A fresh database at `heads`, and its snapshot.
-    async fn replay(&mut self, driver: &Driver<'_>) -> Result<Snapshot, String> {
+    async fn replay(&mut self, driver: &Driver<'_>) -> Result<State, String> {
         let url = self.spare.fresh().await?;
         tracing::info!(target: "mig", "roundtrip: replaying to [{}] on a fresh database", self.heads.join(", "));
         replay::to_heads(driver.config, driver.map, &url, &self.heads).await?;
-        let snapshot = driver.on(&url).snapshot().await?;
+        let there = driver.on(&url);
+        let snapshot = there.snapshot().await?;
+        let fingerprint = there.fingerprint().await.ok().flatten();
         self.fresh = Some(url);
-        Ok(snapshot)
+        Ok((snapshot, fingerprint))
     }
 }
 
@@ -148,10 +154,10 @@ fn skip_rest(checks: &mut Vec<Check>, rest: &[String], why: &str) {
 async fn revision(
     driver: &Driver<'_>,
     id: &str,
-    before: Snapshot,
+    (before, before_print): State,
     seen: &mut Seen,
     checks: &mut Vec<Check>,
-) -> Result<(Vec<String>, Snapshot), Option<Vec<String>>> {
+) -> Result<(Vec<String>, State), Option<Vec<String>>> {
     let rev = Some(id);
     let clock = Instant::now();
     let (applied, after) = driver
@@ -168,6 +174,7 @@ async fn revision(
         Vec::new(),
         clock.elapsed(),
     ));
+    let after_print = driver.fingerprint().await.ok().flatten();
     let heads = applied.end_heads;
     seen.entry(sorted(heads.clone()))
         .or_insert_with(|| after.clone());
@@ -184,20 +191,26 @@ async fn revision(
             CheckKind::UpgradeAgain,
             "not downgraded".to_string(),
         ));
-        return Ok((heads, after));
+        return Ok((heads, (after, after_print)));
     }
 
     let clock = Instant::now();
-    let (_, down) = driver
-        .then_snapshot(
+    let keeps = driver.keeps_of([id.to_string()]);
+    // Declared keeps are judged on full snapshots.
+    let known = before_print.as_ref().filter(|_| keeps.is_empty());
+    let (_, down, _) = driver
+        .then_snapshot_unless(
             driver.downgrade_one(id).await,
+            known,
             checks,
             (rev, CheckKind::Downgrade, clock),
         )
         .await
         .ok_or_else(failed)?;
-    let keeps = driver.keeps_of([id.to_string()]);
-    let findings = driver.compare_keeping(&before, &down, &keeps, true);
+    let findings = match &down {
+        Some(down) => driver.compare_keeping(&before, down, &keeps, true),
+        None => Vec::new(),
+    };
     checks.push(Check::ran(
         rev,
         CheckKind::Downgrade,
@@ -206,22 +219,27 @@ async fn revision(
     ));
 
     let clock = Instant::now();
-    let (_, again) = driver
-        .then_snapshot(
+    let (_, again, again_print) = driver
+        .then_snapshot_unless(
             driver.upgrade(id).await,
+            after_print.as_ref(),
             checks,
             (rev, CheckKind::UpgradeAgain, clock),
         )
         .await
         .ok_or_else(failed)?;
-    let findings = driver.compare(&after, &again);
+    // The fingerprint taken after the move is the next revision's start's.
+    let (findings, again) = match again {
+        Some(again) => (driver.compare(&after, &again), again),
+        None => (Vec::new(), after),
+    };
     checks.push(Check::ran(
         rev,
         CheckKind::UpgradeAgain,
         findings,
         clock.elapsed(),
     ));
-    Ok((heads, again))
+    Ok((heads, (again, again_print)))
 }
 
 /// Undoes the whole range back to `start_heads` and compares with the state first seen
