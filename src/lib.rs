@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod diff;
+pub mod drift;
 pub mod engine;
 pub mod execute;
 pub mod naming;

@@ -1,6 +1,7 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod drift;
 pub mod logging;
 pub mod run;
 pub mod runbook;
@@ -177,6 +178,9 @@ pub enum Command {
     /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
     /// they differ.
     Diff(verify::DiffArgs),
+    /// Compare the database with its recorded revisions replayed on a private server:
+    /// what was changed by hand. Read-only; exit 1 on drift.
+    Drift(drift::DriftArgs),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),

@@ -11,6 +11,7 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod drift;
 mod drift_fingerprint;
 mod error_location;
 mod lock;
