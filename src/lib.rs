@@ -6,6 +6,7 @@
 //! either a live database or offline `--sql` text rendered per [`dialect`]; [`engine`]
 //! holds the online commands (connect, lock, read the heads, plan, execute).
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

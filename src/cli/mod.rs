@@ -1,6 +1,7 @@
 //! Command-line types (clap). Their doc comments are the `--help` text. Nothing here
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
+pub mod baseline;
 pub mod drift;
 pub mod logging;
 pub mod run;
@@ -181,6 +182,9 @@ pub enum Command {
     /// Compare the database with its recorded revisions replayed on a private server:
     /// what was changed by hand. Read-only; exit 1 on drift.
     Drift(drift::DriftArgs),
+    /// Find the revision a database without version table is at (replaying the history
+    /// on a private server); `--stamp` records it. Read-only unless `--stamp`.
+    Baseline(baseline::BaselineArgs),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),

@@ -1,5 +1,5 @@
-//! What `mig drift` reads from the target database, in one read-only session: the
-//! version table's rows, the roles (so that the private server can have the same ones),
+//! What `mig drift` and `mig baseline` read from the target database, in one read-only session: the
+//! version table's rows (if it exists), the roles (so that the private server can have the same ones),
 //! the role that owns the version table (the one that ran the migrations), and the
 //! catalog snapshot. Never writes: the session is `READ ONLY` before the first read.
 
@@ -9,15 +9,19 @@ use crate::db::{self, read_state, Connection, DbError};
 use crate::url::DatabaseUrl;
 
 use super::DriftError;
+use crate::replay::roles::quote;
 
 /// The target as read.
 #[derive(Debug)]
 pub struct Live {
+    /// Whether the version table exists.
+    pub versioned: bool,
     /// The version table's rows, sorted.
     pub heads: Vec<String>,
     /// Roles other than the system's (`pg_*`), sorted.
     pub roles: Vec<String>,
-    /// The owner of the version table: the role the replay runs as.
+    /// The owner of the version table (else the role owning most relations): the role
+    /// the replay runs as.
     pub owner: Option<String>,
     pub snapshot: Snapshot,
 }
@@ -55,9 +59,6 @@ async fn read_on(
     let state = read_state(conn, table)
         .await
         .map_err(|e| DriftError::Unreadable(format!("the version table `{}`: {e}", table.table)))?;
-    if !state.exists {
-        return Err(DriftError::NoVersionTable(table.table.clone()));
-    }
     let Connection::Postgres(pg) = conn else {
         unreachable_backend()?
     };
@@ -79,12 +80,25 @@ async fn read_on(
     .fetch_optional(&mut *pg)
     .await
     .map_err(|e| query("reading the version table's owner", e))?;
+    let owner = match owner {
+        Some(owner) => Some(owner),
+        None => sqlx::query_scalar(
+            "SELECT pg_catalog.pg_get_userbyid(c.relowner)::text FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' \
+             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        )
+        .fetch_optional(&mut *pg)
+        .await
+        .map_err(|e| query("reading the owner of the relations", e))?,
+    };
     let snapshot = snapshot_postgres(pg, opts)
         .await
         .map_err(|e| DriftError::Unreadable(format!("the catalog: {e}")))?;
     let mut heads = state.heads;
     heads.sort();
     Ok(Live {
+        versioned: state.exists,
         heads,
         roles,
         owner,
@@ -97,9 +111,4 @@ fn unreachable_backend<T>() -> Result<T, DriftError> {
     Err(DriftError::Usage(
         "the connection changed backend".to_string(),
     ))
-}
-
-/// A double-quoted identifier.
-pub fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }

@@ -17,7 +17,6 @@ use serde::Serialize;
 use crate::catalog::SnapshotOptions;
 use crate::config::Config;
 use crate::diff::{diff, DiffOptions};
-use crate::provision::SUPERUSER;
 use crate::replay;
 use crate::revision::graph::RevisionMap;
 use crate::roundtrip::{snapshot_url, Finding, Place, RoundtripError, Workspace};
@@ -105,6 +104,11 @@ where
     let clock = Instant::now();
     let opts = SnapshotOptions::from_config(config).map_err(RoundtripError::from)?;
     let live = live::read(config, url, &opts).await?;
+    if !live.versioned {
+        return Err(DriftError::NoVersionTable(
+            config.exec.version_table.table.clone(),
+        ));
+    }
     let unknown: Vec<String> = live
         .heads
         .iter()
@@ -134,8 +138,8 @@ where
     })
 }
 
-/// The target's roles on the private server, the revisions replayed as the version
-/// table's owner there, and the snapshot of the result.
+/// The target's roles on the private server, the revisions replayed as the owner of
+/// the target's objects there, and the snapshot of the result.
 async fn replayed(
     config: &Config,
     map: &RevisionMap,
@@ -143,45 +147,13 @@ async fn replayed(
     live: &live::Live,
     opts: &SnapshotOptions,
 ) -> Result<crate::catalog::Snapshot, DriftError> {
-    let failed = |e: String| DriftError::Replay(e);
-    let mut conn = crate::db::connect_postgres(&private.to_sqlx_url(), None)
+    let runner = replay::roles::adopt(private, &live.roles, live.owner.as_deref())
         .await
-        .map_err(|e| failed(e.to_string()))?;
-    for role in live.roles.iter().filter(|r| r.as_str() != SUPERUSER) {
-        let superuser = live.owner.as_deref() == Some(role.as_str());
-        let sql = format!(
-            "CREATE ROLE {} {}",
-            live::quote(role),
-            if superuser {
-                "LOGIN SUPERUSER"
-            } else {
-                "NOLOGIN"
-            }
-        );
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut conn)
-            .await
-            .map_err(|e| failed(format!("creating role `{role}`: {e}")))?;
-    }
-    let _ = sqlx::Connection::close(conn).await;
-    let runner = match &live.owner {
-        Some(owner) if owner != SUPERUSER => as_role(private, owner)?,
-        _ => private.clone(),
-    };
+        .map_err(DriftError::Replay)?;
     replay::to_heads(config, map, &runner, &live.heads)
         .await
-        .map_err(failed)?;
+        .map_err(DriftError::Replay)?;
     snapshot_url(private, opts)
         .await
-        .map_err(|e| failed(e.to_string()))
-}
-
-/// The private server's URL, connecting as `role` (trust authentication on its socket).
-fn as_role(private: &DatabaseUrl, role: &str) -> Result<DatabaseUrl, DriftError> {
-    let url = private.to_sqlx_url().replacen(
-        &format!("://{SUPERUSER}@"),
-        &format!("://{}@", crate::provision::ephemeral::encode(role)),
-        1,
-    );
-    DatabaseUrl::parse(&url).map_err(|e| DriftError::Replay(e.to_string()))
+        .map_err(|e| DriftError::Replay(e.to_string()))
 }

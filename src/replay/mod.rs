@@ -4,6 +4,7 @@
 //! a database to a set of version rows by plain upgrades. Used by the roundtrip (to go on
 //! after a failed step), drift and baseline (the state the revisions make).
 
+pub mod roles;
 mod spare;
 
 pub use spare::Spare;

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod baseline;
 mod cases;
 mod catalog_pg;
 mod catalog_queries;
