@@ -9,10 +9,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
 
-use crate::catalog::{
-    fingerprint_postgres, snapshot_postgres, snapshot_sqlite, CatalogError, Fingerprint, Snapshot,
-    SnapshotOptions,
-};
+use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
 use crate::config::Config;
 use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
 use crate::dialect::Dialect;
@@ -148,23 +145,6 @@ impl<'a> Driver<'a> {
         taken
     }
 
-    /// The catalog's fingerprint now (PostgreSQL; `None` for SQLite, whose snapshot is
-    /// one statement already).
-    pub async fn fingerprint(&self) -> Result<Option<Fingerprint>, String> {
-        if self.url.dialect() != Dialect::Postgresql {
-            return Ok(None);
-        }
-        let clock = Instant::now();
-        let failed = |e: String| format!("taking a catalog fingerprint failed: {e}");
-        let mut conn = connect_postgres(&self.url.to_sqlx_url(), None)
-            .await
-            .map_err(|e| failed(e.to_string()))?;
-        let taken = fingerprint_postgres(&mut conn, &self.snapshot).await;
-        let _ = conn.close().await;
-        tracing::debug!(target: "mig", "roundtrip: fingerprint in {} ms", clock.elapsed().as_millis());
-        taken.map(Some).map_err(|e| failed(e.to_string()))
-    }
-
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
     /// after it. When either fails, the failed check (`kind` of `rev`, timed from
     /// `clock`) goes into `checks` and `None` comes back: the run stops there.
@@ -185,29 +165,6 @@ impl<'a> Driver<'a> {
                 None
             }
         }
-    }
-
-    /// [`Driver::then_snapshot`], unless the catalog's fingerprint after the move equals
-    /// `known` (a state's fingerprint): then the snapshot would equal that state's and
-    /// is not taken (`None`). Also the fingerprint after the move, when one was taken.
-    pub async fn then_snapshot_unless(
-        &self,
-        moved: Result<Outcome, String>,
-        known: Option<&Fingerprint>,
-        checks: &mut Vec<Check>,
-        (rev, kind, clock): (Option<&str>, CheckKind, Instant),
-    ) -> Option<(Outcome, Option<Snapshot>, Option<Fingerprint>)> {
-        let mut now = None;
-        if let (Ok(_), Some(known)) = (&moved, known) {
-            now = self.fingerprint().await.ok().flatten();
-            if now.as_ref() == Some(known) {
-                return moved.ok().map(|outcome| (outcome, None, now));
-            }
-        }
-        let (outcome, snapshot) = self
-            .then_snapshot(moved, checks, (rev, kind, clock))
-            .await?;
-        Some((outcome, Some(snapshot), now))
     }
 
     /// What differs in `now` from `expected`.

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use crate::catalog::{Fingerprint, Snapshot};
+use crate::catalog::Snapshot;
 use crate::replay::{self, Spare};
 use crate::url::DatabaseUrl;
 
@@ -20,10 +20,6 @@ use super::RoundtripError;
 /// The states seen so far, by the version table's rows (sorted): the first snapshot
 /// taken at each.
 type Seen = BTreeMap<Vec<String>, Snapshot>;
-
-/// A state: its snapshot and, where the server computes one, its fingerprint (equal
-/// fingerprints: equal snapshots, so the second snapshot need not be taken).
-type State = (Snapshot, Option<Fingerprint>);
 
 /// Runs the checks; the database is already at the start of the range. With
 /// `keep_going`, a failed step does not end the run: the revisions that need one that
@@ -44,7 +40,7 @@ pub(super) async fn run(
         spare: Spare::beside(driver.url),
         fresh: None,
         heads: start_heads.clone(),
-        current: Some((start, driver.fingerprint().await.ok().flatten())),
+        current: Some(start),
         unapplied: Vec::new(),
         failed: None,
     };
@@ -95,7 +91,7 @@ pub(super) async fn run(
     if walk.failed.is_some() {
         return Ok(None);
     }
-    let Some((current, _)) = walk.current else {
+    let Some(current) = walk.current else {
         return Ok(None);
     };
     if order.is_empty() {
@@ -116,7 +112,7 @@ struct Walk {
     fresh: Option<DatabaseUrl>,
     /// The version rows the next revision starts from.
     heads: Vec<String>,
-    current: Option<State>,
+    current: Option<Snapshot>,
     /// Revisions whose upgrade failed: whatever needs them is not checked.
     unapplied: Vec<String>,
     /// The first revision with a failed check.
@@ -125,15 +121,13 @@ struct Walk {
 
 impl Walk {
     /// A fresh database at `heads`, and its snapshot.
-    async fn replay(&mut self, driver: &Driver<'_>) -> Result<State, String> {
+    async fn replay(&mut self, driver: &Driver<'_>) -> Result<Snapshot, String> {
         let url = self.spare.fresh().await?;
         tracing::info!(target: "mig", "roundtrip: replaying to [{}] on a fresh database", self.heads.join(", "));
         replay::to_heads(driver.config, driver.map, &url, &self.heads).await?;
-        let there = driver.on(&url);
-        let snapshot = there.snapshot().await?;
-        let fingerprint = there.fingerprint().await.ok().flatten();
+        let snapshot = driver.on(&url).snapshot().await?;
         self.fresh = Some(url);
-        Ok((snapshot, fingerprint))
+        Ok(snapshot)
     }
 }
 
@@ -154,10 +148,10 @@ fn skip_rest(checks: &mut Vec<Check>, rest: &[String], why: &str) {
 async fn revision(
     driver: &Driver<'_>,
     id: &str,
-    (before, before_print): State,
+    before: Snapshot,
     seen: &mut Seen,
     checks: &mut Vec<Check>,
-) -> Result<(Vec<String>, State), Option<Vec<String>>> {
+) -> Result<(Vec<String>, Snapshot), Option<Vec<String>>> {
     let rev = Some(id);
     let clock = Instant::now();
     let (applied, after) = driver
@@ -174,7 +168,6 @@ async fn revision(
         Vec::new(),
         clock.elapsed(),
     ));
-    let after_print = driver.fingerprint().await.ok().flatten();
     let heads = applied.end_heads;
     seen.entry(sorted(heads.clone()))
         .or_insert_with(|| after.clone());
@@ -191,26 +184,20 @@ async fn revision(
             CheckKind::UpgradeAgain,
             "not downgraded".to_string(),
         ));
-        return Ok((heads, (after, after_print)));
+        return Ok((heads, after));
     }
 
     let clock = Instant::now();
-    let keeps = driver.keeps_of([id.to_string()]);
-    // Declared keeps are judged on full snapshots.
-    let known = before_print.as_ref().filter(|_| keeps.is_empty());
-    let (_, down, _) = driver
-        .then_snapshot_unless(
+    let (_, down) = driver
+        .then_snapshot(
             driver.downgrade_one(id).await,
-            known,
             checks,
             (rev, CheckKind::Downgrade, clock),
         )
         .await
         .ok_or_else(failed)?;
-    let findings = match &down {
-        Some(down) => driver.compare_keeping(&before, down, &keeps, true),
-        None => Vec::new(),
-    };
+    let keeps = driver.keeps_of([id.to_string()]);
+    let findings = driver.compare_keeping(&before, &down, &keeps, true);
     checks.push(Check::ran(
         rev,
         CheckKind::Downgrade,
@@ -219,27 +206,22 @@ async fn revision(
     ));
 
     let clock = Instant::now();
-    let (_, again, again_print) = driver
-        .then_snapshot_unless(
+    let (_, again) = driver
+        .then_snapshot(
             driver.upgrade(id).await,
-            after_print.as_ref(),
             checks,
             (rev, CheckKind::UpgradeAgain, clock),
         )
         .await
         .ok_or_else(failed)?;
-    // The fingerprint taken after the move is the next revision's start's.
-    let (findings, again) = match again {
-        Some(again) => (driver.compare(&after, &again), again),
-        None => (Vec::new(), after),
-    };
+    let findings = driver.compare(&after, &again);
     checks.push(Check::ran(
         rev,
         CheckKind::UpgradeAgain,
         findings,
         clock.elapsed(),
     ));
-    Ok((heads, (again, again_print)))
+    Ok((heads, again))
 }
 
 /// Undoes the whole range back to `start_heads` and compares with the state first seen
