@@ -183,3 +183,38 @@ fn revisions_that_need_one_that_failed_to_apply_are_skipped() {
       not reached: `a2` upgrade failed
     ");
 }
+
+#[test]
+fn sqlite_projects_go_on_with_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = history(dir.path());
+    let text = std::fs::read_to_string(&ini).unwrap();
+    std::fs::write(
+        &ini,
+        text.replace("dialect = postgresql", "dialect = sqlite"),
+    )
+    .unwrap();
+    let run = mig(
+        dir.path(),
+        &[
+            "-q",
+            "-c",
+            ini.to_str().unwrap(),
+            "--format",
+            "json",
+            "roundtrip",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    let shown = outline(&run);
+    assert!(
+        shown.iter().any(|l| l == "r5 upgrade_again ok"),
+        "{}",
+        shown.join("\n")
+    );
+    assert!(
+        shown.iter().any(|l| l == "  extra table d"),
+        "{}",
+        shown.join("\n")
+    );
+}
