@@ -7,6 +7,7 @@
 //! holds the online commands (connect, lock, read the heads, plan, execute).
 
 pub mod backup;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -14,12 +15,14 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod diff;
+pub mod drift;
 pub mod engine;
 pub mod execute;
 pub mod guard;
 pub mod import;
 pub mod naming;
 pub mod provision;
+pub mod replay;
 pub mod reset;
 pub mod revision;
 pub mod roundtrip;

@@ -122,6 +122,7 @@ pub async fn take(
         }
         Connection::Sqlite(lite) => {
             let version: String = sqlx::query_scalar("SELECT sqlite_version()")
+                .persistent(false)
                 .fetch_one(&mut *lite)
                 .await
                 .map_err(|err| crate::db::query_error("reading the SQLite version", &err))?;

@@ -58,6 +58,7 @@ pub(super) async fn server_version(pg: &mut PgConnection) -> Result<(String, u32
     let (text, num): (String, String) = sqlx::query_as(
         "SELECT current_setting('server_version'), current_setting('server_version_num')",
     )
+    .persistent(false)
     .fetch_one(pg)
     .await
     .map_err(|err| query_error("reading the server version", &err))?;
@@ -97,6 +98,7 @@ async fn dump_in_snapshot(
     exec(pg, "SET LOCAL IntervalStyle = postgres").await?;
     exec(pg, "SET LOCAL extra_float_digits = 3").await?;
     let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .persistent(false)
         .fetch_one(&mut *pg)
         .await
         .map_err(|err| query_error("exporting a snapshot", &err))?;
@@ -148,6 +150,7 @@ async fn dump_in_snapshot(
 
 async fn tables(pg: &mut PgConnection) -> Result<Vec<Table>, BackupError> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(TABLES_SQL)
+        .persistent(false)
         .fetch_all(pg)
         .await
         .map_err(|err| query_error("listing the tables", &err))?;

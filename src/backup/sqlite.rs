@@ -43,7 +43,7 @@ pub(super) async fn vacuum_into(
 pub(super) async fn digests(lite: &mut SqliteConnection) -> Result<Vec<TableEntry>, BackupError> {
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-    )
+    ).persistent(false)
     .fetch_all(&mut *lite)
     .await
     .map_err(|err| query_error("listing the tables", &err))?;
@@ -52,6 +52,7 @@ pub(super) async fn digests(lite: &mut SqliteConnection) -> Result<Vec<TableEntr
         let quoted = Dialect::Sqlite.quote_identifier(&name).into_owned();
         let columns: Vec<String> =
             sqlx::query_scalar("SELECT name FROM pragma_table_info(?) ORDER BY cid")
+                .persistent(false)
                 .bind(&name)
                 .fetch_all(&mut *lite)
                 .await
@@ -68,6 +69,7 @@ pub(super) async fn digests(lite: &mut SqliteConnection) -> Result<Vec<TableEntr
         };
         let sql = format!("SELECT {row} FROM {quoted}");
         let lines: Vec<Vec<u8>> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .persistent(false)
             .fetch_all(&mut *lite)
             .await
             .map_err(|err| query_error(&format!("reading `{name}`"), &err))?;

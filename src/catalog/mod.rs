@@ -10,7 +10,7 @@ mod sqlite;
 
 pub use model::{Kind, Object, Snapshot, Value};
 pub use options::{IgnorePattern, QueryCounter, SnapshotOptions, TableRef};
-pub use postgres::{snapshot_postgres, POSTGRES_STATEMENTS};
+pub use postgres::{fingerprint_postgres, snapshot_postgres, Fingerprint, POSTGRES_STATEMENTS};
 pub use sqlite::{snapshot_sqlite, SQLITE_STATEMENTS};
 
 /// Why a snapshot could not be taken or read.

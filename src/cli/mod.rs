@@ -2,6 +2,8 @@
 //! does work: `main` hands the parsed values to [`crate::commands`].
 
 pub mod backup;
+pub mod baseline;
+pub mod drift;
 pub mod guard;
 pub mod import;
 pub mod logging;
@@ -203,6 +205,12 @@ pub enum Command {
     /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
     /// they differ.
     Diff(verify::DiffArgs),
+    /// Compare the database with its recorded revisions replayed on a private server:
+    /// what was changed by hand. Read-only; exit 1 on drift.
+    Drift(drift::DriftArgs),
+    /// Find the revision a database without version table is at (replaying the history
+    /// on a private server); `--stamp` records it. Read-only unless `--stamp`.
+    Baseline(baseline::BaselineArgs),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::RunbookArgs),

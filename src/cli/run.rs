@@ -189,6 +189,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Roundtrip(args) => super::verify::roundtrip(&cli.global, args),
         Command::Snapshot(args) => super::verify::snapshot(&cli.global, args),
+        Command::Drift(args) => super::drift::drift(&cli.global, args),
+        Command::Baseline(args) => super::baseline::baseline(&cli.global, args),
         Command::Diff(args) => super::verify::diff(&cli.global, args),
         Command::Import(source) => super::import::run(&cli.global, source),
         Command::Seed(args) => super::seed::run(&cli.global, args),

@@ -45,6 +45,7 @@ impl Canceller {
                 .await
                 .map_or(Target::None, Target::Postgres),
             Connection::Mysql(my) => sqlx::query_scalar::<_, u64>("SELECT CONNECTION_ID()")
+                .persistent(false)
                 .fetch_one(my)
                 .await
                 .map_or(Target::None, Target::Mysql),

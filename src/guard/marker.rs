@@ -55,7 +55,7 @@ impl MarkerTable {
         );
         let rows: Vec<(String, Option<String>, String, String)> =
             crate::on_connection!(conn, c => {
-                sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+                sqlx::query_as(AssertSqlSafe(sql)).persistent(false).fetch_all(c).await
             })
             .map_err(|err| query_error(&format!("reading `{}`", self.qualified), &err))?;
         Ok(rows.into_iter().next().map(|row| Marker {
@@ -129,10 +129,12 @@ pub async fn database_name(conn: &mut Connection) -> Result<String, DbError> {
     let action = "reading the database name";
     match conn {
         Connection::Postgres(pg) => sqlx::query_scalar("SELECT current_database()")
+            .persistent(false)
             .fetch_one(pg)
             .await
             .map_err(|err| query_error(action, &err)),
         Connection::Mysql(my) => sqlx::query_scalar::<_, Option<String>>("SELECT DATABASE()")
+            .persistent(false)
             .fetch_one(my)
             .await
             .map(Option::unwrap_or_default)
@@ -140,6 +142,7 @@ pub async fn database_name(conn: &mut Connection) -> Result<String, DbError> {
         Connection::Sqlite(lite) => {
             let file: String =
                 sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                    .persistent(false)
                     .fetch_one(lite)
                     .await
                     .map_err(|err| query_error(action, &err))?;

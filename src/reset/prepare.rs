@@ -179,7 +179,7 @@ async fn counts(conn: &mut Connection, tables: &[String]) -> Result<Vec<u64>, Db
             .collect::<Vec<_>>()
             .join(" UNION ALL ");
         let mut rows: Vec<(i64, i64)> = crate::on_connection!(&mut *conn, c => {
-            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+            sqlx::query_as(AssertSqlSafe(sql)).persistent(false).fetch_all(c).await
         })
         .map_err(|err| {
             let first = chunk_index * 200;

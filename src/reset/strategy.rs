@@ -136,6 +136,7 @@ async fn sqlite_delete(conn: &mut Connection, tables: &[String]) -> Result<(), D
         let name = unquote(table);
         let parents: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)")
+                .persistent(false)
                 .bind(&name)
                 .fetch_all(&mut *lite)
                 .await

@@ -33,7 +33,21 @@ pub(super) struct Driver<'a> {
     pub diff: DiffOptions,
 }
 
-impl Driver<'_> {
+impl<'a> Driver<'a> {
+    /// The same driver on another database (a fresh one after a failed step).
+    pub fn on<'b>(&self, url: &'b DatabaseUrl) -> Driver<'b>
+    where
+        'a: 'b,
+    {
+        Driver {
+            config: self.config,
+            map: self.map,
+            url,
+            snapshot: self.snapshot.clone(),
+            diff: self.diff,
+        }
+    }
+
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), String> {
@@ -56,8 +70,9 @@ impl Driver<'_> {
         direction: Direction,
         target: &str,
     ) -> Result<Outcome, EngineError<CommandError>> {
+        let clock = Instant::now();
         let map = self.map;
-        match direction {
+        let moved = match direction {
             Direction::Upgrade => {
                 engine::upgrade(self.config, self.url, map, |heads: &[String]| {
                     plan::upgrade(map, heads, target)
@@ -70,7 +85,9 @@ impl Driver<'_> {
                 })
                 .await
             }
-        }
+        };
+        tracing::debug!(target: "mig", "roundtrip: {direction} {target} in {} ms", clock.elapsed().as_millis());
+        moved
     }
 
     /// `upgrade <target>`.
@@ -89,6 +106,7 @@ impl Driver<'_> {
 
     /// Downgrades exactly revision `id`, back to its parents.
     pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, String> {
+        let clock = Instant::now();
         let map = self.map;
         engine::downgrade(self.config, self.url, map, |heads: &[String]| {
             plans::downgrade_one(map, heads, id)
@@ -96,6 +114,7 @@ impl Driver<'_> {
         })
         .await
         .map_err(|e| e.to_string())
+        .inspect(|_| tracing::debug!(target: "mig", "roundtrip: downgrade `{id}` alone in {} ms", clock.elapsed().as_millis()))
     }
 
     /// `downgrade <target>`, stopping before the first irreversible revision; also says
@@ -118,9 +137,12 @@ impl Driver<'_> {
 
     /// A snapshot of the database now.
     pub async fn snapshot(&self) -> Result<Snapshot, String> {
-        snapshot_url(self.url, &self.snapshot)
+        let clock = Instant::now();
+        let taken = snapshot_url(self.url, &self.snapshot)
             .await
-            .map_err(|e| format!("taking a catalog snapshot failed: {e}"))
+            .map_err(|e| format!("taking a catalog snapshot failed: {e}"));
+        tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
+        taken
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right

@@ -109,7 +109,7 @@ impl SeedTable {
         };
         let sql = format!("SELECT name, checksum, {at} FROM {}", self.qualified);
         let rows: Vec<(String, String, String)> = crate::on_connection!(conn, c => {
-            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(c).await
+            sqlx::query_as(AssertSqlSafe(sql)).persistent(false).fetch_all(c).await
         })
         .map_err(|err| query_error(&format!("reading `{}`", self.qualified), &err))?;
         Ok(rows

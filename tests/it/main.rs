@@ -2,6 +2,7 @@
 
 mod support;
 
+mod baseline;
 mod cases;
 mod catalog_pg;
 mod catalog_queries;
@@ -12,6 +13,8 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod drift;
+mod drift_fingerprint;
 mod error_location;
 mod fuzz;
 mod guard;
@@ -33,6 +36,7 @@ mod seed_sqlite;
 mod seed_support;
 mod signals;
 mod status;
+mod unnamed_statements;
 mod watchdog;
 
 mod online;
@@ -44,6 +48,7 @@ mod online_support;
 
 mod roundtrip;
 mod roundtrip_cleanup;
+mod roundtrip_continue;
 mod roundtrip_demo;
 mod roundtrip_labels;
 mod roundtrip_library;
