@@ -396,3 +396,54 @@ fn the_demo_runbook_passes_through_a_transaction_pooler_five_times() {
     let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
     assert!(json["header"].get("pooler").is_none(), "{}", json["header"]);
 }
+
+/// `status` asks whether a run holds the migration lock when a step is interrupted:
+/// through a transaction pooler it tries the lock at transaction level, so no session lock
+/// stays behind on a server connection the pooler hands to other clients.
+#[test]
+fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_leaves_none() {
+    let half = "-- half\n--\n-- Revision ID: r4\n-- Revises: r3\n-- Transaction: none\n\n\
+                -- migrate:upgrade\nCREATE TABLE t_r4 (id int);\n\n\
+                SELECT * FROM no_such_table;\n\n-- migrate:downgrade\nDROP TABLE t_r4;\n";
+    let proj = project(IN_APP, false, &[("r4_half.sql", half)]);
+    let dir = proj.path();
+    let db = ephemeral_db("pooler_status_interrupted");
+    // Directly: a `Transaction: none` revision cannot run through the transaction pooler.
+    let out = mig(dir, db.url(), &[], &["upgrade", "head"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let bouncer = PgBouncer::get(PoolMode::Transaction);
+    let url = bouncer.url(db.name());
+    for round in 0..5 {
+        let status = ok(dir, &url, &["status"], bouncer);
+        assert!(status.contains("\n1 interrupted\n"), "{round}: {status}");
+        assert!(!status.contains("another mig run"), "{round}: {status}");
+        assert!(
+            status.contains("target: transaction-mode pooler"),
+            "{round}: {status}"
+        );
+    }
+    let locks = block_on(query(
+        db.url(),
+        "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'",
+    ));
+    assert_eq!(locks, ["0"]);
+    // While another session holds the lock, the step may still be running.
+    let id = mig::db::LockKey::new(db.name(), Some("app"), "alembic_version").advisory_id();
+    let status = block_on(async {
+        let mut holder = mig::db::connect_postgres(db.url(), None)
+            .await
+            .expect("connect");
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(id)
+            .persistent(false)
+            .execute(&mut holder)
+            .await
+            .expect("lock");
+        mig(dir, &url, &[], &["status"])
+    });
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("another mig run holds the migration lock now"),
+        "{status:?}"
+    );
+}
