@@ -69,6 +69,7 @@ pub(super) fn assemble(
             ),
             target,
             server_version: collected.server_version,
+            pooler: collected.pooler,
             stable: false,
         },
         preflight,
