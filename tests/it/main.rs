@@ -18,6 +18,7 @@ mod import_alembic;
 mod injection;
 mod killed_client;
 mod lock;
+mod mysql;
 mod pooler;
 mod provision;
 mod runbook;
