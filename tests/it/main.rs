@@ -19,6 +19,7 @@ mod injection;
 mod killed_client;
 mod lock;
 mod mysql;
+mod mysql_alembic;
 mod mysql_interrupted;
 mod pooler;
 mod provision;
