@@ -262,3 +262,86 @@ fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
     assert_eq!(ok(dir, url, &["current"]), "n1 (head)\n");
     assert!(ok(dir, url, &["status"]).ends_with("heads: n1\nup to date\n"));
 }
+
+/// `a`, then `b` whose statement `failing_at` fails, with `body` before it.
+fn failing_project(body: &str) -> tempfile::TempDir {
+    project(&[
+        (
+            "a.sql",
+            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
+        ),
+        (
+            "b.sql",
+            rev(
+                "b",
+                "a",
+                "",
+                &format!("{body}\n\nINSERT INTO nope VALUES (1);"),
+                "DELETE FROM t0;",
+            ),
+        ),
+    ])
+}
+
+/// Only DML ran before the failure: no implicit commit, so the rollback took the step
+/// whole (its progress row too): it is pending, not interrupted, and nothing is said to
+/// stay applied.
+#[test]
+fn mysql_a_failed_dml_only_step_rolls_back_whole_and_stays_pending() {
+    let db = my_db("my_dml_rollback");
+    let url = db.url();
+    let proj = failing_project("INSERT INTO t0 VALUES (1);");
+    let dir = proj.path();
+    ok(dir, url, &["upgrade", "a"]);
+    let failed = mig(dir, url, &["upgrade", "head"]);
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(
+            "the database now: the version table holds `a`; rolled back: `upgrade a -> b`\n"
+        ),
+        "{}",
+        failed.stderr
+    );
+    assert!(!failed.stderr.contains("stay applied"), "{}", failed.stderr);
+    assert!(
+        !failed.stderr.contains("recorded as interrupted"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
+    let status = ok(dir, url, &["status"]);
+    assert!(status.ends_with("heads: b\n1 pending\n"), "{status}");
+}
+
+/// DML, then DDL (which commits it), then the failure: both stay applied, the step is
+/// interrupted after statement 2 of 3, and the message says so.
+#[test]
+fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
+    let db = my_db("my_dml_committed");
+    let url = db.url();
+    let proj = failing_project("INSERT INTO t0 VALUES (1);\n\nCREATE TABLE t9 (id int);");
+    let dir = proj.path();
+    ok(dir, url, &["upgrade", "a"]);
+    let failed = mig(dir, url, &["upgrade", "head"]);
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(
+            "the database now: the version table holds `a`; nothing was rolled back\n\
+             statements of the failed step that already ran and stay applied (MySQL commits \
+             implicitly at each DDL statement):\n  \
+             line 7, column 1: INSERT INTO t0 VALUES (1)\n  \
+             line 9, column 1: CREATE TABLE t9 (id int)\n\
+             the step is recorded as interrupted"
+        ),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
+    let status = ok(dir, url, &["status"]);
+    assert!(
+        status.contains(
+            "revision b (versions/b.sql) was interrupted after statement 2 of 3 (line 9)"
+        ),
+        "{status}"
+    );
+}
