@@ -161,13 +161,13 @@ pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
     )
 }
 
-/// A session of the test holding `GET_LOCK(name)` until dropped.
-pub struct UserLock {
+/// A session of the test, holding what its statements took until dropped.
+pub struct HeldSession {
     release: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl Drop for UserLock {
+impl Drop for HeldSession {
     fn drop(&mut self) {
         drop(self.release.take());
         if let Some(thread) = self.thread.take() {
@@ -176,31 +176,37 @@ impl Drop for UserLock {
     }
 }
 
-/// Takes `GET_LOCK(name)` on a session of its own; returns once it is held.
-pub fn hold_user_lock(url: &str, name: &str) -> UserLock {
+/// Runs `sql` on a session of its own (`LOCK TABLES t WRITE`); returns once it ran.
+pub fn hold_session(url: &str, sql: &str) -> HeldSession {
     use sqlx::Connection as _;
-    let (url, name) = (url.to_string(), name.to_string());
+    let (url, sql) = (url.to_string(), sql.to_string());
     let (release, wait) = std::sync::mpsc::channel::<()>();
     let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
     let thread = std::thread::spawn(move || {
         crate::support::block_on(async move {
             let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
-            let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 10)")
-                .bind(&name)
-                .fetch_one(&mut conn)
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(&mut conn)
                 .await
-                .expect("GET_LOCK");
-            assert_eq!(got, Some(1), "the test takes user lock {name}");
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
             held_tx.send(()).expect("held");
             let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
             let _ = conn.close().await;
         })
     });
-    held_rx.recv().expect("the test holds the lock");
-    UserLock {
+    held_rx
+        .recv()
+        .expect("the test's session ran its statements");
+    HeldSession {
         release: Some(release),
         thread: Some(thread),
     }
+}
+
+/// Takes user lock `name` (`GET_LOCK`, named for one test: free) on a session of its own
+/// until dropped.
+pub fn hold_user_lock(url: &str, name: &str) -> HeldSession {
+    hold_session(url, &format!("DO GET_LOCK('{name}', 10)"))
 }
 
 /// Connection ids of sessions of this database running a statement that starts `prefix`

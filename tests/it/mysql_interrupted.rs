@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
-use crate::mysql::{hold_user_lock, waiting_on_user_lock, waiting_revision};
+use crate::mysql::{hold_session, hold_user_lock, waiting_on_user_lock, waiting_revision};
 use crate::online_interrupted::{mig, ok, project, rev, spawn, wait_for};
+use crate::signals::signal;
 use crate::support::mariadb::{my_db, my_exec, my_query, MyDb};
 
 /// `a`, then `n2` (no `Transaction: none`: on MySQL every step commits statement by
@@ -344,4 +345,67 @@ fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
         ),
         "{status}"
     );
+}
+
+/// SIGTERM while statement 2 waits for a table lock: `KILL QUERY` ends it, the run exits
+/// 143 naming the statement and what stays applied, and the step is interrupted after
+/// statement 1 (the killed statement left nothing).
+#[test]
+fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
+    let db = my_db("my_sigterm");
+    let url = db.url();
+    let proj = project(&[
+        (
+            "a.sql",
+            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
+        ),
+        (
+            "b.sql",
+            rev(
+                "b",
+                "a",
+                "",
+                "CREATE TABLE t1 (id int);\n\nINSERT INTO t0 VALUES (1);\n\nCREATE TABLE t3 (id int);",
+                "DROP TABLE t3;\nDROP TABLE t1;",
+            ),
+        ),
+    ]);
+    let dir = proj.path();
+    ok(dir, url, &["upgrade", "a"]);
+    let held = hold_session(url, "LOCK TABLES t0 WRITE");
+    let child = spawn(dir, url, &["upgrade", "head"]);
+    let waiting = "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
+                   WHERE db = DATABASE() AND info LIKE 'INSERT INTO t0%' \
+                   AND state LIKE 'Waiting for table%'";
+    wait_for("statement 2 of b to wait for the table lock", || {
+        my_query(url, waiting).len() == 1
+    });
+    signal(&child, "TERM");
+    let output = child.wait_with_output().expect("mig ends");
+    assert_eq!(output.status.code(), Some(143));
+    let err = std::fs::read_to_string(dir.join("spawned.stderr")).expect("stderr");
+    assert!(
+        err.contains("FAILED: interrupted by SIGTERM; revision `b` failed at"),
+        "{err}"
+    );
+    assert!(err.contains("Query execution was interrupted"), "{err}");
+    assert!(
+        err.contains(
+            "stay applied (MySQL commits implicitly at each DDL statement):\n  \
+                      line 7, column 1: CREATE TABLE t1 (id int)\nthe step is recorded"
+        ),
+        "{err}"
+    );
+    drop(held);
+    assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
+    let status = ok(dir, url, &["status"]);
+    assert!(
+        status.contains(
+            "revision b (versions/b.sql) was interrupted after statement 1 of 3 (line 7)"
+        ),
+        "{status}"
+    );
+    ok(dir, url, &["upgrade", "head", "--resume"]);
+    assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
+    assert_eq!(ok(dir, url, &["current"]), "b (head)\n");
 }
