@@ -269,3 +269,26 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     let third = mig(dir, url, &["upgrade", "head", "--lock-timeout", "1s"]);
     assert_eq!(third.code, 0, "{}", third.stderr);
 }
+
+/// SQLAlchemy's unix-socket form (`mysql+pymysql://user@/db?unix_socket=PATH`, no host)
+/// and sqlx's (`socket=`) both reach the server.
+#[test]
+fn unix_socket_urls_connect() {
+    let db = my_db("my_socket");
+    let proj = chain();
+    let dir = proj.path();
+    let socket = crate::support::mariadb::MariaDb::get().socket();
+    let pymysql = format!(
+        "mysql+pymysql://root@/{}?unix_socket={}",
+        db.name(),
+        socket.display()
+    );
+    let up = mig(dir, &pymysql, &["upgrade", "a"]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    let native = format!(
+        "mariadb://root@localhost/{}?socket={}",
+        db.name(),
+        socket.display()
+    );
+    assert_eq!(ok(dir, &native, &["current"]), "a\n");
+}
