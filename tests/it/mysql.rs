@@ -292,3 +292,43 @@ fn unix_socket_urls_connect() {
     );
     assert_eq!(ok(dir, &native, &["current"]), "a\n");
 }
+
+/// A missing database is diagnosed in words, without the password; a failing statement
+/// shows MySQL's error number.
+#[test]
+fn connection_and_statement_errors_name_the_problem() {
+    let db = my_db("my_errors");
+    let proj = chain();
+    let dir = proj.path();
+    let port = crate::support::mariadb::MariaDb::get().port();
+    let missing = format!("mysql://root:s3cret@127.0.0.1:{port}/{}_gone", db.name());
+    let out = mig(dir, &missing, &["current"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "FAILED: cannot connect to `mysql://root:***@127.0.0.1:{port}/{}_gone`: \
+             database `{}_gone` does not exist; the server said: Unknown database",
+            db.name(),
+            db.name()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+
+    std::fs::write(
+        dir.join("versions/c.sql"),
+        rev("c", "b", "", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
+    )
+    .expect("write");
+    let failed = mig(dir, db.url(), &["upgrade", "head"]);
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains(&format!(
+            "line 7, column 1: Table '{}.nope' doesn't exist (error 1146)\n",
+            db.name()
+        )),
+        "{}",
+        failed.stderr
+    );
+}
