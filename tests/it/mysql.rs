@@ -332,3 +332,64 @@ fn connection_and_statement_errors_name_the_problem() {
         failed.stderr
     );
 }
+
+/// Eight `mig upgrade head` at once on one fresh database: the `GET_LOCK` serialises them,
+/// each revision's body runs exactly once, and every run ends at the head.
+#[test]
+fn concurrent_runs_apply_each_revision_once() {
+    let db = my_db("my_concurrent");
+    let url = db.url();
+    let proj = project(&[
+        (
+            "a.sql",
+            rev(
+                "a",
+                "",
+                "",
+                "CREATE TABLE runs (rev varchar(8));\n\nINSERT INTO runs VALUES ('a');",
+                "DROP TABLE runs;",
+            ),
+        ),
+        (
+            "b.sql",
+            rev(
+                "b",
+                "a",
+                "",
+                "INSERT INTO runs VALUES ('b');",
+                "DELETE FROM runs;",
+            ),
+        ),
+        (
+            "c.sql",
+            rev(
+                "c",
+                "b",
+                "",
+                "INSERT INTO runs VALUES ('c');",
+                "DELETE FROM runs;",
+            ),
+        ),
+    ]);
+    let dir = proj.path();
+    let outs: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| mig(dir, url, &["upgrade", "head", "--lock-timeout", "60s"])))
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().expect("a run"))
+            .collect()
+    });
+    for out in &outs {
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    assert_eq!(
+        my_query(url, "SELECT rev FROM runs ORDER BY rev"),
+        ["a", "b", "c"]
+    );
+    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
+    assert_eq!(
+        my_query(url, "SELECT count(*) FROM mig_history WHERE success"),
+        ["3"]
+    );
+}
