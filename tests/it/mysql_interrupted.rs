@@ -409,3 +409,43 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
     assert_eq!(ok(dir, url, &["current"]), "b (head)\n");
 }
+
+/// The first run on a fresh database: the version and history tables (DDL, which commits
+/// implicitly) are created before the step's transaction, so a failing DML-only first
+/// revision is still rolled back whole.
+#[test]
+fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
+    let db = my_db("my_first_dml");
+    let url = db.url();
+    crate::support::mariadb::my_exec(url, "CREATE TABLE t0 (id int)");
+    let proj = project(&[(
+        "a.sql",
+        rev(
+            "a",
+            "",
+            "",
+            "INSERT INTO t0 VALUES (1);\n\nINSERT INTO nope VALUES (1);",
+            "DELETE FROM t0;",
+        ),
+    )]);
+    let dir = proj.path();
+    let failed = mig(dir, url, &["upgrade", "head"]);
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed
+            .stderr
+            .contains("the version table holds no revision; rolled back: `upgrade  -> a`\n"),
+        "{}",
+        failed.stderr
+    );
+    assert!(!failed.stderr.contains("stay applied"), "{}", failed.stderr);
+    assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
+    assert!(ok(dir, url, &["status"]).ends_with("heads: a\n1 pending\n"));
+    assert_eq!(
+        my_query(
+            url,
+            "SELECT concat(revision, ' ', success) FROM mig_history"
+        ),
+        ["a 0"]
+    );
+}
