@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::mysql::{hold_session, hold_user_lock, waiting_on_user_lock, waiting_revision};
 use crate::online_interrupted::{mig, ok, project, rev, spawn, wait_for};
 use crate::signals::signal;
-use crate::support::mariadb::{my_db, my_exec, my_query, MyDb};
+use crate::support::mariadb::{my_db, my_exec, my_kill, my_query, MyDb};
 
 /// `a`, then `n2` (no `Transaction: none`: on MySQL every step commits statement by
 /// statement) whose statement 2 waits for a user lock held by the test.
@@ -59,7 +59,7 @@ fn killed_after_statement_1(dir: &Path, db: &MyDb) {
     );
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
-    my_exec(url, &format!("KILL {id}"));
+    my_kill(url, &id);
     wait_for("the killed run's session to end", || {
         my_query(
             url,

@@ -220,6 +220,16 @@ pub fn my_exec(url: &str, sql: &str) {
     block_on(async move { exec_at(&url, &text).await }).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// Ends session `id` (`KILL`), unless it has ended already.
+pub fn my_kill(url: &str, id: &str) {
+    let (url, sql) = (url.to_string(), format!("KILL {id}"));
+    match block_on(async move { exec_at(&url, &sql).await }) {
+        Ok(()) => {}
+        Err(err) if err.to_string().contains("Unknown thread id") => {}
+        Err(err) => panic!("KILL {id}: {err}"),
+    }
+}
+
 async fn exec_at(url: &str, sql: &str) -> Result<(), sqlx::Error> {
     let mut conn = sqlx::MySqlConnection::connect(url).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
