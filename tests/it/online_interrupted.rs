@@ -3,7 +3,7 @@
 //! first one committed, leave an `in progress` row; `status`, `current`, `check` and
 //! `upgrade` say so in words, a plain `upgrade` is refused (exit 3), `upgrade --resume`
 //! runs the rest once, and `mig resolve` records a manual repair. PostgreSQL and SQLite
-//! (there is no MySQL/MariaDB test server yet).
+//! (MySQL/MariaDB: `mysql_interrupted.rs`).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

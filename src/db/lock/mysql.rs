@@ -41,7 +41,8 @@ pub async fn acquire_mysql(
 }
 
 async fn mysql_holder(conn: &mut MySqlConnection, name: &str) -> Option<LockHolder> {
-    let id: Option<u64> = sqlx::query_scalar("SELECT IS_USED_LOCK(?)")
+    // MariaDB types IS_USED_LOCK as a signed INT, MySQL as an unsigned BIGINT: read one type.
+    let id: Option<i64> = sqlx::query_scalar("SELECT CAST(IS_USED_LOCK(?) AS SIGNED)")
         .persistent(false)
         .bind(name)
         .fetch_one(&mut *conn)
@@ -58,7 +59,7 @@ async fn mysql_holder(conn: &mut MySqlConnection, name: &str) -> Option<LockHold
     .ok()
     .flatten();
     Some(LockHolder {
-        pid: i64::try_from(id).ok()?,
+        pid: id,
         application_name: None,
         user: row.as_ref().and_then(|row| row.try_get("user_name").ok()),
         client: row.as_ref().and_then(|row| row.try_get("client").ok()),

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod mariadb;
 pub mod pgbouncer;
 
 use std::future::Future;
