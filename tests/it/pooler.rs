@@ -424,7 +424,8 @@ fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_
     }
     let locks = block_on(query(
         db.url(),
-        "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'",
+        "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     ));
     assert_eq!(locks, ["0"]);
     // While another session holds the lock, the step may still be running.
