@@ -121,11 +121,14 @@ where
     .await
 }
 
+/// Turns heads into the revisions applied at them (base up to the heads).
+pub type AppliedAt<'a, 'r, E> = dyn Fn(&[String]) -> Result<Vec<&'r Revision>, E> + Sync + 'a;
+
 /// The checksum drift check an `upgrade` runs first, on its own session under its lock,
 /// before it plans (so what it judges is what the run starts from).
 pub struct DriftCheck<'c, 'r, E> {
     /// The applied revisions at the heads read under the lock.
-    pub applied: &'c (dyn Fn(&[String]) -> Result<Vec<&'r Revision>, E> + Sync),
+    pub applied: &'c AppliedAt<'c, 'r, E>,
     /// Told the drifted revisions, when there are any; an error refuses the run
     /// ([`EngineError::Plan`]) before anything runs.
     pub judge: &'c mut (dyn FnMut(Vec<Drift>) -> Result<(), E> + Send),
