@@ -8,9 +8,10 @@
 
 use sqlx::AssertSqlSafe;
 
+use super::checksums::read_drift;
 use super::failure::{ApplyFailure, Gathered};
 use super::unfinished::{self, Unfinished};
-use super::{EngineError, Outcome};
+use super::{DriftCheck, EngineError, Outcome};
 use crate::config::Config;
 use crate::db::history::{operator, HistoryTable, InterruptedStep};
 use crate::db::pooler::begin_local;
@@ -48,6 +49,7 @@ impl Run<'_> {
         &self,
         conn: &mut Connection,
         revisions: &R,
+        mut check: Option<DriftCheck<'_, '_, E>>,
         mut planner: F,
     ) -> Result<Outcome, EngineError<E>>
     where
@@ -93,6 +95,19 @@ impl Run<'_> {
             } else {
                 Vec::new()
             };
+            // The drift check reads what the lock protects, before the first plan.
+            if let Some(check) = check.take() {
+                let judged = match read_drift(conn, self.config, &start.heads, check.applied).await
+                {
+                    Ok(found) if found.is_empty() => Ok(()),
+                    Ok(found) => (check.judge)(found).map_err(EngineError::Plan),
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = judged {
+                    rollback_quietly(conn, opened).await;
+                    return Err(err);
+                }
+            }
             let heads = if purge {
                 Vec::new()
             } else {

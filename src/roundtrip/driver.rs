@@ -238,7 +238,7 @@ pub async fn snapshot_url(
 ) -> Result<Snapshot, SnapshotError> {
     match url.dialect() {
         Dialect::Postgresql => {
-            let mut conn = connect_postgres(&url.to_sqlx_url(), None).await?;
+            let mut conn = connect_postgres(url, None).await?;
             let snapshot = snapshot_postgres(&mut conn, opts).await;
             let _ = conn.close().await;
             Ok(snapshot?)

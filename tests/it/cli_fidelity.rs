@@ -7,7 +7,7 @@ use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use mig::db::{begin_immediate, ConnectSettings, Connection};
+use mig::db::{begin_immediate, Connection};
 use mig::provision::TempSqlite;
 
 use crate::support;
@@ -125,7 +125,7 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
     let file = TempSqlite::new().expect("sqlite");
     let url = file.url();
     let r = support::block_on(async {
-        let mut holder = Connection::open(&url, &ConnectSettings::default())
+        let mut holder = support::open(&url, &mig::config::ExecSettings::default())
             .await
             .expect("open");
         let Connection::Sqlite(conn) = &mut holder else {
@@ -240,7 +240,7 @@ fn the_operator_comes_from_the_uid_without_user() {
     let who = Command::new("id").arg("-un").output().expect("id -un");
     let name = String::from_utf8_lossy(&who.stdout).trim().to_string();
     let operator: String = support::block_on(async {
-        let mut conn = Connection::open(&url, &ConnectSettings::default())
+        let mut conn = support::open(&url, &mig::config::ExecSettings::default())
             .await
             .expect("open");
         let Connection::Sqlite(c) = &mut conn else {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{block_on, pg_db};
 
 async fn count(url: &str, sql: &str) -> i64 {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(&mut conn)
         .await

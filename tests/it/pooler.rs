@@ -81,7 +81,7 @@ fn ok(dir: &Path, url: &str, args: &[&str], bouncer: &PgBouncer) -> String {
 }
 
 async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
         .persistent(false)
         .fetch_all(&mut conn)
@@ -321,9 +321,7 @@ fn the_search_path_of_a_run_does_not_leak_to_other_clients_of_the_pooler() {
     // Another client of the pooler, on whichever server connection it gets.
     for _ in 0..8 {
         let seen = block_on(async {
-            let mut conn = mig::db::connect_postgres(&url, None)
-                .await
-                .expect("connect");
+            let mut conn = crate::support::connect_pg(&url).await.expect("connect");
             sqlx::raw_sql("SHOW search_path")
                 .fetch_one(&mut conn)
                 .await
