@@ -56,7 +56,8 @@ fn fill(runtime: &tokio::runtime::Runtime, url: &str, tables: usize) {
         })
         .collect();
     runtime.block_on(async {
-        let mut conn = connect_postgres(url, None).await.expect("connect");
+        let url = mig::url::DatabaseUrl::parse(url).expect("a database URL");
+        let mut conn = connect_postgres(&url, None).await.expect("connect");
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut conn)
             .await

@@ -326,7 +326,7 @@ where
         pooled: None,
         transaction_open: in_transaction,
     };
-    run.apply(&mut session.conn, revisions, planner).await
+    run.apply(&mut session.conn, revisions, None, planner).await
 }
 
 /// Connect, lock, run, unlock, close; on SIGINT/SIGTERM, cancel, roll back, unlock.

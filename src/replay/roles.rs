@@ -17,7 +17,7 @@ pub async fn adopt(
     roles: &[String],
     owner: Option<&str>,
 ) -> Result<DatabaseUrl, String> {
-    let mut conn = connect_postgres(&private.to_sqlx_url(), None)
+    let mut conn = connect_postgres(private, None)
         .await
         .map_err(|e| e.to_string())?;
     for role in roles.iter().filter(|r| r.as_str() != SUPERUSER) {

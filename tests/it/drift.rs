@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use mig::db::connect_postgres;
-
 use crate::roundtrip_support::{mig, write_project, Run};
 use crate::support;
 
@@ -40,7 +38,7 @@ fn run(dir: &Path, ini: &Path, url: &str, args: &[&str]) -> Run {
 fn exec(url: &str, sql: &str) {
     let (url, sql) = (url.to_string(), sql.to_string());
     support::block_on(async move {
-        let mut conn = connect_postgres(&url, None).await.expect("connect");
+        let mut conn = support::connect_pg(&url).await.expect("connect");
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&mut conn)
             .await

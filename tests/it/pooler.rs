@@ -429,9 +429,7 @@ fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_
     // While another session holds the lock, the step may still be running.
     let id = mig::db::LockKey::new(db.name(), Some("app"), "alembic_version").advisory_id();
     let status = block_on(async {
-        let mut holder = mig::db::connect_postgres(db.url(), None)
-            .await
-            .expect("connect");
+        let mut holder = crate::support::connect_pg(db.url()).await.expect("connect");
         sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(id)
             .persistent(false)
