@@ -321,7 +321,7 @@ fn graph_and_config_errors_name_their_files() {
     let dir = cycle.path().display().to_string();
     assert_eq!(
         r.stderr.trim().replace(&dir, "[DIR]"),
-        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql`, `[DIR]/versions/b.sql`)"
+        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql:4`, `[DIR]/versions/b.sql:4`)"
     );
 
     let labels = tempfile::tempdir().expect("tempdir");
@@ -332,7 +332,7 @@ fn graph_and_config_errors_name_their_files() {
     let dir = labels.path().display().to_string();
     assert_eq!(
         r.stderr.trim().replace(&dir, "[DIR]"),
-        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql` and `[DIR]/versions/a.sql`)"
+        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql:5` and `[DIR]/versions/a.sql:5`)"
     );
 
     let selfloop = tempfile::tempdir().expect("tempdir");
@@ -342,9 +342,40 @@ fn graph_and_config_errors_name_their_files() {
     assert!(
         r.stderr
             .starts_with("FAILED: Self-loop is detected in revisions (a) (in `")
-            && r.stderr.contains("versions/a.sql`)"),
+            && r.stderr.contains("versions/a.sql:4`)"),
         "{}",
         r.stderr
+    );
+
+    // Unknown parent and unknown dependency: the line of the header that names them.
+    let unknown = tempfile::tempdir().expect("tempdir");
+    ini(unknown.path(), "dialect = postgresql");
+    rev_file(unknown.path(), "a", "zz", "");
+    let r = mig(unknown.path(), &["heads"]);
+    let dir = unknown.path().display().to_string();
+    assert_eq!(
+        (r.code, r.stderr.trim().replace(&dir, "[DIR]")),
+        (
+            2,
+            "FAILED: Revision zz referenced from a is not present (in `[DIR]/versions/a.sql:4`)"
+                .to_string()
+        )
+    );
+    std::fs::write(
+        unknown.path().join("versions/a.sql"),
+        "-- rev a\n--\n-- Revision ID: a\n-- Revises:\n-- Create Date: 2024-01-01\n\
+         -- Depends On: nowhere\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n",
+    )
+    .expect("revision");
+    let r = mig(unknown.path(), &["upgrade", "head", "--sql"]);
+    assert_eq!(
+        (r.code, r.stderr.trim().replace(&dir, "[DIR]")),
+        (
+            2,
+            "FAILED: Dependency nowhere of revision a is not a known revision or branch label \
+             (in `[DIR]/versions/a.sql:6`)"
+                .to_string()
+        )
     );
 
     let no_location = tempfile::tempdir().expect("tempdir");
