@@ -30,4 +30,7 @@ pub enum CatalogError {
     IgnorePattern { pattern: String, reason: String },
     #[error("unreadable snapshot JSON: {error}")]
     Json { error: serde_json::Error },
+    /// A configuration key the snapshot reads (`ignore`) is invalid.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }

@@ -310,6 +310,65 @@ fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// `[mig]` keys only some commands use are interpolated when a command asks for them:
+/// a bomb or an unresolvable reference in `runbook_dir` (or a naming convention) does
+/// not stop `heads` or `upgrade --sql`, and stops `runbook`, which uses every key, with
+/// exit 2 naming the key and its line.
+#[test]
+fn unused_mig_keys_are_not_interpolated() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    rev_file(tmp.path(), "a", "", "");
+    let mut bomb = String::from("x1 = boom\n");
+    for level in 2..=10 {
+        bomb.push_str(&format!(
+            "x{level} = {}\n",
+            format!("%(x{})s", level - 1).repeat(8)
+        ));
+    }
+    for (value, expected) in [
+        (
+            "%(x10)s",
+            "`alembic.ini` line 7: `runbook_dir` in section `[mig]` expands to more than",
+        ),
+        (
+            "%(nowhere)s",
+            "`naming_convention.pk` in section `[mig]` refers to `%(missing_too)s`",
+        ),
+    ] {
+        // The first case has a valid convention, so `runbook` stops at `runbook_dir`.
+        let naming = if value == "%(x10)s" {
+            "pk_%(table_name)s"
+        } else {
+            "%(missing_too)s"
+        };
+        std::fs::write(
+            tmp.path().join("alembic.ini"),
+            format!(
+                "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n\
+                 naming_convention.pk = {naming}\nrunbook_dir = {value}\n{bomb}"
+            ),
+        )
+        .expect("ini");
+        let r = mig(tmp.path(), &["heads"]);
+        assert_eq!((r.code, r.stdout.trim()), (0, "a (head)"), "{}", r.stderr);
+        let r = mig(tmp.path(), &["upgrade", "head", "--sql"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("CREATE TABLE t_a"), "{}", r.stdout);
+
+        let r = mig(
+            tmp.path(),
+            &["runbook", "--url", "postgresql://u@127.0.0.1:1/db"],
+        );
+        assert_eq!(r.code, 2, "{value}: {}", r.stderr);
+        let failed = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("FAILED:"))
+            .unwrap_or_default();
+        assert!(failed.contains(expected), "{value}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn graph_and_config_errors_name_their_files() {
     let cycle = tempfile::tempdir().expect("tempdir");
