@@ -28,8 +28,10 @@ pub enum BackupError {
     /// `pg_dump` / `pg_restore` missing or failing.
     #[error("{0}")]
     Tool(String),
+    /// A configuration key the backup reads (`backup_dir`, `project`); boxed to keep
+    /// the error small.
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(Box<ConfigError>),
     /// Read back, the backup does not match its manifest.
     #[error("the backup in `{}` does not match its manifest: {problems}", path.display())]
     Mismatch { path: PathBuf, problems: String },
@@ -45,6 +47,12 @@ impl BackupError {
             BackupError::Database(_) | BackupError::Mismatch { .. } | BackupError::Tool(_) => 3,
             _ => 2,
         }
+    }
+}
+
+impl From<ConfigError> for BackupError {
+    fn from(err: ConfigError) -> Self {
+        BackupError::Config(Box::new(err))
     }
 }
 

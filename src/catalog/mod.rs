@@ -32,5 +32,11 @@ pub enum CatalogError {
     Json { error: serde_json::Error },
     /// A configuration key the snapshot reads (`ignore`) is invalid.
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Config(Box<crate::config::ConfigError>),
+}
+
+impl From<crate::config::ConfigError> for CatalogError {
+    fn from(err: crate::config::ConfigError) -> Self {
+        CatalogError::Config(Box::new(err))
+    }
 }
