@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::db::history::{operator, MIG_VERSION};
 use crate::db::{read_state, Connection, DbError};
 use crate::url::DatabaseUrl;
@@ -28,6 +28,10 @@ pub enum BackupError {
     /// `pg_dump` / `pg_restore` missing or failing.
     #[error("{0}")]
     Tool(String),
+    /// A configuration key the backup reads (`backup_dir`, `project`); boxed to keep
+    /// the error small.
+    #[error(transparent)]
+    Config(Box<ConfigError>),
     /// Read back, the backup does not match its manifest.
     #[error("the backup in `{}` does not match its manifest: {problems}", path.display())]
     Mismatch { path: PathBuf, problems: String },
@@ -43,6 +47,12 @@ impl BackupError {
             BackupError::Database(_) | BackupError::Mismatch { .. } | BackupError::Tool(_) => 3,
             _ => 2,
         }
+    }
+}
+
+impl From<ConfigError> for BackupError {
+    fn from(err: ConfigError) -> Self {
+        BackupError::Config(Box::new(err))
     }
 }
 
@@ -66,7 +76,7 @@ impl Backup {
 }
 
 /// `backups/<UTC time>_<database>/` under `[mig] backup_dir`.
-pub fn default_path(config: &Config, database: &str) -> PathBuf {
+pub fn default_path(config: &Config, database: &str) -> Result<PathBuf, ConfigError> {
     let safe: String = database
         .chars()
         .map(|c| {
@@ -77,10 +87,10 @@ pub fn default_path(config: &Config, database: &str) -> PathBuf {
             }
         })
         .collect();
-    config.backup_dir.join(format!(
+    Ok(config.backup_dir()?.join(format!(
         "{}_{safe}",
         Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
-    ))
+    )))
 }
 
 /// Takes a backup of the connected database into `out` (created; must not exist or be
@@ -140,7 +150,7 @@ pub async fn take(
     };
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
-        project: config.project.clone(),
+        project: config.project()?,
         database: database.to_string(),
         url: url.redacted(),
         dialect: conn.dialect().name().to_string(),

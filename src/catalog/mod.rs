@@ -30,4 +30,13 @@ pub enum CatalogError {
     IgnorePattern { pattern: String, reason: String },
     #[error("unreadable snapshot JSON: {error}")]
     Json { error: serde_json::Error },
+    /// A configuration key the snapshot reads (`ignore`) is invalid.
+    #[error(transparent)]
+    Config(Box<crate::config::ConfigError>),
+}
+
+impl From<crate::config::ConfigError> for CatalogError {
+    fn from(err: crate::config::ConfigError) -> Self {
+        CatalogError::Config(Box::new(err))
+    }
 }

@@ -48,7 +48,7 @@ impl SnapshotOptions {
             });
         }
         let ignore = config
-            .ignore
+            .ignore()?
             .iter()
             .map(|text| IgnorePattern::parse(text))
             .collect::<Result<_, _>>()?;

@@ -38,7 +38,7 @@ async fn locked(
     let database = database_name(&mut session.conn).await?;
     let path = match out {
         Some(path) => path.to_path_buf(),
-        None => backup::default_path(config, &database),
+        None => backup::default_path(config, &database)?,
     };
     let result = backup::take(&mut session.conn, config, url, &database, &path).await;
     match &result {

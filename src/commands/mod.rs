@@ -81,6 +81,7 @@ impl Error {
             Error::Guard(e) => e.exit_code(),
             Error::Backup(e) => e.exit_code(),
             Error::Reset(e) => e.exit_code(),
+            Error::Catalog(CatalogError::Config(_)) => 2,
             Error::Database(_) | Error::Catalog(_) => 3,
             _ => 2,
         }
@@ -113,7 +114,7 @@ pub async fn snapshot(config: &Config, url: &DatabaseUrl) -> Result<Snapshot, Er
 /// Naming-convention violations in the configured database (none when no convention
 /// is configured).
 pub async fn verify_naming(project: &Project) -> Result<Vec<String>, Error> {
-    let n = &project.config.naming;
+    let n = &project.config.naming()?;
     if n.pk.is_none() && n.fk.is_none() && n.uq.is_none() && n.ix.is_none() && n.ck.is_none() {
         return Ok(vec![]);
     }

@@ -6,6 +6,6 @@ use crate::reset::{self, ResetReport, ResetRequest};
 use super::{Error, Project};
 
 pub async fn run(project: &Project, request: &ResetRequest) -> Result<ResetReport, Error> {
-    let seeds = crate::seed::load(&project.config.seed_locations, &project.map)?;
+    let seeds = crate::seed::load(&project.config.seed_locations()?, &project.map)?;
     Ok(reset::run(&project.config, &project.map, &seeds, request).await?)
 }

@@ -7,14 +7,14 @@ use super::{Error, Project};
 
 /// `mig seed [NAME...] [--all] [--sync] [--dry-run]`.
 pub async fn run(project: &Project, request: &SeedRequest) -> Result<SeedReport, Error> {
-    let seeds = seed::load(&project.config.seed_locations, &project.map)?;
+    let seeds = seed::load(&project.config.seed_locations()?, &project.map)?;
     let url = project.config.database_url()?;
     Ok(seed::run(&project.config, &url, &seeds, &project.map, request).await?)
 }
 
 /// `mig seed --list`.
 pub async fn list(project: &Project) -> Result<Vec<ListEntry>, Error> {
-    let seeds = seed::load(&project.config.seed_locations, &project.map)?;
+    let seeds = seed::load(&project.config.seed_locations()?, &project.map)?;
     let url = project.config.database_url()?;
     Ok(seed::list(&project.config, &url, &seeds, &project.map).await?)
 }

@@ -74,7 +74,7 @@ impl Canceller {
                     sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())
                 });
                 let _ = conn.close().await;
-                sent.map_err(|e| e.to_string())
+                sent.map_err(|e| crate::db::diagnose::sqlx_message(&e))
             }
             Err(err) => Err(err.to_string()),
         };

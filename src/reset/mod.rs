@@ -126,6 +126,7 @@ impl ResetError {
             ResetError::Guard(e) => e.exit_code(),
             ResetError::Backup(e) => e.exit_code(),
             ResetError::Seed(e) => e.exit_code(),
+            ResetError::Catalog(crate::catalog::CatalogError::Config(_)) => 2,
             ResetError::Catalog(_) | ResetError::Database(_) | ResetError::Failed { .. } => 3,
         }
     }

@@ -111,7 +111,10 @@ pub(super) async fn prepare(
     }
     report.seeds = chosen_seeds(seeds, request.seed);
     report.backup = match &request.backup {
-        BackupChoice::Default => Some(crate::backup::default_path(config, database)),
+        BackupChoice::Default => Some(
+            crate::backup::default_path(config, database)
+                .map_err(|e| ResetError::Refused(e.to_string()))?,
+        ),
         BackupChoice::Dir(dir) => Some(dir.clone()),
         BackupChoice::Skip => None,
     };

@@ -325,6 +325,7 @@ fn parse(path: &Path, text: &str) -> Parsed<Revision> {
         upgrade: upgrade_section,
         downgrade,
         path: path.to_path_buf(),
+        lines: header.lines,
     })
 }
 

@@ -202,7 +202,7 @@ fn preflight(config: &Config, dialect: Dialect, opts: &Options) -> Result<(), Ro
         ));
     }
     SnapshotOptions::from_config(config)?;
-    naming::check(&Snapshot::empty(dialect), &config.naming)?;
+    naming::check(&Snapshot::empty(dialect), &config.naming()?)?;
     Ok(())
 }
 
@@ -212,7 +212,7 @@ fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, Roundt
         return Ok(None);
     }
     let clock = Instant::now();
-    let findings = naming::check(end, &config.naming)?
+    let findings = naming::check(end, &config.naming()?)?
         .into_iter()
         .map(Finding::naming)
         .collect();
@@ -225,7 +225,10 @@ fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, Roundt
 }
 
 fn naming_configured(config: &Config) -> bool {
-    naming::configured(&config.naming).next().is_some()
+    // A bad value was refused before the run (`validate`).
+    config
+        .naming()
+        .is_ok_and(|n| naming::configured(&n).next().is_some())
 }
 
 /// Moves the database to `target`, up or down, without checking anything.

@@ -292,7 +292,7 @@ async fn record_seed(
                 statement: 0,
                 statements: done.statements.len(),
                 text: format!("recording it in `{}`", table.qualified),
-                message: err.to_string(),
+                message: crate::db::diagnose::sqlx_message(&err),
                 transactional,
                 dry_run: false,
                 applied_before: applied_before.to_vec(),

@@ -54,6 +54,7 @@ pub fn rev(id: &str, down: &[&str], upgrade: &str, downgrade: &str) -> Revision 
             line: UPGRADE_LINE + upgrade_lines + 2,
         }),
         path: PathBuf::from(format!("versions/{id}.sql")),
+        lines: Default::default(),
     }
 }
 

@@ -140,12 +140,11 @@ pub(super) async fn gather(
         (Some(fatal), _) => out.fatal(fatal),
         (None, Some(snapshot)) => {
             out.constraints = Some(
-                runbook::constraints(&snapshot, &target.config.naming).unwrap_or_else(|err| {
-                    Constraints {
+                runbook::constraints(&snapshot, &target.config.naming().unwrap_or_default())
+                    .unwrap_or_else(|err| Constraints {
                         naming: vec![Check::failed("naming conventions", err.to_string())],
                         ..Constraints::default()
-                    }
-                }),
+                    }),
             );
             if let Some(dod) = dod {
                 out.dod = Some(collect::dod_checks(dod, &mut observer).await);

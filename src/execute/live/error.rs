@@ -28,11 +28,11 @@ pub struct ServerError {
 
 impl ServerError {
     /// The parts of `err` worth showing. A non-database error (connection lost, protocol)
-    /// keeps the driver's text as its message.
+    /// keeps the driver's text as its message, without the driver's source location.
     pub fn from_sqlx(dialect: Dialect, err: &sqlx::Error) -> ServerError {
         let mut server = ServerError {
             dialect,
-            message: err.to_string(),
+            message: crate::db::diagnose::sqlx_message(err),
             code: None,
             detail: None,
             hint: None,
@@ -154,6 +154,19 @@ mod tests {
             hint: None,
             position: Some(13),
         }
+    }
+
+    #[test]
+    fn driver_errors_lose_their_source_location() {
+        let err = sqlx::Error::Protocol(
+            "execute: unexpected message: CopyInResponse (sqlx_postgres::connection::executor:366)"
+                .into(),
+        );
+        let server = ServerError::from_sqlx(Dialect::Postgresql, &err);
+        assert_eq!(
+            server.to_string(),
+            "encountered unexpected or invalid data: execute: unexpected message: CopyInResponse"
+        );
     }
 
     #[test]

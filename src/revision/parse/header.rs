@@ -4,7 +4,7 @@
 
 use super::layout::{split_once_byte, trim, Line};
 use super::{at, ParseErrorKind, Parsed};
-use crate::revision::{Keep, TransactionMode};
+use crate::revision::{HeaderLines, Keep, TransactionMode};
 
 /// The header fields, validated.
 pub(super) struct Header {
@@ -16,6 +16,7 @@ pub(super) struct Header {
     pub create_date: Option<String>,
     pub transaction: TransactionMode,
     pub downgrade_keeps: Vec<Keep>,
+    pub lines: HeaderLines,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,6 +164,12 @@ pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
             .filter(|value| !value.is_empty()),
         transaction,
         downgrade_keeps,
+        lines: HeaderLines {
+            revision_id: Some(id_line),
+            revises: values.get(Key::Revises).map(|(line, _)| line),
+            branch_labels: values.get(Key::BranchLabels).map(|(line, _)| line),
+            depends_on: values.get(Key::DependsOn).map(|(line, _)| line),
+        },
     })
 }
 
