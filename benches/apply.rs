@@ -57,6 +57,7 @@ fn revisions(n: usize) -> Vec<Revision> {
                 line: 10,
             }),
             path: format!("versions/{}.sql", id(i)).into(),
+            lines: Default::default(),
         })
         .collect()
 }

@@ -139,7 +139,10 @@ fn main() {
             .block_on(server.create_database(&database))
             .expect("create database");
         let (best, objects, queries) = runtime.block_on(async {
-            let mut conn = connect_postgres(&url, None).await.expect("connect");
+            let mut conn =
+                connect_postgres(&mig::url::DatabaseUrl::parse(&url).expect("url"), None)
+                    .await
+                    .expect("connect");
             sqlx::raw_sql(sqlx::AssertSqlSafe(schema_ddl(tables)))
                 .execute(&mut conn)
                 .await

@@ -31,7 +31,8 @@
 //!   and `Transaction: none` revisions are refused before anything runs.
 //! - Drift is judged against each applied revision's latest successful `upgrade` or
 //!   `accept` history row; revisions without one (applied by Alembic, or stamped) are
-//!   never reported.
+//!   never reported. `upgrade`'s own check ([`upgrade_checked`]) runs on the upgrade's
+//!   session under its lock, before it plans: one connection per command.
 
 mod cancel;
 mod checksums;
@@ -39,7 +40,7 @@ mod error;
 mod failure;
 mod resolve;
 mod run;
-mod session;
+pub(crate) mod session;
 pub mod status;
 pub mod unfinished;
 
@@ -84,7 +85,16 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, false, Unfinished::Refuse, plan).await
+    migrate(
+        config,
+        url,
+        revisions,
+        false,
+        Unfinished::Refuse,
+        None,
+        plan,
+    )
+    .await
 }
 
 /// `upgrade --resume`: as [`upgrade`], continuing the interrupted step (after checking
@@ -99,7 +109,46 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, false, Unfinished::Resume, plan).await
+    migrate(
+        config,
+        url,
+        revisions,
+        false,
+        Unfinished::Resume,
+        None,
+        plan,
+    )
+    .await
+}
+
+/// Turns heads into the revisions applied at them (base up to the heads).
+pub type AppliedAt<'a, 'r, E> = dyn Fn(&[String]) -> Result<Vec<&'r Revision>, E> + Sync + 'a;
+
+/// The checksum drift check an `upgrade` runs first, on its own session under its lock,
+/// before it plans (so what it judges is what the run starts from).
+pub struct DriftCheck<'c, 'r, E> {
+    /// The applied revisions at the heads read under the lock.
+    pub applied: &'c AppliedAt<'c, 'r, E>,
+    /// Told the drifted revisions, when there are any; an error refuses the run
+    /// ([`EngineError::Plan`]) before anything runs.
+    pub judge: &'c mut (dyn FnMut(Vec<Drift>) -> Result<(), E> + Send),
+}
+
+/// [`upgrade`] (or with [`Unfinished::Resume`], [`resume`]) with the drift `check` run
+/// first on the same session, under the same lock.
+pub async fn upgrade_checked<R, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    revisions: &R,
+    unfinished: Unfinished,
+    check: DriftCheck<'_, '_, E>,
+    plan: F,
+) -> Result<Outcome, EngineError<E>>
+where
+    R: Revisions + ?Sized,
+    F: FnMut(&[String]) -> Result<Plan, E>,
+{
+    migrate(config, url, revisions, false, unfinished, Some(check), plan).await
 }
 
 /// `downgrade`: as [`upgrade`]; the plan's steps say which way.
@@ -113,7 +162,16 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, false, Unfinished::Refuse, plan).await
+    migrate(
+        config,
+        url,
+        revisions,
+        false,
+        Unfinished::Refuse,
+        None,
+        plan,
+    )
+    .await
 }
 
 /// `stamp`: version-table writes only. With `purge`, every row is deleted first (after
@@ -129,7 +187,16 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    migrate(config, url, revisions, purge, Unfinished::Ignore, plan).await
+    migrate(
+        config,
+        url,
+        revisions,
+        purge,
+        Unfinished::Ignore,
+        None,
+        plan,
+    )
+    .await
 }
 
 /// `ensure-version`: creates the version table's schema and the table if missing.
@@ -141,6 +208,7 @@ pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), En
         none,
         false,
         Unfinished::Ignore,
+        None,
         |heads: &[String]| {
             Ok::<_, Infallible>(Plan {
                 steps: Vec::new(),
@@ -232,6 +300,35 @@ pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRo
     .await
 }
 
+/// A run on a session the caller opened and locked (`reset`): plans from the heads read
+/// on it with `planner` and applies the plan. With `in_transaction` (PostgreSQL), the
+/// caller's open transaction carries the first step, so what the caller did before and
+/// the whole plan commit or roll back together.
+pub(crate) async fn apply_on<R, F, E>(
+    config: &Config,
+    url: &DatabaseUrl,
+    session: &mut Session,
+    in_transaction: bool,
+    revisions: &R,
+    planner: F,
+) -> Result<Outcome, EngineError<E>>
+where
+    R: Revisions + ?Sized,
+    F: FnMut(&[String]) -> Result<Plan, E>,
+{
+    let run = Run {
+        config,
+        password: url.password(),
+        search_path: session.search_path.clone(),
+        purge: false,
+        unfinished: Unfinished::Refuse,
+        interrupt: Interrupt::process(),
+        pooled: None,
+        transaction_open: in_transaction,
+    };
+    run.apply(&mut session.conn, revisions, None, planner).await
+}
+
 /// Connect, lock, run, unlock, close; on SIGINT/SIGTERM, cancel, roll back, unlock.
 async fn migrate<R, F, E>(
     config: &Config,
@@ -239,6 +336,7 @@ async fn migrate<R, F, E>(
     revisions: &R,
     purge: bool,
     unfinished: Unfinished,
+    check: Option<DriftCheck<'_, '_, E>>,
     planner: F,
 ) -> Result<Outcome, EngineError<E>>
 where
@@ -277,8 +375,9 @@ where
         unfinished,
         interrupt,
         pooled,
+        transaction_open: false,
     };
-    let work = run.apply(&mut session.conn, revisions, planner);
+    let work = run.apply(&mut session.conn, revisions, check, planner);
     let result = cancelling(work, interrupt, &canceller).await;
     let result = session.unlock(lock, result).await;
     session.close().await;

@@ -6,6 +6,8 @@
 //! either a live database or offline `--sql` text rendered per [`dialect`]; [`engine`]
 //! holds the online commands (connect, lock, read the heads, plan, execute).
 
+pub mod backup;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -13,13 +15,18 @@ pub mod config;
 pub mod db;
 pub mod dialect;
 pub mod diff;
+pub mod drift;
 pub mod engine;
 pub mod execute;
+pub mod guard;
 pub mod import;
 pub mod naming;
 pub mod provision;
+pub mod replay;
+pub mod reset;
 pub mod revision;
 pub mod roundtrip;
 pub mod runbook;
+pub mod seed;
 pub mod sql;
 pub mod url;

@@ -160,9 +160,27 @@ impl DatabaseUrl {
     pub fn to_sqlx_url(&self) -> String {
         match self.backend {
             Backend::Postgresql => self.postgres_sqlx().render(Secret::Plain, "postgres"),
-            Backend::Mysql | Backend::Mariadb => self.render(Secret::Plain, "mysql"),
+            Backend::Mysql | Backend::Mariadb => self.mysql_sqlx().render(Secret::Plain, "mysql"),
             Backend::Sqlite => self.sqlite_sqlx_url(),
         }
+    }
+
+    /// sqlx reads a MySQL unix socket from `socket=` and refuses an empty host; PyMySQL
+    /// and SQLAlchemy spell it `unix_socket=` (`mysql+pymysql://u@/db?unix_socket=/run/
+    /// mysqld/mysqld.sock`): the parameter is renamed and the host becomes `localhost`.
+    fn mysql_sqlx(&self) -> DatabaseUrl {
+        let mut url = self.clone();
+        let mut socket = false;
+        for (key, _) in &mut url.query {
+            if key == "unix_socket" {
+                *key = "socket".to_string();
+            }
+            socket |= key == "socket";
+        }
+        if socket && url.authority_host.is_none() {
+            url.authority_host = Some("localhost".to_string());
+        }
+        url
     }
 
     /// sqlx refuses an empty host (`postgresql://u@/db?host=/run/pg`, the SQLAlchemy and

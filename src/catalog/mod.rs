@@ -10,7 +10,7 @@ mod sqlite;
 
 pub use model::{Kind, Object, Snapshot, Value};
 pub use options::{IgnorePattern, QueryCounter, SnapshotOptions, TableRef};
-pub use postgres::{snapshot_postgres, POSTGRES_STATEMENTS};
+pub use postgres::{fingerprint_postgres, snapshot_postgres, Fingerprint, POSTGRES_STATEMENTS};
 pub use sqlite::{snapshot_sqlite, SQLITE_STATEMENTS};
 
 /// Why a snapshot could not be taken or read.
@@ -30,4 +30,13 @@ pub enum CatalogError {
     IgnorePattern { pattern: String, reason: String },
     #[error("unreadable snapshot JSON: {error}")]
     Json { error: serde_json::Error },
+    /// A configuration key the snapshot reads (`ignore`) is invalid.
+    #[error(transparent)]
+    Config(Box<crate::config::ConfigError>),
+}
+
+impl From<crate::config::ConfigError> for CatalogError {
+    fn from(err: crate::config::ConfigError) -> Self {
+        CatalogError::Config(Box::new(err))
+    }
 }

@@ -25,7 +25,7 @@ pub struct SnapshotOptions {
 }
 
 impl SnapshotOptions {
-    /// The version table and history table (in `version_table_schema`, or in any schema
+    /// The version, history, seed and environment tables (in `version_table_schema`, or in any schema
     /// when none is configured) and the `ignore` patterns of `config`.
     pub fn from_config(config: &Config) -> Result<SnapshotOptions, CatalogError> {
         let exec = &config.exec;
@@ -36,12 +36,19 @@ impl SnapshotOptions {
         }];
         if let Some(history) = &exec.history_table {
             bookkeeping.push(TableRef {
-                schema,
+                schema: schema.clone(),
                 name: history.clone(),
             });
         }
+        // Part two's tables: recorded seeds (SPEC section 14) and the protection marker.
+        for name in [crate::seed::SEED_TABLE, crate::guard::ENVIRONMENT_TABLE] {
+            bookkeeping.push(TableRef {
+                schema: schema.clone(),
+                name: name.to_string(),
+            });
+        }
         let ignore = config
-            .ignore
+            .ignore()?
             .iter()
             .map(|text| IgnorePattern::parse(text))
             .collect::<Result<_, _>>()?;

@@ -4,6 +4,7 @@
 //! on the number of objects. Reads only; never changes the database or the session.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use sqlx::{Connection, PgConnection};
 
@@ -80,6 +81,67 @@ pub async fn snapshot_postgres(
     conn: &mut PgConnection,
     opts: &SnapshotOptions,
 ) -> Result<Snapshot, CatalogError> {
+    let mut tx = open(conn, opts).await?;
+    let (classids, objids) = hidden(&mut tx, opts).await?;
+    let mut objects = Vec::new();
+    for (query, sql) in QUERIES {
+        let rows: Vec<Row> = sqlx::query_as(sql)
+            .persistent(false)
+            .bind(&classids)
+            .bind(&objids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| CatalogError::Query { query, error })?;
+        opts.queries.add(1);
+        for row in rows {
+            objects.push(object(query, row)?);
+        }
+    }
+    close(tx, opts).await?;
+    Ok(Snapshot::new(Dialect::Postgresql, opts.retain(objects)))
+}
+
+/// A hash per object kind of the rows [`snapshot_postgres`] would read, computed by the
+/// server from the same queries: equal fingerprints mean equal snapshots (whatever the
+/// ignore patterns; different ones may still give equal snapshots). Five statements,
+/// and nothing but the hashes crosses the wire.
+pub async fn fingerprint_postgres(
+    conn: &mut PgConnection,
+    opts: &SnapshotOptions,
+) -> Result<Fingerprint, CatalogError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let rows: Vec<String> = QUERIES
+            .iter()
+            .map(|(_, sql)| format!("select q.kind, md5(q::text) from ({sql}\n) q"))
+            .collect();
+        include_str!("sql/postgres/fingerprint.sql").replace("{rows}", &rows.join("\nunion all\n"))
+    });
+    let mut tx = open(conn, opts).await?;
+    let (classids, objids) = hidden(&mut tx, opts).await?;
+    let rows: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str()))
+        .persistent(false)
+        .bind(&classids)
+        .bind(&objids)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| CatalogError::Query {
+            query: "fingerprint",
+            error,
+        })?;
+    opts.queries.add(1);
+    close(tx, opts).await?;
+    Ok(Fingerprint(rows.into_iter().collect()))
+}
+
+/// A hash per object kind (`table`, `index`, ...): see [`fingerprint_postgres`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint(pub BTreeMap<String, String>);
+
+/// Begins the read-only transaction (or a savepoint) and pins the settings.
+async fn open<'c>(
+    conn: &'c mut PgConnection,
+    opts: &SnapshotOptions,
+) -> Result<sqlx::Transaction<'c, sqlx::Postgres>, CatalogError> {
     let begin_failed = |error| CatalogError::Query {
         query: "begin",
         error,
@@ -101,36 +163,37 @@ pub async fn snapshot_postgres(
             error,
         })?;
     opts.queries.add(1);
-    // (classid, objid) pairs: they only feed the other queries, never the snapshot.
-    let (classids, objids): (Vec<i64>, Vec<i64>) = sqlx::query_as(HIDDEN)
+    Ok(tx)
+}
+
+/// The hidden objects as `(classid, objid)` arrays: they only feed the other queries,
+/// never the snapshot.
+async fn hidden(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    opts: &SnapshotOptions,
+) -> Result<(Vec<i64>, Vec<i64>), CatalogError> {
+    let hidden = sqlx::query_as(HIDDEN)
         .persistent(false)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await
         .map_err(|error| CatalogError::Query {
             query: "hidden",
             error,
         })?;
     opts.queries.add(1);
-    let mut objects = Vec::new();
-    for (query, sql) in QUERIES {
-        let rows: Vec<Row> = sqlx::query_as(sql)
-            .bind(&classids)
-            .bind(&objids)
-            .persistent(false)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| CatalogError::Query { query, error })?;
-        opts.queries.add(1);
-        for row in rows {
-            objects.push(object(query, row)?);
-        }
-    }
+    Ok(hidden)
+}
+
+async fn close(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    opts: &SnapshotOptions,
+) -> Result<(), CatalogError> {
     tx.rollback().await.map_err(|error| CatalogError::Query {
         query: "rollback",
         error,
     })?;
     opts.queries.add(1);
-    Ok(Snapshot::new(Dialect::Postgresql, opts.retain(objects)))
+    Ok(())
 }
 
 fn object(

@@ -8,22 +8,28 @@
 //! below, a variant in [`Command`] and an arm in [`run`].
 
 mod accept;
+mod backup;
+mod baseline;
 mod branches;
 mod check;
 mod current;
 mod diff;
 mod downgrade;
+mod drift;
 mod ensure_version;
+mod guard;
 mod heads;
 mod history;
 mod import;
 mod init;
 pub mod logging;
 mod merge;
+mod reset;
 mod resolve;
 mod revision;
 mod roundtrip;
 mod runbook;
+mod seed;
 mod show;
 mod signal;
 mod snapshot;
@@ -136,12 +142,30 @@ pub enum Command {
     /// Compare two catalog snapshots (snapshot JSON files or database URLs); exit 1 if
     /// they differ.
     Diff(diff::Args),
+    /// Compare the database with its recorded revisions replayed on a private server:
+    /// what was changed by hand. Read-only; exit 1 on drift.
+    Drift(drift::Args),
+    /// Find the revision a database without version table is at (replaying the history
+    /// on a private server); `--stamp` records it. Read-only unless `--stamp`.
+    Baseline(baseline::Args),
     /// Write the Definition-of-Done runbook (Markdown + JSON): preflight, privileges,
     /// steps, states, roundtrip, constraints and the DoD checks, all from checks that ran.
     Runbook(runbook::Args),
     /// Convert a project from another tool (`mig import alembic`).
     #[command(subcommand)]
     Import(import::Source),
+    /// Run the seed files (SQL data the application needs, and optional demo data) in
+    /// dependency order, each in its own transaction, recorded in `mig_seed`.
+    Seed(seed::Args),
+    /// Mark the database as protected: `reset` and `restore` then need `--confirm NAME`.
+    Protect(guard::ProtectArgs),
+    /// Remove the protection marker (`--confirm` the database's name).
+    Unprotect(guard::UnprotectArgs),
+    /// Write a verified backup: manifest.json (rows and SHA-256 per table) and the data.
+    Backup(backup::Args),
+    /// Reset the database: rebuild it from the revisions, truncate its tables, or
+    /// downgrade to base and upgrade again; then seed. Guarded and backed up first.
+    Reset(reset::Args),
 }
 
 /// The whole binary: parse, set up logging, run the command, print a failure as
@@ -184,6 +208,13 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Diff(args) => diff::run(g, args),
         Command::Runbook(args) => runbook::run(g, args),
         Command::Import(source) => import::run(g, source),
+        Command::Drift(args) => drift::run(g, args),
+        Command::Baseline(args) => baseline::run(g, args),
+        Command::Seed(args) => seed::run(g, args),
+        Command::Protect(args) => guard::protect(g, args),
+        Command::Unprotect(args) => guard::unprotect(g, args),
+        Command::Backup(args) => backup::run(g, args),
+        Command::Reset(args) => reset::run(g, args),
     }
 }
 

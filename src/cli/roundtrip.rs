@@ -47,6 +47,10 @@ pub struct Args {
     /// Write the report (in --format) to FILE; stdout then gets the text summary.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Stop at the first failed step. Default: report it, bring a fresh database to the
+    /// next revision and go on (not with --in-place).
+    #[arg(long = "fail-fast")]
+    pub fail_fast: bool,
     /// Also write the runbook (Markdown + JSON in `[mig] runbook_dir`), as `mig runbook` does.
     #[arg(long)]
     pub runbook: bool,
@@ -70,6 +74,8 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
             from: args.from,
             to: args.to,
             column_order: args.column_order,
+            // The configured database has no room for a second one beside it.
+            keep_going: !args.fail_fast && !args.in_place,
         },
         place: Place::from_flags(args.in_place, args.scratch, args.yes)?,
         format: match global.format {

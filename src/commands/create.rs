@@ -154,9 +154,10 @@ fn write_new(
 ) -> Result<PathBuf, Error> {
     let cfg = &project.config;
     let settings = cfg.revision_settings()?;
+    let revision_id = cfg.revision_id()?;
     let now = Utc::now();
     let id = req.rev_id.clone().unwrap_or_else(|| {
-        unique_revision_id(cfg.revision_id, now, &|id| project.map.get(id).is_some())
+        unique_revision_id(revision_id, now, &|id| project.map.get(id).is_some())
     });
     if let Some(existing) = project.map.get(&id) {
         return Err(Error::Usage(format!(

@@ -2,11 +2,15 @@
 //! inputs and return what to print; they never parse arguments or write to stdout
 //! themselves (the CLI does both).
 
+pub mod backup;
 pub mod create;
+pub mod guard;
 pub mod inspect;
 pub mod offline;
 pub mod online;
+pub mod reset;
 pub mod runbook;
+pub mod seed;
 pub mod status;
 pub mod verify;
 
@@ -52,6 +56,18 @@ pub enum Error {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Naming(#[from] crate::naming::NamingError),
+    /// Seed files or a seed run (SPEC section 14).
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
+    /// `mig reset` (SPEC section 15).
+    #[error(transparent)]
+    Reset(#[from] crate::reset::ResetError),
+    /// Backups (SPEC section 16).
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    /// Protection and confirmation (SPEC section 15).
+    #[error(transparent)]
+    Guard(#[from] crate::guard::GuardError),
     /// A check ran and found problems (one per entry).
     #[error("{}", .0.join("\n"))]
     CheckFailed(Vec<String>),
@@ -93,6 +109,11 @@ impl Error {
             Error::Roundtrip(e) => e.exit_code(),
             Error::Snapshot(e) => e.exit_code(),
             Error::Import { code, .. } => *code,
+            Error::Seed(e) => e.exit_code(),
+            Error::Guard(e) => e.exit_code(),
+            Error::Backup(e) => e.exit_code(),
+            Error::Reset(e) => e.exit_code(),
+            Error::Catalog(CatalogError::Config(_)) => 2,
             Error::Database(_) | Error::Catalog(_) | Error::Setup { .. } => 3,
             Error::Config(_)
             | Error::Load(_)
@@ -161,7 +182,7 @@ pub async fn snapshot(config: &Config, url: &DatabaseUrl) -> Result<Snapshot, Er
 /// Naming-convention violations in the configured database (none when no convention
 /// is configured).
 pub async fn verify_naming(project: &Project) -> Result<Vec<String>, Error> {
-    let n = &project.config.naming;
+    let n = &project.config.naming()?;
     if n.pk.is_none() && n.fk.is_none() && n.uq.is_none() && n.ix.is_none() && n.ck.is_none() {
         return Ok(vec![]);
     }

@@ -4,7 +4,7 @@
 //! engine reads under the migration lock, and returns what to print. A command that
 //! changes nothing says so (`Already at head ...; nothing to do.`, INFO).
 
-use crate::engine::{self, EngineError, Interrupted, Outcome, Resolution};
+use crate::engine::{self, EngineError, Interrupted, Outcome, Resolution, Unfinished};
 use crate::revision::graph::CommandError;
 use crate::revision::plan;
 use crate::revision::Revision;
@@ -17,10 +17,11 @@ fn url(project: &Project) -> Result<DatabaseUrl, Error> {
     Ok(project.config.database_url()?)
 }
 
-/// A planner's error is Alembic's command message; everything else stays an engine error.
-fn engine_error(err: EngineError<CommandError>) -> Error {
+/// A planner's error is Alembic's command message (or, from `upgrade`'s drift check, the
+/// refusal); everything else stays an engine error.
+fn engine_error<E: Into<Error>>(err: EngineError<E>) -> Error {
     Error::Engine(Box::new(match err {
-        EngineError::Plan(e) => return Error::Command(e),
+        EngineError::Plan(e) => return e.into(),
         EngineError::Database(e) => EngineError::Database(e),
         EngineError::Refused(e) => EngineError::Refused(e),
         EngineError::Apply(e) => EngineError::Apply(e),
@@ -75,8 +76,10 @@ pub async fn upgrade(
     resume: bool,
 ) -> Result<Outcome, Error> {
     no_range(target)?;
-    let drifted = drift(project).await?;
-    if !drifted.is_empty() {
+    let url = url(project)?;
+    // Judged on the upgrade's own session, under its lock, before it plans.
+    let applied = |heads: &[String]| applied(project, heads).map_err(Error::Command);
+    let mut judge = |drifted: Vec<engine::Drift>| {
         let list: Vec<String> = drifted.iter().map(|d| d.to_string()).collect();
         if strict {
             return Err(Error::CheckFailed(list));
@@ -84,14 +87,28 @@ pub async fn upgrade(
         for d in &list {
             tracing::warn!("{d}");
         }
-    }
-    let url = url(project)?;
-    let planner = |heads: &[String]| plan::upgrade(&project.map, heads, target);
-    let outcome = if resume {
-        engine::resume(&project.config, &url, &project.map, planner).await
+        Ok(())
+    };
+    let check = engine::DriftCheck {
+        applied: &applied,
+        judge: &mut judge,
+    };
+    let planner =
+        |heads: &[String]| plan::upgrade(&project.map, heads, target).map_err(Error::Command);
+    let unfinished = if resume {
+        Unfinished::Resume
     } else {
-        engine::upgrade(&project.config, &url, &project.map, planner).await
-    }
+        Unfinished::Refuse
+    };
+    let outcome = engine::upgrade_checked(
+        &project.config,
+        &url,
+        &project.map,
+        unfinished,
+        check,
+        planner,
+    )
+    .await
     .map_err(engine_error)?;
     say_if_nothing_done(project, &outcome);
     Ok(outcome)

@@ -119,6 +119,8 @@ pub async fn runbook<I>(
 where
     I: Future<Output = i32>,
 {
+    // The runbook shows every setting: a bad one stops it here (exit 2).
+    config.check_settings()?;
     let template = Template::for_project(&config.here).map_err(|e| Error::Usage(e.to_string()))?;
     let dod = match dod_path(config, request) {
         Some(path) => Some(DodFile::read(&path).map_err(|e| Error::Usage(e.to_string()))?),
@@ -265,7 +267,7 @@ fn write(
     let dir = request
         .out
         .clone()
-        .unwrap_or_else(|| config.runbook_dir.clone());
+        .map_or_else(|| config.runbook_dir(), Ok)?;
     let scrubber = Scrubber::new(
         &config.here,
         config

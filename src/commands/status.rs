@@ -2,8 +2,9 @@
 //! its state (`applied` with when and by whom where the history table knows, `pending`,
 //! `interrupted`, `changed` for checksum drift), the heads, and one line `up to date` or
 //! `N pending`. The database's side comes from [`crate::engine::status`], the order from
-//! the upgrade plan from base, drift from [`crate::engine::drift`]. Returns text or JSON;
-//! never prints.
+//! the upgrade plan from base, drift from [`crate::engine::drift`]; a transaction-mode
+//! pooler is named (from the status read's own session). Returns text or JSON; never
+//! prints.
 
 use serde::Serialize;
 
@@ -66,6 +67,11 @@ pub struct Status {
     /// An interrupted step is recorded and another mig run holds the migration lock now:
     /// the step may still be running.
     pub migration_running: bool,
+    /// Whether the target is a transaction-mode pooler (one transaction per unit,
+    /// transaction-level lock).
+    pub transaction_pooler: bool,
+    /// What stands between mig and the server, in words ([`crate::db::Pooler::describe`]).
+    pub pooler: String,
 }
 
 impl Status {
@@ -109,6 +115,9 @@ impl Status {
             }
         }
         out.push_str(&format!("heads: {}\n", self.heads.join(", ")));
+        if self.transaction_pooler {
+            out.push_str(&format!("target: {}\n", self.pooler));
+        }
         if self.interrupted > 0 {
             out.push_str(&format!("{} interrupted\n", self.interrupted));
         }
@@ -212,6 +221,8 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
         changed,
         up_to_date: pending == 0 && stopped == 0,
         migration_running: recorded.lock_held,
+        transaction_pooler: recorded.pooler.is_transaction(),
+        pooler: recorded.pooler.describe().to_string(),
     })
 }
 

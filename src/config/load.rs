@@ -135,7 +135,7 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
     log_ignored(&ini, &section);
 
     let main = MainSection::read(&ini, &section, &defaults, &here)?;
-    let mig = mig_section::read(&ini, &defaults, opts, &here)?;
+    let mig = mig_section::read(&ini, &defaults, opts)?;
     let mut config = Config {
         path,
         here,
@@ -145,15 +145,11 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
         recursive_version_locations: main.recursive_version_locations,
         dialect: mig.dialect,
         exec: mig.exec,
-        naming: mig.naming,
-        revision_id: mig.revision_id,
-        runbook_dir: mig.runbook_dir,
-        ignore: mig.ignore,
-        project: mig.project,
         sources: Sources {
             ini: Some(Arc::new(ini)),
             defaults: Arc::new(defaults),
             url: opts.url.clone(),
+            mig: mig_section::Lazy::from_options(opts),
         },
     };
     if config.dialect.is_none() {

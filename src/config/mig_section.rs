@@ -1,7 +1,11 @@
 //! The `[mig]` section (what Alembic keeps in `env.py`): each key from a flag override,
 //! else `MIG_<KEY>` in the environment, else the file, else its default (SPEC section 3).
 //! Values from the file are interpolated; values from flags and the environment are
-//! taken literally.
+//! taken literally. [`read`] resolves the keys every command uses (dialect and execution
+//! settings) when the file loads; the others (naming conventions, `revision_id`,
+//! `runbook_dir`, `seed_locations`, `backup_dir`, `ignore`, `project`) are resolved when
+//! a command asks for them ([`Lazy`]), so a bad value fails only the commands that use
+//! it.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -37,6 +41,8 @@ pub(super) const KEYS: &[&str] = &[
     "naming_convention.ck",
     "revision_id",
     "runbook_dir",
+    "seed_locations",
+    "backup_dir",
     "ignore",
     "project",
     "pooler",
@@ -47,23 +53,43 @@ pub(super) fn env_var(key: &str) -> String {
     format!("MIG_{}", key.to_uppercase().replace('.', "_"))
 }
 
-/// The resolved `[mig]` settings.
+/// The `[mig]` settings every command uses, resolved when the file loads.
 pub(super) struct MigSettings {
     pub dialect: Option<Dialect>,
     pub exec: ExecSettings,
-    pub naming: NamingConvention,
-    pub revision_id: RevisionIdStyle,
-    pub runbook_dir: PathBuf,
-    pub ignore: Vec<String>,
-    pub project: Option<String>,
 }
 
-/// Reads every `[mig]` key from its highest-priority source.
+/// What the lazily read keys are resolved from: flags, `MIG_*` variables and the
+/// working directory (the file and its defaults are kept beside them).
+#[derive(Clone, Default)]
+pub(super) struct Lazy {
+    /// Flag overrides (and [`super::Config::with_setting`]), last one wins.
+    pub overrides: Vec<(String, String)>,
+    /// The `MIG_*` variables of the environment.
+    pub env: std::collections::BTreeMap<String, String>,
+    pub cwd: PathBuf,
+}
+
+impl Lazy {
+    pub fn from_options(opts: &LoadOptions) -> Lazy {
+        Lazy {
+            overrides: opts.overrides.clone(),
+            env: opts
+                .env
+                .iter()
+                .filter(|(name, _)| name.starts_with("MIG_"))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+            cwd: opts.cwd.clone(),
+        }
+    }
+}
+
+/// Reads the `[mig]` keys every command uses from their highest-priority sources.
 pub(super) fn read(
     ini: &Ini,
     defaults: &Defaults,
     opts: &LoadOptions,
-    here: &Path,
 ) -> Result<MigSettings, ConfigError> {
     if let Some((key, _)) = opts
         .overrides
@@ -77,10 +103,11 @@ pub(super) fn read(
             tracing::debug!(file = %ini.source().display(), key, "ignoring an unknown `[mig]` key");
         }
     }
+    let lazy = Lazy::from_options(opts);
     let source = Source {
-        ini,
+        ini: Some(ini),
         defaults,
-        opts,
+        lazy: &lazy,
     };
     let version_table = VersionTable {
         table: source
@@ -119,13 +146,6 @@ pub(super) fn read(
             None => PoolerSetting::default(),
         },
     };
-    let naming = NamingConvention {
-        pk: source.optional("naming_convention.pk")?,
-        fk: source.optional("naming_convention.fk")?,
-        uq: source.optional("naming_convention.uq")?,
-        ix: source.optional("naming_convention.ix")?,
-        ck: source.optional("naming_convention.ck")?,
-    };
     let dialect = match source.text("dialect")? {
         Some(raw) if raw.value.is_empty() => None,
         Some(raw) => Some(
@@ -134,47 +154,79 @@ pub(super) fn read(
         ),
         None => None,
     };
-    let revision_id = match source.text("revision_id")? {
+    Ok(MigSettings { dialect, exec })
+}
+
+/// `naming_convention.*`.
+pub(super) fn naming(source: &Source) -> Result<NamingConvention, ConfigError> {
+    Ok(NamingConvention {
+        pk: source.optional("naming_convention.pk")?,
+        fk: source.optional("naming_convention.fk")?,
+        uq: source.optional("naming_convention.uq")?,
+        ix: source.optional("naming_convention.ix")?,
+        ck: source.optional("naming_convention.ck")?,
+    })
+}
+
+/// `revision_id`.
+pub(super) fn revision_id(source: &Source) -> Result<RevisionIdStyle, ConfigError> {
+    Ok(match source.text("revision_id")? {
         Some(raw) => match raw.value.to_lowercase().as_str() {
             "timestamp" => RevisionIdStyle::Timestamp,
             "hex" => RevisionIdStyle::Hex,
             _ => return Err(raw.invalid("`timestamp` or `hex`")),
         },
         None => RevisionIdStyle::default(),
-    };
-    let runbook_dir = match source.text("runbook_dir")? {
-        Some(raw) if !raw.value.is_empty() => {
-            // A path written in the file is relative to the file; one given on the
-            // command line or in the environment, to the working directory.
-            let base = if raw.from_file {
-                here
-            } else {
-                opts.cwd.as_path()
-            };
-            absolute(base, Path::new(&raw.value))
-        }
-        _ => here.join("runbook"),
-    };
-    let ignore = source
-        .text("ignore")?
-        .map(|raw| split_list(&raw.value))
-        .unwrap_or_default();
-    Ok(MigSettings {
-        dialect,
-        exec,
-        naming,
-        revision_id,
-        runbook_dir,
-        ignore,
-        project: source.optional("project")?,
     })
 }
 
+/// A directory key (`runbook_dir`, `backup_dir`), else `here/<default>`. A path written
+/// in the file is relative to the file; one given on the command line or in the
+/// environment, to the working directory.
+pub(super) fn directory(
+    source: &Source,
+    key: &'static str,
+    here: &Path,
+    default: &str,
+) -> Result<PathBuf, ConfigError> {
+    Ok(match source.text(key)? {
+        Some(raw) if !raw.value.is_empty() => {
+            absolute(source.base(&raw, here), Path::new(&raw.value))
+        }
+        _ => here.join(default),
+    })
+}
+
+/// `seed_locations`, else `here/seeds`.
+pub(super) fn seed_locations(source: &Source, here: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    Ok(match source.text("seed_locations")? {
+        Some(raw) if !raw.value.is_empty() => split_list(&raw.value)
+            .iter()
+            .map(|item| absolute(source.base(&raw, here), Path::new(item)))
+            .collect(),
+        _ => vec![here.join("seeds")],
+    })
+}
+
+/// `ignore` patterns, as written.
+pub(super) fn ignore(source: &Source) -> Result<Vec<String>, ConfigError> {
+    Ok(source
+        .text("ignore")?
+        .map(|raw| split_list(&raw.value))
+        .unwrap_or_default())
+}
+
+/// `project`, unset when empty.
+pub(super) fn project(source: &Source) -> Result<Option<String>, ConfigError> {
+    source.optional("project")
+}
+
 /// Where `[mig]` values come from.
-struct Source<'a> {
-    ini: &'a Ini,
-    defaults: &'a Defaults,
-    opts: &'a LoadOptions,
+pub(super) struct Source<'a> {
+    /// The file, when there is one.
+    pub ini: Option<&'a Ini>,
+    pub defaults: &'a Defaults,
+    pub lazy: &'a Lazy,
 }
 
 /// A value (trimmed) and where it came from.
@@ -229,9 +281,18 @@ impl Raw {
 }
 
 impl Source<'_> {
+    /// The directory relative paths of `raw` are resolved in.
+    fn base<'p>(&'p self, raw: &Raw, here: &'p Path) -> &'p Path {
+        if raw.from_file {
+            here
+        } else {
+            self.lazy.cwd.as_path()
+        }
+    }
+
     /// The value of `key` from the first source that has it.
     fn text(&self, key: &'static str) -> Result<Option<Raw>, ConfigError> {
-        if let Some((_, value)) = self.opts.overrides.iter().rev().find(|(k, _)| k == key) {
+        if let Some((_, value)) = self.lazy.overrides.iter().rev().find(|(k, _)| k == key) {
             return Ok(Some(Raw {
                 key,
                 value: value.trim().to_string(),
@@ -240,7 +301,7 @@ impl Source<'_> {
             }));
         }
         let var = env_var(key);
-        if let Some(value) = self.opts.env.get(&var) {
+        if let Some(value) = self.lazy.env.get(&var) {
             return Ok(Some(Raw {
                 key,
                 value: value.trim().to_string(),
@@ -248,19 +309,19 @@ impl Source<'_> {
                 from_file: false,
             }));
         }
-        if !self.ini.has_section(SECTION) {
+        let Some(ini) = self.ini.filter(|ini| ini.has_section(SECTION)) else {
             return Ok(None);
-        }
+        };
         let keep: &dyn Fn(&str) -> bool = if key.starts_with("naming_convention.") {
             &is_naming_token
         } else {
             &|_| false
         };
-        let value = self.ini.get_keeping(SECTION, key, self.defaults, keep)?;
+        let value = ini.get_keeping(SECTION, key, self.defaults, keep)?;
         Ok(value.map(|value| Raw {
             key,
             value: value.trim().to_string(),
-            origin: ini_origin(self.ini, SECTION, key),
+            origin: ini_origin(ini, SECTION, key),
             from_file: true,
         }))
     }

@@ -163,15 +163,9 @@ pub struct Config {
     /// `[mig] dialect`, or from the URL when it resolves.
     pub dialect: Option<Dialect>,
     pub exec: ExecSettings,
-    pub naming: NamingConvention,
-    /// `revision_id`: `timestamp` or `hex`.
-    pub revision_id: RevisionIdStyle,
-    pub runbook_dir: PathBuf,
-    /// `ignore` patterns (kind + pattern), as written.
-    pub ignore: Vec<String>,
-    /// `project`: the project's name in runbooks (default: the ini file's directory name).
-    pub project: Option<String>,
-    /// The file and the `--url` flag, kept for lazy resolution of the database URL.
+    /// The file, the `--url` flag and the `[mig]` overrides, kept for lazy resolution of
+    /// the database URL and the keys only some commands use ([`Config::naming`],
+    /// [`Config::runbook_dir`], ...).
     sources: Sources,
 }
 
@@ -182,6 +176,8 @@ struct Sources {
     defaults: Arc<Defaults>,
     /// `--url` (or [`Config::with_url`]), taken literally; wins over `sqlalchemy.url`.
     url: Option<String>,
+    /// Flags and `MIG_*` variables for the lazily read `[mig]` keys.
+    mig: mig_section::Lazy,
 }
 
 impl fmt::Debug for Sources {
@@ -206,11 +202,6 @@ impl Config {
             recursive_version_locations: false,
             dialect: None,
             exec: ExecSettings::default(),
-            naming: NamingConvention::default(),
-            revision_id: RevisionIdStyle::default(),
-            runbook_dir: here.join("runbook"),
-            ignore: Vec::new(),
-            project: None,
             sources: Sources::default(),
             path,
             here,
@@ -259,6 +250,72 @@ impl Config {
             Some(ini) => load::revision_settings(ini, &self.section, &self.sources.defaults),
             None => Ok(RevisionSettings::default()),
         }
+    }
+
+    /// Sets a lazily read `[mig]` key (`ignore`, `project`, `runbook_dir`, ...) as a flag
+    /// would: taken literally, winning over the environment and the file.
+    pub fn with_setting(mut self, key: &str, value: impl Into<String>) -> Config {
+        self.sources
+            .mig
+            .overrides
+            .push((key.to_string(), value.into()));
+        self
+    }
+
+    fn mig_source(&self) -> mig_section::Source<'_> {
+        mig_section::Source {
+            ini: self.sources.ini.as_deref(),
+            defaults: &self.sources.defaults,
+            lazy: &self.sources.mig,
+        }
+    }
+
+    /// `naming_convention.*`, interpolated now.
+    pub fn naming(&self) -> Result<NamingConvention, ConfigError> {
+        mig_section::naming(&self.mig_source())
+    }
+
+    /// `revision_id`: `timestamp` (default) or `hex`.
+    pub fn revision_id(&self) -> Result<RevisionIdStyle, ConfigError> {
+        mig_section::revision_id(&self.mig_source())
+    }
+
+    /// `runbook_dir` (default `<here>/runbook`).
+    pub fn runbook_dir(&self) -> Result<PathBuf, ConfigError> {
+        mig_section::directory(&self.mig_source(), "runbook_dir", &self.here, "runbook")
+    }
+
+    /// `backup_dir`: where backups go (default `<here>/backups`).
+    pub fn backup_dir(&self) -> Result<PathBuf, ConfigError> {
+        mig_section::directory(&self.mig_source(), "backup_dir", &self.here, "backups")
+    }
+
+    /// `seed_locations`: the directories holding seed files (default `<here>/seeds`).
+    pub fn seed_locations(&self) -> Result<Vec<PathBuf>, ConfigError> {
+        mig_section::seed_locations(&self.mig_source(), &self.here)
+    }
+
+    /// `ignore` patterns (kind + pattern), as written.
+    pub fn ignore(&self) -> Result<Vec<String>, ConfigError> {
+        mig_section::ignore(&self.mig_source())
+    }
+
+    /// `project`: the project's name in runbooks (default: the ini file's directory name).
+    pub fn project(&self) -> Result<Option<String>, ConfigError> {
+        mig_section::project(&self.mig_source())
+    }
+
+    /// Resolves every lazily read `[mig]` key, for commands that show them all
+    /// (`runbook`): the first bad one is the error.
+    pub fn check_settings(&self) -> Result<(), ConfigError> {
+        self.naming()?;
+        self.revision_id()?;
+        self.runbook_dir()?;
+        self.backup_dir()?;
+        self.seed_locations()?;
+        self.ignore()?;
+        self.project()?;
+        Ok(())
     }
 
     /// The SQL dialect: `[mig] dialect` (or `MIG_DIALECT`), else the database URL's.

@@ -14,9 +14,10 @@ use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
 use super::pooler::Pooler;
-use super::redact::{redact, redact_url, url_password};
+use super::redact::{redact, redact_url};
 use super::{query_error, DbError};
 use crate::dialect::Dialect;
+use crate::url::DatabaseUrl;
 
 /// The `application_name` every PostgreSQL session of mig announces.
 pub const APPLICATION_NAME: &str = "mig";
@@ -45,25 +46,6 @@ pub enum Connection {
     Mysql(MySqlConnection),
 }
 
-/// Settings applied to every new connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectSettings {
-    /// `[mig] search_path` as written (`app, public`), PostgreSQL only.
-    pub search_path: Option<String>,
-    /// SQLite's busy timeout: how long a write waits for another connection's lock
-    /// (`[mig] lock_timeout`).
-    pub busy_timeout: Duration,
-}
-
-impl Default for ConnectSettings {
-    fn default() -> Self {
-        ConnectSettings {
-            search_path: None,
-            busy_timeout: Duration::from_secs(60),
-        }
-    }
-}
-
 /// Where a SQLite database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SqliteLocation {
@@ -74,31 +56,6 @@ pub enum SqliteLocation {
 }
 
 impl Connection {
-    /// Connects to `url` in SQLAlchemy or native form: `postgresql[+driver]://`,
-    /// `postgres://`, `mysql[+driver]://`, `mariadb[+driver]://`, `sqlite[+driver]://`
-    /// (SQLAlchemy's file forms: `sqlite:///relative.db`, `sqlite:////absolute.db`,
-    /// `sqlite://` for memory).
-    pub async fn open(url: &str, settings: &ConnectSettings) -> Result<Connection, DbError> {
-        let scheme = url.split("://").next().unwrap_or_default();
-        let backend = scheme.split('+').next().unwrap_or_default();
-        match backend.to_ascii_lowercase().as_str() {
-            "postgresql" | "postgres" => connect_postgres(url, settings.search_path.as_deref())
-                .await
-                .map(Connection::Postgres),
-            "mysql" | "mariadb" => connect_mysql(url).await.map(Connection::Mysql),
-            "sqlite" => {
-                let location = sqlite_location(url)?;
-                connect_sqlite(&location, settings.busy_timeout)
-                    .await
-                    .map(Connection::Sqlite)
-            }
-            _ => Err(DbError::Url {
-                url: redact_url(url),
-                reason: "expected a `postgresql://`, `mysql://` or `sqlite://` URL".into(),
-            }),
-        }
-    }
-
     /// The backend behind this connection.
     pub fn dialect(&self) -> Dialect {
         match self {
@@ -123,7 +80,7 @@ impl Connection {
 /// settings ([`session_settings`]): `client_connection_check_interval` and, when given,
 /// `search_path`, before anything else.
 pub async fn connect_postgres(
-    url: &str,
+    url: &DatabaseUrl,
     search_path: Option<&str>,
 ) -> Result<PgConnection, DbError> {
     let mut conn = connect_postgres_bare(url).await?;
@@ -135,10 +92,10 @@ pub async fn connect_postgres(
 /// (what a transaction pooler's client must do: a session `SET` would stay on a server
 /// connection other clients get). No `extra_float_digits` startup parameter, which
 /// PgBouncer refuses unless told to ignore it.
-async fn connect_postgres_bare(url: &str) -> Result<PgConnection, DbError> {
-    let password = url_password(url);
-    let target = redact_url(url);
-    let options = PgConnectOptions::from_str(url)
+async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
+    let password = url.password();
+    let target = url.redacted();
+    let options = PgConnectOptions::from_str(&url.to_sqlx_url())
         .map_err(|err| DbError::Url {
             url: target.clone(),
             reason: redact(&err.to_string(), password),
@@ -218,17 +175,14 @@ pub async fn connect_sqlite(
 }
 
 /// Connects to MySQL or MariaDB at `url` (`mysql://`, `mysql+pymysql://`, `mariadb://`).
-pub async fn connect_mysql(url: &str) -> Result<MySqlConnection, DbError> {
-    let password = url_password(url);
-    let target = redact_url(url);
-    let native = match url.split_once("://") {
-        Some((_, rest)) => format!("mysql://{rest}"),
-        None => url.to_string(),
-    };
-    let options = MySqlConnectOptions::from_str(&native).map_err(|err| DbError::Url {
-        url: target.clone(),
-        reason: redact(&err.to_string(), password),
-    })?;
+pub async fn connect_mysql(url: &DatabaseUrl) -> Result<MySqlConnection, DbError> {
+    let password = url.password();
+    let target = url.redacted();
+    let options =
+        MySqlConnectOptions::from_str(&url.to_sqlx_url()).map_err(|err| DbError::Url {
+            url: target.clone(),
+            reason: redact(&err.to_string(), password),
+        })?;
     let address = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => format!("{}:{}", options.get_host(), options.get_port()),
@@ -297,7 +251,7 @@ pub async fn set_search_path(
 /// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL the session settings
 /// ([`session_settings`]) before anything else.
 pub async fn open(
-    url: &crate::url::DatabaseUrl,
+    url: &DatabaseUrl,
     settings: &crate::config::ExecSettings,
 ) -> Result<Connection, DbError> {
     open_detecting_pooler(url, settings)
@@ -309,15 +263,14 @@ pub async fn open(
 /// [`super::pooler::detect`]). Through one nothing is set on the session: each unit sets
 /// what it needs in its own transaction ([`super::pooler::begin_local`]).
 pub async fn open_detecting_pooler(
-    url: &crate::url::DatabaseUrl,
+    url: &DatabaseUrl,
     settings: &crate::config::ExecSettings,
 ) -> Result<(Connection, Pooler), DbError> {
     let conn = match url.dialect() {
         Dialect::Postgresql => {
-            let sqlx_url = url.to_sqlx_url();
-            let mut pg = connect_postgres_bare(&sqlx_url).await?;
+            let mut pg = connect_postgres_bare(url).await?;
             let pooler = super::pooler::detect(&mut pg, settings.pooler, url.port(), || {
-                connect_postgres_bare(&sqlx_url)
+                connect_postgres_bare(url)
             })
             .await?;
             if pooler.is_transaction() {
@@ -327,7 +280,7 @@ pub async fn open_detecting_pooler(
             }
             return Ok((Connection::Postgres(pg), pooler));
         }
-        Dialect::Mysql => Connection::Mysql(connect_mysql(&url.to_sqlx_url()).await?),
+        Dialect::Mysql => Connection::Mysql(connect_mysql(url).await?),
         Dialect::Sqlite => {
             let location = match url.database() {
                 Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),

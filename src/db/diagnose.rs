@@ -118,9 +118,13 @@ impl ConnectError {
     /// Diagnoses a failed `connect` from sqlx.
     pub fn from_sqlx(attempt: &Attempt<'_>, err: &sqlx::Error) -> ConnectError {
         let (origin, code, raw) = match err {
+            // MySQL: the error number (`1049`), which says more than its SQLSTATE.
             sqlx::Error::Database(db) => (
                 Origin::Server,
-                db.code().map(|code| code.into_owned()),
+                match db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+                    Some(my) => Some(my.number().to_string()),
+                    None => db.code().map(|code| code.into_owned()),
+                },
                 db.message().to_string(),
             ),
             sqlx::Error::Io(io) => (Origin::Client, None, io.to_string()),

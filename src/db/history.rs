@@ -4,7 +4,9 @@
 //! when rows are written. Never touches the version table.
 //!
 //! Columns: `revision` (the revision whose section ran; for a stamp step the target ids
-//! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`),
+//! joined by `, `, NULL for base), `direction` (`upgrade`, `downgrade`, `stamp`, `accept`,
+//! `resolve`, and one row per run of part two's commands: `seed`, `reset`, `backup`,
+//! `protect`),
 //! `checksum` (hex SHA-256 of the normalised section that ran; NULL for stamps),
 //! `started_at` (UTC), `duration_ms`, `operator` (`user@host`), `mig_version`, `success`,
 //! `error` (for failed steps), `reason` (for `accept` and `resolve`). No key column: rows
@@ -42,6 +44,14 @@ pub enum Direction {
     Accept,
     /// `mig resolve`: an interrupted step repaired by hand (`progress` says how).
     Resolve,
+    /// One `mig seed` run (SPEC section 14); `reason` lists what ran.
+    Seed,
+    /// One `mig reset` run (SPEC section 15).
+    Reset,
+    /// One `mig backup` run (SPEC section 16).
+    Backup,
+    /// `mig protect` / `mig unprotect` (SPEC section 15).
+    Protect,
 }
 
 impl Direction {
@@ -53,6 +63,10 @@ impl Direction {
             Direction::Stamp => "stamp",
             Direction::Accept => "accept",
             Direction::Resolve => "resolve",
+            Direction::Seed => "seed",
+            Direction::Reset => "reset",
+            Direction::Backup => "backup",
+            Direction::Protect => "protect",
         }
     }
 }

@@ -16,6 +16,7 @@ macro_rules! on_connection {
     };
 }
 
+pub mod audit;
 pub mod connect;
 pub mod diagnose;
 pub mod history;
@@ -26,7 +27,7 @@ pub mod version_table;
 
 pub use connect::{
     connect_mysql, connect_postgres, connect_sqlite, open, open_detecting_pooler, set_search_path,
-    ConnectSettings, Connection, SqliteLocation, APPLICATION_NAME,
+    Connection, SqliteLocation, APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};
 pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};

@@ -45,6 +45,7 @@ impl Canceller {
                 .await
                 .map_or(Target::None, Target::Postgres),
             Connection::Mysql(my) => sqlx::query_scalar::<_, u64>("SELECT CONNECTION_ID()")
+                .persistent(false)
                 .fetch_one(my)
                 .await
                 .map_or(Target::None, Target::Mysql),
@@ -73,7 +74,7 @@ impl Canceller {
                     sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())
                 });
                 let _ = conn.close().await;
-                sent.map_err(|e| e.to_string())
+                sent.map_err(|e| crate::db::diagnose::sqlx_message(&e))
             }
             Err(err) => Err(err.to_string()),
         };

@@ -66,7 +66,10 @@ where
     let work = async {
         let mut session = Session::open(url, &config.exec).await?;
         let found = match session.begin_read(&config.exec).await {
-            Ok(()) => read_drift(&mut session.conn, config, applied).await,
+            Ok(()) => match read_state(&mut session.conn, &config.exec.version_table).await {
+                Ok(state) => read_drift(&mut session.conn, config, &state.heads, applied).await,
+                Err(err) => Err(err.into()),
+            },
             Err(err) => Err(err.into()),
         };
         let ended = session.end_read().await;
@@ -78,16 +81,18 @@ where
     or_interrupted(work, Interrupt::process()).await
 }
 
-async fn read_drift<'r, F, E>(
+/// The drifted revisions among those `applied` finds at `heads`, read on `conn` (an
+/// `upgrade` calls this under its lock, on its own session).
+pub(super) async fn read_drift<'r, F, E>(
     conn: &mut Connection,
     config: &Config,
+    heads: &[String],
     applied: F,
 ) -> Result<Vec<Drift>, EngineError<E>>
 where
     F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
 {
-    let state = read_state(conn, &config.exec.version_table).await?;
-    let revisions = applied(&state.heads).map_err(EngineError::Plan)?;
+    let revisions = applied(heads).map_err(EngineError::Plan)?;
     let Some(table) = HistoryTable::new(conn.dialect(), &config.exec) else {
         return Ok(Vec::new());
     };

@@ -56,6 +56,9 @@ pub(super) struct Gathered<'a> {
     pub failed_step: Option<&'a StepInProgress>,
     /// The version table read back after the rollback (`None`: it does not exist).
     pub heads_now: Option<Vec<String>>,
+    /// MySQL with a history table: how many statements of the failed step this run
+    /// committed (implicitly, at DDL), read back from its progress row.
+    pub kept: Option<usize>,
     /// Strips the password from a text.
     pub scrub: &'a dyn Fn(&str) -> String,
 }
@@ -86,7 +89,8 @@ impl ApplyFailure {
         };
         // The failed step's own work is rolled back unless it failed in a statement that
         // ran on its own, outside any transaction.
-        let failed_outside = statement.as_ref().is_some_and(|s| !s.in_transaction);
+        let failed_outside = statement.as_ref().is_some_and(|s| !s.in_transaction)
+            || gathered.kept.is_some_and(|kept| kept > 0);
         let mut rolled_back: Vec<String> = (progress.committed_steps..progress.completed_steps)
             .filter_map(step_log)
             .collect();
@@ -99,6 +103,7 @@ impl ApplyFailure {
             .map(|step| {
                 step.ran
                     .iter()
+                    .take(gathered.kept.unwrap_or(usize::MAX))
                     .filter(|ran| !ran.in_transaction || gathered.dialect == Dialect::Mysql)
                     .map(|ran| RanStatement {
                         statement: scrub(&ran.statement),
@@ -194,7 +199,10 @@ impl ApplyFailure {
             let _ = write!(out, "; rolling back failed too: {rollback}");
         }
         if !self.stays_applied.is_empty() {
-            let why = if gathered.dialect == Dialect::Mysql {
+            let why = if gathered.kept.is_some() {
+                "statements of the failed step that already ran and stay applied (MySQL \
+                 commits implicitly at each DDL statement)"
+            } else if gathered.dialect == Dialect::Mysql {
                 "statements of the failed step that already ran (MySQL commits DDL \
                  implicitly, so these stay applied unless they were plain DML)"
             } else {

@@ -8,11 +8,12 @@
 
 use sqlx::AssertSqlSafe;
 
+use super::checksums::read_drift;
 use super::failure::{ApplyFailure, Gathered};
 use super::unfinished::{self, Unfinished};
-use super::{EngineError, Outcome};
+use super::{DriftCheck, EngineError, Outcome};
 use crate::config::Config;
-use crate::db::history::{operator, HistoryTable};
+use crate::db::history::{operator, HistoryTable, InterruptedStep};
 use crate::db::pooler::begin_local;
 use crate::db::PooledBegin;
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
@@ -21,7 +22,7 @@ use crate::execute::{
     ExecError, Executor, FailedAt, Interrupt, LiveError, LiveSink, LiveStart, Revisions, Sink,
     SinkFailure, StepInProgress,
 };
-use crate::revision::plan::Plan;
+use crate::revision::plan::{Plan, StepKind};
 use crate::revision::TransactionMode;
 
 /// How many times a SQLite run plans again after another process moved the version
@@ -38,6 +39,9 @@ pub(super) struct Run<'a> {
     pub interrupt: &'a Interrupt,
     /// Through a transaction pooler: how each transaction begins (settings, lock).
     pub pooled: Option<PooledBegin>,
+    /// The caller opened a transaction the run continues (PostgreSQL `reset`): the
+    /// first step runs in it, and the run's commit ends it.
+    pub transaction_open: bool,
 }
 
 impl Run<'_> {
@@ -45,6 +49,7 @@ impl Run<'_> {
         &self,
         conn: &mut Connection,
         revisions: &R,
+        mut check: Option<DriftCheck<'_, '_, E>>,
         mut planner: F,
     ) -> Result<Outcome, EngineError<E>>
     where
@@ -90,6 +95,19 @@ impl Run<'_> {
             } else {
                 Vec::new()
             };
+            // The drift check reads what the lock protects, before the first plan.
+            if let Some(check) = check.take() {
+                let judged = match read_drift(conn, self.config, &start.heads, check.applied).await
+                {
+                    Ok(found) if found.is_empty() => Ok(()),
+                    Ok(found) => (check.judge)(found).map_err(EngineError::Plan),
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = judged {
+                    rollback_quietly(conn, opened).await;
+                    return Err(err);
+                }
+            }
             let heads = if purge {
                 Vec::new()
             } else {
@@ -171,8 +189,14 @@ impl Run<'_> {
                         }
                         _ => false,
                     };
+                    let kept = match (dialect, &history, failed_step.as_ref()) {
+                        (Dialect::Mysql, Some(table), Some(step)) => {
+                            Some(mysql_kept(conn, table, step, &interrupted).await)
+                        }
+                        _ => None,
+                    };
                     let explained = self
-                        .explain(conn, &plan, &failure, failed_step.as_ref())
+                        .explain(conn, &plan, &failure, failed_step.as_ref(), kept)
                         .await;
                     let mut explained = match (&history, failed_step.as_ref()) {
                         (Some(table), Some(step)) => {
@@ -223,7 +247,7 @@ impl Run<'_> {
             version_table_exists: state.exists,
             schema_exists,
             history_table_exists,
-            transaction_open,
+            transaction_open: transaction_open || self.transaction_open,
             purge,
             session_search_path: self.search_path.clone(),
             operator: operator(),
@@ -237,6 +261,7 @@ impl Run<'_> {
         plan: &Plan,
         failure: &SinkFailure<LiveError>,
         failed_step: Option<&StepInProgress>,
+        kept: Option<usize>,
     ) -> ApplyFailure {
         let heads_now = match read_state(conn, &self.config.exec.version_table).await {
             Ok(state) if state.exists => Some(state.heads),
@@ -257,8 +282,40 @@ impl Run<'_> {
             failure,
             failed_step,
             heads_now,
+            kept,
             scrub: &scrub,
         })
+    }
+}
+
+/// MySQL: how many statements of the failed step this run committed, read back after the
+/// rollback. DDL commits implicitly (and what follows it autocommits), so the step's
+/// progress row, written in the same transaction, survives the rollback exactly when its
+/// statements do, and says how many; a step that ran only DML before failing is rolled
+/// back whole, progress row and all. `before`: the interrupted steps read before the run
+/// (a resumed step's row already counted the statements the earlier run applied).
+async fn mysql_kept(
+    conn: &mut Connection,
+    table: &HistoryTable,
+    step: &StepInProgress,
+    before: &[InterruptedStep],
+) -> usize {
+    let revision = step.revision.as_deref().unwrap_or_default();
+    let direction = match step.kind {
+        StepKind::Upgrade => "upgrade",
+        StepKind::Downgrade => "downgrade",
+        StepKind::Stamp => "stamp",
+    };
+    let done = |steps: &[InterruptedStep]| {
+        steps
+            .iter()
+            .find(|s| s.revision == revision && s.direction == direction)
+            .map_or(0, |s| usize::try_from(s.progress.done).unwrap_or(0))
+    };
+    match table.interrupted(conn).await {
+        Ok(after) => done(&after).saturating_sub(done(before)),
+        // Cannot tell: every statement that ran may have committed.
+        Err(_) => step.ran.len(),
     }
 }
 

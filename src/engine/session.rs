@@ -14,7 +14,7 @@ use crate::db::{Connection, DbError, MigrationLock};
 use crate::url::DatabaseUrl;
 
 /// An open connection and what was set on it.
-pub(super) struct Session {
+pub(crate) struct Session {
     pub conn: Connection,
     /// The `SET search_path` statement run on the session (PostgreSQL), exactly as the
     /// executor renders it, so the offline `--sql` text shows what online runs.

@@ -259,6 +259,20 @@ impl<'c> LiveSink<'c> {
         Ok(())
     }
 
+    /// MySQL: `CREATE TABLE` commits implicitly, so a missing history table is created
+    /// before a step's transaction opens, where it cannot commit the step's first
+    /// statements with it (a step of DML alone then stays one transaction).
+    fn create_mysql_history_table(&mut self) {
+        if self.dialect != Dialect::Mysql || self.history_table {
+            return;
+        }
+        if let Some(history) = self.history.as_ref() {
+            self.batch.push(history.create_sql(), Tag::CreateHistory);
+            self.history_table = true;
+            self.durable.history_table = true;
+        }
+    }
+
     fn queue_purge(&mut self) {
         if std::mem::take(&mut self.purge) {
             self.batch.push(self.version_sql.delete_all(), Tag::Purge);
@@ -345,6 +359,7 @@ impl Sink for LiveSink<'_> {
                     self.check_unchanged().await?;
                 }
                 _ => {
+                    self.create_mysql_history_table();
                     self.batch.push("BEGIN", Tag::Begin);
                     self.tx = Tx::Open { announced: true };
                 }

@@ -34,6 +34,7 @@ pub fn rev(
         upgrade: section(upgrade, 8),
         downgrade: Downgrade::Sql(section(downgrade, 20)),
         path: PathBuf::from(format!("versions/{id}.sql")),
+        lines: Default::default(),
     }
 }
 

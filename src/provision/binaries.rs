@@ -54,6 +54,41 @@ impl PgBinaries {
     }
 }
 
+/// A client program (`pg_dump`, `pg_restore`) of major version `min_major` or later,
+/// from the same places as the server binaries (`PATH`, `pg_config --bindir`,
+/// `/usr/lib/postgresql/*/bin`): the first whose `--version` says so, with its major
+/// version. `pg_dump` reads servers up to its own major version, hence the minimum.
+pub fn locate_client(program: &str, min_major: u32) -> Option<(PathBuf, u32)> {
+    let mut seen = Vec::new();
+    for dir in candidate_dirs() {
+        let path = dir.join(program);
+        if !is_executable(&path) || seen.contains(&path) {
+            continue;
+        }
+        seen.push(path.clone());
+        if let Some(major) = client_major(&path) {
+            if major >= min_major {
+                return Some((path, major));
+            }
+        }
+    }
+    None
+}
+
+/// `pg_dump (PostgreSQL) 15.18 (Debian ...)` -> 15.
+fn client_major(path: &Path) -> Option<u32> {
+    let output = Command::new(path).arg("--version").output().ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    parse_major(&text)
+}
+
+fn parse_major(version_line: &str) -> Option<u32> {
+    let version = version_line
+        .split_whitespace()
+        .find(|word| word.starts_with(|c: char| c.is_ascii_digit()))?;
+    version.split(['.', '-']).next()?.parse().ok()
+}
+
 fn candidate_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).collect())
@@ -123,6 +158,17 @@ mod tests {
             .map(|dir| dir.strip_prefix(root.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(found, ["17/bin", "15/bin", "13/bin", "9.6/bin"]);
+    }
+
+    #[test]
+    fn client_versions_are_read_from_their_first_number() {
+        assert_eq!(
+            parse_major("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"),
+            Some(15)
+        );
+        assert_eq!(parse_major("pg_restore (PostgreSQL) 9.6.24"), Some(9));
+        assert_eq!(parse_major("pg_dump (PostgreSQL) 18devel"), None);
+        assert_eq!(parse_major("nonsense"), None);
     }
 
     #[test]

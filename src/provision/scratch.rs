@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::ephemeral::encode;
 use super::ProvisionError;
 use crate::db::{connect_postgres, DbError};
+use crate::url::DatabaseUrl;
 
 /// A database created on a server for the duration of a job.
 #[derive(Debug)]
@@ -90,9 +91,17 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}{suffix}")
 }
 
+/// The server URL, parsed (it names a database mig connects to, not the scratch one).
+fn server(server_url: &str) -> Result<DatabaseUrl, DbError> {
+    DatabaseUrl::parse(server_url).map_err(|err| DbError::Url {
+        url: crate::url::redact_url(server_url),
+        reason: err.to_string(),
+    })
+}
+
 /// Creates the empty database `name` on the server `server_url` points at.
 pub async fn create_database_at(server_url: &str, name: &str) -> Result<(), ProvisionError> {
-    let mut conn = connect_postgres(server_url, None).await?;
+    let mut conn = connect_postgres(&server(server_url)?, None).await?;
     let statement = format!("CREATE DATABASE {}", quote_ident(name));
     sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
         .execute(&mut conn)
@@ -103,7 +112,7 @@ pub async fn create_database_at(server_url: &str, name: &str) -> Result<(), Prov
 
 /// Drops database `name` if it exists, disconnecting its sessions first.
 pub async fn drop_database_at(server_url: &str, name: &str) -> Result<(), ProvisionError> {
-    let mut conn = connect_postgres(server_url, None).await?;
+    let mut conn = connect_postgres(&server(server_url)?, None).await?;
     let statement = format!("DROP DATABASE IF EXISTS {}", quote_ident(name));
     let action = format!("dropping database `{name}`");
     let mut attempts = 0;

@@ -35,6 +35,44 @@ pub struct Revision {
     pub downgrade: Downgrade,
     /// The file this revision was loaded from.
     pub path: PathBuf,
+    /// Where the graph-relevant headers are in that file (for error messages).
+    pub lines: HeaderLines,
+}
+
+/// 1-based lines of a revision file's headers; `None` when the header is absent (or
+/// the revision was not read from a file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HeaderLines {
+    pub revision_id: Option<usize>,
+    pub revises: Option<usize>,
+    pub branch_labels: Option<usize>,
+    pub depends_on: Option<usize>,
+}
+
+impl Revision {
+    /// This revision's file, at `line` when known.
+    pub fn at(&self, line: Option<usize>) -> FileLine {
+        FileLine {
+            path: self.path.clone(),
+            line,
+        }
+    }
+}
+
+/// A file and, when known, a line in it; shown as `path:line` (or `path`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLine {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for FileLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.path.display()),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
 }
 
 /// How a revision runs with respect to transactions.

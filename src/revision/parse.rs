@@ -143,6 +143,60 @@ pub fn check_revision_id(id: &str) -> Result<(), ParseErrorKind> {
     header::check_id(id)
 }
 
+/// A file made of a `--` comment header and a SQL body (seed files), lexed with the
+/// revision header's lexer and the caller's key table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commented<K> {
+    /// The first header comment that is not a key line (empty when there is none).
+    pub message: String,
+    /// `(key, line, value)` in file order; each key at most once.
+    pub values: Vec<(K, usize, String)>,
+    /// Everything from the first line that is neither blank nor a `--` comment,
+    /// verbatim, with its first line number.
+    pub body: Section,
+}
+
+/// Splits `text` into its leading comment header (read by `keys`, case-insensitive,
+/// as in revision files) and the SQL body after it. Errors carry the 1-based line.
+pub fn parse_commented<K: Copy + Eq>(
+    text: &str,
+    keys: &[(K, &'static str)],
+) -> Result<Commented<K>, (usize, ParseErrorKind)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines = lines(text);
+    let end = lines
+        .iter()
+        .position(|line| !line.is_blank() && !layout::trim(line.text).starts_with("--"))
+        .unwrap_or(lines.len());
+    let (head, body) = lines.split_at(end);
+    let lexed = header::lex(head, keys).map_err(|err| (err.line, err.kind))?;
+    let values = keys
+        .iter()
+        .filter_map(|&(key, _)| {
+            let (line, value) = lexed.get(key)?;
+            Some((key, line, value.to_string()))
+        })
+        .collect::<Vec<_>>();
+    let mut values = values;
+    values.sort_by_key(|(_, line, _)| *line);
+    Ok(Commented {
+        message: lexed.message.unwrap_or_default(),
+        values,
+        body: section(text, body, end),
+    })
+}
+
+/// A header list value (`a, b`; `None` or empty for no items) as in `Revises:`;
+/// `key` names the header in the error.
+pub fn parse_header_list(key: &str, value: &str) -> Result<Vec<String>, ParseErrorKind> {
+    header::split_list(key, value)
+}
+
+/// A `Transaction:` value as in revision files (`none`, `default` or empty).
+pub fn parse_transaction(value: &str) -> Result<crate::revision::TransactionMode, ParseErrorKind> {
+    header::transaction(value)
+}
+
 /// Checks the revision's bodies under one known dialect (every quote, dollar quote and
 /// block comment closed), located in its file.
 pub fn check_sql(revision: &Revision, dialect: Dialect) -> Result<(), ParseError> {
@@ -271,6 +325,7 @@ fn parse(path: &Path, text: &str) -> Parsed<Revision> {
         upgrade: upgrade_section,
         downgrade,
         path: path.to_path_buf(),
+        lines: header.lines,
     })
 }
 

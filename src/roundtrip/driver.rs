@@ -33,7 +33,21 @@ pub(super) struct Driver<'a> {
     pub diff: DiffOptions,
 }
 
-impl Driver<'_> {
+impl<'a> Driver<'a> {
+    /// The same driver on another database (a fresh one after a failed step).
+    pub fn on<'b>(&self, url: &'b DatabaseUrl) -> Driver<'b>
+    where
+        'a: 'b,
+    {
+        Driver {
+            config: self.config,
+            map: self.map,
+            url,
+            snapshot: self.snapshot.clone(),
+            diff: self.diff,
+        }
+    }
+
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), DriverError> {
@@ -56,8 +70,9 @@ impl Driver<'_> {
         direction: Direction,
         target: &str,
     ) -> Result<Outcome, EngineError<CommandError>> {
+        let clock = Instant::now();
         let map = self.map;
-        match direction {
+        let moved = match direction {
             Direction::Upgrade => {
                 engine::upgrade(self.config, self.url, map, |heads: &[String]| {
                     plan::upgrade(map, heads, target)
@@ -70,7 +85,9 @@ impl Driver<'_> {
                 })
                 .await
             }
-        }
+        };
+        tracing::debug!(target: "mig", "roundtrip: {direction} {target} in {} ms", clock.elapsed().as_millis());
+        moved
     }
 
     /// `upgrade <target>`.
@@ -89,12 +106,14 @@ impl Driver<'_> {
 
     /// Downgrades exactly revision `id`, back to its parents.
     pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, DriverError> {
+        let clock = Instant::now();
         let map = self.map;
         engine::downgrade(self.config, self.url, map, |heads: &[String]| {
             plans::downgrade_one(map, heads, id).ok_or_else(|| NotAlone(id.to_string()))
         })
         .await
         .map_err(DriverError::MoveOne)
+        .inspect(|_| tracing::debug!(target: "mig", "roundtrip: downgrade `{id}` alone in {} ms", clock.elapsed().as_millis()))
     }
 
     /// `downgrade <target>`, stopping before the first irreversible revision; also says
@@ -117,9 +136,12 @@ impl Driver<'_> {
 
     /// A snapshot of the database now.
     pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
-        snapshot_url(self.url, &self.snapshot)
+        let clock = Instant::now();
+        let taken = snapshot_url(self.url, &self.snapshot)
             .await
-            .map_err(DriverError::Snapshot)
+            .map_err(DriverError::Snapshot);
+        tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
+        taken
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
@@ -243,7 +265,7 @@ pub async fn snapshot_url(
 ) -> Result<Snapshot, SnapshotError> {
     match url.dialect() {
         Dialect::Postgresql => {
-            let mut conn = connect_postgres(&url.to_sqlx_url(), None).await?;
+            let mut conn = connect_postgres(url, None).await?;
             let snapshot = snapshot_postgres(&mut conn, opts).await;
             let _ = conn.close().await;
             Ok(snapshot?)

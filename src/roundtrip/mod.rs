@@ -83,6 +83,10 @@ pub struct Options {
     pub to: Option<String>,
     /// Report column order as a finding (cosmetic, off by default).
     pub column_order: bool,
+    /// After a failed step, go on with the next revision on a fresh database brought
+    /// there by replay (steps mode; never with [`Place::InPlace`], which has no place
+    /// for a second database). Off: the run stops at the first failure.
+    pub keep_going: bool,
 }
 
 /// Provisions the database for `place`, verifies, and removes the database again, also
@@ -103,6 +107,9 @@ where
         Place::Scratch | Place::InPlace => config.database_url()?.dialect(),
     };
     preflight(config, dialect, opts)?;
+    let mut opts = opts.clone();
+    opts.keep_going &= place != Place::InPlace;
+    let opts = &opts;
     let mut interrupt = std::pin::pin!(interrupt);
     let workspace = Workspace::provision(config, dialect, place, interrupt.as_mut()).await?;
     let verified = tokio::select! {
@@ -146,7 +153,7 @@ pub async fn verify(
     let end = match opts.mode {
         Mode::Steps => {
             let to = opts.to.as_deref().unwrap_or("heads");
-            steps::run(&driver, to, &mut checks).await?
+            steps::run(&driver, to, opts.keep_going, &mut checks).await?
         }
         Mode::Full => {
             let to = opts.to.as_deref().unwrap_or("head");
@@ -198,7 +205,7 @@ fn preflight(config: &Config, dialect: Dialect, opts: &Options) -> Result<(), Ro
         ));
     }
     SnapshotOptions::from_config(config)?;
-    naming::check(&Snapshot::empty(dialect), &config.naming)?;
+    naming::check(&Snapshot::empty(dialect), &config.naming()?)?;
     Ok(())
 }
 
@@ -208,7 +215,7 @@ fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, Roundt
         return Ok(None);
     }
     let clock = Instant::now();
-    let findings = naming::check(end, &config.naming)?
+    let findings = naming::check(end, &config.naming()?)?
         .into_iter()
         .map(Finding::naming)
         .collect();
@@ -221,7 +228,10 @@ fn naming_check(config: &Config, end: &Snapshot) -> Result<Option<Check>, Roundt
 }
 
 fn naming_configured(config: &Config) -> bool {
-    naming::configured(&config.naming).next().is_some()
+    // A bad value was refused before the run (`validate`).
+    config
+        .naming()
+        .is_ok_and(|n| naming::configured(&n).next().is_some())
 }
 
 /// Moves the database to `target`, up or down, without checking anything.

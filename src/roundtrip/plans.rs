@@ -42,6 +42,31 @@ pub fn downgrade_one(map: &RevisionMap, heads: &[String], id: &str) -> Option<Pl
     })
 }
 
+/// Whether revision `id` needs revision `other` (descends from it through its parents or
+/// dependencies); a revision does not need itself.
+pub fn needs(map: &RevisionMap, id: &str, other: &str) -> bool {
+    let mut stack = vec![id];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(at) = stack.pop() {
+        let Some(revision) = map.get(at) else {
+            continue;
+        };
+        for parent in revision
+            .down_revisions()
+            .into_iter()
+            .chain(revision.dependencies())
+        {
+            if parent == other {
+                return true;
+            }
+            if seen.insert(parent) {
+                stack.push(parent);
+            }
+        }
+    }
+    false
+}
+
 /// Whether revision `id` is marked `irreversible`.
 pub fn is_irreversible(map: &RevisionMap, id: &str) -> bool {
     map.get(id)
@@ -104,6 +129,13 @@ mod tests {
         assert_eq!(one(&map, &["a"], "a").unwrap().1, "");
         // Not applied: nothing undoes it alone.
         assert!(one(&map, &["a"], "m").is_none());
+    }
+
+    #[test]
+    fn needs_follows_parents_across_merges() {
+        let map = graph();
+        assert!(needs(&map, "m", "a") && needs(&map, "m", "c1") && needs(&map, "b1", "a"));
+        assert!(!needs(&map, "c1", "b1") && !needs(&map, "x", "a") && !needs(&map, "a", "a"));
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! revision R: apply it, undo it and compare with the state before it (residue), apply it
 //! again and compare with the state after it. Then undo the whole range and compare with
 //! the starting state (stopping at an irreversible revision and comparing with the state
-//! first seen there), and apply it again. Stops at the first step the database refuses.
+//! first seen there), and apply it again. A step the database refuses ends the run, or
+//! (`keep_going`) the next revision goes on from a fresh database replayed to it.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use crate::catalog::Snapshot;
+use crate::replay::{self, Spare};
+use crate::url::DatabaseUrl;
 
 use super::driver::{ran, Driver};
 use super::plans;
@@ -18,10 +21,14 @@ use super::RoundtripError;
 /// taken at each.
 type Seen = BTreeMap<Vec<String>, Snapshot>;
 
-/// Runs the checks; the database is already at the start of the range.
+/// Runs the checks; the database is already at the start of the range. With
+/// `keep_going`, a failed step does not end the run: the revisions that need one that
+/// failed to apply are skipped, the others are checked on a fresh database replayed to
+/// the state before them; the whole-range checks then do not run.
 pub(super) async fn run(
     driver: &Driver<'_>,
     to: &str,
+    keep_going: bool,
     checks: &mut Vec<Check>,
 ) -> Result<Option<Snapshot>, RoundtripError> {
     let start_heads = driver.heads().await?;
@@ -29,23 +36,64 @@ pub(super) async fn run(
     let start = driver.snapshot().await?;
     let mut seen = Seen::new();
     seen.insert(sorted(start_heads.clone()), start.clone());
-    let mut current = start;
+    let mut walk = Walk {
+        spare: Spare::beside(driver.url),
+        fresh: None,
+        heads: start_heads.clone(),
+        current: Some(start),
+        unapplied: Vec::new(),
+        failed: None,
+    };
     for (n, id) in order.iter().enumerate() {
         tracing::info!(target: "mig", "roundtrip: revision {} of {}: `{id}`", n + 1, order.len());
-        match revision(driver, id, current, &mut seen, checks).await {
-            Some(now) => current = now,
-            None => {
-                for rest in order.iter().skip(n + 1) {
-                    checks.push(Check::skipped(
-                        Some(rest),
-                        CheckKind::Upgrade,
-                        format!("not reached: `{id}` failed"),
-                    ));
+        if let Some(failed) = walk
+            .unapplied
+            .iter()
+            .find(|f| plans::needs(driver.map, id, f))
+        {
+            checks.push(Check::skipped(
+                Some(id),
+                CheckKind::Upgrade,
+                format!("not reached: `{failed}` failed"),
+            ));
+            continue;
+        }
+        let before = match walk.current.take() {
+            Some(before) => before,
+            None => match walk.replay(driver).await {
+                Ok(before) => before,
+                Err(reason) => {
+                    skip_rest(checks, &order[n..], &reason);
+                    break;
                 }
-                return Ok(None);
+            },
+        };
+        let here = driver.on(walk.fresh.as_ref().unwrap_or(driver.url));
+        match revision(&here, id, before, &mut seen, checks).await {
+            Ok((heads, now)) => {
+                walk.heads = heads;
+                walk.current = Some(now);
+            }
+            Err(applied) => {
+                walk.failed.get_or_insert_with(|| id.clone());
+                match applied {
+                    Some(heads) => walk.heads = heads,
+                    None => walk.unapplied.push(id.clone()),
+                }
+                if !keep_going {
+                    skip_rest(checks, &order[n + 1..], &format!("`{id}` failed"));
+                    break;
+                }
             }
         }
     }
+    walk.spare.remove().await;
+    if walk.failed.is_some() {
+        return Ok(None);
+    }
+    let Some(current) = walk.current else {
+        return Ok(None);
+    };
     if order.is_empty() {
         return Ok(Some(current));
     }
@@ -56,15 +104,58 @@ pub(super) async fn run(
     Ok(redo_all(driver, to, &end_heads, &seen, checks).await)
 }
 
-/// The three checks of one revision; `None` when the database refused a step (the run
-/// stops), else the state after the revision was applied again.
+/// Where the walk is: the database in use, its version rows and snapshot (`None` after a
+/// failed step: the next revision needs a fresh database), what failed.
+struct Walk {
+    spare: Spare,
+    /// The fresh database in use, once the first one failed.
+    fresh: Option<DatabaseUrl>,
+    /// The version rows the next revision starts from.
+    heads: Vec<String>,
+    current: Option<Snapshot>,
+    /// Revisions whose upgrade failed: whatever needs them is not checked.
+    unapplied: Vec<String>,
+    /// The first revision with a failed check.
+    failed: Option<String>,
+}
+
+impl Walk {
+    /// A fresh database at `heads`, and its snapshot.
+    async fn replay(&mut self, driver: &Driver<'_>) -> Result<Snapshot, String> {
+        let url = self.spare.fresh().await?;
+        tracing::info!(target: "mig", "roundtrip: replaying to [{}] on a fresh database", self.heads.join(", "));
+        replay::to_heads(driver.config, driver.map, &url, &self.heads).await?;
+        let snapshot = driver
+            .on(&url)
+            .snapshot()
+            .await
+            .map_err(|e| e.to_string())?;
+        self.fresh = Some(url);
+        Ok(snapshot)
+    }
+}
+
+/// The revisions in `rest` as skipped, because of `why`.
+fn skip_rest(checks: &mut Vec<Check>, rest: &[String], why: &str) {
+    for id in rest {
+        checks.push(Check::skipped(
+            Some(id),
+            CheckKind::Upgrade,
+            format!("not reached: {why}"),
+        ));
+    }
+}
+
+/// The three checks of one revision: the version rows and the state after it was
+/// applied again; when the database refused a step, `Err` with the version rows after
+/// its first upgrade (`None`: the revision did not apply).
 async fn revision(
     driver: &Driver<'_>,
     id: &str,
     before: Snapshot,
     seen: &mut Seen,
     checks: &mut Vec<Check>,
-) -> Option<Snapshot> {
+) -> Result<(Vec<String>, Snapshot), Option<Vec<String>>> {
     let rev = Some(id);
     let clock = Instant::now();
     let (applied, after) = driver
@@ -73,15 +164,18 @@ async fn revision(
             checks,
             (rev, CheckKind::Upgrade, clock),
         )
-        .await?;
+        .await
+        .ok_or(None)?;
     checks.push(Check::ran(
         rev,
         CheckKind::Upgrade,
         Vec::new(),
         clock.elapsed(),
     ));
-    seen.entry(sorted(applied.end_heads))
+    let heads = applied.end_heads;
+    seen.entry(sorted(heads.clone()))
         .or_insert_with(|| after.clone());
+    let failed = || Some(heads.clone());
 
     if plans::is_irreversible(driver.map, id) {
         checks.push(Check::skipped(
@@ -94,7 +188,7 @@ async fn revision(
             CheckKind::UpgradeAgain,
             "not downgraded".to_string(),
         ));
-        return Some(after);
+        return Ok((heads, after));
     }
 
     let clock = Instant::now();
@@ -104,7 +198,8 @@ async fn revision(
             checks,
             (rev, CheckKind::Downgrade, clock),
         )
-        .await?;
+        .await
+        .ok_or_else(failed)?;
     let keeps = driver.keeps_of([id.to_string()]);
     let findings = driver.compare_keeping(&before, &down, &keeps, true);
     checks.push(Check::ran(
@@ -121,7 +216,8 @@ async fn revision(
             checks,
             (rev, CheckKind::UpgradeAgain, clock),
         )
-        .await?;
+        .await
+        .ok_or_else(failed)?;
     let findings = driver.compare(&after, &again);
     checks.push(Check::ran(
         rev,
@@ -129,7 +225,7 @@ async fn revision(
         findings,
         clock.elapsed(),
     ));
-    Some(again)
+    Ok((heads, again))
 }
 
 /// Undoes the whole range back to `start_heads` and compares with the state first seen

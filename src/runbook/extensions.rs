@@ -109,6 +109,7 @@ mod tests {
             },
             downgrade: crate::revision::Downgrade::Sql(Section::default()),
             path: "x.sql".into(),
+            lines: Default::default(),
         }
     }
 

@@ -48,6 +48,10 @@ pub struct Header {
     /// The server product and version (major only with `--stable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
+    /// Through a transaction-mode pooler, what mig does there
+    /// ([`crate::db::Pooler::describe`]); left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pooler: Option<String>,
     /// Whether `--stable` left out what varies between runs.
     pub stable: bool,
 }

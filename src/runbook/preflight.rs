@@ -167,7 +167,8 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
     let path = |p: &Path| relative(here, p);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".into());
     let exec = &config.exec;
-    let naming = &config.naming;
+    // `runbook` resolved every setting first (`Config::check_settings`).
+    let naming = &config.naming().unwrap_or_default();
     let mut out = vec![
         ("script_location", path(&config.script_location)),
         (
@@ -221,11 +222,19 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
         ("naming_convention.uq", opt(&naming.uq)),
         ("naming_convention.ix", opt(&naming.ix)),
         ("naming_convention.ck", opt(&naming.ck)),
-        ("runbook_dir", path(&config.runbook_dir)),
-        ("project", opt(&config.project)),
+        (
+            "runbook_dir",
+            path(
+                &config
+                    .runbook_dir()
+                    .unwrap_or_else(|_| here.join("runbook")),
+            ),
+        ),
+        ("project", opt(&config.project().ok().flatten())),
     ];
-    if !config.ignore.is_empty() {
-        out.push(("ignore", config.ignore.join(", ")));
+    let ignore = config.ignore().unwrap_or_default();
+    if !ignore.is_empty() {
+        out.push(("ignore", ignore.join(", ")));
     }
     out.into_iter()
         .map(|(key, value)| Setting {

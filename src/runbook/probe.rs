@@ -3,16 +3,90 @@
 //! (`CREATE SCHEMA`, `CREATE EXTENSION`, a table on SQLite), extension availability, the
 //! time zone, where the version table is, and the user's DoD queries read back as text.
 //! Nothing here is left behind in the database: every probe that writes is rolled back.
+//!
+//! The questions go to an [`Observer`]: the runbook's own session, opened as a migration
+//! session is. Through a transaction-mode pooler nothing lives in that session, so what
+//! depends on the session's settings (`search_path`, the rolled-back probes, the DoD
+//! queries, the version table read) runs in a transaction of its own with the configured
+//! `search_path` set for it, as a migration transaction sees it.
 
 use sqlx::{AssertSqlSafe, Row as _, TypeInfo as _, ValueRef as _};
 
+use crate::config::ExecSettings;
+use crate::db::pooler::{self, Pooler};
 use crate::db::{query_error, Connection, DbError};
+use crate::url::DatabaseUrl;
 
 /// Rows as text (`None`: NULL).
 pub type TextRows = Vec<Vec<Option<String>>>;
 
 /// The schema name `CREATE SCHEMA` is tried with (rolled back).
 pub const PROBE_SCHEMA: &str = "mig_runbook_probe";
+
+/// The runbook's session on the target.
+pub struct Observer {
+    pub conn: Connection,
+    /// Whether `conn` goes through a transaction-mode pooler.
+    pub pooler: Pooler,
+    /// `[mig] search_path`, set in each transaction through a transaction pooler (on the
+    /// session otherwise, when it opened).
+    search_path: Option<String>,
+}
+
+impl Observer {
+    /// Connects as a migration session does ([`crate::db::open_detecting_pooler`]).
+    pub async fn open(url: &DatabaseUrl, settings: &ExecSettings) -> Result<Observer, DbError> {
+        let (conn, pooler) = crate::db::open_detecting_pooler(url, settings).await?;
+        Ok(Observer {
+            conn,
+            pooler,
+            search_path: settings.search_path.clone(),
+        })
+    }
+
+    /// The PostgreSQL connection when it goes through a transaction pooler.
+    fn pooled(&mut self) -> Option<&mut sqlx::postgres::PgConnection> {
+        match &mut self.conn {
+            Connection::Postgres(pg) if self.pooler.is_transaction() => Some(pg),
+            _ => None,
+        }
+    }
+
+    /// Through a transaction pooler, opens the transaction a read runs in (`search_path`
+    /// set for it); nothing otherwise.
+    pub async fn begin_read(&mut self) -> Result<(), DbError> {
+        let search_path = self.search_path.clone();
+        match self.pooled() {
+            Some(pg) => pooler::begin_local(pg, search_path.as_deref()).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Ends [`Observer::begin_read`]'s transaction.
+    pub async fn end_read(&mut self) -> Result<(), DbError> {
+        match self.pooled() {
+            Some(pg) => pooler::commit(pg).await,
+            None => Ok(()),
+        }
+    }
+
+    /// `BEGIN` of a transaction that will be rolled back (with `search_path` set for it
+    /// through a transaction pooler).
+    async fn begin(&mut self) -> Result<(), String> {
+        let search_path = self.search_path.clone();
+        match self.pooled() {
+            Some(pg) => pooler::begin_local(pg, search_path.as_deref())
+                .await
+                .map_err(|e| e.to_string()),
+            None => exec(&mut self.conn, "BEGIN").await,
+        }
+    }
+
+    /// Closes the connection; a failure to close politely changes nothing.
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+}
 
 /// The server product and version: `PostgreSQL 16.4 (Debian ...)`, `SQLite 3.46.0`.
 pub async fn server_version(conn: &mut Connection) -> Result<String, DbError> {
@@ -59,25 +133,32 @@ pub async fn session_identity(conn: &mut Connection) -> Result<Option<String>, D
     Ok(Some(format!("user `{user}` on database `{database}`")))
 }
 
-/// `current_setting('search_path')` on this session (PostgreSQL).
-pub async fn search_path(conn: &mut Connection) -> Result<Option<String>, DbError> {
-    let Connection::Postgres(pg) = conn else {
+/// `current_setting('search_path')` as a migration sees it (PostgreSQL).
+pub async fn search_path(observer: &mut Observer) -> Result<Option<String>, DbError> {
+    if !matches!(observer.conn, Connection::Postgres(_)) {
+        return Ok(None);
+    }
+    observer.begin_read().await?;
+    let Connection::Postgres(pg) = &mut observer.conn else {
         return Ok(None);
     };
-    sqlx::query_scalar("SELECT current_setting('search_path')")
+    let seen = sqlx::query_scalar("SELECT current_setting('search_path')")
         .persistent(false)
         .fetch_one(pg)
         .await
-        .map(Some)
-        .map_err(|e| query_error("reading `search_path`", &e))
+        .map_err(|e| query_error("reading `search_path`", &e));
+    let ended = observer.end_read().await;
+    let seen = seen?;
+    ended?;
+    Ok(Some(seen))
 }
 
 /// Runs `statement` inside a transaction that is always rolled back: `Ok` when the
 /// server accepted it, else the server's message.
-pub async fn try_rolled_back(conn: &mut Connection, statement: &str) -> Result<(), String> {
-    exec(conn, "BEGIN").await?;
-    let result = exec(conn, statement).await;
-    let rollback = exec(conn, "ROLLBACK").await;
+pub async fn try_rolled_back(observer: &mut Observer, statement: &str) -> Result<(), String> {
+    observer.begin().await?;
+    let result = exec(&mut observer.conn, statement).await;
+    let rollback = exec(&mut observer.conn, "ROLLBACK").await;
     result.and(rollback)
 }
 
@@ -153,10 +234,10 @@ pub fn version_table_query(conn: &Connection, table: &str) -> String {
 
 /// Runs `sql` inside a transaction that is rolled back, and reads every column of every
 /// row as text (PostgreSQL booleans as `true`/`false`). The error is the server's message.
-pub async fn text_rows(conn: &mut Connection, sql: &str) -> Result<TextRows, String> {
-    exec(conn, "BEGIN").await?;
-    let rows = read_rows(conn, sql).await;
-    let rollback = exec(conn, "ROLLBACK").await;
+pub async fn text_rows(observer: &mut Observer, sql: &str) -> Result<TextRows, String> {
+    observer.begin().await?;
+    let rows = read_rows(&mut observer.conn, sql).await;
+    let rollback = exec(&mut observer.conn, "ROLLBACK").await;
     let rows = rows?;
     rollback?;
     Ok(rows)

@@ -166,6 +166,20 @@ fn renderings() {
 }
 
 #[test]
+fn mysql_unix_sockets_reach_sqlx_as_socket_with_a_host() {
+    let sqlx = |url: &str| DatabaseUrl::parse(url).unwrap().to_sqlx_url();
+    assert_eq!(
+        sqlx("mysql+pymysql://u:pw@/db?unix_socket=/run/mysqld/mysqld.sock"),
+        "mysql://u:pw@localhost/db?socket=/run/mysqld/mysqld.sock"
+    );
+    assert_eq!(
+        sqlx("mariadb://u@h/db?socket=/s.sock&charset=utf8mb4"),
+        "mysql://u@h/db?socket=/s.sock&charset=utf8mb4"
+    );
+    assert_eq!(sqlx("mysql://u@h:3306/db"), "mysql://u@h:3306/db");
+}
+
+#[test]
 fn sqlite_sqlx_urls() {
     let rel = DatabaseUrl::parse("sqlite+pysqlite:///data/app.db?timeout=20").unwrap();
     assert_eq!(rel.normalized(), "sqlite:///data/app.db?timeout=20");

@@ -2,7 +2,6 @@
 //! state B, and the finding that names the object; and the cases that must find nothing.
 
 use mig::catalog::{snapshot_postgres, Kind, Snapshot, SnapshotOptions, Value};
-use mig::db::connect_postgres;
 use mig::diff::{diff, DiffOptions};
 use mig::provision::ScratchDatabase;
 use sqlx::PgConnection;
@@ -18,7 +17,7 @@ pub struct Pg {
 impl Pg {
     pub async fn new(test: &str) -> Pg {
         let db = support::pg_db(test);
-        let conn = connect_postgres(db.url(), None)
+        let conn = crate::support::connect_pg(db.url())
             .await
             .unwrap_or_else(|e| panic!("connect to `{}`: {e}", db.name()));
         Pg { conn, _db: db }

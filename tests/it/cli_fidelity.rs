@@ -7,7 +7,7 @@ use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::process::{Command, Output};
 
-use mig::db::{begin_immediate, ConnectSettings, Connection};
+use mig::db::{begin_immediate, Connection};
 use mig::provision::TempSqlite;
 
 use crate::support;
@@ -125,7 +125,7 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
     let file = TempSqlite::new().expect("sqlite");
     let url = file.url();
     let r = support::block_on(async {
-        let mut holder = Connection::open(&url, &ConnectSettings::default())
+        let mut holder = support::open(&url, &mig::config::ExecSettings::default())
             .await
             .expect("open");
         let Connection::Sqlite(conn) = &mut holder else {
@@ -240,7 +240,7 @@ fn the_operator_comes_from_the_uid_without_user() {
     let who = Command::new("id").arg("-un").output().expect("id -un");
     let name = String::from_utf8_lossy(&who.stdout).trim().to_string();
     let operator: String = support::block_on(async {
-        let mut conn = Connection::open(&url, &ConnectSettings::default())
+        let mut conn = support::open(&url, &mig::config::ExecSettings::default())
             .await
             .expect("open");
         let Connection::Sqlite(c) = &mut conn else {
@@ -310,6 +310,65 @@ fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// `[mig]` keys only some commands use are interpolated when a command asks for them:
+/// a bomb or an unresolvable reference in `runbook_dir` (or a naming convention) does
+/// not stop `heads` or `upgrade --sql`, and stops `runbook`, which uses every key, with
+/// exit 2 naming the key and its line.
+#[test]
+fn unused_mig_keys_are_not_interpolated() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    rev_file(tmp.path(), "a", "", "");
+    let mut bomb = String::from("x1 = boom\n");
+    for level in 2..=10 {
+        bomb.push_str(&format!(
+            "x{level} = {}\n",
+            format!("%(x{})s", level - 1).repeat(8)
+        ));
+    }
+    for (value, expected) in [
+        (
+            "%(x10)s",
+            "`alembic.ini` line 7: `runbook_dir` in section `[mig]` expands to more than",
+        ),
+        (
+            "%(nowhere)s",
+            "`naming_convention.pk` in section `[mig]` refers to `%(missing_too)s`",
+        ),
+    ] {
+        // The first case has a valid convention, so `runbook` stops at `runbook_dir`.
+        let naming = if value == "%(x10)s" {
+            "pk_%(table_name)s"
+        } else {
+            "%(missing_too)s"
+        };
+        std::fs::write(
+            tmp.path().join("alembic.ini"),
+            format!(
+                "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n\
+                 naming_convention.pk = {naming}\nrunbook_dir = {value}\n{bomb}"
+            ),
+        )
+        .expect("ini");
+        let r = mig(tmp.path(), &["heads"]);
+        assert_eq!((r.code, r.stdout.trim()), (0, "a (head)"), "{}", r.stderr);
+        let r = mig(tmp.path(), &["upgrade", "head", "--sql"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("CREATE TABLE t_a"), "{}", r.stdout);
+
+        let r = mig(
+            tmp.path(),
+            &["runbook", "--url", "postgresql://u@127.0.0.1:1/db"],
+        );
+        assert_eq!(r.code, 2, "{value}: {}", r.stderr);
+        let failed = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("FAILED:"))
+            .unwrap_or_default();
+        assert!(failed.contains(expected), "{value}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn graph_and_config_errors_name_their_files() {
     let cycle = tempfile::tempdir().expect("tempdir");
@@ -321,7 +380,7 @@ fn graph_and_config_errors_name_their_files() {
     let dir = cycle.path().display().to_string();
     assert_eq!(
         r.stderr.trim().replace(&dir, "[DIR]"),
-        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql`, `[DIR]/versions/b.sql`)"
+        "FAILED: Cycle is detected in revisions (a, b) (in `[DIR]/versions/a.sql:4`, `[DIR]/versions/b.sql:4`)"
     );
 
     let labels = tempfile::tempdir().expect("tempdir");
@@ -332,7 +391,7 @@ fn graph_and_config_errors_name_their_files() {
     let dir = labels.path().display().to_string();
     assert_eq!(
         r.stderr.trim().replace(&dir, "[DIR]"),
-        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql` and `[DIR]/versions/a.sql`)"
+        "FAILED: Branch name 'x' in revision b already used by revision a (in `[DIR]/versions/b.sql:5` and `[DIR]/versions/a.sql:5`)"
     );
 
     let selfloop = tempfile::tempdir().expect("tempdir");
@@ -342,9 +401,40 @@ fn graph_and_config_errors_name_their_files() {
     assert!(
         r.stderr
             .starts_with("FAILED: Self-loop is detected in revisions (a) (in `")
-            && r.stderr.contains("versions/a.sql`)"),
+            && r.stderr.contains("versions/a.sql:4`)"),
         "{}",
         r.stderr
+    );
+
+    // Unknown parent and unknown dependency: the line of the header that names them.
+    let unknown = tempfile::tempdir().expect("tempdir");
+    ini(unknown.path(), "dialect = postgresql");
+    rev_file(unknown.path(), "a", "zz", "");
+    let r = mig(unknown.path(), &["heads"]);
+    let dir = unknown.path().display().to_string();
+    assert_eq!(
+        (r.code, r.stderr.trim().replace(&dir, "[DIR]")),
+        (
+            2,
+            "FAILED: Revision zz referenced from a is not present (in `[DIR]/versions/a.sql:4`)"
+                .to_string()
+        )
+    );
+    std::fs::write(
+        unknown.path().join("versions/a.sql"),
+        "-- rev a\n--\n-- Revision ID: a\n-- Revises:\n-- Create Date: 2024-01-01\n\
+         -- Depends On: nowhere\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n",
+    )
+    .expect("revision");
+    let r = mig(unknown.path(), &["upgrade", "head", "--sql"]);
+    assert_eq!(
+        (r.code, r.stderr.trim().replace(&dir, "[DIR]")),
+        (
+            2,
+            "FAILED: Dependency nowhere of revision a is not a known revision or branch label \
+             (in `[DIR]/versions/a.sql:6`)"
+                .to_string()
+        )
     );
 
     let no_location = tempfile::tempdir().expect("tempdir");

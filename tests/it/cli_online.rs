@@ -47,7 +47,7 @@ pub fn portable_url(url: &str) -> String {
 }
 
 async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_all(&mut conn)
         .await
@@ -279,6 +279,91 @@ fn check_drift_strict_and_accept() {
         ],
     );
     ok(dir, &["check"]);
+}
+
+/// `upgrade --strict` judges drift on its own session, under the migration lock: what
+/// the lock's holder changes before releasing it is what the check sees (a check on a
+/// second connection before the lock saw the history as it was and upgraded).
+#[test]
+fn upgrade_checks_drift_under_its_lock() {
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let db = pg_db("drift_lock");
+    let url = db.url().to_string();
+    let pair = write_pair(&graphs::linear(), &portable_url(&url), &[]);
+    let dir = &pair.mig_dir;
+    ok(dir, &["upgrade", "3c4d99999999"]);
+    let child = block_on(async {
+        let parsed = mig::url::DatabaseUrl::parse(&url).expect("url");
+        let mut holder = mig::db::open(&parsed, &mig::config::ExecSettings::default())
+            .await
+            .expect("connect");
+        let lock = mig::db::MigrationLock::acquire(
+            &mut holder,
+            None,
+            "alembic_version",
+            Duration::from_secs(1),
+        )
+        .await
+        .expect("lock");
+        let child = Command::new(env!("CARGO_BIN_EXE_mig"))
+            .args(["upgrade", "head", "--strict"])
+            .current_dir(dir)
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn mig");
+        let mig::db::Connection::Postgres(pg) = &mut holder else {
+            panic!("expected PostgreSQL");
+        };
+        let holder_pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *pg)
+            .await
+            .expect("pid");
+        // mig polls for the lock with `pg_try_advisory_lock` (as the holder did).
+        let waiting = format!(
+            "SELECT count(*)::text FROM pg_stat_activity WHERE application_name = 'mig' \
+             AND datname = current_database() AND pid NOT IN (pg_backend_pid(), {holder_pid}) \
+             AND query LIKE '%pg_try_advisory_lock%'"
+        );
+        let mut child = child;
+        while query(&url, &waiting).await != ["1"] {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                let out = child.wait_with_output().expect("output");
+                panic!(
+                    "mig ended ({status}) before waiting for the lock:\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // While mig waits: the recorded checksum of an applied revision changes.
+        let mig::db::Connection::Postgres(pg) = &mut holder else {
+            panic!("expected PostgreSQL");
+        };
+        sqlx::raw_sql(
+            "UPDATE mig_history SET checksum = repeat('0', 64) WHERE revision = '2b3c4d5e6f70'",
+        )
+        .execute(&mut *pg)
+        .await
+        .expect("update");
+        lock.release(&mut holder).await.expect("release");
+        child
+    });
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("2b3c4d5e6f70") && err.contains("changed since it was applied"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(dir, &["current"]),
+        "3c4d99999999\n",
+        "--strict ran nothing"
+    );
 }
 
 #[test]

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use mig::db::{connect_postgres, ConnectSettings, Connection};
+use mig::config::ExecSettings;
+use mig::db::Connection;
+
+use crate::support::open;
 use mig::dialect::Dialect;
 use mig::provision::TempSqlite;
 
@@ -19,7 +22,8 @@ async fn show(conn: &mut sqlx::PgConnection, setting: &str) -> String {
 #[tokio::test]
 async fn postgres_sessions_announce_mig_and_set_search_path_first() {
     let db = support::pg_db("session_settings");
-    let mut conn = connect_postgres(db.url(), Some("App, public"))
+    let url = mig::url::DatabaseUrl::parse(db.url()).unwrap();
+    let mut conn = mig::db::connect_postgres(&url, Some("App, public"))
         .await
         .unwrap();
     assert_eq!(show(&mut conn, "application_name").await, "mig");
@@ -45,7 +49,7 @@ async fn postgres_sessions_announce_mig_and_set_search_path_first() {
 #[tokio::test]
 async fn without_search_path_the_server_default_stays() {
     let db = support::pg_db("default_search_path");
-    let mut conn = connect_postgres(db.url(), None).await.unwrap();
+    let mut conn = crate::support::connect_pg(db.url()).await.unwrap();
     assert_eq!(show(&mut conn, "search_path").await, r#""$user", public"#);
 }
 
@@ -55,11 +59,11 @@ async fn open_dispatches_on_sqlalchemy_schemes() {
     let sqlalchemy_url = db
         .url()
         .replacen("postgresql://", "postgresql+psycopg://", 1);
-    let settings = ConnectSettings {
+    let settings = ExecSettings {
         search_path: Some("admin".into()),
-        ..ConnectSettings::default()
+        ..ExecSettings::default()
     };
-    let mut conn = Connection::open(&sqlalchemy_url, &settings).await.unwrap();
+    let mut conn = open(&sqlalchemy_url, &settings).await.unwrap();
     assert_eq!(conn.dialect(), Dialect::Postgresql);
     let Connection::Postgres(pg) = &mut conn else {
         panic!("expected a PostgreSQL connection");
@@ -68,28 +72,23 @@ async fn open_dispatches_on_sqlalchemy_schemes() {
     conn.close().await.unwrap();
 
     let file = TempSqlite::new().unwrap();
-    let conn = Connection::open(&file.url(), &ConnectSettings::default())
-        .await
-        .unwrap();
+    let conn = open(&file.url(), &ExecSettings::default()).await.unwrap();
     assert_eq!(conn.dialect(), Dialect::Sqlite);
     conn.close().await.unwrap();
     assert!(file.path().exists(), "the SQLite file was not created");
 
-    let memory = Connection::open("sqlite://", &ConnectSettings::default())
-        .await
-        .unwrap();
+    let memory = open("sqlite://", &ExecSettings::default()).await.unwrap();
     assert_eq!(memory.dialect(), Dialect::Sqlite);
 }
 
 #[tokio::test]
 async fn sqlite_connections_leave_foreign_keys_off_and_use_the_busy_timeout() {
     let file = TempSqlite::new().unwrap();
-    let settings = ConnectSettings {
-        busy_timeout: Duration::from_millis(1234),
-        ..ConnectSettings::default()
+    let settings = ExecSettings {
+        lock_timeout: Duration::from_millis(1234),
+        ..ExecSettings::default()
     };
-    let Connection::Sqlite(mut conn) = Connection::open(&file.url(), &settings).await.unwrap()
-    else {
+    let Connection::Sqlite(mut conn) = open(&file.url(), &settings).await.unwrap() else {
         panic!("expected a SQLite connection");
     };
     let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
@@ -105,9 +104,9 @@ async fn sqlite_connections_leave_foreign_keys_off_and_use_the_busy_timeout() {
 
 #[tokio::test]
 async fn a_sqlite_file_in_a_missing_directory_is_diagnosed() {
-    let err = Connection::open(
+    let err = open(
         "sqlite:////nonexistent/mig/app.db",
-        &ConnectSettings::default(),
+        &ExecSettings::default(),
     )
     .await
     .unwrap_err();

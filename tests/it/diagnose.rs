@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use mig::db::{connect_postgres, ConnectProblem, DbError};
+use mig::db::{ConnectProblem, DbError};
 
 use crate::support;
 
@@ -11,7 +11,7 @@ const DECODED: &str = "hunter2@secret";
 
 /// The connection error for `url`, as text with the socket directory replaced.
 async fn failure(url: &str) -> (DbError, String) {
-    let err = connect_postgres(url, None)
+    let err = crate::support::connect_pg(url)
         .await
         .expect_err("the connection should fail");
     let text = err.to_string().replace(&encoded_socket(), "[socket]");
@@ -89,7 +89,7 @@ async fn unreachable_host() {
 async fn wrong_password() {
     let server = support::ephemeral();
     let admin = support::ephemeral_db("wrong_password");
-    let mut conn = connect_postgres(admin.url(), None).await.unwrap();
+    let mut conn = crate::support::connect_pg(admin.url()).await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "CREATE ROLE mig_pw_user LOGIN PASSWORD '{DECODED}'"
     )))
@@ -112,7 +112,7 @@ async fn wrong_password() {
     // The reload is asynchronous: until it lands, trust still lets anyone in.
     let deadline = Instant::now() + Duration::from_secs(10);
     let err = loop {
-        match connect_postgres(&wrong, None).await {
+        match crate::support::connect_pg(&wrong).await {
             Err(err) => break err,
             Ok(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(50)).await
@@ -136,7 +136,7 @@ async fn wrong_password() {
     );
 
     let right = url_as("mig_pw_user", admin.name());
-    connect_postgres(&right, None)
+    crate::support::connect_pg(&right)
         .await
         .expect("the right password (percent-encoded in the URL) is accepted");
 }

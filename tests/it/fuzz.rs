@@ -317,9 +317,10 @@ fn graph_builder_and_walks_never_panic() {
         let map = match RevisionMap::new(revisions) {
             Ok(map) => map,
             Err(err) => {
-                // Load errors name at least one file, after Alembic's text.
+                // Load errors name at least one file and line, after Alembic's text.
                 let shown = err.to_string();
                 assert!(shown.contains("versions/"), "case {case}: {shown}");
+                assert!(shown.contains(".sql:"), "case {case}: {shown}");
                 continue;
             }
         };

@@ -47,7 +47,7 @@ fn mig(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
 }
 
 async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_all(&mut conn)
         .await

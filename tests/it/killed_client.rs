@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{block_on, pg_db};
 
 async fn count(url: &str, sql: &str) -> i64 {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(&mut conn)
         .await
@@ -63,5 +63,69 @@ fn a_sigkilled_mig_leaves_no_server_session_behind() {
             "the killed mig's server session is still there after 10 s"
         );
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The server ends mig's session mid-revision (`pg_terminate_backend`): the statement
+/// fails, and what follows (rollback, recording the failure) fails on a closed
+/// connection, a driver error rather than a server one. Every line mig prints names no
+/// internal source location of the driver (`(sqlx_postgres::...:95)`), issue 9 item 15.
+#[test]
+fn a_terminated_session_is_reported_without_driver_source_locations() {
+    let db = pg_db("terminated_session");
+    let url = db.url().to_string();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        tmp.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s\n",
+    )
+    .expect("ini");
+    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
+    std::fs::write(
+        tmp.path().join("versions/r1_long.sql"),
+        "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
+         -- migrate:upgrade\nCREATE TABLE t (id int);\nSELECT pg_sleep(601);\n\n\
+         -- migrate:downgrade\nDROP TABLE t;\n",
+    )
+    .expect("revision");
+    let child = Command::new(env!("CARGO_BIN_EXE_mig"))
+        .args(["--url", &url, "upgrade", "head"])
+        .current_dir(tmp.path())
+        .env_remove("MIG_CONFIG")
+        .env_remove("ALEMBIC_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn mig");
+
+    let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
+                    AND datname = current_database() AND pid <> pg_backend_pid() \
+                    AND state = 'active' AND query LIKE '%pg_sleep(601)%'";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while block_on(count(&url, sleeping)) == 0 {
+        assert!(Instant::now() < deadline, "mig never reached pg_sleep");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let terminate = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                     WHERE application_name = 'mig' AND datname = current_database() \
+                     AND pid <> pg_backend_pid()";
+    assert!(block_on(count(&url, terminate)) >= 1, "no session to end");
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("FAILED:"),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains("(sqlx_") && !text.contains("sqlx_postgres"),
+            "a driver source location reached the user:\n{text}"
+        );
     }
 }

@@ -2,15 +2,13 @@
 
 use std::time::{Duration, Instant};
 
-use mig::db::{
-    begin_immediate, connect_postgres, ConnectSettings, Connection, DbError, MigrationLock,
-};
+use mig::db::{begin_immediate, Connection, DbError, MigrationLock};
 use mig::provision::TempSqlite;
 
 use crate::support;
 
 async fn pg(url: &str) -> Connection {
-    Connection::Postgres(connect_postgres(url, None).await.unwrap())
+    Connection::Postgres(crate::support::connect_pg(url).await.unwrap())
 }
 
 async fn backend_pid(conn: &mut Connection) -> i32 {
@@ -144,9 +142,9 @@ async fn version_tables_in_other_schemas_do_not_contend() {
 #[tokio::test]
 async fn sqlite_writers_wait_for_the_lock_timeout_then_fail() {
     let file = TempSqlite::new().unwrap();
-    let settings = ConnectSettings::default();
-    let mut first = Connection::open(&file.url(), &settings).await.unwrap();
-    let mut second = Connection::open(&file.url(), &settings).await.unwrap();
+    let settings = mig::config::ExecSettings::default();
+    let mut first = support::open(&file.url(), &settings).await.unwrap();
+    let mut second = support::open(&file.url(), &settings).await.unwrap();
     let timeout = Duration::from_millis(300);
     let lock_a = MigrationLock::acquire(&mut first, None, "alembic_version", timeout)
         .await

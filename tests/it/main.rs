@@ -2,6 +2,7 @@
 
 mod support;
 
+mod baseline;
 mod cases;
 mod catalog_pg;
 mod catalog_queries;
@@ -12,19 +13,33 @@ mod cli_online;
 mod compat;
 mod connect;
 mod diagnose;
+mod drift;
+mod drift_fingerprint;
 mod error_location;
 mod fuzz;
+mod guard;
+mod guard_tty;
 mod import_alembic;
 mod injection;
 mod killed_client;
 mod lock;
+mod mysql;
+mod mysql_alembic;
+mod mysql_interrupted;
 mod pooler;
 mod provision;
+mod reset;
+mod reset_backup;
+mod reset_sqlite;
 mod runbook;
 mod runbook_failures;
 mod runbook_keeps;
+mod seed;
+mod seed_sqlite;
+mod seed_support;
 mod signals;
 mod status;
+mod unnamed_statements;
 mod watchdog;
 
 mod online;
@@ -36,6 +51,7 @@ mod online_support;
 
 mod roundtrip;
 mod roundtrip_cleanup;
+mod roundtrip_continue;
 mod roundtrip_demo;
 mod roundtrip_labels;
 mod roundtrip_library;

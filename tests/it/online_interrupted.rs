@@ -3,7 +3,7 @@
 //! first one committed, leave an `in progress` row; `status`, `current`, `check` and
 //! `upgrade` say so in words, a plain `upgrade` is refused (exit 3), `upgrade --resume`
 //! runs the rest once, and `mig resolve` records a manual repair. PostgreSQL and SQLite
-//! (there is no MySQL/MariaDB test server yet).
+//! (MySQL/MariaDB: `mysql_interrupted.rs`).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -87,9 +87,7 @@ pub fn pg_query(url: &str, sql: &str) -> Vec<String> {
     let url = url.to_string();
     let sql = sql.to_string();
     block_on(async move {
-        let mut conn = mig::db::connect_postgres(&url, None)
-            .await
-            .expect("connect");
+        let mut conn = crate::support::connect_pg(&url).await.expect("connect");
         let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .fetch_all(&mut conn)
             .await
@@ -103,9 +101,7 @@ pub fn pg_exec(url: &str, sql: &str) {
     let url = url.to_string();
     let sql = sql.to_string();
     block_on(async move {
-        let mut conn = mig::db::connect_postgres(&url, None)
-            .await
-            .expect("connect");
+        let mut conn = crate::support::connect_pg(&url).await.expect("connect");
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&mut conn)
             .await
@@ -147,9 +143,7 @@ pub fn hold_advisory_lock(url: &str, key: i64) -> HeldLock {
     let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
     let thread = std::thread::spawn(move || {
         block_on(async move {
-            let mut conn = mig::db::connect_postgres(&url, None)
-                .await
-                .expect("connect");
+            let mut conn = crate::support::connect_pg(&url).await.expect("connect");
             sqlx::query("SELECT pg_advisory_lock($1)")
                 .bind(key)
                 .execute(&mut conn)

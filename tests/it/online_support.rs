@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use mig::config::{Config, ExecSettings};
-use mig::db::{connect_postgres, connect_sqlite, SqliteLocation};
+use mig::db::{connect_sqlite, SqliteLocation};
 use mig::revision::plan::{Plan, Step, StepKind, VersionOp};
 use mig::revision::{Downgrade, Revision, Section, TransactionMode};
 use mig::url::DatabaseUrl;
@@ -54,6 +54,7 @@ pub fn rev(id: &str, down: &[&str], upgrade: &str, downgrade: &str) -> Revision 
             line: UPGRADE_LINE + upgrade_lines + 2,
         }),
         path: PathBuf::from(format!("versions/{id}.sql")),
+        lines: Default::default(),
     }
 }
 
@@ -217,7 +218,7 @@ pub fn url(text: &str) -> DatabaseUrl {
 }
 
 pub async fn pg(url: &str) -> PgConnection {
-    connect_postgres(url, None).await.unwrap()
+    crate::support::connect_pg(url).await.unwrap()
 }
 
 pub async fn lite(path: &std::path::Path) -> SqliteConnection {

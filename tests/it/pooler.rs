@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::runbook::{repo, runbook};
 use crate::support::pgbouncer::{PgBouncer, PoolMode};
 use crate::support::{block_on, ephemeral_db};
 
@@ -80,7 +81,7 @@ fn ok(dir: &Path, url: &str, args: &[&str], bouncer: &PgBouncer) -> String {
 }
 
 async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = mig::db::connect_postgres(url, None).await.expect("connect");
+    let mut conn = crate::support::connect_pg(url).await.expect("connect");
     let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
         .persistent(false)
         .fetch_all(&mut conn)
@@ -109,6 +110,13 @@ fn every_command_five_times(mode: PoolMode) {
             "r3 (head)\n",
             "{round}"
         );
+        let status = ok(dir, &url, &["status"], bouncer);
+        assert!(status.ends_with("up to date\n"), "{round}: {status}");
+        assert_eq!(
+            status.contains("target: transaction-mode pooler (detected"),
+            mode == PoolMode::Transaction,
+            "{round}: {status}"
+        );
         ok(dir, &url, &["check"], bouncer);
         ok(
             dir,
@@ -128,6 +136,20 @@ fn every_command_five_times(mode: PoolMode) {
         ok(dir, &url, &["upgrade", "head"], bouncer);
         ok(dir, &url, &["downgrade", "base"], bouncer);
         assert_eq!(ok(dir, &url, &["current"], bouncer), "", "{round}");
+        let json = ok(dir, &url, &["--format", "json", "status"], bouncer);
+        let json: serde_json::Value = serde_json::from_str(&json).expect("status json");
+        assert_eq!(json["pending"], 3, "{round}: {json}");
+        assert_eq!(
+            json["transaction_pooler"],
+            mode == PoolMode::Transaction,
+            "{round}: {json}"
+        );
+        assert!(
+            json["pooler"]
+                .as_str()
+                .is_some_and(|p| p.contains("pooler")),
+            "{round}: {json}"
+        );
     }
     // The verifier's projects: no bookkeeping table, nothing left after a downgrade.
     let clean = project("", false, &[]);
@@ -299,9 +321,7 @@ fn the_search_path_of_a_run_does_not_leak_to_other_clients_of_the_pooler() {
     // Another client of the pooler, on whichever server connection it gets.
     for _ in 0..8 {
         let seen = block_on(async {
-            let mut conn = mig::db::connect_postgres(&url, None)
-                .await
-                .expect("connect");
+            let mut conn = crate::support::connect_pg(&url).await.expect("connect");
             sqlx::raw_sql("SHOW search_path")
                 .fetch_one(&mut conn)
                 .await
@@ -328,4 +348,99 @@ fn the_pooler_is_a_library_fact() {
     );
     assert_eq!(fact(session.url(db.name())), mig::db::Pooler::None);
     assert_eq!(fact(db.url().to_string()), mig::db::Pooler::None);
+}
+
+/// The demo project (its `search_path = zero_admin, public` and its DoD file, whose U1-P2
+/// checks read `search_path` and `current_schema()`) through a transaction pooler: the
+/// runbook's observer sees what a migration transaction sees, five times in a row, and
+/// the header says what the target is.
+#[test]
+fn the_demo_runbook_passes_through_a_transaction_pooler_five_times() {
+    let bouncer = PgBouncer::get(PoolMode::Transaction);
+    let db = ephemeral_db("pooler_runbook_demo");
+    let url = bouncer.url(db.name());
+    for round in 0..5 {
+        let run = runbook(&repo(), &["--url", &url], &["--scratch"]);
+        assert_eq!(
+            run.code,
+            0,
+            "{round}: {}\n{}\nPgBouncer log:\n{}",
+            run.stderr,
+            run.markdown,
+            bouncer.log()
+        );
+        assert!(
+            run.markdown.contains(
+                "| Pooler | transaction-mode pooler (detected: transactions ran on different \
+                 server backends): one transaction per unit, transaction-level lock |"
+            ),
+            "{round}: {}",
+            run.markdown
+        );
+        let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
+        assert!(
+            json["header"]["pooler"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("transaction-mode pooler")),
+            "{round}: {}",
+            json["header"]
+        );
+    }
+    // Through the session pooler the header has no pooler line, as on a direct connection.
+    let session = PgBouncer::get(PoolMode::Session);
+    let run = runbook(&repo(), &["--url", &session.url(db.name())], &["--scratch"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.markdown);
+    assert!(!run.markdown.contains("| Pooler |"), "{}", run.markdown);
+    let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
+    assert!(json["header"].get("pooler").is_none(), "{}", json["header"]);
+}
+
+/// `status` asks whether a run holds the migration lock when a step is interrupted:
+/// through a transaction pooler it tries the lock at transaction level, so no session lock
+/// stays behind on a server connection the pooler hands to other clients.
+#[test]
+fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_leaves_none() {
+    let half = "-- half\n--\n-- Revision ID: r4\n-- Revises: r3\n-- Transaction: none\n\n\
+                -- migrate:upgrade\nCREATE TABLE t_r4 (id int);\n\n\
+                SELECT * FROM no_such_table;\n\n-- migrate:downgrade\nDROP TABLE t_r4;\n";
+    let proj = project(IN_APP, false, &[("r4_half.sql", half)]);
+    let dir = proj.path();
+    let db = ephemeral_db("pooler_status_interrupted");
+    // Directly: a `Transaction: none` revision cannot run through the transaction pooler.
+    let out = mig(dir, db.url(), &[], &["upgrade", "head"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let bouncer = PgBouncer::get(PoolMode::Transaction);
+    let url = bouncer.url(db.name());
+    for round in 0..5 {
+        let status = ok(dir, &url, &["status"], bouncer);
+        assert!(status.contains("\n1 interrupted\n"), "{round}: {status}");
+        assert!(!status.contains("another mig run"), "{round}: {status}");
+        assert!(
+            status.contains("target: transaction-mode pooler"),
+            "{round}: {status}"
+        );
+    }
+    let locks = block_on(query(
+        db.url(),
+        "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' \
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    ));
+    assert_eq!(locks, ["0"]);
+    // While another session holds the lock, the step may still be running.
+    let id = mig::db::LockKey::new(db.name(), Some("app"), "alembic_version").advisory_id();
+    let status = block_on(async {
+        let mut holder = crate::support::connect_pg(db.url()).await.expect("connect");
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(id)
+            .persistent(false)
+            .execute(&mut holder)
+            .await
+            .expect("lock");
+        mig(dir, &url, &[], &["status"])
+    });
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("another mig run holds the migration lock now"),
+        "{status:?}"
+    );
 }

@@ -1,6 +1,5 @@
 //! The private server and per-test databases.
 
-use mig::db::connect_postgres;
 use mig::provision::{EphemeralPostgres, TempSqlite};
 
 use crate::support::{self, block_on, process_running, process_uid};
@@ -14,8 +13,8 @@ async fn parallel_tests_get_separate_databases() {
     });
     assert_ne!(first.name(), second.name());
 
-    let mut a = connect_postgres(first.url(), None).await.unwrap();
-    let mut b = connect_postgres(second.url(), None).await.unwrap();
+    let mut a = crate::support::connect_pg(first.url()).await.unwrap();
+    let mut b = crate::support::connect_pg(second.url()).await.unwrap();
     sqlx::raw_sql("CREATE TABLE only_in_a (id int)")
         .execute(&mut a)
         .await
@@ -42,7 +41,7 @@ fn a_dropped_test_database_is_gone() {
     drop(db);
     let server = support::server_url();
     let exists: bool = block_on(async {
-        let mut conn = connect_postgres(&server, None).await.unwrap();
+        let mut conn = crate::support::connect_pg(&server).await.unwrap();
         sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
             .bind(&name)
             .fetch_one(&mut conn)
@@ -64,7 +63,7 @@ fn private_server_runs_unprivileged_on_a_socket_and_stop_removes_it() {
 
     let url = block_on(server.create_database("inspect")).unwrap();
     let settings: Vec<String> = block_on(async {
-        let mut conn = connect_postgres(&url, None).await.unwrap();
+        let mut conn = crate::support::connect_pg(&url).await.unwrap();
         let mut values = Vec::new();
         for setting in [
             "listen_addresses",

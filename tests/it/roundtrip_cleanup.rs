@@ -8,8 +8,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Stdio};
 
-use mig::db::connect_postgres;
-
 use crate::roundtrip_support::{fixtures, mig_command, repo};
 use crate::support::{self, block_on, processes_mentioning};
 
@@ -96,7 +94,7 @@ fn entries(dir: &Path) -> Vec<String> {
 fn databases_of(pid: u32) -> Vec<String> {
     let server = support::server_url();
     block_on(async {
-        let mut conn = connect_postgres(&server, None).await.unwrap();
+        let mut conn = crate::support::connect_pg(&server).await.unwrap();
         sqlx::query_scalar::<_, String>(
             "SELECT datname FROM pg_database WHERE datname LIKE 'mig_scratch_%' AND datname LIKE $1",
         )
@@ -207,7 +205,7 @@ fn a_finished_scratch_run_drops_its_database_and_says_which() {
         .expect("the database name in backticks")
         .to_string();
     let exists = block_on(async {
-        let mut conn = connect_postgres(&server, None).await.unwrap();
+        let mut conn = crate::support::connect_pg(&server).await.unwrap();
         sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)")
             .bind(&name)
             .fetch_one(&mut conn)

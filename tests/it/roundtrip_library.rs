@@ -148,7 +148,7 @@ fn in_place_with_yes_runs_on_the_given_database_and_leaves_it_at_the_end() {
         run.stdout
     );
     let version = support::block_on(async {
-        let mut conn = mig::db::connect_postgres(db.url(), None).await.unwrap();
+        let mut conn = crate::support::connect_pg(db.url()).await.unwrap();
         sqlx::query_scalar::<_, String>("SELECT version_num FROM alembic_version")
             .fetch_one(&mut conn)
             .await

@@ -92,7 +92,7 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
         same.stderr
     );
     support::block_on(async {
-        let mut conn = mig::db::connect_postgres(online.url(), None).await.unwrap();
+        let mut conn = crate::support::connect_pg(online.url()).await.unwrap();
         sqlx::raw_sql("CREATE INDEX ix_extra ON zero_admin.chunks (token_count)")
             .execute(&mut conn)
             .await

@@ -250,7 +250,7 @@ fn ctrl_c_stops_the_run_drops_the_scratch_database_and_the_runbook_says_so() {
         "{markdown}"
     );
     let scratch = crate::support::block_on(async {
-        let mut conn = mig::db::connect_postgres(&server_url(), None)
+        let mut conn = crate::support::connect_pg(&server_url())
             .await
             .expect("connect");
         sqlx::query_scalar::<_, i64>(

@@ -10,7 +10,7 @@ use crate::online_interrupted::{
 };
 use crate::support::pg_db;
 
-fn signal(child: &Child, name: &str) {
+pub fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .args([&format!("-{name}"), &child.id().to_string()])
         .status()

@@ -142,9 +142,9 @@ fn pattern_errors() {
 
 #[test]
 fn from_config_names_the_bookkeeping_tables() {
-    let mut config = Config::with_defaults("/tmp/alembic.ini");
+    let mut config = Config::with_defaults("/tmp/alembic.ini")
+        .with_setting("ignore", "table public.spatial_ref_sys");
     config.exec.version_table.schema = Some("zero_admin".into());
-    config.ignore = vec!["table public.spatial_ref_sys".into()];
     let opts = SnapshotOptions::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         opts.bookkeeping,
@@ -156,12 +156,20 @@ fn from_config_names_the_bookkeeping_tables() {
             TableRef {
                 schema: Some("zero_admin".into()),
                 name: "mig_history".into()
+            },
+            TableRef {
+                schema: Some("zero_admin".into()),
+                name: "mig_seed".into()
+            },
+            TableRef {
+                schema: Some("zero_admin".into()),
+                name: "mig_environment".into()
             }
         ]
     );
     assert_eq!(opts.ignore.len(), 1);
     config.exec.history_table = None;
-    config.ignore = vec!["nonsense".into()];
+    let config = config.with_setting("ignore", "nonsense");
     assert!(SnapshotOptions::from_config(&config).is_err());
 }
 

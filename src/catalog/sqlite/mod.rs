@@ -37,6 +37,7 @@ pub async fn snapshot_sqlite(
     opts: &SnapshotOptions,
 ) -> Result<Snapshot, CatalogError> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(SCHEMA_SQL)
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await
         .map_err(|error| CatalogError::Query {

@@ -69,6 +69,7 @@ pub(super) fn assemble(
             ),
             target,
             server_version: collected.server_version,
+            pooler: collected.pooler,
             stable: false,
         },
         preflight,
@@ -119,9 +120,11 @@ fn describe(mode: Place, dialect: Dialect) -> String {
 
 /// `[mig] project`, else the name of the ini file's directory.
 pub fn project_name(config: &Config) -> String {
+    // `runbook` resolved every setting first (`Config::check_settings`).
     config
-        .project
-        .clone()
+        .project()
+        .ok()
+        .flatten()
         .or_else(|| {
             config
                 .here

@@ -12,28 +12,28 @@ use crate::engine;
 use crate::revision::graph::CommandError;
 use crate::revision::Revision;
 use crate::runbook::dod::{DodCheck, Expect, Probe};
-use crate::runbook::probe::{self, PROBE_SCHEMA};
+use crate::runbook::probe::{self, Observer, PROBE_SCHEMA};
 use crate::runbook::{Check, DodFile, Status};
 
 /// Connection and privileges, after a successful connect (`identity`: who and where).
 pub async fn connection_checks(
     target: &Target<'_>,
-    conn: &mut Connection,
+    observer: &mut Observer,
     identity: String,
     extensions: &BTreeMap<String, Vec<String>>,
 ) -> Vec<Check> {
     let mut checks = vec![Check::judged("connect", true, identity)];
-    checks.push(search_path_check(target, conn).await);
-    match conn.dialect() {
+    checks.push(search_path_check(target, observer).await);
+    match observer.conn.dialect() {
         Dialect::Postgresql => {
             let sql = format!("CREATE SCHEMA {PROBE_SCHEMA}");
-            checks.push(rolled_back_check(conn, "can create a schema", &sql).await);
-            checks.extend(extension_checks(conn, extensions).await);
-            checks.push(time_zone_check(conn).await);
+            checks.push(rolled_back_check(observer, "can create a schema", &sql).await);
+            checks.extend(extension_checks(observer, extensions).await);
+            checks.push(time_zone_check(&mut observer.conn).await);
         }
         _ => {
             let sql = format!("CREATE TABLE {PROBE_SCHEMA} (id integer)");
-            checks.push(rolled_back_check(conn, "can create a table", &sql).await);
+            checks.push(rolled_back_check(observer, "can create a table", &sql).await);
             checks.push(Check::info(
                 "time zone",
                 "SQLite has no server time zone: `CURRENT_TIMESTAMP` and `datetime('now')` are UTC",
@@ -43,19 +43,24 @@ pub async fn connection_checks(
     checks
 }
 
-async fn rolled_back_check(conn: &mut Connection, title: &str, statement: &str) -> Check {
+async fn rolled_back_check(observer: &mut Observer, title: &str, statement: &str) -> Check {
     let shown = format!("BEGIN; {statement}; ROLLBACK");
-    match probe::try_rolled_back(conn, statement).await {
+    match probe::try_rolled_back(observer, statement).await {
         Ok(()) => Check::judged(title, true, "the server accepted it (rolled back)"),
         Err(message) => Check::judged(title, false, message),
     }
     .with_query(shown)
 }
 
-async fn search_path_check(target: &Target<'_>, conn: &mut Connection) -> Check {
+async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Check {
     let title = "`search_path` on a migration session";
     let query = "SELECT current_setting('search_path')";
-    let seen = match probe::search_path(conn).await {
+    let set_by = if observer.pooler.is_transaction() {
+        "set by `SET LOCAL` in each transaction (transaction-mode pooler)"
+    } else {
+        "set by `SET search_path` when the session opened"
+    };
+    let seen = match probe::search_path(observer).await {
         Ok(Some(seen)) => seen,
         Ok(None) => return Check::info(title, "not a PostgreSQL session: no `search_path`"),
         Err(err) => return Check::failed(title, err.to_string()).with_query(query),
@@ -64,14 +69,10 @@ async fn search_path_check(target: &Target<'_>, conn: &mut Connection) -> Check 
     match &target.config.exec.search_path {
         Some(configured) => {
             let held = path_elements(configured) == path_elements(&seen);
-            Check::judged(
-                title,
-                held,
-                format!("`{seen}`, set by `SET search_path` when the session opened"),
-            )
-            .with_expected(format!("`{configured}` (`[mig] search_path`)"))
-            .with_query(query)
-            .with_rows(rows)
+            Check::judged(title, held, format!("`{seen}`, {set_by}"))
+                .with_expected(format!("`{configured}` (`[mig] search_path`)"))
+                .with_query(query)
+                .with_rows(rows)
         }
         None => Check::info(
             title,
@@ -97,7 +98,7 @@ fn path_elements(path: &str) -> Vec<String> {
 }
 
 async fn extension_checks(
-    conn: &mut Connection,
+    observer: &mut Observer,
     extensions: &BTreeMap<String, Vec<String>>,
 ) -> Vec<Check> {
     if extensions.is_empty() {
@@ -118,7 +119,7 @@ async fn extension_checks(
             name.replace('\'', "''")
         );
         let title = format!("extension `{name}` is available");
-        match probe::extension_availability(conn, name).await {
+        match probe::extension_availability(&mut observer.conn, name).await {
             Ok(Some(found)) => {
                 let installed = found
                     .installed_version
@@ -155,7 +156,12 @@ async fn extension_checks(
             name.replace('"', "\"\"")
         );
         checks.push(
-            rolled_back_check(conn, &format!("can create extension `{name}`"), &statement).await,
+            rolled_back_check(
+                observer,
+                &format!("can create extension `{name}`"),
+                &statement,
+            )
+            .await,
         );
     }
     checks
@@ -262,13 +268,13 @@ pub fn dod_query(check: &DodCheck, dialect: Dialect) -> (String, Expect) {
     }
 }
 
-/// Runs every DoD check on `conn` (each in a transaction that is rolled back).
-pub async fn dod_checks(dod: &DodFile, conn: &mut Connection) -> Vec<Check> {
-    let dialect = conn.dialect();
+/// Runs every DoD check on `observer` (each in a transaction that is rolled back).
+pub async fn dod_checks(dod: &DodFile, observer: &mut Observer) -> Vec<Check> {
+    let dialect = observer.conn.dialect();
     let mut checks = Vec::new();
     for check in &dod.checks {
         let (sql, expect) = dod_query(check, dialect);
-        let result = probe::text_rows(conn, &sql).await;
+        let result = probe::text_rows(observer, &sql).await;
         let judged = match result {
             Ok(rows) => {
                 let (held, seen) = expect.judge(&rows);

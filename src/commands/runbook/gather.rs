@@ -7,6 +7,7 @@
 use super::stages::{self, StageRun};
 use super::{collect, verify, Target};
 use crate::roundtrip::{Options, Report, Stages, STAGES};
+use crate::runbook::probe::Observer;
 use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Stage};
 
 /// What the live part found; `None` sections were not reached.
@@ -14,6 +15,8 @@ use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, 
 pub(super) struct Collected {
     pub target_url: Option<String>,
     pub server_version: Option<String>,
+    /// Through a transaction-mode pooler: what the observer found ([`crate::db::Pooler::describe`]).
+    pub pooler: Option<String>,
     pub connection: Option<Vec<Check>>,
     pub checksum: Option<Check>,
     pub stages: Vec<Stage>,
@@ -63,8 +66,8 @@ pub(super) async fn gather(
     roundtrip: &Options,
     out: &mut Collected,
 ) {
-    let mut observer = match crate::db::open(target.url, &target.config.exec).await {
-        Ok(conn) => conn,
+    let mut observer = match Observer::open(target.url, &target.config.exec).await {
+        Ok(observer) => observer,
         Err(err) => {
             out.connection = Some(vec![Check::failed("connect", err.to_string())]);
             out.fatal(Fatal {
@@ -75,8 +78,14 @@ pub(super) async fn gather(
             return;
         }
     };
-    out.server_version = runbook::probe::server_version(&mut observer).await.ok();
-    let identity = match runbook::probe::session_identity(&mut observer).await {
+    out.server_version = runbook::probe::server_version(&mut observer.conn)
+        .await
+        .ok();
+    out.pooler = observer
+        .pooler
+        .is_transaction()
+        .then(|| observer.pooler.describe().to_string());
+    let identity = match runbook::probe::session_identity(&mut observer.conn).await {
         Ok(Some(who)) => who,
         _ if place.temp_sqlite => "the temporary SQLite file".to_string(),
         _ => format!("`{}`", target.url.redacted()),
@@ -94,7 +103,7 @@ pub(super) async fn gather(
                 message: err.to_string(),
                 exit_code: err.exit_code(),
             });
-            let _ = observer.close().await;
+            observer.close().await;
             return;
         }
     };
@@ -131,12 +140,11 @@ pub(super) async fn gather(
         (Some(fatal), _) => out.fatal(fatal),
         (None, Some(snapshot)) => {
             out.constraints = Some(
-                runbook::constraints(&snapshot, &target.config.naming).unwrap_or_else(|err| {
-                    Constraints {
+                runbook::constraints(&snapshot, &target.config.naming().unwrap_or_default())
+                    .unwrap_or_else(|err| Constraints {
                         naming: vec![Check::failed("naming conventions", err.to_string())],
                         ..Constraints::default()
-                    }
-                }),
+                    }),
             );
             if let Some(dod) = dod {
                 out.dod = Some(collect::dod_checks(dod, &mut observer).await);
@@ -144,5 +152,5 @@ pub(super) async fn gather(
         }
         (None, None) => {}
     }
-    let _ = observer.close().await;
+    observer.close().await;
 }

@@ -14,11 +14,12 @@ use chrono::{DateTime, Utc};
 use super::Target;
 use crate::catalog::Snapshot;
 use crate::config::Config;
-use crate::db::{read_state, table_exists, Connection};
+use crate::db::{read_state, table_exists, VersionState};
 use crate::engine::{EngineError, Outcome};
 use crate::revision::graph::{CommandError, RevisionMap};
 use crate::roundtrip::{Move, Stages};
-use crate::runbook::{probe, verifier};
+use crate::runbook::probe::{self, Observer};
+use crate::runbook::verifier;
 use crate::runbook::{Check, Fatal, Stage, State, Status, StepRecord};
 
 /// One stage as run: the record, the snapshot after it, the engine's outcome when it
@@ -65,11 +66,7 @@ pub const DOWN_TITLE: &str = "downgrade to base leaves only the declared keeps";
 pub const UP_TITLE: &str = "upgrading again gives the same catalog as the first upgrade";
 
 /// The database before any stage.
-pub async fn start(
-    target: &Target<'_>,
-    stages: &Stages<'_>,
-    observer: &mut Connection,
-) -> StageRun {
+pub async fn start(target: &Target<'_>, stages: &Stages<'_>, observer: &mut Observer) -> StageRun {
     let mut run = StageRun::not_run("start", String::new(), "the target before any stage".into());
     run.stage.status = Status::Info;
     record_state(target, stages, observer, &mut run, false).await;
@@ -80,7 +77,7 @@ pub async fn start(
 pub async fn run(
     target: &Target<'_>,
     stages: &Stages<'_>,
-    observer: &mut Connection,
+    observer: &mut Observer,
     stage: &Move,
 ) -> StageRun {
     let moved = stages.run(stage).await;
@@ -190,7 +187,7 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
 pub(super) async fn record_state(
     target: &Target<'_>,
     stages: &Stages<'_>,
-    observer: &mut Connection,
+    observer: &mut Observer,
     run: &mut StageRun,
     expect_table: bool,
 ) {
@@ -221,7 +218,7 @@ pub(super) async fn record_state(
 async fn look(
     target: &Target<'_>,
     stages: &Stages<'_>,
-    conn: &mut Connection,
+    observer: &mut Observer,
     expect_table: bool,
 ) -> Result<(Snapshot, State), String> {
     let snapshot = stages.snapshot().await.map_err(|e| e.to_string())?;
@@ -231,8 +228,8 @@ async fn look(
         .map(|(kind, n)| (kind.as_str().to_string(), n))
         .collect();
     let table = &target.config.exec.version_table;
-    let version = read_state(conn, table).await.map_err(|e| e.to_string())?;
-    let version_table = version_table_check(target.config, conn, expect_table).await?;
+    let version = read_version_table(observer, table).await?;
+    let version_table = version_table_check(target.config, observer, expect_table).await?;
     Ok((
         snapshot,
         State {
@@ -243,23 +240,38 @@ async fn look(
     ))
 }
 
+/// The version table's rows, read as a migration reads them.
+async fn read_version_table(
+    observer: &mut Observer,
+    table: &crate::config::VersionTable,
+) -> Result<VersionState, String> {
+    observer.begin_read().await.map_err(|e| e.to_string())?;
+    let state = read_state(&mut observer.conn, table).await;
+    let ended = observer.end_read().await;
+    let state = state.map_err(|e| e.to_string())?;
+    ended.map_err(|e| e.to_string())?;
+    Ok(state)
+}
+
 /// Where the version table is, judged against `version_table_schema` (or, without one,
 /// where an unqualified name resolves), with the catalog query as evidence.
 async fn version_table_check(
     config: &Config,
-    conn: &mut Connection,
+    observer: &mut Observer,
     expect_table: bool,
 ) -> Result<Check, String> {
     let table = &config.exec.version_table;
-    let query = probe::version_table_query(conn, &table.table);
-    let rows = probe::text_rows(conn, &query).await?;
+    let query = probe::version_table_query(&observer.conn, &table.table);
+    let rows = probe::text_rows(observer, &query).await?;
     let found: Vec<String> = rows
         .iter()
         .filter_map(|row| row.first().cloned().flatten())
         .collect();
-    let exists = table_exists(conn, table.schema.as_deref(), &table.table)
-        .await
-        .map_err(|e| e.to_string())?;
+    observer.begin_read().await.map_err(|e| e.to_string())?;
+    let exists = table_exists(&mut observer.conn, table.schema.as_deref(), &table.table).await;
+    let ended = observer.end_read().await;
+    let exists = exists.map_err(|e| e.to_string())?;
+    ended.map_err(|e| e.to_string())?;
     let wanted = match &table.schema {
         Some(schema) => format!("`{schema}.{}`", table.table),
         None => format!("`{}` where unqualified names resolve", table.table),

@@ -9,8 +9,8 @@ use chrono::Utc;
 
 use super::stages::{record_state, StageRun};
 use super::Target;
-use crate::db::Connection;
 use crate::roundtrip::{self, Mode, Options, Report, Stages};
+use crate::runbook::probe::Observer;
 use crate::runbook::{verifier, Check, Fatal, RevisionOutcome, Status};
 
 /// The stage's name (and the title of its check when it fails outright).
@@ -59,7 +59,7 @@ pub fn command(opts: &Options) -> String {
 pub async fn run(
     target: &Target<'_>,
     stages: &Stages<'_>,
-    observer: &mut Connection,
+    observer: &mut Observer,
     given: &Options,
     database: &str,
 ) -> Verified {

@@ -164,6 +164,7 @@ impl HistoryTable {
             .map_err(|err| query_error(&action, &err))?,
             Connection::Sqlite(lite) => {
                 sqlx::query_scalar("SELECT name FROM pragma_table_info(?1, ?2)")
+                    .persistent(false)
                     .bind(name)
                     .bind(schema.unwrap_or("main"))
                     .fetch_all(lite)
@@ -174,6 +175,7 @@ impl HistoryTable {
                 "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
                  WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
             )
+            .persistent(false)
             .bind(schema)
             .bind(name)
             .fetch_all(my)

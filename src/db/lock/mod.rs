@@ -201,6 +201,7 @@ impl MigrationLock {
             }
             (Held::Mysql(name), Connection::Mysql(my)) => {
                 sqlx::query_scalar::<_, Option<i64>>("SELECT RELEASE_LOCK(?)")
+                    .persistent(false)
                     .bind(name.as_str())
                     .fetch_one(my)
                     .await

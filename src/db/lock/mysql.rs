@@ -19,6 +19,7 @@ pub async fn acquire_mysql(
     let wait = i64::try_from(timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0))
         .unwrap_or(i64::MAX);
     let taken: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
+        .persistent(false)
         .bind(name.as_str())
         .bind(wait)
         .fetch_one(&mut *conn)
@@ -40,7 +41,9 @@ pub async fn acquire_mysql(
 }
 
 async fn mysql_holder(conn: &mut MySqlConnection, name: &str) -> Option<LockHolder> {
-    let id: Option<u64> = sqlx::query_scalar("SELECT IS_USED_LOCK(?)")
+    // MariaDB types IS_USED_LOCK as a signed INT, MySQL as an unsigned BIGINT: read one type.
+    let id: Option<i64> = sqlx::query_scalar("SELECT CAST(IS_USED_LOCK(?) AS SIGNED)")
+        .persistent(false)
         .bind(name)
         .fetch_one(&mut *conn)
         .await
@@ -49,13 +52,14 @@ async fn mysql_holder(conn: &mut MySqlConnection, name: &str) -> Option<LockHold
     let row = sqlx::query(
         "SELECT USER AS user_name, HOST AS client FROM information_schema.PROCESSLIST WHERE ID = ?",
     )
+    .persistent(false)
     .bind(id)
     .fetch_optional(&mut *conn)
     .await
     .ok()
     .flatten();
     Some(LockHolder {
-        pid: i64::try_from(id).ok()?,
+        pid: id,
         application_name: None,
         user: row.as_ref().and_then(|row| row.try_get("user_name").ok()),
         client: row.as_ref().and_then(|row| row.try_get("client").ok()),

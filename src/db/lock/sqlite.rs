@@ -34,6 +34,7 @@ pub async fn begin_immediate(conn: &mut SqliteConnection) -> Result<(), DbError>
         return Err(query_error("starting a SQLite write transaction", &err));
     }
     let millis: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .persistent(false)
         .fetch_one(&mut *conn)
         .await
         .unwrap_or_default();

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use sqlx::mysql::MySqlDatabaseError;
 use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
 
 use crate::db::DbError;
@@ -27,11 +28,11 @@ pub struct ServerError {
 
 impl ServerError {
     /// The parts of `err` worth showing. A non-database error (connection lost, protocol)
-    /// keeps the driver's text as its message.
+    /// keeps the driver's text as its message, without the driver's source location.
     pub fn from_sqlx(dialect: Dialect, err: &sqlx::Error) -> ServerError {
         let mut server = ServerError {
             dialect,
-            message: err.to_string(),
+            message: crate::db::diagnose::sqlx_message(err),
             code: None,
             detail: None,
             hint: None,
@@ -40,6 +41,11 @@ impl ServerError {
         if let sqlx::Error::Database(db) = err {
             server.message = db.message().to_string();
             server.code = db.code().map(|code| code.into_owned());
+            // MySQL's own error number says more than its SQLSTATE (`42000` is any syntax
+            // or access error).
+            if let Some(my) = db.try_downcast_ref::<MySqlDatabaseError>() {
+                server.code = Some(my.number().to_string());
+            }
             if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
                 server.detail = pg.detail().map(str::to_string);
                 server.hint = pg.hint().map(str::to_string);
@@ -58,6 +64,7 @@ impl fmt::Display for ServerError {
         f.write_str(&self.message)?;
         match (&self.code, self.dialect) {
             (Some(code), Dialect::Postgresql) => write!(f, " (SQLSTATE {code})"),
+            (Some(code), Dialect::Mysql) => write!(f, " (error {code})"),
             (Some(code), _) => write!(f, " (code {code})"),
             (None, _) => Ok(()),
         }
@@ -147,6 +154,19 @@ mod tests {
             hint: None,
             position: Some(13),
         }
+    }
+
+    #[test]
+    fn driver_errors_lose_their_source_location() {
+        let err = sqlx::Error::Protocol(
+            "execute: unexpected message: CopyInResponse (sqlx_postgres::connection::executor:366)"
+                .into(),
+        );
+        let server = ServerError::from_sqlx(Dialect::Postgresql, &err);
+        assert_eq!(
+            server.to_string(),
+            "encountered unexpected or invalid data: execute: unexpected message: CopyInResponse"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::traverse::{Marks, Rel};
 use super::{GraphError, Node, RevisionMap};
-use crate::revision::Revision;
+use crate::revision::{FileLine, Revision};
 
 const ILLEGAL_CHARS: [char; 4] = ['+', '-', ':', '@'];
 const MAX_ID_CHARS: usize = 32;
@@ -76,17 +76,18 @@ pub(super) fn build(revisions: Vec<Revision>) -> Result<RevisionMap, GraphError>
 /// What Alembic's `Revision.__init__` refuses, plus `mig`'s length and emptiness rules.
 fn check_revision(revision: &Revision) -> Result<(), GraphError> {
     let id = &revision.id;
-    let path = || revision.path.clone();
+    let lines = revision.lines;
+    let path = || revision.at(lines.revision_id);
     if revision.down_revisions.iter().any(|down| down == id) {
         return Err(GraphError::SelfLoop {
             id: id.clone(),
-            path: path(),
+            at: revision.at(lines.revises),
         });
     }
     if revision.depends_on.iter().any(|dep| dep == id) {
         return Err(GraphError::DependencySelfLoop {
             id: id.clone(),
-            path: path(),
+            at: revision.at(lines.depends_on),
         });
     }
     let illegal: Vec<String> = ILLEGAL_CHARS
@@ -98,16 +99,16 @@ fn check_revision(revision: &Revision) -> Result<(), GraphError> {
         return Err(GraphError::IllegalCharacters {
             id: id.clone(),
             chars: illegal.join(", "),
-            path: path(),
+            at: path(),
         });
     }
     if id.is_empty() {
-        return Err(GraphError::EmptyId { path: path() });
+        return Err(GraphError::EmptyId { at: path() });
     }
     if id.chars().count() > MAX_ID_CHARS {
         return Err(GraphError::IdTooLong {
             id: id.clone(),
-            path: path(),
+            at: path(),
         });
     }
     Ok(())
@@ -120,8 +121,8 @@ fn index_ids(revisions: &[Revision]) -> Result<HashMap<String, usize>, GraphErro
             let first: &Revision = &revisions[first];
             return Err(GraphError::DuplicateId {
                 id: revision.id.clone(),
-                first: first.path.clone(),
-                second: revision.path.clone(),
+                first: first.at(first.lines.revision_id),
+                second: revision.at(revision.lines.revision_id),
             });
         }
         by_id.insert(revision.id.clone(), index);
@@ -145,7 +146,10 @@ fn index_labels(
                     label: label.clone(),
                     revision: revision.id.clone(),
                     existing: revisions[existing].id.clone(),
-                    files: Box::new([revision.path.clone(), revisions[existing].path.clone()]),
+                    files: Box::new([
+                        revision.at(revision.lines.branch_labels),
+                        labelled_at(&revisions[existing], label),
+                    ]),
                 });
             }
             by_label.insert(label.clone(), index);
@@ -153,6 +157,16 @@ fn index_labels(
         }
     }
     Ok((by_label, order))
+}
+
+/// Where `existing` holds `name`: its `Branch Labels:` line when the name is one of its
+/// labels, else its `Revision ID:` line (a label may clash with an id).
+fn labelled_at(existing: &Revision, name: &str) -> FileLine {
+    if existing.branch_labels.iter().any(|label| label == name) {
+        existing.at(existing.lines.branch_labels)
+    } else {
+        existing.at(existing.lines.revision_id)
+    }
 }
 
 fn resolve_parents(
@@ -169,7 +183,7 @@ fn resolve_parents(
                 .ok_or_else(|| GraphError::UnknownParent {
                     id: revision.id.clone(),
                     parent: parent.clone(),
-                    path: revision.path.clone(),
+                    at: revision.at(revision.lines.revises),
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -192,7 +206,7 @@ fn resolve_deps(
                 .ok_or_else(|| GraphError::UnknownDependency {
                     id: revision.id.clone(),
                     dependency: dep.clone(),
-                    path: revision.path.clone(),
+                    at: revision.at(revision.lines.depends_on),
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -3,6 +3,7 @@
 
 use super::traverse::Rel;
 use super::{GraphError, RevisionMap};
+use crate::revision::{FileLine, HeaderLines};
 
 impl RevisionMap {
     /// Alembic's `_detect_cycles` (same messages, same lists), followed by a complete
@@ -42,20 +43,28 @@ impl RevisionMap {
 
     /// A cycle through `ids`, with their files.
     pub(super) fn cycle(&self, ids: Vec<String>) -> GraphError {
-        let files = self.files_of(&ids);
+        let files = self.files_of(&ids, |lines| lines.revises);
         GraphError::Cycle { ids, files }
     }
 
     /// A dependency cycle through `ids`, with their files.
     pub(super) fn dependency_cycle(&self, ids: Vec<String>) -> GraphError {
-        let files = self.files_of(&ids);
+        let files = self.files_of(&ids, |lines| lines.depends_on.or(lines.revises));
         GraphError::DependencyCycle { ids, files }
     }
 
-    fn files_of(&self, ids: &[String]) -> Vec<std::path::PathBuf> {
+    /// The files of `ids`, each at the header line `line` picks.
+    fn files_of(
+        &self,
+        ids: &[String],
+        line: impl Fn(&HeaderLines) -> Option<usize>,
+    ) -> Vec<FileLine> {
         ids.iter()
             .filter_map(|id| self.by_id.get(id))
-            .map(|&index| self.node(index).revision.path.clone())
+            .map(|&index| {
+                let revision = &self.node(index).revision;
+                revision.at(line(&revision.lines))
+            })
             .collect()
     }
 

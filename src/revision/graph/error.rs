@@ -4,75 +4,70 @@
 //! print after wrapping those (`_catch_revision_errors`).
 
 use std::fmt;
-use std::path::PathBuf;
+
+use crate::revision::FileLine;
 
 /// A revision set that does not form a valid graph.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GraphError {
-    #[error("Revision identifier is empty (in `{}`)", path.display())]
-    EmptyId { path: PathBuf },
-    #[error("Character(s) '{chars}' not allowed in revision identifier '{id}' (in `{}`)", path.display())]
+    #[error("Revision identifier is empty (in `{at}`)")]
+    EmptyId { at: FileLine },
+    #[error("Character(s) '{chars}' not allowed in revision identifier '{id}' (in `{at}`)")]
     IllegalCharacters {
         id: String,
         chars: String,
-        path: PathBuf,
+        at: FileLine,
     },
     #[error(
-        "Revision identifier '{id}' is longer than 32 characters and does not fit the version table (in `{}`)",
-        path.display()
+        "Revision identifier '{id}' is longer than 32 characters and does not fit the version table (in `{at}`)"
     )]
-    IdTooLong { id: String, path: PathBuf },
-    #[error(
-        "Revision {id} is present more than once: `{}` and `{}`",
-        first.display(),
-        second.display()
-    )]
+    IdTooLong { id: String, at: FileLine },
+    #[error("Revision {id} is present more than once: `{first}` and `{second}`")]
     DuplicateId {
         id: String,
-        first: PathBuf,
-        second: PathBuf,
+        first: FileLine,
+        second: FileLine,
     },
-    #[error("Revision {parent} referenced from {id} is not present (in `{}`)", path.display())]
+    #[error("Revision {parent} referenced from {id} is not present (in `{at}`)")]
     UnknownParent {
         id: String,
         parent: String,
-        path: PathBuf,
+        at: FileLine,
     },
     #[error(
-        "Dependency {dependency} of revision {id} is not a known revision or branch label (in `{}`)",
-        path.display()
+        "Dependency {dependency} of revision {id} is not a known revision or branch label (in `{at}`)"
     )]
     UnknownDependency {
         id: String,
         dependency: String,
-        path: PathBuf,
+        at: FileLine,
     },
     #[error(
         "Branch name '{label}' in revision {revision} already used by revision {existing} \
          (in `{}` and `{}`)",
-        files[0].display(),
-        files[1].display()
+        files[0],
+        files[1]
     )]
     DuplicateBranchLabel {
         label: String,
         revision: String,
         existing: String,
         /// The files of `revision` and `existing` (boxed: keeps errors small).
-        files: Box<[PathBuf; 2]>,
+        files: Box<[FileLine; 2]>,
     },
-    #[error("Self-loop is detected in revisions ({id}) (in `{}`)", path.display())]
-    SelfLoop { id: String, path: PathBuf },
-    #[error("Dependency self-loop is detected in revisions ({id}) (in `{}`)", path.display())]
-    DependencySelfLoop { id: String, path: PathBuf },
+    #[error("Self-loop is detected in revisions ({id}) (in `{at}`)")]
+    SelfLoop { id: String, at: FileLine },
+    #[error("Dependency self-loop is detected in revisions ({id}) (in `{at}`)")]
+    DependencySelfLoop { id: String, at: FileLine },
     #[error("Cycle is detected in revisions ({}){}", .ids.join(", "), in_files(.files))]
     Cycle {
         ids: Vec<String>,
-        files: Vec<PathBuf>,
+        files: Vec<FileLine>,
     },
     #[error("Dependency cycle is detected in revisions ({}){}", .ids.join(", "), in_files(.files))]
     DependencyCycle {
         ids: Vec<String>,
-        files: Vec<PathBuf>,
+        files: Vec<FileLine>,
     },
 }
 
@@ -141,11 +136,11 @@ pub enum RevisionError {
 }
 
 /// `` (in `a.sql`, `b.sql`)`` after Alembic's text; empty without files.
-fn in_files(files: &[PathBuf]) -> String {
+fn in_files(files: &[FileLine]) -> String {
     if files.is_empty() {
         return String::new();
     }
-    let list: Vec<String> = files.iter().map(|f| format!("`{}`", f.display())).collect();
+    let list: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
     format!(" (in {})", list.join(", "))
 }
 

@@ -20,6 +20,7 @@ pub(crate) fn rev(id: &str, down: &[&str]) -> Revision {
         upgrade: Section::default(),
         downgrade: Downgrade::Sql(Section::default()),
         path: PathBuf::from(format!("versions/{id}.sql")),
+        lines: Default::default(),
     }
 }
 

@@ -449,7 +449,10 @@ fn graph_errors_are_comparable() {
         err,
         GraphError::SelfLoop {
             id: "a".to_owned(),
-            path: "versions/a.sql".into()
+            at: crate::revision::FileLine {
+                path: "versions/a.sql".into(),
+                line: None
+            }
         }
     );
 }

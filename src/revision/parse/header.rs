@@ -1,9 +1,10 @@
 //! The header comment block of a revision file: message and `Key: value` lines, with the
-//! id rules. Knows nothing of sections.
+//! id rules. Knows nothing of sections. The lexer ([`lex`]) takes the key table as an
+//! argument, so seed files (their own keys) are read by the same code.
 
 use super::layout::{split_once_byte, trim, Line};
 use super::{at, ParseErrorKind, Parsed};
-use crate::revision::{Keep, TransactionMode};
+use crate::revision::{HeaderLines, Keep, TransactionMode};
 
 /// The header fields, validated.
 pub(super) struct Header {
@@ -15,6 +16,7 @@ pub(super) struct Header {
     pub create_date: Option<String>,
     pub transaction: TransactionMode,
     pub downgrade_keeps: Vec<Keep>,
+    pub lines: HeaderLines,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,21 +40,24 @@ const KEYS: [(Key, &str); 7] = [
     (Key::DowngradeKeeps, "Downgrade Keeps"),
 ];
 
-impl Key {
-    fn name(self) -> &'static str {
-        KEYS.iter()
-            .find(|(key, _)| *key == self)
-            .map_or("", |(_, name)| name)
-    }
+fn name(key: Key) -> &'static str {
+    key_name(&KEYS, key)
+}
 
-    /// The key of a `Key: value` comment, case-insensitive, any inner spacing.
-    fn parse(text: &str) -> Option<Key> {
-        let first = trim(text).as_bytes().first()?.to_ascii_uppercase();
-        KEYS.iter()
-            .filter(|(_, name)| name.as_bytes().first() == Some(&first))
-            .find(|(_, name)| same_words(name, text))
-            .map(|(key, _)| *key)
-    }
+/// The name of `key` in `keys`.
+fn key_name<K: Copy + Eq>(keys: &[(K, &'static str)], key: K) -> &'static str {
+    keys.iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, name)| name)
+}
+
+/// The key of a `Key: value` comment in `keys`, case-insensitive, any inner spacing.
+fn find_key<K: Copy>(keys: &[(K, &'static str)], text: &str) -> Option<K> {
+    let first = trim(text).as_bytes().first()?.to_ascii_uppercase();
+    keys.iter()
+        .filter(|(_, name)| name.as_bytes().first() == Some(&first))
+        .find(|(_, name)| same_words(name, text))
+        .map(|(key, _)| *key)
 }
 
 /// Whether `text` is the words of `name`, ignoring ASCII case and spacing.
@@ -68,14 +73,18 @@ fn same_words(name: &str, text: &str) -> bool {
     }
 }
 
-/// Values seen so far, with the line each came from.
-#[derive(Default)]
-struct Values<'a> {
-    seen: Vec<(Key, usize, &'a str)>,
+/// A lexed header block: the message and the `Key: value` lines of a caller's key
+/// table, each with the line it came from. Revision files and seed files share it.
+pub(super) struct Lexed<'a, K> {
+    /// The first non-empty comment, unless that line is a key line (then empty); `None`
+    /// for a header without comments.
+    pub message: Option<String>,
+    seen: Vec<(K, usize, &'a str)>,
 }
 
-impl<'a> Values<'a> {
-    fn get(&self, key: Key) -> Option<(usize, &'a str)> {
+impl<'a, K: Copy + Eq> Lexed<'a, K> {
+    /// The value of `key` (trimmed) and its line.
+    pub fn get(&self, key: K) -> Option<(usize, &'a str)> {
         self.seen
             .iter()
             .find(|(k, _, _)| *k == key)
@@ -83,9 +92,17 @@ impl<'a> Values<'a> {
     }
 }
 
-pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
-    let mut values = Values::default();
-    let mut message: Option<String> = None;
+/// Lexes header `lines`: each blank or a `--` comment (anything else is
+/// [`ParseErrorKind::SqlInHeader`]); `-- Key: value` lines whose key is in `keys` are
+/// values (a key given twice is an error), other comments are the message or ignored.
+pub(super) fn lex<'a, K: Copy + Eq>(
+    lines: &[Line<'a>],
+    keys: &[(K, &'static str)],
+) -> Parsed<Lexed<'a, K>> {
+    let mut lexed = Lexed {
+        message: None,
+        seen: Vec::new(),
+    };
     for line in lines {
         let trimmed = trim(line.text);
         if trimmed.is_empty() {
@@ -99,28 +116,32 @@ pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
             continue;
         }
         let entry = split_once_byte(comment, b':')
-            .and_then(|(key, value)| Some((Key::parse(key)?, trim(value))));
+            .and_then(|(key, value)| Some((find_key(keys, key)?, trim(value))));
         let Some((key, value)) = entry else {
-            message.get_or_insert_with(|| comment.to_string());
+            lexed.message.get_or_insert_with(|| comment.to_string());
             continue;
         };
-        message.get_or_insert_with(String::new);
-        if let Some((first_line, _)) = values.get(key) {
-            let key = key.name().to_string();
+        lexed.message.get_or_insert_with(String::new);
+        if let Some((first_line, _)) = lexed.get(key) {
+            let key = key_name(keys, key).to_string();
             return Err(at(
                 line.number,
                 ParseErrorKind::DuplicateHeader { key, first_line },
             ));
         }
-        values.seen.push((key, line.number, value));
+        lexed.seen.push((key, line.number, value));
     }
+    Ok(lexed)
+}
 
+pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
+    let values = lex(lines, &KEYS)?;
     let Some((id_line, id)) = values.get(Key::RevisionId) else {
         return Err(at(1, ParseErrorKind::MissingRevisionId));
     };
     check_id(id).map_err(|kind| at(id_line, kind))?;
     let list = |key: Key| match values.get(key) {
-        Some((line, value)) => split_list(key, value).map_err(|kind| at(line, kind)),
+        Some((line, value)) => split_list(name(key), value).map_err(|kind| at(line, kind)),
         None => Ok(Vec::new()),
     };
     let transaction = match values.get(Key::Transaction) {
@@ -136,13 +157,19 @@ pub(super) fn parse(lines: &[Line]) -> Parsed<Header> {
         down_revisions: list(Key::Revises)?,
         branch_labels: list(Key::BranchLabels)?,
         depends_on: list(Key::DependsOn)?,
-        message: message.unwrap_or_default(),
+        message: values.message.clone().unwrap_or_default(),
         create_date: values
             .get(Key::CreateDate)
             .map(|(_, value)| value.to_string())
             .filter(|value| !value.is_empty()),
         transaction,
         downgrade_keeps,
+        lines: HeaderLines {
+            revision_id: Some(id_line),
+            revises: values.get(Key::Revises).map(|(line, _)| line),
+            branch_labels: values.get(Key::BranchLabels).map(|(line, _)| line),
+            depends_on: values.get(Key::DependsOn).map(|(line, _)| line),
+        },
     })
 }
 
@@ -191,8 +218,8 @@ pub(super) fn check_id(id: &str) -> Result<(), ParseErrorKind> {
     Ok(())
 }
 
-/// `a, b`; empty or `None` for no items.
-fn split_list(key: Key, value: &str) -> Result<Vec<String>, ParseErrorKind> {
+/// `a, b`; empty or `None` for no items (`key` names the header in errors).
+pub(super) fn split_list(key: &str, value: &str) -> Result<Vec<String>, ParseErrorKind> {
     if value.eq_ignore_ascii_case("none") {
         return Ok(Vec::new());
     }
@@ -204,7 +231,7 @@ fn split_list(key: Key, value: &str) -> Result<Vec<String>, ParseErrorKind> {
     {
         if item.contains(char::is_whitespace) {
             return Err(ParseErrorKind::ItemWithWhitespace {
-                key: key.name().to_string(),
+                key: key.to_string(),
                 item: item.to_string(),
             });
         }
@@ -213,7 +240,7 @@ fn split_list(key: Key, value: &str) -> Result<Vec<String>, ParseErrorKind> {
     Ok(items)
 }
 
-fn transaction(value: &str) -> Result<TransactionMode, ParseErrorKind> {
+pub(super) fn transaction(value: &str) -> Result<TransactionMode, ParseErrorKind> {
     match value.to_ascii_lowercase().as_str() {
         "none" => Ok(TransactionMode::None),
         "" | "default" => Ok(TransactionMode::Default),

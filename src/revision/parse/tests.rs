@@ -3,7 +3,7 @@ use std::path::Path;
 use insta::assert_snapshot;
 
 use super::*;
-use crate::revision::{Keep, TransactionMode};
+use crate::revision::{HeaderLines, Keep, TransactionMode};
 
 const FULL: &str = "\
 -- schema v1 inbox
@@ -79,6 +79,12 @@ fn parses_the_spec_example() {
                 line: 17,
             }),
             path: "versions/r.sql".into(),
+            lines: HeaderLines {
+                revision_id: Some(3),
+                revises: Some(4),
+                branch_labels: Some(6),
+                depends_on: Some(7),
+            },
         }
     );
 }

@@ -65,6 +65,9 @@ fn header(runbook: &Runbook) -> String {
             .clone()
             .unwrap_or_else(|| "unknown (not connected)".into()),
     ));
+    if let Some(pooler) = &h.pooler {
+        rows.push(("Pooler", pooler.clone()));
+    }
     let mut out = String::from("| | |\n|---|---|\n");
     for (key, value) in rows {
         let _ = writeln!(out, "| {key} | {} |", cell(&value));

@@ -36,6 +36,8 @@ fn install() -> PathBuf {
         &format!("alembic=={ALEMBIC_VERSION}"),
         // SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
         "psycopg[binary]",
+        // SQLAlchemy's default MySQL driver (`mysql+pymysql://`), for the MariaDB tests.
+        "pymysql",
     ]));
     let _ = std::fs::remove_dir_all(&root);
     if std::fs::rename(&staging, &root).is_err() {
@@ -51,8 +53,9 @@ fn install() -> PathBuf {
 }
 
 fn version_ok(python: &Path) -> bool {
-    let check =
-        format!("import alembic, psycopg; assert alembic.__version__ == '{ALEMBIC_VERSION}'");
+    let check = format!(
+        "import alembic, psycopg, pymysql; assert alembic.__version__ == '{ALEMBIC_VERSION}'"
+    );
     Command::new(python)
         .args(["-c", &check])
         .output()

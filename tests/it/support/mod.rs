@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod mariadb;
 pub mod pgbouncer;
 
 use std::future::Future;
@@ -107,4 +108,19 @@ pub fn process_uid(pid: u32) -> Option<u32> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|line| line.starts_with("Uid:"))?;
     line.split_whitespace().nth(2)?.parse().ok()
+}
+
+/// Connects to `url` (any form mig reads) as `mig` would, through [`mig::db::open`].
+pub async fn open(
+    url: &str,
+    settings: &mig::config::ExecSettings,
+) -> Result<mig::db::Connection, mig::db::DbError> {
+    let url = mig::url::DatabaseUrl::parse(url).expect("a valid database URL");
+    mig::db::open(&url, settings).await
+}
+
+/// A PostgreSQL session on `url` as mig opens one (`application_name = mig`).
+pub async fn connect_pg(url: &str) -> Result<sqlx::PgConnection, mig::db::DbError> {
+    let url = mig::url::DatabaseUrl::parse(url).expect("a valid database URL");
+    mig::db::connect_postgres(&url, None).await
 }

@@ -16,7 +16,8 @@
     union all select 'pg_ts_template'::regclass, oid, null, null from pg_ts_template
     union all select 'pg_foreign_data_wrapper'::regclass, oid, null, null from pg_foreign_data_wrapper
     union all select 'pg_foreign_server'::regclass, oid, null, null from pg_foreign_server
-    union all select 'pg_user_mapping'::regclass, oid, null, null from pg_user_mapping
+    -- pg_user_mappings: the view any role may read (the table is for superusers only).
+    union all select 'pg_user_mapping'::regclass, umid, null, null from pg_user_mappings
     union all select 'pg_publication'::regclass, oid, null, null from pg_publication
     union all select 'pg_language'::regclass, oid, null, null from pg_language
     union all select 'pg_transform'::regclass, oid, null, null from pg_transform

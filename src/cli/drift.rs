@@ -1,0 +1,39 @@
+//! `mig drift`: the glue that loads the project, hands the configured database to
+//! [`crate::drift::run`], prints its report (text or JSON) and picks the exit code (0 no
+//! drift, 1 drift, 2 unknown revisions or usage, 3 database).
+
+use crate::commands::{Error, Project};
+use crate::drift::{self, text};
+
+use super::load_options;
+use super::signal::block_interruptible;
+use super::{Format, GlobalArgs};
+
+/// `mig drift` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs `mig drift`.
+pub fn run(global: &GlobalArgs, _args: Args) -> Result<i32, crate::commands::Error> {
+    if global.format == Format::Junit {
+        return Err(crate::commands::Error::Usage(
+            "`mig drift` prints text or json".into(),
+        ));
+    }
+    let project = Project::load(&load_options(global)?)?;
+    let url = project.config.database_url()?;
+    let report = block_interruptible(|interrupt| async move {
+        drift::run(&project.config, &project.map, &url, interrupt)
+            .await
+            .map_err(|err| Error::Failed {
+                message: err.to_string(),
+                code: err.exit_code(),
+            })
+    })?;
+    let out = match global.format {
+        Format::Json => report.to_json(),
+        _ => text::render(&report),
+    };
+    print!("{out}");
+    Ok(report.exit_code())
+}

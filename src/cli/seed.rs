@@ -1,0 +1,52 @@
+//! `mig seed`: flags, one library call, the report printed as text or JSON.
+
+use crate::commands::{seed, Error};
+use crate::seed::{list_text, SeedRequest};
+
+use super::signal::block_online as block_on;
+use super::{print, project};
+use super::{Format, GlobalArgs};
+
+/// `mig seed` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Seeds to run (by their `Seed:` name), even when applied; default: the required
+    /// seeds not applied yet.
+    pub names: Vec<String>,
+    /// Optional seeds too.
+    #[arg(long)]
+    pub all: bool,
+    /// Also run applied seeds whose file changed since they ran.
+    #[arg(long)]
+    pub sync: bool,
+    /// List every seed with its kind, order and state; runs nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// Run the selected seeds in a transaction that is rolled back, reporting the rows
+    /// each statement would change.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
+    let project = &project(global)?;
+    let json = global.format == Format::Json;
+    if args.list {
+        let entries = block_on(seed::list(project))?;
+        if json {
+            print(&(serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"));
+        } else {
+            print(&list_text(&entries));
+        }
+        return Ok(0);
+    }
+    let request = SeedRequest {
+        names: args.names,
+        all: args.all,
+        sync: args.sync,
+        dry_run: args.dry_run,
+    };
+    let report = block_on(seed::run(project, &request))?;
+    print(&if json { report.json() } else { report.text() });
+    Ok(0)
+}

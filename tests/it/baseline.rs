@@ -1,0 +1,107 @@
+//! `mig baseline` through the binary, on databases built without mig (the revisions'
+//! SQL run by hand, no version table): `--detect` names the revision they are at, or the
+//! nearest one and the difference; `--stamp` records a match so that `upgrade head`
+//! continues from there.
+
+use std::path::Path;
+
+use crate::roundtrip_support::{mig, write_project, Run};
+use crate::support;
+
+const REVISIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "b1",
+        "",
+        "CREATE TABLE account (id int PRIMARY KEY, name text NOT NULL);",
+        "\nDROP TABLE account;",
+    ),
+    (
+        "b2",
+        "",
+        "CREATE INDEX ix_account_name ON account (name);",
+        "\nDROP INDEX ix_account_name;",
+    ),
+    (
+        "b3",
+        "",
+        "CREATE TABLE invoice (id int PRIMARY KEY, account_id int REFERENCES account (id));",
+        "\nDROP TABLE invoice;",
+    ),
+];
+
+fn run(dir: &Path, ini: &Path, url: &str, args: &[&str]) -> Run {
+    let mut all = vec!["-q", "-c", ini.to_str().unwrap(), "--url", url];
+    all.extend_from_slice(args);
+    mig(dir, &all)
+}
+
+fn exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    support::block_on(async move {
+        let mut conn = support::connect_pg(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+/// A database made by hand from the upgrade SQL of the first `k` revisions.
+fn by_hand(test: &str, k: usize) -> mig::provision::ScratchDatabase {
+    let db = support::pg_db(test);
+    for (_, _, up, _) in &REVISIONS[..k] {
+        exec(db.url(), up);
+    }
+    db
+}
+
+#[test]
+fn detect_names_the_revision_and_stamp_lets_upgrade_continue() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(dir.path(), "", REVISIONS);
+    let db = by_hand("baseline_exact", 2);
+    let detect = run(dir.path(), &ini, db.url(), &["baseline", "--detect"]);
+    assert_eq!(detect.code, 0, "{}{}", detect.stdout, detect.stderr);
+    assert!(
+        detect.stdout.contains("is at revision `b2`"),
+        "{}",
+        detect.stdout
+    );
+    // Detecting wrote nothing.
+    let current = run(dir.path(), &ini, db.url(), &["current"]);
+    assert!(!current.stdout.contains("b2"), "{}", current.stdout);
+
+    let stamp = run(dir.path(), &ini, db.url(), &["baseline", "--stamp"]);
+    assert_eq!(stamp.code, 0, "{}{}", stamp.stdout, stamp.stderr);
+    assert!(stamp.stdout.contains("stamped"), "{}", stamp.stdout);
+    let up = run(dir.path(), &ini, db.url(), &["upgrade", "head"]);
+    assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);
+    let current = run(dir.path(), &ini, db.url(), &["current"]);
+    assert!(current.stdout.contains("b3"), "{}", current.stdout);
+    // Now mig knows the database: it has no drift.
+    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
+}
+
+#[test]
+fn an_extra_object_gives_the_nearest_revision_and_the_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(dir.path(), "", REVISIONS);
+    let db = by_hand("baseline_nearest", 2);
+    exec(db.url(), "CREATE INDEX ix_hand ON account (id, name);");
+    let detect = run(dir.path(), &ini, db.url(), &["baseline", "--detect"]);
+    assert_eq!(detect.code, 1, "{}{}", detect.stdout, detect.stderr);
+    assert!(
+        detect.stdout.contains("nearest: `b2` with 1 difference"),
+        "{}",
+        detect.stdout
+    );
+    assert!(
+        detect.stdout.contains("extra index public.ix_hand"),
+        "{}",
+        detect.stdout
+    );
+    let stamp = run(dir.path(), &ini, db.url(), &["baseline", "--stamp"]);
+    assert_eq!(stamp.code, 1, "{}{}", stamp.stdout, stamp.stderr);
+    assert!(stamp.stdout.contains("not stamped"), "{}", stamp.stdout);
+}

@@ -1,0 +1,167 @@
+//! `mig drift` through the binary: a database upgraded by mig, then changed by hand (an
+//! index, a dropped column, a changed default, an extra grant): each is reported and the
+//! exit code is 1; an untouched database exits 0, also for a role that may only connect
+//! and read; version rows naming revisions the project lacks stop with exit 2.
+
+use std::path::Path;
+
+use crate::roundtrip_support::{mig, write_project, Run};
+use crate::support;
+
+fn project(dir: &Path) -> std::path::PathBuf {
+    write_project(
+        dir,
+        "",
+        &[
+            (
+                "d1",
+                "",
+                "CREATE TABLE account (id int PRIMARY KEY, name text NOT NULL DEFAULT 'x', note text);",
+                "\nDROP TABLE account;",
+            ),
+            (
+                "d2",
+                "",
+                "CREATE TABLE invoice (id int PRIMARY KEY, account_id int REFERENCES account (id));",
+                "\nDROP TABLE invoice;",
+            ),
+        ],
+    )
+}
+
+fn run(dir: &Path, ini: &Path, url: &str, args: &[&str]) -> Run {
+    let mut all = vec!["-q", "-c", ini.to_str().unwrap(), "--url", url];
+    all.extend_from_slice(args);
+    mig(dir, &all)
+}
+
+fn exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    support::block_on(async move {
+        let mut conn = support::connect_pg(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+/// A database at head, made by `mig upgrade head`.
+fn upgraded(test: &str, dir: &Path, ini: &Path) -> mig::provision::ScratchDatabase {
+    let db = support::pg_db(test);
+    let up = run(dir, ini, db.url(), &["upgrade", "head"]);
+    assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);
+    db
+}
+
+#[test]
+fn a_clean_database_has_no_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = project(dir.path());
+    let db = upgraded("drift_clean", dir.path(), &ini);
+    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
+    assert!(drift.stdout.contains("no drift"), "{}", drift.stdout);
+    assert!(drift.stdout.contains("at `d2`"), "{}", drift.stdout);
+}
+
+#[test]
+fn hand_made_changes_are_each_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = project(dir.path());
+    let db = upgraded("drift_hand", dir.path(), &ini);
+    exec(
+        db.url(),
+        "CREATE INDEX ix_hand ON invoice (account_id);
+         ALTER TABLE account DROP COLUMN note;
+         ALTER TABLE account ALTER COLUMN name SET DEFAULT 'y';
+         GRANT SELECT ON invoice TO PUBLIC;",
+    );
+    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
+    let out = &drift.stdout;
+    for expected in [
+        "extra index public.ix_hand",
+        "missing column public.account.note",
+        "changed column public.account.name",
+        "'y'",
+        "grant",
+        "DRIFT: ",
+    ] {
+        assert!(out.contains(expected), "no `{expected}` in:\n{out}");
+    }
+    let json = run(dir.path(), &ini, db.url(), &["--format", "json", "drift"]);
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let ids: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} {}", f["problem"], f["kind"], f["id"]))
+        .collect();
+    assert!(
+        ids.iter().any(|i| i.contains("\"extra\" \"index\"")),
+        "{ids:?}"
+    );
+}
+
+#[test]
+fn a_role_that_can_only_read_is_enough() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = project(dir.path());
+    let db = upgraded("drift_reader", dir.path(), &ini);
+    let role = format!("reader_{}", db.name().len() + std::process::id() as usize);
+    exec(
+        db.url(),
+        &format!(
+            "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN \
+             CREATE ROLE {role} LOGIN; END IF; END$$;
+             REVOKE ALL ON DATABASE \"{db}\" FROM PUBLIC;
+             GRANT CONNECT ON DATABASE \"{db}\" TO {role};
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT ON alembic_version TO {role};",
+            db = db.name()
+        ),
+    );
+    let url = db.url().replacen("://mig@", &format!("://{role}@"), 1);
+    assert_ne!(url, db.url(), "the test server's URL names the user `mig`");
+    let drift = run(dir.path(), &ini, &url, &["drift"]);
+    assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
+    // What the reader saw differs only in the grants this test made.
+    assert!(drift.stdout.contains("grant"), "{}", drift.stdout);
+    assert!(!drift.stdout.contains("table"), "{}", drift.stdout);
+
+    exec(
+        db.url(),
+        &format!("REVOKE SELECT ON alembic_version FROM {role}"),
+    );
+    let denied = run(dir.path(), &ini, &url, &["drift"]);
+    assert_eq!(denied.code, 3, "{}{}", denied.stdout, denied.stderr);
+    assert!(
+        denied
+            .stderr
+            .contains("cannot read the version table `alembic_version`"),
+        "{}",
+        denied.stderr
+    );
+}
+
+#[test]
+fn unknown_revisions_in_the_version_table_stop_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = project(dir.path());
+    let db = upgraded("drift_unknown", dir.path(), &ini);
+    exec(
+        db.url(),
+        "UPDATE alembic_version SET version_num = 'zzz999'",
+    );
+    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    assert_eq!(drift.code, 2, "{}{}", drift.stdout, drift.stderr);
+    assert!(
+        drift
+            .stderr
+            .contains("revisions this project does not have: zzz999"),
+        "{}",
+        drift.stderr
+    );
+}

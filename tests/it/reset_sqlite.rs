@@ -1,0 +1,165 @@
+//! `mig reset` on real SQLite files: rebuild drops every object the snapshot lists and
+//! upgrades again, truncate deletes in foreign-key order and resets `sqlite_sequence`,
+//! the backup first, and the dry run.
+
+use crate::seed_support::{fails, lite_exec_all, lite_strings, ok, project, revision, sqlite_url};
+
+fn sqlite_project() -> tempfile::TempDir {
+    let r1 = revision(
+        "r1",
+        "",
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL);\n\
+         CREATE TABLE kids (id INTEGER PRIMARY KEY AUTOINCREMENT, parent_id INTEGER REFERENCES parents (id));\n\
+         CREATE INDEX ix_kids_parent ON kids (parent_id);\n\
+         CREATE VIEW named AS SELECT name FROM parents;",
+        "DROP VIEW named;\nDROP TABLE kids;\nDROP TABLE parents;",
+    );
+    project(
+        &[("r1.sql", &r1)],
+        &[
+            (
+                "a.sql",
+                "-- Seed: root\nINSERT INTO parents (name) VALUES ('root');\n",
+            ),
+            (
+                "b.sql",
+                "-- Seed: demo\n-- Kind: optional\nINSERT INTO kids (parent_id) VALUES (1);\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn sqlite_truncate_and_rebuild() {
+    let proj = sqlite_project();
+    let dir = proj.path();
+    let file = dir.join("app.db");
+    let url = sqlite_url(&file);
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    ok(dir, &["--url", &url, "seed", "--all"]);
+    lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
+
+    let dry = ok(
+        dir,
+        &[
+            "--url",
+            &url,
+            "reset",
+            "--strategy",
+            "truncate",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        dry.contains("  empty table kids (3 rows)\n  empty table parents (3 rows)\n"),
+        "{dry}"
+    );
+    assert_eq!(
+        lite_strings(&file, "SELECT CAST(count(*) AS TEXT) FROM kids"),
+        ["3"]
+    );
+
+    let out = ok(
+        dir,
+        &[
+            "--url",
+            &url,
+            "reset",
+            "--strategy",
+            "truncate",
+            "--seed",
+            "all",
+            "--yes",
+        ],
+    );
+    assert!(
+        out.contains("  emptied table kids (3 rows)\n  emptied table parents (3 rows)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  seeded root (1 rows)\n  seeded demo (1 rows)\n"),
+        "{out}"
+    );
+    assert_eq!(
+        lite_strings(&file, "SELECT id || ' ' || name FROM parents"),
+        ["1 root"],
+        "sqlite_sequence reset"
+    );
+    assert_eq!(
+        lite_strings(&file, "SELECT id || ' ' || parent_id FROM kids"),
+        ["1 1"]
+    );
+    let backups: Vec<_> = std::fs::read_dir(dir.join("backups")).unwrap().collect();
+    assert_eq!(backups.len(), 1, "the backup was taken first");
+
+    // Rebuild: every object goes and comes back from the revisions; data from the seeds.
+    let snapshot_before = ok(dir, &["--url", &url, "snapshot"]);
+    lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('z');");
+    let out = ok(dir, &["--url", &url, "reset", "--yes", "--no-backup"]);
+    assert!(out.contains("  dropped view named\n"), "{out}");
+    assert!(out.contains("  dropped table parents (2 rows)\n"), "{out}");
+    assert!(
+        out.contains("  dropped table alembic_version (1 rows)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  applied r1\n  seeded root (1 rows)\n"),
+        "{out}"
+    );
+    assert_eq!(ok(dir, &["--url", &url, "snapshot"]), snapshot_before);
+    assert_eq!(lite_strings(&file, "SELECT name FROM parents"), ["root"]);
+    assert_eq!(
+        lite_strings(
+            &file,
+            "SELECT direction FROM mig_history WHERE direction = 'reset'"
+        ),
+        ["reset"],
+        "the history table was rebuilt too: one reset row since"
+    );
+    let err = fails(dir, &["--url", &url, "reset"], 2);
+    assert!(
+        err.contains("without a terminal to ask on: pass `--yes` or `--confirm app.db`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sqlite_rebuild_failure_says_exactly_what_was_done() {
+    let r1 = revision("r1", "", "CREATE TABLE t (id INTEGER);", "DROP TABLE t;");
+    let r2 = revision("r2", "r1", "CREATE TABLE u (id INTEGER);", "DROP TABLE u;");
+    let proj = project(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
+    let dir = proj.path();
+    let file = dir.join("app.db");
+    let url = sqlite_url(&file);
+    ok(dir, &["--url", &url, "upgrade", "head"]);
+    // r2 changed after it was applied: its new body fails when the rebuild runs it.
+    let broken = revision(
+        "r2",
+        "r1",
+        "CREATE TABLE u (id INTEGER);\nINSERT INTO missing VALUES (1);",
+        "DROP TABLE u;",
+    );
+    std::fs::write(dir.join("versions/r2.sql"), broken).unwrap();
+    let err = fails(dir, &["--url", &url, "reset", "--yes", "--no-backup"], 3);
+    assert!(
+        err.contains("reset failed: the drops were committed (table alembic_version, table mig_history, table t, table u), then `upgrade heads` failed: "),
+        "{err}"
+    );
+    assert!(err.contains("no such table: missing"), "{err}");
+    assert!(
+        err.contains("SQLite and `--strategy downgrade` commit step by step"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(dir, &["--url", &url, "current"]),
+        "r1\n",
+        "r1 ran again, r2 did not"
+    );
+    assert_eq!(
+        lite_strings(
+            &file,
+            "SELECT CAST(success AS TEXT) FROM mig_history WHERE direction = 'reset'"
+        ),
+        ["0"]
+    );
+}
