@@ -55,14 +55,7 @@ pub async fn record_run(
         return Ok(());
     };
     let action = format!("writing the history row into `{}`", table.qualified());
-    let mut statements = Vec::new();
-    if !table.exists(conn).await? {
-        if let Some(schema) = &settings.version_table.schema {
-            statements.extend(conn.dialect().create_schema_sql(schema));
-        }
-        statements.push(table.create_sql());
-    }
-    statements.push(table.insert_sql(&HistoryEntry {
+    let entry = HistoryEntry {
         revision: None,
         direction: record.kind,
         checksum: None,
@@ -73,8 +66,8 @@ pub async fn record_run(
         error: record.error.clone(),
         reason: Some(record.summary.clone()).filter(|s| !s.is_empty()),
         progress: None,
-    }));
-    for sql in statements {
+    };
+    for sql in table.write_sql(conn, &entry).await? {
         crate::on_connection!(&mut *conn, c => {
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(c).await.map(|_| ())
         })

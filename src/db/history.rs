@@ -189,6 +189,24 @@ impl HistoryTable {
         )
     }
 
+    /// The statements that write `entry`: the table (and the version table's schema)
+    /// created first when it is missing.
+    pub async fn write_sql(
+        &self,
+        conn: &mut Connection,
+        entry: &HistoryEntry,
+    ) -> Result<Vec<String>, DbError> {
+        let mut statements = Vec::new();
+        if !self.exists(conn).await? {
+            if let Some(schema) = &self.schema {
+                statements.extend(self.dialect.create_schema_sql(schema));
+            }
+            statements.push(self.create_sql());
+        }
+        statements.push(self.insert_sql(entry));
+        Ok(statements)
+    }
+
     /// `INSERT` of one row, values inlined as literals.
     pub fn insert_sql(&self, entry: &HistoryEntry) -> String {
         self.insert_rows_sql(std::slice::from_ref(entry))

@@ -146,8 +146,7 @@ pub async fn accept(
     let work = async {
         let pooled = session.pooled_begin(settings).await?;
         let lock = session.lock(settings).await?;
-        let written =
-            write_accept(&mut session.conn, config, &table, &entry, pooled.as_ref()).await;
+        let written = write_accept(&mut session.conn, &table, &entry, pooled.as_ref()).await;
         Ok(session.unlock(lock, written).await?)
     };
     let result = or_interrupted(work, Interrupt::process()).await;
@@ -157,7 +156,6 @@ pub async fn accept(
 
 async fn write_accept(
     conn: &mut Connection,
-    config: &Config,
     table: &HistoryTable,
     entry: &HistoryEntry,
     pooled: Option<&PooledBegin>,
@@ -167,14 +165,7 @@ async fn write_accept(
     if let (Some(pooled), Connection::Postgres(pg)) = (pooled, &mut *conn) {
         pooled.begin(pg).await?;
     }
-    let mut statements = Vec::new();
-    if !table.exists(conn).await? {
-        if let Some(schema) = &config.exec.version_table.schema {
-            statements.extend(conn.dialect().create_schema_sql(schema));
-        }
-        statements.push(table.create_sql());
-    }
-    statements.push(table.insert_sql(entry));
+    let mut statements = table.write_sql(conn, entry).await?;
     let transactional = conn.dialect().transactional_ddl();
     if transactional {
         if pooled.is_none() {

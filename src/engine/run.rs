@@ -337,22 +337,13 @@ impl Run<'_> {
             .unwrap_or_default()
             .to_string();
         let entry = step.history_entry(&operator(), step.elapsed(), Some(first_line));
-        let mut statements = Vec::new();
-        match table.exists(conn).await {
-            Ok(true) => {}
-            Ok(false) => {
-                let schema = self.config.exec.version_table.schema.as_deref();
-                if let Some(sql) = schema.and_then(|s| conn.dialect().create_schema_sql(s)) {
-                    statements.push(sql);
-                }
-                statements.push(table.create_sql());
-            }
+        let statements = match table.write_sql(conn, &entry).await {
+            Ok(statements) => statements,
             Err(err) => {
                 note_unrecorded(&mut explained, table, &err.to_string());
                 return explained;
             }
-        }
-        statements.push(table.insert_sql(&entry));
+        };
         for sql in statements {
             let result = crate::on_connection!(&mut *conn, c => {
                 sqlx::raw_sql(AssertSqlSafe(sql)).execute(c).await.map(|_| ())
