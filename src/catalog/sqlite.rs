@@ -26,7 +26,7 @@ use index::{index_object, IndexRow};
 use table::{parse_create_table, ConstraintKind, ConstraintText, TableText};
 use text::{normal_ident, normalize, normalize_expression, quote_ident};
 
-const SCHEMA_SQL: &str = include_str!("../sql/sqlite/schema.sql");
+const SCHEMA_SQL: &str = include_str!("sql/sqlite/schema.sql");
 
 /// Statements one SQLite snapshot sends.
 pub const SQLITE_STATEMENTS: usize = 1;
