@@ -347,13 +347,7 @@ impl Config {
     }
 }
 
-/// Id generator for `mig revision`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RevisionIdStyle {
-    #[default]
-    Timestamp,
-    Hex,
-}
+pub use crate::revision::directory::RevisionIdStyle;
 
 #[cfg(test)]
 mod tests;

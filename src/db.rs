@@ -23,6 +23,7 @@ pub mod history;
 pub mod lock;
 pub mod pooler;
 pub mod redact;
+pub mod version_sql;
 pub mod version_table;
 
 pub use connect::{
@@ -33,6 +34,7 @@ pub use diagnose::{ConnectError, ConnectProblem};
 pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};
 pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
 pub use pooler::{PooledBegin, Pooler, PoolerReason};
+pub use version_sql::VersionSql;
 pub use version_table::{read_heads, read_state, schema_exists, table_exists, VersionState};
 
 /// Errors talking to a database.

@@ -4,10 +4,8 @@
 mod quote;
 mod reserved;
 mod session;
-mod version_sql;
 
 pub use quote::{check_name, parse_search_path, NameError};
-pub use version_sql::VersionSql;
 
 use serde::Serialize;
 

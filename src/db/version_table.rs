@@ -1,13 +1,13 @@
 //! Reading the version table: whether it exists and which heads it records, on each
 //! backend, and Alembic's one-row rule for the writes. Never creates or writes the table
-//! (the live sink does, with the statements of [`crate::dialect::VersionSql`]).
+//! (the live sink does, with the statements of [`crate::db::VersionSql`]).
 
 use sqlx::AssertSqlSafe;
 
 use super::connect::Connection;
 use super::{query_error, DbError};
 use crate::config::VersionTable;
-use crate::dialect::VersionSql;
+use crate::db::VersionSql;
 use crate::revision::plan::VersionOp;
 
 /// The version table as found before a run.

@@ -8,7 +8,8 @@
 use std::time::{Duration, Instant};
 
 use crate::config::ExecSettings;
-use crate::dialect::{Dialect, VersionSql};
+use crate::db::VersionSql;
+use crate::dialect::Dialect;
 use crate::revision::plan::{Plan, Step, StepKind};
 use crate::revision::{Downgrade, Revision, Section, TransactionMode};
 use crate::sql::split_statements;

@@ -51,8 +51,9 @@ use chrono::Utc;
 
 use crate::config::{ExecSettings, VersionTable};
 use crate::db::history::{section_checksum, HistoryEntry, HistoryTable};
+use crate::db::VersionSql;
 use crate::db::{begin_immediate, read_state, Connection};
-use crate::dialect::{Dialect, VersionSql};
+use crate::dialect::Dialect;
 use crate::revision::plan::StepKind;
 use crate::revision::Downgrade;
 

@@ -9,7 +9,7 @@
 //! file is collected, so one run reports them all.
 
 mod create;
-mod naming;
+mod file_name;
 mod read;
 #[cfg(test)]
 mod tests;
@@ -24,9 +24,9 @@ pub use create::{
     format_create_date, render_revision, revision_file_name, write_revision, FileNaming,
     NewRevision, WriteError, DEFAULT_TEMPLATE,
 };
-pub use naming::{
+pub use file_name::{
     generate_revision_id, render_file_template, slug, unique_revision_id, FileTemplateError,
-    FileTokens, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
+    FileTokens, RevisionIdStyle, DEFAULT_FILE_TEMPLATE, DEFAULT_TRUNCATE_SLUG_LENGTH,
 };
 
 use crate::dialect::Dialect;

@@ -1,4 +1,3 @@
-
 use super::*;
 
 // Wording from Alembic 1.20.1's `HeadMaintainer._update_version` and

@@ -1,4 +1,3 @@
-
 use super::*;
 
 // Expected values observed with SQLAlchemy 2.1.9's identifier preparers

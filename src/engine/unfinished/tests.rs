@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::db::history::{StepProgress, IN_PROGRESS};
 use crate::revision::plan::Step;

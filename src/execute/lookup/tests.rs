@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::execute::test_support::linear;
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 const PG: Dialect = Dialect::Postgresql;

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn body(sql: Option<&str>, error: Option<&str>) -> Body {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn owned(items: &[&str]) -> Vec<String> {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Timelike};
 
-use super::naming::{render_file_template, slug, FileTemplateError, FileTokens};
+use super::file_name::{render_file_template, slug, FileTemplateError, FileTokens};
 use crate::revision::parse::{check_revision_id, parse_revision, ParseError, ParseErrorKind};
 use crate::revision::Revision;
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The message and every source below it, as an error reporter (anyhow's `{:#}`,

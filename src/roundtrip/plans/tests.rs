@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::revision::graph::fixture::{map, rev};
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn sql(text: &str, dialect: Dialect) -> String {

@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::revision::directory::load_revisions;
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 const RBAC: &str = "-- roles, permissions and the default admin role\n--\n-- Seed: rbac\n\

@@ -1,4 +1,3 @@
-
 use super::failing_index;
 
 #[test]

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn table(name: &str, schema: Option<&str>, pk: bool) -> VersionTable {

@@ -8,8 +8,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::config::RevisionIdStyle;
-
 /// Alembic's default `file_template`.
 pub const DEFAULT_FILE_TEMPLATE: &str = "%(rev)s_%(slug)s";
 
@@ -254,6 +252,14 @@ pub fn unique_revision_id(
         .map(|n| format!("{base}_{n}"))
         .find(|id| !taken(id))
         .unwrap_or(base)
+}
+
+/// Id generator for `mig revision` (`[mig] revision_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RevisionIdStyle {
+    #[default]
+    Timestamp,
+    Hex,
 }
 
 /// A new revision id: `timestamp` is the UTC time as `%Y%m%d%H%M%S`; `hex` is 12 hex

@@ -5,7 +5,7 @@
 use crate::config::VersionTable;
 use crate::revision::plan::VersionOp;
 
-use super::Dialect;
+use crate::dialect::Dialect;
 
 /// Renders the statements on one configured version table for one dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
