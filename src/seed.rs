@@ -23,7 +23,8 @@ pub use file::{parse_seed, Seed, SeedKind};
 pub use order::order;
 pub use report::{list_text, ListEntry, SeedReport, SeedRun, SeedState, StatementRows};
 pub(crate) use run::locked as run_locked;
-pub use run::{list, run, SeedRequest};
+pub use run::{list, run};
+pub use select::SeedRequest;
 pub use table::SEED_TABLE;
 
 /// What seeds need to know of the revisions: which ids exist and which are applied.

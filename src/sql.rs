@@ -15,8 +15,9 @@ mod token;
 
 use crate::dialect::Dialect;
 
-use lexer::{Span, Unterminated};
+use lexer::Span;
 use locate::Locator;
+use token::Unterminated;
 
 /// One statement of a section, located in its text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! ConfigParser-compatible ini reading: the syntax Python 3.11's `configparser.ConfigParser`
-//! accepts in its default (strict) mode, with values interpolated lazily by
-//! [`super::interpolate`] when asked for. Knows nothing of Alembic or mig keys; never
-//! reads files (the caller passes the text) and never logs.
+//! accepts in its default (strict) mode. Values are interpolated lazily, when asked for,
+//! by `Ini::get` in the interpolation module (which builds on this one, never the other
+//! way round). Knows nothing of Alembic or mig keys; never reads files (the caller
+//! passes the text) and never logs.
 //!
 //! Rules, as observed in Python 3.11: `[section]` headers (case-sensitive; the name runs
 //! to the last `]`), `key = value` or `key: value` split at the first `=` or `:`, keys
@@ -13,7 +14,16 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::interpolate::{interpolate, Defaults};
+/// Python's `configparser.MAX_INTERPOLATION_DEPTH`.
+pub const MAX_DEPTH: usize = 10;
+
+/// The most `%(name)s` references one value may expand, counting nested ones. Depth
+/// alone does not bound the work: ten levels of eight references each are 8^10 lookups
+/// (an "interpolation bomb"; Python's ConfigParser takes most of a minute on it).
+pub const MAX_REFERENCES: usize = 10_000;
+
+/// The longest interpolated value, in bytes.
+pub const MAX_LENGTH: usize = 1 << 20;
 
 /// The name of the section whose keys every other section inherits.
 pub const DEFAULT_SECTION: &str = "DEFAULT";
@@ -84,7 +94,7 @@ pub enum IniError {
     #[error(
         "`{file}`: `{key}` in section `[{section}]` cannot be interpolated in {max} steps \
          (do its `%(...)s` references form a loop?)",
-        max = super::interpolate::MAX_DEPTH
+        max = MAX_DEPTH
     )]
     RecursionLimit {
         file: String,
@@ -95,8 +105,8 @@ pub enum IniError {
         "`{file}` line {line}: `{key}` in section `[{section}]` expands to more than \
          {references} `%(...)s` references or {length} bytes; refusing to interpolate it \
          (nested references that multiply, an interpolation bomb?)",
-        references = super::interpolate::MAX_REFERENCES,
-        length = super::interpolate::MAX_LENGTH
+        references = MAX_REFERENCES,
+        length = MAX_LENGTH
     )]
     TooLarge {
         file: String,
@@ -161,30 +171,14 @@ impl Ini {
         self.entry(section, key).map(|e| e.line)
     }
 
-    /// The interpolated value of `key` in `section` (`None` when absent).
-    pub fn get(
-        &self,
-        section: &str,
-        key: &str,
-        defaults: &Defaults,
-    ) -> Result<Option<String>, IniError> {
-        self.get_keeping(section, key, defaults, &|_| false)
-    }
-
-    /// Like [`Ini::get`], but references whose lower-cased name satisfies `keep` are left
-    /// as written (`%(table_name)s` in a naming-convention template).
-    pub fn get_keeping(
-        &self,
-        section: &str,
-        key: &str,
-        defaults: &Defaults,
-        keep: &dyn Fn(&str) -> bool,
-    ) -> Result<Option<String>, IniError> {
-        let key = key.to_lowercase();
-        match self.raw(section, &key) {
-            Some(raw) => interpolate(self, section, &key, raw, defaults, keep).map(Some),
-            None => Ok(None),
-        }
+    /// Where `key` of `section` comes from, for error messages: ``in `[section]` of
+    /// `file` line N``.
+    pub fn origin(&self, section: &str, key: &str) -> String {
+        let line = self
+            .line(section, key)
+            .map(|n| format!(" line {n}"))
+            .unwrap_or_default();
+        format!("in `[{section}]` of `{}`{line}", self.source().display())
     }
 
     fn section(&self, name: &str) -> Option<&Section> {

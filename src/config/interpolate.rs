@@ -14,17 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::ini::{Ini, IniError};
-
-/// Python's `configparser.MAX_INTERPOLATION_DEPTH`.
-pub const MAX_DEPTH: usize = 10;
-
-/// The most `%(name)s` references one value may expand, counting nested ones. Depth
-/// alone does not bound the work: ten levels of eight references each are 8^10 lookups
-/// (an "interpolation bomb"; Python's ConfigParser takes most of a minute on it).
-pub const MAX_REFERENCES: usize = 10_000;
-
-/// The longest interpolated value, in bytes.
-pub const MAX_LENGTH: usize = 1 << 20;
+pub use super::ini::{MAX_DEPTH, MAX_LENGTH, MAX_REFERENCES};
 
 /// Values visible to every interpolation besides the file's own: named defaults such
 /// as `here`, and the environment. `Debug` lists names only.
@@ -199,4 +189,32 @@ fn reference(inner: &str) -> Option<(&str, &str)> {
     let close = inner.find(')')?;
     let tail = inner[close + 1..].strip_prefix('s')?;
     (close > 0).then(|| (&inner[..close], tail))
+}
+
+impl Ini {
+    /// The interpolated value of `key` in `section` (`None` when absent).
+    pub fn get(
+        &self,
+        section: &str,
+        key: &str,
+        defaults: &Defaults,
+    ) -> Result<Option<String>, IniError> {
+        self.get_keeping(section, key, defaults, &|_| false)
+    }
+
+    /// Like [`Ini::get`], but references whose lower-cased name satisfies `keep` are left
+    /// as written (`%(table_name)s` in a naming-convention template).
+    pub fn get_keeping(
+        &self,
+        section: &str,
+        key: &str,
+        defaults: &Defaults,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<String>, IniError> {
+        let key = key.to_lowercase();
+        match self.raw(section, &key) {
+            Some(raw) => interpolate(self, section, &key, raw, defaults, keep).map(Some),
+            None => Ok(None),
+        }
+    }
 }

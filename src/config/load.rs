@@ -135,7 +135,7 @@ pub fn load(opts: &LoadOptions) -> Result<Config, ConfigError> {
     log_ignored(&ini, &section);
 
     let main = MainSection::read(&ini, &section, &defaults, &here)?;
-    let mig = mig_section::read(&ini, &defaults, opts)?;
+    let mig = mig_section::read(&ini, &defaults, &mig_section::Lazy::from_options(opts))?;
     let mut config = Config {
         path,
         here,
@@ -188,15 +188,6 @@ fn log_ignored(ini: &Ini, section: &str) {
     }
 }
 
-/// `where` text for a key of the ini file: ``in `[alembic]` of `alembic.ini` line 3``.
-pub(super) fn ini_origin(ini: &Ini, section: &str, key: &str) -> String {
-    let line = ini
-        .line(section, key)
-        .map(|n| format!(" line {n}"))
-        .unwrap_or_default();
-    format!("in `[{section}]` of `{}`{line}", ini.source().display())
-}
-
 /// The main section's keys every command needs, read as Alembic reads them.
 struct MainSection {
     script_location: PathBuf,
@@ -230,7 +221,7 @@ pub(super) fn revision_settings(
             Ok(n) => n,
             Err(_) => {
                 return Err(ConfigError::InvalidValue {
-                    origin: ini_origin(ini, section, "truncate_slug_length"),
+                    origin: ini.origin(section, "truncate_slug_length"),
                     key: "truncate_slug_length".to_string(),
                     value,
                     expected: "a whole number",
@@ -257,7 +248,7 @@ impl MainSection {
         let get = |key: &str| non_blank(ini, section, key, defaults);
         let invalid =
             |key: &str, value: String, expected: &'static str| ConfigError::InvalidValue {
-                origin: ini_origin(ini, section, key),
+                origin: ini.origin(section, key),
                 key: key.to_string(),
                 value,
                 expected,
@@ -315,5 +306,21 @@ impl MainSection {
             version_locations,
             recursive_version_locations,
         })
+    }
+}
+
+impl mig_section::Lazy {
+    /// The flags, `MIG_*` variables and working directory of `opts`.
+    pub(super) fn from_options(opts: &LoadOptions) -> mig_section::Lazy {
+        mig_section::Lazy {
+            overrides: opts.overrides.clone(),
+            env: opts
+                .env
+                .iter()
+                .filter(|(name, _)| name.starts_with("MIG_"))
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+            cwd: opts.cwd.clone(),
+        }
     }
 }

@@ -13,7 +13,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::interpolate::Defaults;
-use super::load::{ini_origin, LoadOptions};
 use super::values::{self, absolute, parse_bool, parse_duration, split_list};
 use super::{
     ConfigError, ExecSettings, Ini, NamingConvention, PoolerSetting, RevisionIdStyle, VersionTable,
@@ -70,28 +69,13 @@ pub(super) struct Lazy {
     pub cwd: PathBuf,
 }
 
-impl Lazy {
-    pub fn from_options(opts: &LoadOptions) -> Lazy {
-        Lazy {
-            overrides: opts.overrides.clone(),
-            env: opts
-                .env
-                .iter()
-                .filter(|(name, _)| name.starts_with("MIG_"))
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect(),
-            cwd: opts.cwd.clone(),
-        }
-    }
-}
-
 /// Reads the `[mig]` keys every command uses from their highest-priority sources.
 pub(super) fn read(
     ini: &Ini,
     defaults: &Defaults,
-    opts: &LoadOptions,
+    lazy: &Lazy,
 ) -> Result<MigSettings, ConfigError> {
-    if let Some((key, _)) = opts
+    if let Some((key, _)) = lazy
         .overrides
         .iter()
         .find(|(k, _)| !KEYS.contains(&k.as_str()))
@@ -103,11 +87,10 @@ pub(super) fn read(
             tracing::debug!(file = %ini.source().display(), key, "ignoring an unknown `[mig]` key");
         }
     }
-    let lazy = Lazy::from_options(opts);
     let source = Source {
         ini: Some(ini),
         defaults,
-        lazy: &lazy,
+        lazy,
     };
     let version_table = VersionTable {
         table: source
@@ -321,7 +304,7 @@ impl Source<'_> {
         Ok(value.map(|value| Raw {
             key,
             value: value.trim().to_string(),
-            origin: ini_origin(ini, SECTION, key),
+            origin: ini.origin(SECTION, key),
             from_file: true,
         }))
     }

@@ -10,7 +10,7 @@ use chrono::Utc;
 use sqlx::AssertSqlSafe;
 
 use super::report::{ListEntry, SeedReport, SeedRun, StatementRows};
-use super::select::{select, Facts};
+use super::select::{select, Facts, SeedRequest};
 use super::table::SeedTable;
 use super::{Seed, SeedError, SeedFailure, SeedGraph};
 use crate::config::Config;
@@ -20,19 +20,6 @@ use crate::db::{begin_immediate, query_error, Connection, DbError};
 use crate::engine::session::Session;
 use crate::revision::TransactionMode;
 use crate::url::DatabaseUrl;
-
-/// Which seeds a run selects, and how.
-#[derive(Debug, Clone, Default)]
-pub struct SeedRequest {
-    /// Seeds named on the command line (run even when applied; their pending `After:`
-    /// seeds are added). Empty: the required seeds not applied yet.
-    pub names: Vec<String>,
-    /// Optional seeds too.
-    pub all: bool,
-    /// Applied seeds whose file changed run again.
-    pub sync: bool,
-    pub dry_run: bool,
-}
 
 /// `mig seed --list`: every seed in run order with its state.
 pub async fn list(

@@ -6,11 +6,23 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::report::SeedState;
-use super::run::SeedRequest;
 use super::table::{Recorded, SeedTable};
 use super::{Seed, SeedError, SeedGraph, SeedKind};
 use crate::config::Config;
 use crate::db::{read_state, Connection, DbError};
+
+/// Which seeds a run selects, and how.
+#[derive(Debug, Clone, Default)]
+pub struct SeedRequest {
+    /// Seeds named on the command line (run even when applied; their pending `After:`
+    /// seeds are added). Empty: the required seeds not applied yet.
+    pub names: Vec<String>,
+    /// Optional seeds too.
+    pub all: bool,
+    /// Applied seeds whose file changed run again.
+    pub sync: bool,
+    pub dry_run: bool,
+}
 
 /// What the database says: applied revisions and recorded seeds.
 pub(super) struct Facts {

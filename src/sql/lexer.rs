@@ -2,12 +2,10 @@
 //! and ends. Only ASCII bytes are structural, so every boundary it reports falls on a
 //! character boundary. It must not allocate per token nor look back more than a byte.
 
-use std::fmt;
-
 use super::pending::{Keyword, Pending};
 use super::token::{
     block_comment_end, bracket_end, dash_comment, dollar_quote_end, dollar_tag_end, is_word_start,
-    line_end, quoted_end, starts_with_space, word_end,
+    line_end, quoted_end, starts_with_space, word_end, Construct, Unterminated,
 };
 use crate::dialect::Dialect;
 
@@ -19,33 +17,6 @@ pub(super) struct Span {
     pub token_start: usize,
     /// End of its text: the terminating `;` or the end of the input.
     pub end: usize,
-}
-
-/// An unterminated construct, at the byte offset where it opened.
-pub(super) struct Unterminated {
-    pub what: Construct,
-    pub start: usize,
-}
-
-/// The constructs that can be left open.
-pub(super) enum Construct {
-    String,
-    Identifier,
-    DollarQuote(String),
-    BlockComment,
-}
-
-impl fmt::Display for Construct {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Construct::String => f.write_str("unterminated quoted string"),
-            Construct::Identifier => f.write_str("unterminated quoted identifier"),
-            Construct::DollarQuote(tag) => {
-                write!(f, "unterminated dollar-quoted string `{tag}`")
-            }
-            Construct::BlockComment => f.write_str("unterminated block comment"),
-        }
-    }
 }
 
 /// Scans `sql`, calling `emit` for every statement that has a token, in order.

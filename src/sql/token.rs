@@ -1,8 +1,35 @@
 //! Where each kind of token ends, given where it starts: quotes, comments, dollar quotes,
 //! words. Byte-level and allocation-free; errors carry the opening offset.
 
-use super::lexer::{Construct, Unterminated};
 use crate::dialect::Dialect;
+use std::fmt;
+
+/// An unterminated construct, at the byte offset where it opened.
+pub(super) struct Unterminated {
+    pub what: Construct,
+    pub start: usize,
+}
+
+/// The constructs that can be left open.
+pub(super) enum Construct {
+    String,
+    Identifier,
+    DollarQuote(String),
+    BlockComment,
+}
+
+impl fmt::Display for Construct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Construct::String => f.write_str("unterminated quoted string"),
+            Construct::Identifier => f.write_str("unterminated quoted identifier"),
+            Construct::DollarQuote(tag) => {
+                write!(f, "unterminated dollar-quoted string `{tag}`")
+            }
+            Construct::BlockComment => f.write_str("unterminated block comment"),
+        }
+    }
+}
 
 /// MySQL reads `--` as a comment only when a space or control character follows.
 pub(super) fn dash_comment(dialect: Dialect, third: Option<&u8>) -> bool {

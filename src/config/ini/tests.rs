@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use insta::assert_snapshot;
 
 use super::*;
+use crate::config::interpolate::Defaults;
 
 fn defaults() -> Defaults {
     Defaults::new().with("here", "/proj")
