@@ -297,3 +297,6 @@ pub fn skip_unreached(checks: &mut Vec<Check>, kinds: &[CheckKind]) {
 fn millis(took: Duration) -> u64 {
     u64::try_from(took.as_millis()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests;
