@@ -12,7 +12,9 @@ use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::Error;
 use crate::config;
 use crate::roundtrip::{Options, Place};
+use crate::seed::SeedChoice;
 
+use super::seed::SeedArg;
 use super::signal::block_interruptible;
 use super::GlobalArgs;
 
@@ -31,6 +33,10 @@ pub struct Args {
     pub stable: bool,
     #[command(flatten)]
     pub target: TargetArgs,
+    /// Which seeds to apply after the verifier, before the DoD checks (as `mig seed`,
+    /// `mig seed --all`); every seed's state is reported either way.
+    #[arg(long, value_enum, default_value = "required")]
+    pub seed: SeedArg,
     /// Confirms `--in-place`.
     #[arg(long)]
     pub yes: bool,
@@ -60,6 +66,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         stable: args.stable,
         target: Place::from_flags(args.target.in_place, args.target.scratch, args.yes)?,
         roundtrip: Options::default(),
+        seed: args.seed.into(),
     };
     let written = write(global, &request)?;
     super::print(&format!("{}\n", written.lines()));
@@ -79,6 +86,7 @@ pub fn for_roundtrip(
         stable: false,
         target: roundtrip.place,
         roundtrip: roundtrip.options.clone(),
+        seed: SeedChoice::Required,
     };
     let written = write(global, &request)?;
     eprintln!("{}", written.lines());

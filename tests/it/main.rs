@@ -34,6 +34,7 @@ mod reset_sqlite;
 mod runbook;
 mod runbook_failures;
 mod runbook_keeps;
+mod runbook_seeds;
 mod seed;
 mod seed_sqlite;
 mod seed_support;

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use super::{Check, CheckKind, Report, Status};
-use crate::roundtrip::finding::{Finding, Problem};
-use crate::roundtrip::{junit, keeps, text, Mode};
 use crate::catalog::{Kind, Value};
 use crate::dialect::Dialect;
 use crate::diff::FieldChange;
+use crate::roundtrip::finding::{Finding, Problem};
+use crate::roundtrip::{junit, keeps, text, Mode};
 
 fn finding(problem: Problem, kind: Kind, id: &str) -> Finding {
     Finding {
