@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
 use crate::commands::verify::{render, RoundtripRequest};
-use crate::commands::Error;
+use crate::commands::{Error, Project};
 use crate::config;
+use crate::findings::Sources;
 use crate::roundtrip::{Options, Place};
 use crate::seed::SeedChoice;
 
@@ -91,7 +92,10 @@ pub fn for_roundtrip(
     let written = write(global, &request)?;
     eprintln!("{}", written.lines());
     if let Some(report) = &written.report {
-        super::show_report(&render(report.clone(), roundtrip.format), output)?;
+        // The report exists only when the revisions loaded.
+        let project = Project::load(&super::load_options(global)?)?;
+        let sources = Sources::new(&project.config.here, &project.map);
+        super::show_report(&render(report.clone(), roundtrip.format, &sources), output)?;
     }
     written.finish()
 }
