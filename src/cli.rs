@@ -96,6 +96,18 @@ pub enum Format {
     Json,
     /// JUnit XML (`mig roundtrip` only).
     Junit,
+    /// SARIF 2.1.0 (`mig roundtrip`, `mig drift`).
+    Sarif,
+    /// GitHub workflow annotations, `::error file=F,line=L::message` (`mig roundtrip`,
+    /// `mig drift`).
+    Github,
+}
+
+impl Format {
+    /// The verifiers' CI formats: SARIF and GitHub annotations.
+    fn is_ci(self) -> bool {
+        matches!(self, Format::Sarif | Format::Github)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +198,16 @@ pub fn main() -> ExitCode {
 /// Runs one command; `Ok(code)` is the exit code of a command that ran.
 pub fn run(cli: Cli) -> Result<i32, Error> {
     let g = &cli.global;
+    let verifier = matches!(cli.command, Command::Roundtrip(_) | Command::Drift(_));
+    if g.format.is_ci() && !verifier {
+        return Err(Error::Usage(format!(
+            "`--format {}` is for the verifiers' findings: `mig roundtrip` and `mig drift`",
+            g.format
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        )));
+    }
     match cli.command {
         Command::Init(args) => init::run(g, args),
         Command::Revision(args) => revision::run(g, args),

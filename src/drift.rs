@@ -3,9 +3,10 @@
 //! recorded revisions on a private PostgreSQL server ([`crate::replay`], as
 //! `roundtrip --ephemeral`), with the target's roles and as the role that owns the version
 //! table there, and reports what the live database has that the revisions did not make,
-//! what it lacks and what differs, as roundtrip [`Finding`]s ([`text`], JSON). Never
-//! writes to the target.
+//! what it lacks and what differs, as roundtrip [`Finding`]s ([`text`], JSON, and the CI
+//! formats through [`DriftReport::findings`]). Never writes to the target.
 
+mod findings;
 pub mod live;
 pub mod text;
 

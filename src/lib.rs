@@ -18,6 +18,7 @@ pub mod diff;
 pub mod drift;
 pub mod engine;
 pub mod execute;
+pub mod findings;
 pub mod guard;
 pub mod import;
 pub mod naming;

@@ -22,6 +22,8 @@ use crate::guard::{Confirmation, GuardError};
 use crate::revision::graph::CommandError;
 use crate::seed::{SeedError, SeedReport};
 
+/// Which seeds run after the reset (shared with `mig runbook --seed`).
+pub use crate::seed::SeedChoice;
 pub use execute::run;
 pub use plan::{drops, tables_to_empty, Bookkeeping, DropItem, EmptyItem};
 
@@ -43,16 +45,6 @@ impl Strategy {
             Strategy::Downgrade => "downgrade",
         }
     }
-}
-
-/// Which seeds run after the reset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SeedChoice {
-    #[default]
-    Required,
-    All,
-    None,
 }
 
 /// Where the backup goes.

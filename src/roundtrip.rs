@@ -24,9 +24,6 @@ mod steps;
 pub mod text;
 pub mod workspace;
 
-#[cfg(test)]
-mod render_tests;
-
 use std::future::Future;
 use std::time::Instant;
 

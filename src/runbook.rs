@@ -28,7 +28,8 @@ pub use extensions::required_extensions;
 pub use markdown::section as markdown_section;
 pub use model::{
     CheckConstraint, Constraints, Dod, Fatal, ForeignKey, Header, Preflight, RevisionRow,
-    Roundtrip, Runbook, Setting, Stage, State, StepRecord, Summary, Target, UniqueKey,
+    Roundtrip, Runbook, SeedRow, Seeds, Setting, Stage, State, StepRecord, Summary, Target,
+    UniqueKey,
 };
 pub use preflight::{preflight, relative, UrlFacts};
 pub use stable::{major_version, stabilize, Scrubber};

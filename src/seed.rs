@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub use error::{SeedError, SeedFailure};
-pub use file::{parse_seed, Seed, SeedKind};
+pub use file::{parse_seed, Seed, SeedChoice, SeedKind};
 pub use order::order;
 pub use report::{list_text, ListEntry, SeedReport, SeedRun, SeedState, StatementRows};
 pub(crate) use run::locked as run_locked;

@@ -24,7 +24,9 @@ use crate::dialect::Dialect;
 
 pub use redact::{redact, redact_urls_in};
 
-use encode::{encode_component, encode_path, encode_query};
+/// Percent-encodes a file path (also for the SARIF locations of `crate::findings`).
+pub(crate) use encode::encode_path;
+use encode::{encode_component, encode_query};
 pub(crate) use parse::userinfo_end;
 use parse::Backend;
 pub(crate) use redact::redact_url;

@@ -1,9 +1,10 @@
 //! `mig drift`: the glue that loads the project, hands the configured database to
-//! [`crate::drift::run`], prints its report (text or JSON) and picks the exit code (0 no
-//! drift, 1 drift, 2 unknown revisions or usage, 3 database).
+//! [`crate::drift::run`], prints its report (text, JSON, SARIF or GitHub annotations) and
+//! picks the exit code (0 no drift, 1 drift, 2 unknown revisions or usage, 3 database).
 
 use crate::commands::{Error, Project};
 use crate::drift::{self, text};
+use crate::findings::{github, sarif};
 
 use super::load_options;
 use super::signal::block_interruptible;
@@ -17,11 +18,12 @@ pub struct Args {}
 pub fn run(global: &GlobalArgs, _args: Args) -> Result<i32, crate::commands::Error> {
     if global.format == Format::Junit {
         return Err(crate::commands::Error::Usage(
-            "`mig drift` prints text or json".into(),
+            "`mig drift` prints text, json, sarif or github".into(),
         ));
     }
     let project = Project::load(&load_options(global)?)?;
     let url = project.config.database_url()?;
+    let here = project.config.here.clone();
     let report = block_interruptible(|interrupt| async move {
         drift::run(&project.config, &project.map, &url, interrupt)
             .await
@@ -32,7 +34,9 @@ pub fn run(global: &GlobalArgs, _args: Args) -> Result<i32, crate::commands::Err
     })?;
     let out = match global.format {
         Format::Json => report.to_json(),
-        _ => text::render(&report),
+        Format::Sarif => sarif::render(&report.findings(&here)),
+        Format::Github => github::render(&report.findings(&here)),
+        Format::Text | Format::Junit => text::render(&report),
     };
     print!("{out}");
     Ok(report.exit_code())

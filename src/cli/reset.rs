@@ -6,8 +6,9 @@ use clap::ValueEnum;
 
 use crate::commands::{reset, Error};
 use crate::guard::{Confirmation, Terminal};
-use crate::reset::{BackupChoice, ResetRequest, SeedChoice, Strategy};
+use crate::reset::{BackupChoice, ResetRequest, Strategy};
 
+use super::seed::SeedArg;
 use super::signal::block_online as block_on;
 use super::{print, project};
 use super::{Format, GlobalArgs};
@@ -20,13 +21,6 @@ pub enum StrategyArg {
     Truncate,
     /// `downgrade base`, `upgrade heads`, seed.
     Downgrade,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SeedArg {
-    Required,
-    All,
-    None,
 }
 
 /// `mig reset` flags.
@@ -67,11 +61,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
             StrategyArg::Truncate => Strategy::Truncate,
             StrategyArg::Downgrade => Strategy::Downgrade,
         },
-        seed: match args.seed {
-            SeedArg::Required => SeedChoice::Required,
-            SeedArg::All => SeedChoice::All,
-            SeedArg::None => SeedChoice::None,
-        },
+        seed: args.seed.into(),
         dry_run: args.dry_run,
         backup: match (args.no_backup, args.backup) {
             (true, _) => BackupChoice::Skip,

@@ -82,6 +82,8 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
             Format::Text => ReportFormat::Text,
             Format::Json => ReportFormat::Json,
             Format::Junit => ReportFormat::Junit,
+            Format::Sarif => ReportFormat::Sarif,
+            Format::Github => ReportFormat::Github,
         },
     };
     if args.runbook {

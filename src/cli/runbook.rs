@@ -9,10 +9,13 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
 use crate::commands::verify::{render, RoundtripRequest};
-use crate::commands::Error;
+use crate::commands::{Error, Project};
 use crate::config;
+use crate::findings::Sources;
 use crate::roundtrip::{Options, Place};
+use crate::seed::SeedChoice;
 
+use super::seed::SeedArg;
 use super::signal::block_interruptible;
 use super::GlobalArgs;
 
@@ -31,6 +34,10 @@ pub struct Args {
     pub stable: bool,
     #[command(flatten)]
     pub target: TargetArgs,
+    /// Which seeds to apply after the verifier, before the DoD checks (as `mig seed`,
+    /// `mig seed --all`); every seed's state is reported either way.
+    #[arg(long, value_enum, default_value = "required")]
+    pub seed: SeedArg,
     /// Confirms `--in-place`.
     #[arg(long)]
     pub yes: bool,
@@ -60,6 +67,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         stable: args.stable,
         target: Place::from_flags(args.target.in_place, args.target.scratch, args.yes)?,
         roundtrip: Options::default(),
+        seed: args.seed.into(),
     };
     let written = write(global, &request)?;
     super::print(&format!("{}\n", written.lines()));
@@ -79,11 +87,15 @@ pub fn for_roundtrip(
         stable: false,
         target: roundtrip.place,
         roundtrip: roundtrip.options.clone(),
+        seed: SeedChoice::Required,
     };
     let written = write(global, &request)?;
     eprintln!("{}", written.lines());
     if let Some(report) = &written.report {
-        super::show_report(&render(report.clone(), roundtrip.format), output)?;
+        // The report exists only when the revisions loaded.
+        let project = Project::load(&super::load_options(global)?)?;
+        let sources = Sources::new(&project.config.here, &project.map);
+        super::show_report(&render(report.clone(), roundtrip.format, &sources), output)?;
     }
     written.finish()
 }

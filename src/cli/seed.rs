@@ -1,11 +1,34 @@
 //! `mig seed`: flags, one library call, the report printed as text or JSON.
 
+use clap::ValueEnum;
+
 use crate::commands::{seed, Error};
-use crate::seed::{list_text, SeedRequest};
+use crate::seed::{list_text, SeedChoice, SeedRequest};
 
 use super::signal::block_online as block_on;
 use super::{print, project};
 use super::{Format, GlobalArgs};
+
+/// `--seed` of `reset` and `runbook`: which seeds run after the schema is in place.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SeedArg {
+    /// The required seeds.
+    Required,
+    /// Required and optional seeds.
+    All,
+    /// No seed.
+    None,
+}
+
+impl From<SeedArg> for SeedChoice {
+    fn from(arg: SeedArg) -> SeedChoice {
+        match arg {
+            SeedArg::Required => SeedChoice::Required,
+            SeedArg::All => SeedChoice::All,
+            SeedArg::None => SeedChoice::None,
+        }
+    }
+}
 
 /// `mig seed` flags.
 #[derive(Debug, clap::Args)]

@@ -9,6 +9,7 @@
 mod assemble;
 mod collect;
 mod gather;
+mod seeds;
 mod stages;
 mod verify;
 
@@ -24,9 +25,11 @@ use crate::roundtrip::{self, Place, Report, Workspace};
 use crate::runbook::{
     self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, Template, UrlFacts,
 };
+use crate::seed::SeedChoice;
 use crate::url::DatabaseUrl;
 
-use gather::Collected;
+use gather::{Collected, Extras};
+use seeds::SeedFiles;
 
 /// What `mig runbook` (or `mig roundtrip --runbook`) was asked to do.
 #[derive(Debug, Clone)]
@@ -40,6 +43,8 @@ pub struct RunbookRequest {
     pub target: Place,
     /// How the roundtrip verifier runs after the stages.
     pub roundtrip: roundtrip::Options,
+    /// Which seeds are applied after the verifier (before the DoD checks).
+    pub seed: SeedChoice,
 }
 
 /// The files written and the runbook they hold.
@@ -156,6 +161,10 @@ where
         &facts,
     );
 
+    let seed_files = loaded
+        .as_ref()
+        .ok()
+        .map(|map| SeedFiles::load(config, map, request.seed));
     let mut collected = Collected::default();
     match (&loaded, &url) {
         (Err(err), _) => collected.fatal(Fatal {
@@ -169,12 +178,17 @@ where
             exit_code: 2,
         }),
         (Ok(map), _) => {
+            let extras = Extras {
+                roundtrip: &request.roundtrip,
+                seeds: seed_files.as_ref(),
+                dod: dod.as_ref(),
+            };
             run_on_target(
                 config,
                 map,
                 dialect,
                 request,
-                dod.as_ref(),
+                &extras,
                 interrupt,
                 &mut collected,
             )
@@ -188,7 +202,14 @@ where
             .unwrap_or_else(|| Check::not_run(collect::CHECKSUM_TITLE, collected.why_not_run())),
     );
     let report = collected.report.take();
-    let mut book = assemble::assemble(config, request, dialect, preflight, dod.as_ref(), collected);
+    let mut book = assemble::assemble(
+        config,
+        request,
+        dialect,
+        preflight,
+        (dod.as_ref(), seed_files.as_ref()),
+        collected,
+    );
     book.summarize();
     if request.stable {
         runbook::stabilize(&mut book);
@@ -203,7 +224,7 @@ async fn run_on_target<I>(
     map: &RevisionMap,
     dialect: Dialect,
     request: &RunbookRequest,
-    dod: Option<&DodFile>,
+    extras: &Extras<'_>,
     interrupt: I,
     collected: &mut Collected,
 ) where
@@ -235,7 +256,7 @@ async fn run_on_target<I>(
         temp_sqlite: dialect == Dialect::Sqlite && place != Place::InPlace,
     };
     let raced = tokio::select! {
-        () = gather::gather(&target, &where_, dod, &request.roundtrip, collected) => Ok(()),
+        () = gather::gather(&target, &where_, extras, collected) => Ok(()),
         code = interrupt.as_mut() => Err(code),
     };
     if let Err(err) = workspace.finish(raced).await {

@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::{Config, ConfigError, LoadOptions};
 use crate::diff::{diff as compare, DiffOptions, Findings};
+use crate::findings::{github, sarif, Sources};
 use crate::roundtrip::{self, junit, snapshot_url, text, Options, Place, Report, RoundtripError};
 use crate::url::DatabaseUrl;
 
@@ -20,6 +21,10 @@ pub enum ReportFormat {
     Text,
     Json,
     Junit,
+    /// SARIF 2.1.0 ([`crate::findings::sarif`]).
+    Sarif,
+    /// GitHub workflow annotations ([`crate::findings::github`]).
+    Github,
 }
 
 /// `mig roundtrip`, resolved.
@@ -74,16 +79,20 @@ where
         interrupt,
     )
     .await?;
-    Ok(render(report, request.format))
+    let sources = Sources::new(&project.config.here, &project.map);
+    Ok(render(report, request.format, &sources))
 }
 
-/// Renders a report in `format` (text with timings).
-pub fn render(report: Report, format: ReportFormat) -> Rendered {
+/// Renders a report in `format` (text with timings); `sources` locate the findings of
+/// the CI formats in the revision files.
+pub fn render(report: Report, format: ReportFormat, sources: &Sources) -> Rendered {
     let summary = text::render(&report, true);
     let output = match format {
         ReportFormat::Text => summary.clone(),
         ReportFormat::Json => report.to_json(),
         ReportFormat::Junit => junit::render(&report),
+        ReportFormat::Sarif => sarif::render(&report.findings(sources)),
+        ReportFormat::Github => github::render(&report.findings(sources)),
     };
     let exit_code = report.exit_code();
     Rendered {

@@ -29,16 +29,18 @@ pub fn render(report: &DriftReport) -> String {
             let _ = writeln!(out, "{indent}{line}");
         }
     }
-    match report.findings.len() {
-        0 => out.push_str("no drift: the database is what its revisions make\n"),
-        n => {
-            let _ = writeln!(
-                out,
-                "DRIFT: {n} finding{} (extra: only in the database; missing: made by the \
-                 revisions, not there; changed: differs)",
-                if n == 1 { "" } else { "s" }
-            );
-        }
-    }
+    let _ = writeln!(out, "{}", verdict(report));
     out
+}
+
+/// The last line: `no drift: ...` or `DRIFT: n findings (...)`.
+pub fn verdict(report: &DriftReport) -> String {
+    match report.findings.len() {
+        0 => "no drift: the database is what its revisions make".to_string(),
+        n => format!(
+            "DRIFT: {n} finding{} (extra: only in the database; missing: made by the \
+             revisions, not there; changed: differs)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
 }

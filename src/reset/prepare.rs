@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::db::{query_error, read_state, table_exists, Connection, DbError, HistoryTable};
 use crate::revision::graph::RevisionMap;
 use crate::revision::{plan, Downgrade};
-use crate::seed::{Seed, SeedKind, SEED_TABLE};
+use crate::seed::{Seed, SEED_TABLE};
 
 /// The refusals, then (with `full`) the plan with row counts: everything `--dry-run`
 /// shows. A real run reads the plan only under the lock.
@@ -124,11 +124,7 @@ pub(super) async fn prepare(
 fn chosen_seeds(seeds: &[Seed], choice: SeedChoice) -> Vec<String> {
     seeds
         .iter()
-        .filter(|s| match choice {
-            SeedChoice::None => false,
-            SeedChoice::Required => s.kind == SeedKind::Required,
-            SeedChoice::All => true,
-        })
+        .filter(|s| choice.selects(s.kind))
         .map(|s| s.name.clone())
         .collect()
 }

@@ -1,7 +1,7 @@
 //! The verifier's results: one [`Check`] per revision and check (upgrade, downgrade,
 //! upgrade again) plus the whole-range checks, each with its status, [`Finding`]s, error
-//! and timing; summarised per revision. Serialised as the `--format json` output. Pure
-//! data.
+//! and timing; summarised per revision. Serialised as the `--format json` output;
+//! [`Report::findings`] turns it into the shared findings of the CI formats. Pure data.
 
 use std::fmt;
 use std::time::Duration;
@@ -12,6 +12,8 @@ use crate::dialect::Dialect;
 
 use super::finding::Finding;
 use super::Mode;
+
+mod findings;
 
 /// How a check ended, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -297,3 +299,6 @@ pub fn skip_unreached(checks: &mut Vec<Check>, kinds: &[CheckKind]) {
 fn millis(took: Duration) -> u64 {
     u64::try_from(took.as_millis()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests;

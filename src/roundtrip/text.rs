@@ -84,7 +84,8 @@ fn trim_line_end(out: &mut String) {
     out.push('\n');
 }
 
-fn result_line(report: &Report, timings: bool) -> String {
+/// The last line: `roundtrip residue: 2 findings, ...; revisions: ...` (and the time).
+pub fn result_line(report: &Report, timings: bool) -> String {
     let count = |status: Status| {
         report
             .revisions

@@ -3,10 +3,12 @@
 
 use std::fmt::Write as _;
 
+mod seeds;
 mod stages;
 
 use super::check::{Check, Status};
 use super::model::Runbook;
+use seeds::seeds;
 use stages::{states, steps};
 
 /// The Markdown for placeholder `name` (empty for an unknown one; templates are checked
@@ -23,6 +25,7 @@ pub fn section(runbook: &Runbook, name: &str) -> String {
         "states" => states(runbook),
         "roundtrip" => roundtrip(runbook),
         "constraints" => constraints(runbook),
+        "seeds" => seeds(runbook),
         "dod" => dod(runbook),
         "reproduce" => reproduce(runbook),
         _ => String::new(),
@@ -266,7 +269,7 @@ fn reproduce(runbook: &Runbook) -> String {
 }
 
 /// A list of checks, each with its evidence.
-fn checks(list: &[Check]) -> String {
+pub(super) fn checks(list: &[Check]) -> String {
     let mut out = String::new();
     for c in list {
         let mut line = format!("- {} **{}**", c.status.icon(), c.title);

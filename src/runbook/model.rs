@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::check::{Check, Status};
 use crate::roundtrip::Place;
+use crate::seed::{SeedChoice, SeedKind};
 
 /// One runbook.
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +20,7 @@ pub struct Runbook {
     pub stages: Vec<Stage>,
     pub roundtrip: Roundtrip,
     pub constraints: Constraints,
+    pub seeds: Seeds,
     pub dod: Dod,
     /// Shell commands that reproduce the run, from the directory of the ini file.
     pub reproduce: Vec<String>,
@@ -198,6 +200,45 @@ pub struct CheckConstraint {
     pub definition: String,
 }
 
+/// The seeds (SPEC section 14) on the target: the files, the chosen ones applied after
+/// the verifier (before the DoD checks), and every seed's state after the run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Seeds {
+    /// The seed locations (`seed_locations`), relative to the ini file's directory.
+    pub locations: Vec<String>,
+    /// Which seeds the run applied (`--seed`).
+    pub choice: SeedChoice,
+    /// Why the seeds were not applied and their states not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_run: Option<String>,
+    /// Loading the seed files, and applying the chosen ones.
+    pub checks: Vec<Check>,
+    /// Every seed in run order with its state after the run, as `mig seed --list` reads it.
+    pub seeds: Vec<SeedRow>,
+}
+
+/// One seed after the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeedRow {
+    /// 1-based position in the run order.
+    pub order: usize,
+    pub name: String,
+    pub kind: SeedKind,
+    /// Relative to the ini file's directory.
+    pub file: String,
+    /// `applied`, `pending`, `changed` (applied, and the file changed since) or `blocked`.
+    pub state: String,
+    /// The revision a blocked seed needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+    /// When it was applied (UTC); left out with `--stable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<String>,
+    /// Rows its statements affected, when this run applied it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+}
+
 /// The user's Definition-of-Done checks.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dod {
@@ -263,6 +304,7 @@ impl Runbook {
         }
         push("roundtrip", &self.roundtrip.checks);
         push("naming", &self.constraints.naming);
+        push("seeds", &self.seeds.checks);
         push("dod", &self.dod.checks);
         for stage in &self.stages {
             if stage.status != Status::Info {

@@ -20,6 +20,9 @@ pub fn stabilize(runbook: &mut Runbook) {
     if header.target.mode != Place::InPlace {
         header.target.url = None;
     }
+    for seed in &mut runbook.seeds.seeds {
+        seed.applied_at = None;
+    }
     for revision in &mut runbook.roundtrip.revisions {
         revision.duration_ms = None;
     }

@@ -23,6 +23,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "states",
     "roundtrip",
     "constraints",
+    "seeds",
     "dod",
     "reproduce",
 ];

@@ -26,6 +26,37 @@ impl SeedKind {
     }
 }
 
+/// Which seeds a command runs after it changed the schema (`reset --seed`, `runbook
+/// --seed`): the required ones (default), all, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeedChoice {
+    #[default]
+    Required,
+    All,
+    None,
+}
+
+impl SeedChoice {
+    /// Whether seeds of `kind` are chosen.
+    pub fn selects(self, kind: SeedKind) -> bool {
+        match self {
+            SeedChoice::None => false,
+            SeedChoice::Required => kind == SeedKind::Required,
+            SeedChoice::All => true,
+        }
+    }
+
+    /// `required`, `all` or `none`, as the flag spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeedChoice::Required => "required",
+            SeedChoice::All => "all",
+            SeedChoice::None => "none",
+        }
+    }
+}
+
 /// A parsed seed file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seed {

@@ -152,6 +152,23 @@ fn demo_project_on_postgres() {
     let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
     assert_eq!(json["summary"]["exit_code"], 0);
     assert_eq!(json["header"]["project"], "zero_admin");
+    // The demo's required seed is applied on the private server, the optional one is not.
+    let seeds = &json["seeds"]["seeds"];
+    assert_eq!(
+        [&seeds[0]["name"], &seeds[0]["state"]],
+        ["system_events", "applied"]
+    );
+    assert_eq!(seeds[0]["rows"], 3);
+    assert_eq!(
+        [&seeds[1]["name"], &seeds[1]["kind"], &seeds[1]["state"]],
+        ["sample_inbox", "optional", "pending"]
+    );
+    assert!(
+        run.section("## 7. Seeds")
+            .contains("- ✅ **required seeds apply**: applied `system_events` (3 rows)"),
+        "{}",
+        run.markdown
+    );
     snapshot("demo_postgres", &run.markdown);
     // The committed example is this very output (regenerate with the command in
     // runbook/README.md when it changes).
@@ -191,12 +208,15 @@ fn a_failing_revision_stops_the_run_and_nothing_after_it_passes() {
     for section in [
         "## 5. Roundtrip",
         "## 6. Constraint verification",
-        "## 7. Definition of Done",
+        "## 8. Definition of Done",
     ] {
         let text = run.section(section);
         assert!(!text.contains('✅'), "{section}:\n{text}");
         assert!(text.contains('⏭'), "{section}:\n{text}");
     }
+    // The project has no seed files: nothing to apply, nothing passed.
+    let seeds = run.section("## 7. Seeds");
+    assert!(!seeds.contains('✅'), "{seeds}");
     let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
     assert_eq!(json["summary"]["exit_code"], 3);
     assert_eq!(json["fatal"]["at"], "stage `upgrade heads`");

@@ -5,22 +5,24 @@
 
 use std::path::Path;
 
+use super::seeds::SeedFiles;
 use super::stages::{self, StageRun};
 use super::{collect, verify, Collected, RunbookRequest};
 use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::roundtrip::{Place, STAGES};
 use crate::runbook::{
-    self, Check, Constraints, Dod, DodFile, Header, Preflight, Roundtrip, Runbook, Summary,
+    self, Check, Constraints, Dod, DodFile, Header, Preflight, Roundtrip, Runbook, Seeds, Summary,
     Target as TargetFacts,
 };
+use crate::seed::SeedChoice;
 
 pub(super) fn assemble(
     config: &Config,
     request: &RunbookRequest,
     dialect: Dialect,
     preflight: Preflight,
-    dod: Option<&DodFile>,
+    (dod, seed_files): (Option<&DodFile>, Option<&SeedFiles>),
     collected: Collected,
 ) -> Runbook {
     let why = collected.why_not_run();
@@ -45,6 +47,15 @@ pub(super) fn assemble(
         not_run: Some(why.trim_start_matches("not run: ").to_string()),
         ..Constraints::default()
     });
+    let seeds = match (collected.seeds, seed_files) {
+        (Some(seeds), _) => seeds,
+        (None, Some(files)) => files.not_run(config, &why),
+        (None, None) => Seeds {
+            choice: request.seed,
+            not_run: Some(why.trim_start_matches("not run: ").to_string()),
+            ..Seeds::default()
+        },
+    };
     let dod_checks = match (collected.dod, dod) {
         (Some(checks), _) => checks,
         (None, Some(file)) => collect::dod_not_run(file, dialect, &why),
@@ -81,11 +92,12 @@ pub(super) fn assemble(
             revisions: collected.revisions,
         },
         constraints,
+        seeds,
         dod: Dod {
             file: dod.map(|d| runbook::relative(&config.here, &d.path)),
             checks: dod_checks,
         },
-        reproduce: reproduce(config, request, dod),
+        reproduce: reproduce(config, request, dod, seed_files),
         fatal: collected.fatal,
         summary: Summary::default(),
     }
@@ -159,7 +171,12 @@ fn git_commit(dir: &Path) -> String {
     }
 }
 
-fn reproduce(config: &Config, request: &RunbookRequest, dod: Option<&DodFile>) -> Vec<String> {
+fn reproduce(
+    config: &Config,
+    request: &RunbookRequest,
+    dod: Option<&DodFile>,
+    seeds: Option<&SeedFiles>,
+) -> Vec<String> {
     let mut global = String::new();
     let file = runbook::relative(&config.here, &config.path);
     if file != "alembic.ini" {
@@ -175,15 +192,25 @@ fn reproduce(config: &Config, request: &RunbookRequest, dod: Option<&DodFile>) -
             runbook::relative(&config.here, &dod.path)
         ));
     }
+    if request.seed != SeedChoice::Required {
+        command.push_str(&format!(" --seed {}", request.seed.as_str()));
+    }
     if request.stable {
         command.push_str(" --stable");
     }
-    vec![
+    let mut commands = vec![
         command,
         "# the stages by hand, against the configured database:".into(),
         format!("mig{global} upgrade heads"),
         format!("mig{global} downgrade base"),
         format!("mig{global} upgrade heads"),
         format!("mig{global} check"),
-    ]
+    ];
+    if let Some(seeds) = seeds.filter(|s| s.any()) {
+        if let Some(seed) = seeds.command() {
+            commands.push(format!("mig{global} {seed}"));
+        }
+        commands.push(format!("mig{global} seed --list"));
+    }
+    commands
 }

@@ -1,14 +1,15 @@
 //! The live part of a runbook, in order: connect, connection and privileges, checksums
 //! against the history table, the start state, the three stages, the roundtrip verifier,
-//! constraint evidence at the end state, the DoD checks. Each part fills its slot in
+//! constraint evidence at the end state, the seeds, the DoD checks. Each part fills its slot in
 //! [`Collected`]; the first failure stops the parts after it, which stay `None` (not
 //! run). Never returns an error: failures are evidence.
 
+use super::seeds::{self, SeedFiles};
 use super::stages::{self, StageRun};
 use super::{collect, verify, Target};
 use crate::roundtrip::{Options, Report, Stages, STAGES};
 use crate::runbook::probe::Observer;
-use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Stage};
+use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Seeds, Stage};
 
 /// What the live part found; `None` sections were not reached.
 #[derive(Default)]
@@ -25,6 +26,7 @@ pub(super) struct Collected {
     pub procedure: Option<String>,
     pub report: Option<Report>,
     pub constraints: Option<Constraints>,
+    pub seeds: Option<Seeds>,
     pub dod: Option<Vec<Check>>,
     pub fatal: Option<Fatal>,
 }
@@ -57,13 +59,20 @@ pub(super) struct Place {
     pub temp_sqlite: bool,
 }
 
+/// What the live part runs besides the stages: the verifier's options, the seeds and
+/// the DoD checks.
+pub(super) struct Extras<'a> {
+    pub roundtrip: &'a Options,
+    pub seeds: Option<&'a SeedFiles>,
+    pub dod: Option<&'a DodFile>,
+}
+
 /// Runs the live part against `target`, filling `out` as it goes (so an interrupt keeps
 /// what was found so far).
 pub(super) async fn gather(
     target: &Target<'_>,
     place: &Place,
-    dod: Option<&DodFile>,
-    roundtrip: &Options,
+    extras: &Extras<'_>,
     out: &mut Collected,
 ) {
     let mut observer = match Observer::open(target.url, &target.config.exec).await {
@@ -119,8 +128,14 @@ pub(super) async fn gather(
     let stopped = runs.iter().find_map(|r| r.fatal.clone());
     match &stopped {
         None => {
-            let verified =
-                verify::run(target, &stages, &mut observer, roundtrip, &place.database).await;
+            let verified = verify::run(
+                target,
+                &stages,
+                &mut observer,
+                extras.roundtrip,
+                &place.database,
+            )
+            .await;
             checks.extend(verified.checks);
             out.revisions = verified.revisions;
             out.procedure = verified.procedure;
@@ -129,7 +144,7 @@ pub(super) async fn gather(
         }
         Some(fatal) => {
             checks.push(Check::not_run(verify::NAME, not_run(fatal)));
-            runs.push(verify::not_run(roundtrip, not_run(fatal)));
+            runs.push(verify::not_run(extras.roundtrip, not_run(fatal)));
         }
     }
     out.roundtrip = Some(checks);
@@ -146,7 +161,11 @@ pub(super) async fn gather(
                         ..Constraints::default()
                     }),
             );
-            if let Some(dod) = dod {
+            // Before the DoD checks, so that they can check the seeded data too.
+            if let Some(files) = extras.seeds {
+                out.seeds = Some(seeds::run(target, files).await);
+            }
+            if let Some(dod) = extras.dod {
                 out.dod = Some(collect::dod_checks(dod, &mut observer).await);
             }
         }

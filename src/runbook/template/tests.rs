@@ -24,7 +24,7 @@ fn substitution_and_refusals() {
     assert_eq!(t.render(&|n| n.to_uppercase()), "a PROJECT b DOD");
     insta::assert_snapshot!(
         Template::parse("x\n\n{{prefligth}}", "t.tmpl").unwrap_err(),
-        @"`t.tmpl` line 3: unknown placeholder `{{prefligth}}`; known: project, legend, header, summary, preflight, connection, steps, states, roundtrip, constraints, dod, reproduce"
+        @"`t.tmpl` line 3: unknown placeholder `{{prefligth}}`; known: project, legend, header, summary, preflight, connection, steps, states, roundtrip, constraints, seeds, dod, reproduce"
     );
     insta::assert_snapshot!(
         Template::parse("{{dod}}\n{{dod", "t.tmpl").unwrap_err(),

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use super::finding::{Finding, Problem};
-use super::report::{Check, CheckKind, Report, Status};
-use super::{junit, text, Mode};
+use super::{Check, CheckKind, Report, Status};
 use crate::catalog::{Kind, Value};
 use crate::dialect::Dialect;
 use crate::diff::FieldChange;
+use crate::roundtrip::finding::{Finding, Problem};
+use crate::roundtrip::{junit, keeps, text, Mode};
 
 fn finding(problem: Problem, kind: Kind, id: &str) -> Finding {
     Finding {
@@ -190,7 +190,7 @@ fn json_names_checks_and_problems_in_snake_case() {
 
 #[test]
 fn keep_and_naming_findings_read_as_sentences() {
-    let rule = super::keeps::KeepRule::new(&crate::revision::Keep {
+    let rule = keeps::KeepRule::new(&crate::revision::Keep {
         kind: "schema".into(),
         name: "zero_admin".into(),
     });
