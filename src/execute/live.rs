@@ -54,7 +54,7 @@ use crate::db::history::{section_checksum, HistoryEntry, HistoryTable};
 use crate::db::VersionSql;
 use crate::db::{begin_immediate, read_state, Connection};
 use crate::dialect::Dialect;
-use crate::revision::plan::StepKind;
+use crate::revision::plan::Action;
 use crate::revision::Downgrade;
 
 use super::sink::{
@@ -379,24 +379,24 @@ impl Sink for LiveSink<'_> {
 
     async fn step_started(&mut self, step: &StepEvent<'_>) -> Result<(), LiveError> {
         tracing::info!(target: "mig", "Running {}", step.log_line());
-        let checksum = step.revision.and_then(|revision| match step.step.kind {
-            StepKind::Upgrade => Some(section_checksum(&revision.upgrade)),
-            StepKind::Downgrade => match &revision.downgrade {
+        let checksum = match step.step.action {
+            Action::Upgrade(revision) => Some(section_checksum(&revision.upgrade)),
+            Action::Downgrade(revision) => match &revision.downgrade {
                 Downgrade::Sql(section) => Some(section_checksum(section)),
                 Downgrade::Irreversible { .. } => None,
             },
-            StepKind::Stamp => None,
-        });
-        let revision = match (step.revision, step.step.kind) {
-            (Some(revision), _) => Some(revision.id.clone()),
-            (None, _) if step.step.to.is_empty() => None,
-            (None, _) => Some(step.step.to.join(", ")),
+            Action::Stamp => None,
+        };
+        let revision = match step.revision() {
+            Some(revision) => Some(revision.id.clone()),
+            None if step.step.to.is_empty() => None,
+            None => Some(step.step.to.join(", ")),
         };
         self.step = Some(StepInProgress {
             index: step.index,
-            kind: step.step.kind,
+            kind: step.step.kind(),
             revision,
-            path: step.revision.map(|r| r.path.clone()),
+            path: step.revision().map(|r| r.path.clone()),
             log: step.short_log(),
             checksum,
             started_at: Utc::now(),

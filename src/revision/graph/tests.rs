@@ -4,11 +4,11 @@
 
 use insta::assert_snapshot;
 
-use super::fixture::{
-    branch_point, chain, dependent, linear, map, merged, rev, strings, RevisionExt, A, B, C, D, E,
-};
 use super::resolve::Spec;
 use super::{GraphError, RevisionMap, RevisionRef};
+use crate::revision::fixture::{
+    branch_point, chain, dependent, linear, map, merged, rev, strings, RevisionExt, A, B, C, D, E,
+};
 use crate::revision::Revision;
 
 fn build_error(revisions: Vec<Revision>) -> String {

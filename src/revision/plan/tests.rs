@@ -7,7 +7,7 @@
 use insta::assert_snapshot;
 
 use super::{downgrade, stamp, upgrade, Plan, StepKind, VersionOp};
-use crate::revision::graph::fixture::{
+use crate::revision::fixture::{
     branch_point, branched, chain, dependent, diamonds, linear, merged, strings, A, B, C, D, E,
 };
 use crate::revision::graph::RevisionMap;
@@ -16,8 +16,8 @@ use crate::revision::graph::RevisionMap;
 fn describe(plan: &Plan) -> String {
     let mut out = String::new();
     for step in &plan.steps {
-        let revision = step.revision.as_deref().unwrap_or("");
-        match step.kind {
+        let revision = step.revision().map_or("", |r| r.id.as_str());
+        match step.kind() {
             StepKind::Upgrade => out.push_str(&format!("up {revision}\n")),
             StepKind::Downgrade => out.push_str(&format!("down {revision}\n")),
             StepKind::Stamp => {}
@@ -60,7 +60,7 @@ fn running(plan: &Plan) -> Vec<String> {
     plan.steps
         .iter()
         .map(|step| {
-            let kind = match step.kind {
+            let kind = match step.kind() {
                 StepKind::Upgrade => "upgrade",
                 StepKind::Downgrade => "downgrade",
                 StepKind::Stamp => "stamp_revision",
@@ -570,14 +570,32 @@ fn stamp_log_lines() {
 
 #[test]
 fn plans_record_start_and_end_heads() {
-    let plan = upgrade(&linear(), &strings(&[B]), "head").unwrap();
+    let map = linear();
+    let plan = upgrade(&map, &strings(&[B]), "head").unwrap();
     assert_eq!(plan.start_heads, [B]);
     assert_eq!(plan.end_heads, [E]);
     assert_eq!(plan.steps.len(), 3);
-    assert_eq!(plan.steps[0].revision.as_deref(), Some(C));
+    assert_eq!(plan.steps[0].revision().map(|r| r.id.as_str()), Some(C));
     assert_eq!(plan.steps[1].from, [C]);
     assert_eq!(plan.steps[2].to, [E]);
-    assert_eq!(plan.steps[1].revision.as_deref(), Some(D));
+    assert_eq!(plan.steps[1].revision().map(|r| r.id.as_str()), Some(D));
+}
+
+#[test]
+fn steps_hold_the_revisions_of_the_map() {
+    let map = linear();
+    let plan = upgrade(&map, &strings(&[B]), "head").unwrap();
+    for (step, id) in plan.steps.iter().zip([C, D, E]) {
+        let held = step.revision().unwrap();
+        assert!(std::ptr::eq(held, map.get(id).unwrap().revision()), "{id}");
+    }
+    assert_eq!(
+        plan.revisions().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [C, D, E]
+    );
+    let stamped = stamp(&map, &strings(&[B]), &strings(&[E]), false).unwrap();
+    assert!(stamped.steps.iter().all(|s| s.revision().is_none()));
+    assert_eq!(stamped.revisions().count(), 0);
 }
 
 #[test]
