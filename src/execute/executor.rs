@@ -2,9 +2,8 @@
 //! version-table creation and statement order the way Alembic's `MigrationContext` does.
 //! Each step carries its revision, so the executor walks the plan alone. It validates
 //! the whole plan (downgrades reversible, bodies splittable) before the first event, so
-//! a refused plan runs nothing. It never renders
-//! text itself beyond asking [`crate::dialect`] for statements, and never touches a
-//! database.
+//! a refused plan runs nothing. It never renders text itself beyond asking
+//! [`crate::dialect`] for statements, and never touches a database.
 
 use std::time::{Duration, Instant};
 
@@ -51,7 +50,6 @@ pub struct Executor<'a> {
 /// A step with everything it needs, checked before anything runs.
 struct Prepared<'p> {
     step: &'p Step<'p>,
-    revision: Option<&'p Revision>,
     statements: Vec<Located<'p>>,
     outside_transaction: bool,
 }
@@ -140,7 +138,6 @@ impl<'a> Executor<'a> {
                 Action::Stamp => {
                     prepared.push(Prepared {
                         step,
-                        revision: None,
                         statements: Vec::new(),
                         outside_transaction: false,
                     });
@@ -160,7 +157,6 @@ impl<'a> Executor<'a> {
             };
             prepared.push(Prepared {
                 step,
-                revision: Some(revision),
                 statements: self.split(revision, section, name)?,
                 outside_transaction: revision.transaction == TransactionMode::None,
             });
@@ -311,7 +307,7 @@ impl<'a> Executor<'a> {
             )
         })?;
 
-        if let Some(revision) = prepared.revision {
+        if let Some(revision) = prepared.step.revision() {
             // Alembic's `autocommit_block()`: commit what came before, run the body
             // outside any transaction, then open a new one for the version writes.
             if prepared.outside_transaction {
@@ -388,7 +384,7 @@ impl<'a> Executor<'a> {
         Ok(StepReport {
             index,
             kind: prepared.step.kind(),
-            revision: prepared.revision.map(|r| r.id.clone()),
+            revision: prepared.step.revision().map(|r| r.id.clone()),
             statements: prepared.statements.len(),
             duration,
         })
