@@ -11,8 +11,6 @@ use std::path::Path;
 
 use super::*;
 use crate::config::VersionTable;
-use crate::revision::fixture::*;
-use crate::revision::Revision;
 
 #[test]
 fn statements_strip_and_expand_tabs_like_python() {
@@ -99,22 +97,4 @@ fn settings(table: &str, schema: Option<&str>, pk: bool, per_migration: bool) ->
         transaction_per_migration: per_migration,
         ..ExecSettings::default()
     }
-}
-
-/// `downgrade base` over [`foo_bar`]'s revisions from `bbb222`.
-fn foo_bar_downgrade(revisions: &[Revision]) -> Plan<'_> {
-    let s = Steps(revisions);
-    plan(
-        &["bbb222"],
-        vec![
-            s.down(
-                "bbb222",
-                &["bbb222"],
-                &["aaa111"],
-                vec![upd("bbb222", "aaa111")],
-            ),
-            s.down("aaa111", &["aaa111"], &[], vec![del("aaa111")]),
-        ],
-        &[],
-    )
 }

@@ -8,25 +8,11 @@ use crate::revision::Downgrade;
 async fn irreversible_downgrade_is_refused_before_anything_runs() {
     let mut revisions = foo_bar();
     revisions[0].downgrade = Downgrade::Irreversible { line: 11 };
-    let s = Steps(&revisions);
-    let plan = plan(
-        &["bbb222"],
-        vec![
-            s.down(
-                "bbb222",
-                &["bbb222"],
-                &["aaa111"],
-                vec![upd("bbb222", "aaa111")],
-            ),
-            s.down("aaa111", &["aaa111"], &[], vec![del("aaa111")]),
-        ],
-        &[],
-    );
     let mut sink = Recorder::online();
     let error = run(
         Dialect::Postgresql,
         &ExecSettings::default(),
-        &plan,
+        &foo_bar_downgrade(&revisions),
         &mut sink,
     )
     .await

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::revision::fixture::*;
+use crate::revision::Revision;
 
 #[tokio::test]
 async fn tabs_and_comments_in_bodies_are_formatted_like_alembic() {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::revision::fixture::*;
+use crate::revision::Revision;
 
 #[tokio::test]
 async fn linear_upgrade_from_base() {
