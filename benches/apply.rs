@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 use common::{alembic_bin, ms};
 use mig::config::{Config, ExecSettings};
 use mig::provision::{unique_name, EphemeralPostgres};
-use mig::revision::plan::{Plan, Step, StepKind, VersionOp};
+use mig::revision::graph::RevisionMap;
+use mig::revision::plan::{Action, Plan, Step, VersionOp};
 use mig::revision::{Downgrade, Revision, Section, TransactionMode};
 use mig::url::DatabaseUrl;
 
@@ -62,12 +63,11 @@ fn revisions(n: usize) -> Vec<Revision> {
         .collect()
 }
 
-/// `upgrade head` from an empty database.
-fn plan(n: usize) -> Plan {
+/// `upgrade head` from an empty database, over `map` (the `n` revisions).
+fn plan(map: &RevisionMap, n: usize) -> Plan<'_> {
     let steps = (0..n)
         .map(|i| Step {
-            kind: StepKind::Upgrade,
-            revision: Some(id(i)),
+            action: Action::Upgrade(map.get(&id(i)).expect("planned revision").revision()),
             from: i.checked_sub(1).map(id).into_iter().collect(),
             to: vec![id(i)],
             ops: vec![match i.checked_sub(1) {
@@ -170,8 +170,8 @@ fn main() {
         .build()
         .unwrap();
     let server = EphemeralPostgres::start().expect("a private PostgreSQL server");
-    let revisions = revisions(n);
-    let plan = plan(n);
+    let revisions = RevisionMap::new(revisions(n)).expect("a linear history");
+    let plan = plan(&revisions, n);
     let tmp = tempfile::tempdir().unwrap();
     let with_alembic = std::env::var("MIG_BENCH_ALEMBIC").as_deref() != Ok("0");
     let alembic_dir = tmp.path().join("alembic");

@@ -3,7 +3,9 @@
 //! `accept`. Each connects, takes the migration lock (unless `lock = false`), reads the
 //! version table under it, asks the caller's planner for a plan from those heads, walks
 //! the plan into a [`LiveSink`](crate::execute::LiveSink) and releases the lock, also on failure. Nothing here
-//! parses arguments, prints, or knows the revision graph: plans come from the caller.
+//! parses arguments, prints, or walks the revision graph: plans come from the caller
+//! (each step holds its revision), and the project's [`RevisionMap`] is only read to
+//! name the file of an interrupted step.
 //!
 //! Choices worth knowing:
 //! - The planner is `FnMut(&[String]) -> Result<Plan, E>`: on SQLite, when another
@@ -48,7 +50,8 @@ use std::convert::Infallible;
 
 use crate::config::Config;
 use crate::db::{read_state, HistoryRow, HistoryTable, Pooler};
-use crate::execute::{AppliedStep, Interrupt, Revisions};
+use crate::execute::{AppliedStep, Interrupt};
+use crate::revision::graph::RevisionMap;
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
@@ -75,50 +78,31 @@ pub struct Outcome {
 }
 
 /// `upgrade`: plans from the heads read under the lock with `plan`, and applies the plan.
-pub async fn upgrade<R, F, E>(
+/// `map` is the project's revisions, for naming an interrupted step's file.
+pub async fn upgrade<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     plan: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    migrate(
-        config,
-        url,
-        revisions,
-        false,
-        Unfinished::Refuse,
-        None,
-        plan,
-    )
-    .await
+    migrate(config, url, map, false, Unfinished::Refuse, None, plan).await
 }
 
 /// `upgrade --resume`: as [`upgrade`], continuing the interrupted step (after checking
 /// that the database still matches what its run recorded) at its next statement.
-pub async fn resume<R, F, E>(
+pub async fn resume<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     plan: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    migrate(
-        config,
-        url,
-        revisions,
-        false,
-        Unfinished::Resume,
-        None,
-        plan,
-    )
-    .await
+    migrate(config, url, map, false, Unfinished::Resume, None, plan).await
 }
 
 /// Turns heads into the revisions applied at them (base up to the heads).
@@ -136,76 +120,54 @@ pub struct DriftCheck<'c, 'r, E> {
 
 /// [`upgrade`] (or with [`Unfinished::Resume`], [`resume`]) with the drift `check` run
 /// first on the same session, under the same lock.
-pub async fn upgrade_checked<R, F, E>(
+pub async fn upgrade_checked<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     unfinished: Unfinished,
     check: DriftCheck<'_, '_, E>,
     plan: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    migrate(config, url, revisions, false, unfinished, Some(check), plan).await
+    migrate(config, url, map, false, unfinished, Some(check), plan).await
 }
 
 /// `downgrade`: as [`upgrade`]; the plan's steps say which way.
-pub async fn downgrade<R, F, E>(
+pub async fn downgrade<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     plan: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    migrate(
-        config,
-        url,
-        revisions,
-        false,
-        Unfinished::Refuse,
-        None,
-        plan,
-    )
-    .await
+    migrate(config, url, map, false, Unfinished::Refuse, None, plan).await
 }
 
 /// `stamp`: version-table writes only. With `purge`, every row is deleted first (after
 /// creating the table if missing) and `plan` is given no heads, as in Alembic.
-pub async fn stamp<R, F, E>(
+pub async fn stamp<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     purge: bool,
     plan: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    migrate(
-        config,
-        url,
-        revisions,
-        purge,
-        Unfinished::Ignore,
-        None,
-        plan,
-    )
-    .await
+    migrate(config, url, map, purge, Unfinished::Ignore, None, plan).await
 }
 
 /// `ensure-version`: creates the version table's schema and the table if missing.
 pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), EngineError> {
-    let none: &[Revision] = &[];
     migrate(
         config,
         url,
-        none,
+        &RevisionMap::default(),
         false,
         Unfinished::Ignore,
         None,
@@ -304,17 +266,16 @@ pub async fn history(config: &Config, url: &DatabaseUrl) -> Result<Vec<HistoryRo
 /// on it with `planner` and applies the plan. With `in_transaction` (PostgreSQL), the
 /// caller's open transaction carries the first step, so what the caller did before and
 /// the whole plan commit or roll back together.
-pub(crate) async fn apply_on<R, F, E>(
+pub(crate) async fn apply_on<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
     session: &mut Session,
     in_transaction: bool,
-    revisions: &R,
+    map: &RevisionMap,
     planner: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
     let run = Run {
         config,
@@ -326,22 +287,21 @@ where
         pooled: None,
         transaction_open: in_transaction,
     };
-    run.apply(&mut session.conn, revisions, None, planner).await
+    run.apply(&mut session.conn, map, None, planner).await
 }
 
 /// Connect, lock, run, unlock, close; on SIGINT/SIGTERM, cancel, roll back, unlock.
-async fn migrate<R, F, E>(
+async fn migrate<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
-    revisions: &R,
+    map: &RevisionMap,
     purge: bool,
     unfinished: Unfinished,
     check: Option<DriftCheck<'_, '_, E>>,
     planner: F,
 ) -> Result<Outcome, EngineError<E>>
 where
-    R: Revisions + ?Sized,
-    F: FnMut(&[String]) -> Result<Plan, E>,
+    F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
     let settings = &config.exec;
     let interrupt = Interrupt::process();
@@ -377,7 +337,7 @@ where
         pooled,
         transaction_open: false,
     };
-    let work = run.apply(&mut session.conn, revisions, check, planner);
+    let work = run.apply(&mut session.conn, map, check, planner);
     let result = cancelling(work, interrupt, &canceller).await;
     let result = session.unlock(lock, result).await;
     session.close().await;

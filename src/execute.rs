@@ -7,7 +7,6 @@
 mod error;
 mod executor;
 mod live;
-mod lookup;
 mod offline;
 mod sink;
 
@@ -17,16 +16,8 @@ pub use live::{
     AppliedStep, Interrupt, LiveError, LiveSink, LiveStart, RanStatement, Resume, ServerError,
     StatementFailure, StepInProgress,
 };
-pub use lookup::Revisions;
 pub use offline::{render_ensure_version, render_offline, OfflineSink};
 pub use sink::{
     BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
     VersionTablePolicy, VersionWrite,
 };
-
-#[cfg(test)]
-mod executor_tests;
-#[cfg(test)]
-mod offline_tests;
-#[cfg(test)]
-mod test_support;

@@ -8,6 +8,9 @@ pub mod graph;
 pub mod parse;
 pub mod plan;
 
+#[cfg(test)]
+pub(crate) mod fixture;
+
 use std::path::PathBuf;
 
 /// One revision file, parsed.

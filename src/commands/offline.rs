@@ -28,9 +28,9 @@ fn start_heads(project: &Project, from: Option<&str>) -> Result<Vec<String>, Err
 }
 
 /// The `--sql` text of `plan`.
-fn render(project: &Project, plan: plan::Plan) -> Result<String, Error> {
+fn render(project: &Project, plan: plan::Plan<'_>) -> Result<String, Error> {
     let dialect = project.config.dialect()?;
-    let sql = render_offline(dialect, &project.config.exec, &plan, &project.map)
+    let sql = render_offline(dialect, &project.config.exec, &plan)
         .map_err(|e| Error::Plan(e.to_string()))?;
     Ok(sql)
 }

@@ -151,9 +151,8 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
         .map_err(|e| Error::Engine(Box::new(e)))?;
     let map = &project.map;
     let order: Vec<String> = plan::upgrade(map, &[], "heads")?
-        .steps
-        .into_iter()
-        .filter_map(|step| step.revision)
+        .revisions()
+        .map(|revision| revision.id.clone())
         .collect();
     let applied: Vec<String> = if recorded.heads.is_empty() {
         Vec::new()

@@ -51,7 +51,7 @@ impl std::error::Error for ApplyFailure {}
 /// What the engine gathered after the rollback.
 pub(super) struct Gathered<'a> {
     pub dialect: Dialect,
-    pub plan: &'a Plan,
+    pub plan: &'a Plan<'a>,
     pub failure: &'a SinkFailure<LiveError>,
     pub failed_step: Option<&'a StepInProgress>,
     /// The version table read back after the rollback (`None`: it does not exist).
@@ -72,7 +72,6 @@ impl ApplyFailure {
                 StepEvent {
                     index,
                     step,
-                    revision: None,
                     outside_transaction: false,
                     statements: 0,
                 }

@@ -39,7 +39,7 @@ impl Resolution {
 /// step's direction and returns the plan whose single step is the interrupted one (only
 /// its version writes are used, and only for [`Resolution::Applied`]). Returns what was
 /// recorded, in words.
-pub async fn resolve<F, E>(
+pub async fn resolve<'p, F, E>(
     config: &Config,
     url: &DatabaseUrl,
     revision: &str,
@@ -48,7 +48,7 @@ pub async fn resolve<F, E>(
     plan: F,
 ) -> Result<String, EngineError<E>>
 where
-    F: FnOnce(&[String], StepKind) -> Result<Plan, E>,
+    F: FnOnce(&[String], StepKind) -> Result<Plan<'p>, E>,
 {
     let settings = &config.exec;
     let interrupt = Interrupt::process();
@@ -80,7 +80,7 @@ where
     result
 }
 
-async fn record<F, E>(
+async fn record<'p, F, E>(
     conn: &mut Connection,
     config: &Config,
     table: &HistoryTable,
@@ -90,7 +90,7 @@ async fn record<F, E>(
     plan: F,
 ) -> Result<String, EngineError<E>>
 where
-    F: FnOnce(&[String], StepKind) -> Result<Plan, E>,
+    F: FnOnce(&[String], StepKind) -> Result<Plan<'p>, E>,
 {
     let version_table = &config.exec.version_table;
     table.add_missing_columns(conn).await?;
@@ -118,7 +118,7 @@ where
                 state.heads.join(", ")
             )));
         };
-        if only.revision.as_deref() != Some(revision) {
+        if only.revision().map(|r| r.id.as_str()) != Some(revision) {
             return Err(EngineError::Resolve(format!(
                 "the next step from [{}] is not the {} of `{revision}`",
                 state.heads.join(", "),

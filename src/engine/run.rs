@@ -19,9 +19,10 @@ use crate::db::PooledBegin;
 use crate::db::{begin_immediate, read_state, schema_exists, Connection, DbError};
 use crate::dialect::Dialect;
 use crate::execute::{
-    ExecError, Executor, FailedAt, Interrupt, LiveError, LiveSink, LiveStart, Revisions, Sink,
-    SinkFailure, StepInProgress,
+    ExecError, Executor, FailedAt, Interrupt, LiveError, LiveSink, LiveStart, Sink, SinkFailure,
+    StepInProgress,
 };
+use crate::revision::graph::RevisionMap;
 use crate::revision::plan::{Plan, StepKind};
 use crate::revision::TransactionMode;
 
@@ -45,16 +46,15 @@ pub(super) struct Run<'a> {
 }
 
 impl Run<'_> {
-    pub async fn apply<R, F, E>(
+    pub async fn apply<'p, F, E>(
         &self,
         conn: &mut Connection,
-        revisions: &R,
+        map: &RevisionMap,
         mut check: Option<DriftCheck<'_, '_, E>>,
         mut planner: F,
     ) -> Result<Outcome, EngineError<E>>
     where
-        R: Revisions + ?Sized,
-        F: FnMut(&[String]) -> Result<Plan, E>,
+        F: FnMut(&[String]) -> Result<Plan<'p>, E>,
     {
         let settings = &self.config.exec;
         let dialect = conn.dialect();
@@ -121,7 +121,7 @@ impl Run<'_> {
                 }
             };
             if self.pooled.is_some() {
-                if let Some(refused) = non_transactional(&plan, revisions) {
+                if let Some(refused) = non_transactional(&plan) {
                     rollback_quietly(conn, opened).await;
                     return Err(refused);
                 }
@@ -131,7 +131,7 @@ impl Run<'_> {
                 self.unfinished,
                 &interrupted,
                 &plan,
-                revisions,
+                map,
                 &heads,
             ) {
                 Ok(resume) => resume,
@@ -143,9 +143,7 @@ impl Run<'_> {
             let mut sink = LiveSink::new(conn, settings, start)
                 .resume(resume)
                 .interrupt(Some(self.interrupt.clone()));
-            let result = Executor::new(dialect, settings)
-                .run(&plan, revisions, &mut sink)
-                .await;
+            let result = Executor::new(dialect, settings).run(&plan, &mut sink).await;
             outcome.steps.extend(sink.applied().iter().cloned());
             let result = match result {
                 Ok(_) => sink.finish().await.map_err(|error| (error, None)),
@@ -258,7 +256,7 @@ impl Run<'_> {
     async fn explain(
         &self,
         conn: &mut Connection,
-        plan: &Plan,
+        plan: &Plan<'_>,
         failure: &SinkFailure<LiveError>,
         failed_step: Option<&StepInProgress>,
         kept: Option<usize>,
@@ -369,13 +367,10 @@ fn note_unrecorded(explained: &mut ApplyFailure, table: &HistoryTable, err: &str
 
 /// Through a transaction pooler, a plan with a `Transaction: none` revision is refused
 /// before anything runs: nothing can hold the lock across its statements there.
-fn non_transactional<R, E>(plan: &Plan, revisions: &R) -> Option<EngineError<E>>
-where
-    R: Revisions + ?Sized,
-{
+fn non_transactional<E>(plan: &Plan<'_>) -> Option<EngineError<E>> {
     plan.steps
         .iter()
-        .filter_map(|step| revisions.revision(step.revision.as_deref()?))
+        .filter_map(|step| step.revision())
         .find(|revision| revision.transaction == TransactionMode::None)
         .map(|revision| EngineError::PoolerNonTransactional {
             revision: revision.id.clone(),

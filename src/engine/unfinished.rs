@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 
 use crate::db::history::{section_checksum, InterruptedStep};
 use crate::db::{Connection, DbError, HistoryTable};
-use crate::execute::{Resume, Revisions, StepInProgress};
+use crate::execute::{Resume, StepInProgress};
+use crate::revision::graph::RevisionMap;
 use crate::revision::plan::{Plan, StepKind};
 
 /// What a run does about interrupted steps.
@@ -35,16 +36,12 @@ pub struct Interrupted {
 }
 
 impl Interrupted {
-    /// `step` with the file of its revision in `revisions`, shown relative to `base`
-    /// (the directory of `alembic.ini`).
-    pub fn new<R: Revisions + ?Sized>(
-        step: InterruptedStep,
-        revisions: &R,
-        base: &Path,
-    ) -> Interrupted {
-        let path = revisions
-            .revision(&step.revision)
-            .map(|r| shown_path(&r.path, base));
+    /// `step` with the file of its revision in `map`, shown relative to `base` (the
+    /// directory of `alembic.ini`).
+    pub fn new(step: InterruptedStep, map: &RevisionMap, base: &Path) -> Interrupted {
+        let path = map
+            .get(&step.revision)
+            .map(|r| shown_path(&r.revision().path, base));
         Interrupted { step, path }
     }
 }
@@ -129,22 +126,22 @@ pub(super) async fn read(
 
 /// Decides, before the plan runs, what to do about `found`: nothing, a refusal (the
 /// message), or the step to resume.
-pub(super) fn decide<R: Revisions + ?Sized>(
+pub(super) fn decide(
     base: &Path,
     mode: Unfinished,
     found: &[InterruptedStep],
-    plan: &Plan,
-    revisions: &R,
+    plan: &Plan<'_>,
+    map: &RevisionMap,
     heads: &[String],
 ) -> Result<Option<Resume>, String> {
-    let described = |step: &InterruptedStep| Interrupted::new(step.clone(), revisions, base);
+    let described = |step: &InterruptedStep| Interrupted::new(step.clone(), map, base);
     match (mode, found) {
         (Unfinished::Ignore, _) | (_, []) => Ok(None),
         (Unfinished::Refuse, [first, ..]) => {
             let first = described(first);
             Err(format!("{first}; {}", advice(&first)))
         }
-        (Unfinished::Resume, [step]) => resume(described(step), plan, revisions, heads).map(Some),
+        (Unfinished::Resume, [step]) => resume(described(step), plan, map, heads).map(Some),
         (Unfinished::Resume, many) => Err(format!(
             "{} steps were interrupted ({}); resolve all but one with `mig resolve` first",
             many.len(),
@@ -159,10 +156,10 @@ pub(super) fn decide<R: Revisions + ?Sized>(
 /// `--resume` continues `found` only when the database still matches what its run
 /// recorded: the same version rows, and it is the plan's first step (a changed file is
 /// only warned about).
-fn resume<R: Revisions + ?Sized>(
+fn resume(
     found: Interrupted,
-    plan: &Plan,
-    revisions: &R,
+    plan: &Plan<'_>,
+    map: &RevisionMap,
     heads: &[String],
 ) -> Result<Resume, String> {
     let step = &found.step;
@@ -172,7 +169,7 @@ fn resume<R: Revisions + ?Sized>(
             "`--resume` continues upgrades only; repair it by hand and run `mig resolve`".into(),
         );
     }
-    let Some(revision) = revisions.revision(&step.revision) else {
+    let Some(revision) = map.get(&step.revision).map(|r| r.revision()) else {
         return refuse(format!(
             "revision `{}` is not in this project",
             step.revision
@@ -199,9 +196,9 @@ fn resume<R: Revisions + ?Sized>(
         ));
     }
     let first = plan.steps.first();
-    if !first
-        .is_some_and(|s| s.kind == StepKind::Upgrade && s.revision == Some(revision.id.clone()))
-    {
+    if !first.is_some_and(|s| {
+        s.kind() == StepKind::Upgrade && s.revision().is_some_and(|r| r.id == revision.id)
+    }) {
         return refuse("the target's plan does not start with that revision".into());
     }
     let started_at = DateTime::parse_from_rfc3339(&step.started_at)

@@ -9,12 +9,6 @@ use super::sink::SetupKind;
 /// Why a plan was not (fully) executed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError<E> {
-    /// A step names a revision the lookup does not know. Nothing ran.
-    #[error("the plan names revision `{revision}`, which is not loaded")]
-    UnknownRevision { revision: String },
-    /// An upgrade or downgrade step without a revision. Nothing ran.
-    #[error("step {step} of the plan is an upgrade or downgrade without a revision")]
-    StepWithoutRevision { step: usize },
     /// A downgrade through a revision marked irreversible. Nothing ran.
     #[error(
         "revision `{revision}` cannot be downgraded: its downgrade is marked irreversible \

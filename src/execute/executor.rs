@@ -1,21 +1,20 @@
 //! The executor: walks a [`Plan`] into a [`Sink`], deciding transaction boundaries,
 //! version-table creation and statement order the way Alembic's `MigrationContext` does.
-//! It validates the whole plan (revisions known, downgrades reversible, bodies
-//! splittable) before the first event, so a refused plan runs nothing. It never renders
-//! text itself beyond asking [`crate::dialect`] for statements, and never touches a
-//! database.
+//! Each step carries its revision, so the executor walks the plan alone. It validates
+//! the whole plan (downgrades reversible, bodies splittable) before the first event, so
+//! a refused plan runs nothing. It never renders text itself beyond asking
+//! [`crate::dialect`] for statements, and never touches a database.
 
 use std::time::{Duration, Instant};
 
 use crate::config::ExecSettings;
 use crate::db::VersionSql;
 use crate::dialect::Dialect;
-use crate::revision::plan::{Plan, Step, StepKind};
+use crate::revision::plan::{Action, Plan, Step, StepKind};
 use crate::revision::{Downgrade, Revision, Section, TransactionMode};
 use crate::sql::split_statements;
 
 use super::error::{shorten, ExecError, FailedAt, Progress, SinkFailure};
-use super::lookup::Revisions;
 use super::sink::{
     BodyStatement, CreateVersionTable, SetupKind, SetupStatement, Sink, StepEvent,
     VersionTablePolicy, VersionWrite,
@@ -50,8 +49,7 @@ pub struct Executor<'a> {
 
 /// A step with everything it needs, checked before anything runs.
 struct Prepared<'p> {
-    step: &'p Step,
-    revision: Option<&'p Revision>,
+    step: &'p Step<'p>,
     statements: Vec<Located<'p>>,
     outside_transaction: bool,
 }
@@ -97,20 +95,15 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Runs `plan` into `sink`, reading revision bodies from `revisions`. Refuses the
-    /// plan before any event when a revision is unknown, a downgrade is irreversible or
-    /// a body cannot be split; on a sink failure, rolls back and reports the progress.
-    pub async fn run<S, R>(
+    /// Runs `plan` into `sink`. Refuses the plan before any event when a downgrade is
+    /// irreversible or a body cannot be split; on a sink failure, rolls back and reports
+    /// the progress.
+    pub async fn run<S: Sink>(
         &self,
-        plan: &Plan,
-        revisions: &R,
+        plan: &Plan<'_>,
         sink: &mut S,
-    ) -> Result<Report, ExecError<S::Error>>
-    where
-        S: Sink,
-        R: Revisions + ?Sized,
-    {
-        let prepared = self.prepare(plan, revisions)?;
+    ) -> Result<Report, ExecError<S::Error>> {
+        let prepared = self.prepare(plan)?;
         let mut state = RunState {
             heads: plan.start_heads.clone(),
             committed_heads: plan.start_heads.clone(),
@@ -138,48 +131,32 @@ impl<'a> Executor<'a> {
         }
     }
 
-    fn prepare<'p, R, E>(
-        &self,
-        plan: &'p Plan,
-        revisions: &'p R,
-    ) -> Result<Vec<Prepared<'p>>, ExecError<E>>
-    where
-        R: Revisions + ?Sized,
-    {
+    fn prepare<'p, E>(&self, plan: &'p Plan<'_>) -> Result<Vec<Prepared<'p>>, ExecError<E>> {
         let mut prepared = Vec::with_capacity(plan.steps.len());
-        for (index, step) in plan.steps.iter().enumerate() {
-            if step.kind == StepKind::Stamp {
-                prepared.push(Prepared {
-                    step,
-                    revision: None,
-                    statements: Vec::new(),
-                    outside_transaction: false,
-                });
-                continue;
-            }
-            let id = step
-                .revision
-                .as_deref()
-                .ok_or(ExecError::StepWithoutRevision { step: index })?;
-            let revision = revisions
-                .revision(id)
-                .ok_or_else(|| ExecError::UnknownRevision {
-                    revision: id.to_string(),
-                })?;
-            let (section, name) = match (&step.kind, &revision.downgrade) {
-                (StepKind::Downgrade, Downgrade::Irreversible { line }) => {
-                    return Err(ExecError::Irreversible {
-                        revision: revision.id.clone(),
-                        path: revision.path.clone(),
-                        line: *line,
-                    })
+        for step in &plan.steps {
+            let (revision, section, name) = match step.action {
+                Action::Stamp => {
+                    prepared.push(Prepared {
+                        step,
+                        statements: Vec::new(),
+                        outside_transaction: false,
+                    });
+                    continue;
                 }
-                (StepKind::Downgrade, Downgrade::Sql(section)) => (section, "downgrade"),
-                _ => (&revision.upgrade, "upgrade"),
+                Action::Upgrade(revision) => (revision, &revision.upgrade, "upgrade"),
+                Action::Downgrade(revision) => match &revision.downgrade {
+                    Downgrade::Sql(section) => (revision, section, "downgrade"),
+                    Downgrade::Irreversible { line } => {
+                        return Err(ExecError::Irreversible {
+                            revision: revision.id.clone(),
+                            path: revision.path.clone(),
+                            line: *line,
+                        })
+                    }
+                },
             };
             prepared.push(Prepared {
                 step,
-                revision: Some(revision),
                 statements: self.split(revision, section, name)?,
                 outside_transaction: revision.transaction == TransactionMode::None,
             });
@@ -217,7 +194,7 @@ impl<'a> Executor<'a> {
 
     async fn walk<S: Sink>(
         &self,
-        plan: &Plan,
+        plan: &Plan<'_>,
         prepared: &[Prepared<'_>],
         sink: &mut S,
         state: &mut RunState,
@@ -314,7 +291,6 @@ impl<'a> Executor<'a> {
         let event = StepEvent {
             index,
             step: prepared.step,
-            revision: prepared.revision,
             outside_transaction: prepared.outside_transaction,
             statements: prepared.statements.len(),
         };
@@ -331,7 +307,7 @@ impl<'a> Executor<'a> {
             )
         })?;
 
-        if let Some(revision) = prepared.revision {
+        if let Some(revision) = prepared.step.revision() {
             // Alembic's `autocommit_block()`: commit what came before, run the body
             // outside any transaction, then open a new one for the version writes.
             if prepared.outside_transaction {
@@ -407,10 +383,13 @@ impl<'a> Executor<'a> {
 
         Ok(StepReport {
             index,
-            kind: prepared.step.kind,
-            revision: prepared.revision.map(|r| r.id.clone()),
+            kind: prepared.step.kind(),
+            revision: prepared.step.revision().map(|r| r.id.clone()),
             statements: prepared.statements.len(),
             duration,
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

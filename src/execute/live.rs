@@ -44,6 +44,7 @@ mod interrupt;
 mod position;
 mod progress;
 mod step;
+mod transaction;
 
 use std::time::Instant;
 
@@ -52,9 +53,9 @@ use chrono::Utc;
 use crate::config::{ExecSettings, VersionTable};
 use crate::db::history::{section_checksum, HistoryEntry, HistoryTable};
 use crate::db::VersionSql;
-use crate::db::{begin_immediate, read_state, Connection};
+use crate::db::{begin_immediate, Connection};
 use crate::dialect::Dialect;
-use crate::revision::plan::StepKind;
+use crate::revision::plan::Action;
 use crate::revision::Downgrade;
 
 use super::sink::{
@@ -67,25 +68,7 @@ pub use error::{LiveError, ServerError, StatementFailure};
 pub use interrupt::Interrupt;
 use step::Tracking;
 pub use step::{AppliedStep, LiveStart, RanStatement, Resume, StepInProgress};
-
-/// The transaction as the sink sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tx {
-    Closed,
-    /// `announced`: the executor has called `begin` for it (false when the sink or its
-    /// caller opened it early; the executor's next `begin` adopts it).
-    Open {
-        announced: bool,
-    },
-}
-
-/// What holds as of the last commit, restored on rollback.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Durable {
-    heads: Vec<String>,
-    version_table: bool,
-    history_table: bool,
-}
+use transaction::{Durable, Tx};
 
 /// Runs the executor's events against a live database.
 #[derive(Debug)]
@@ -218,83 +201,6 @@ impl<'c> LiveSink<'c> {
             self.flush().await
         }
     }
-
-    /// PostgreSQL: open the run's transaction before the executor does, so that DDL
-    /// it emits ahead of its first `begin` is part of the first transaction.
-    fn open_early(&mut self) {
-        if self.dialect.transactional_ddl() && self.tx == Tx::Closed {
-            self.batch.push("BEGIN", Tag::Begin);
-            self.tx = Tx::Open { announced: false };
-        }
-    }
-
-    async fn commit_now(&mut self) -> Result<(), LiveError> {
-        self.queue_history();
-        self.batch.push("COMMIT", Tag::Commit);
-        self.tx = Tx::Closed;
-        self.flush().await?;
-        self.durable = Durable {
-            heads: self.heads.clone(),
-            version_table: self.version_table,
-            history_table: self.history_table,
-        };
-        Ok(())
-    }
-
-    /// SQLite: after `BEGIN IMMEDIATE`, the version table must still be as this run left
-    /// it at its last commit.
-    async fn check_unchanged(&mut self) -> Result<(), LiveError> {
-        let found = read_state(self.conn, &self.table)
-            .await
-            .map_err(LiveError::Db)?;
-        let mut expected = self.durable.heads.clone();
-        let mut now = found.heads.clone();
-        expected.sort();
-        now.sort();
-        if expected != now {
-            return Err(LiveError::Conflict {
-                expected: self.durable.heads.clone(),
-                found: found.heads,
-            });
-        }
-        Ok(())
-    }
-
-    /// MySQL: `CREATE TABLE` commits implicitly, so a missing history table is created
-    /// before a step's transaction opens, where it cannot commit the step's first
-    /// statements with it (a step of DML alone then stays one transaction).
-    fn create_mysql_history_table(&mut self) {
-        if self.dialect != Dialect::Mysql || self.history_table {
-            return;
-        }
-        if let Some(history) = self.history.as_ref() {
-            self.batch.push(history.create_sql(), Tag::CreateHistory);
-            self.history_table = true;
-            self.durable.history_table = true;
-        }
-    }
-
-    fn queue_purge(&mut self) {
-        if std::mem::take(&mut self.purge) {
-            self.batch.push(self.version_sql.delete_all(), Tag::Purge);
-            self.heads.clear();
-        }
-    }
-
-    /// Queues the rows of [`Self::history_rows`] as one `INSERT`, creating the table
-    /// first if missing.
-    fn queue_history(&mut self) {
-        let rows = std::mem::take(&mut self.history_rows);
-        let Some(history) = self.history.as_ref().filter(|_| !rows.is_empty()) else {
-            return;
-        };
-        if !self.history_table {
-            self.batch.push(history.create_sql(), Tag::CreateHistory);
-            self.history_table = true;
-        }
-        self.batch
-            .push(history.insert_rows_sql(&rows), Tag::History);
-    }
 }
 
 impl Sink for LiveSink<'_> {
@@ -379,24 +285,24 @@ impl Sink for LiveSink<'_> {
 
     async fn step_started(&mut self, step: &StepEvent<'_>) -> Result<(), LiveError> {
         tracing::info!(target: "mig", "Running {}", step.log_line());
-        let checksum = step.revision.and_then(|revision| match step.step.kind {
-            StepKind::Upgrade => Some(section_checksum(&revision.upgrade)),
-            StepKind::Downgrade => match &revision.downgrade {
+        let checksum = match step.step.action {
+            Action::Upgrade(revision) => Some(section_checksum(&revision.upgrade)),
+            Action::Downgrade(revision) => match &revision.downgrade {
                 Downgrade::Sql(section) => Some(section_checksum(section)),
                 Downgrade::Irreversible { .. } => None,
             },
-            StepKind::Stamp => None,
-        });
-        let revision = match (step.revision, step.step.kind) {
-            (Some(revision), _) => Some(revision.id.clone()),
-            (None, _) if step.step.to.is_empty() => None,
-            (None, _) => Some(step.step.to.join(", ")),
+            Action::Stamp => None,
+        };
+        let revision = match step.revision() {
+            Some(revision) => Some(revision.id.clone()),
+            None if step.step.to.is_empty() => None,
+            None => Some(step.step.to.join(", ")),
         };
         self.step = Some(StepInProgress {
             index: step.index,
-            kind: step.step.kind,
+            kind: step.step.kind(),
             revision,
-            path: step.revision.map(|r| r.path.clone()),
+            path: step.revision().map(|r| r.path.clone()),
             log: step.short_log(),
             checksum,
             started_at: Utc::now(),

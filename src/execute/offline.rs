@@ -36,7 +36,6 @@ use crate::revision::plan::Plan;
 
 use super::error::ExecError;
 use super::executor::Executor;
-use super::lookup::Revisions;
 use super::sink::{
     BodyStatement, CreateVersionTable, SetupStatement, Sink, StepEvent, VersionTablePolicy,
     VersionWrite,
@@ -172,42 +171,39 @@ impl Sink for OfflineSink {
 }
 
 /// Renders `plan` as `alembic ... --sql` would for `dialect` and `settings`.
-pub fn render_offline<R: Revisions + ?Sized>(
+pub fn render_offline(
     dialect: Dialect,
     settings: &ExecSettings,
-    plan: &Plan,
-    revisions: &R,
+    plan: &Plan<'_>,
 ) -> Result<String, ExecError<Infallible>> {
     let mut sink = OfflineSink::new(dialect);
     // A guess at the size (a short body and one version write per step), to spare the
     // output most of its regrowing on long plans.
     sink.out.reserve(plan.steps.len() * 256);
-    render(dialect, settings, plan, revisions, sink)
+    render(dialect, settings, plan, sink)
 }
 
 /// Renders `ensure-version --sql`: the executor's run of an empty plan from base, which
 /// creates the version table (after mig's schema and `search_path` lines) as the online
 /// `ensure-version` does.
 pub fn render_ensure_version(dialect: Dialect, settings: &ExecSettings) -> String {
-    let none: &[crate::revision::Revision] = &[];
     let sink = OfflineSink::ensuring_version(dialect);
-    match render(dialect, settings, &Plan::default(), none, sink) {
+    match render(dialect, settings, &Plan::default(), sink) {
         Ok(sql) => sql,
-        // An empty plan names no revision: nothing to refuse.
+        // An empty plan has no body: nothing to refuse.
         Err(ExecError::Sink(failure)) => match failure.error {},
         Err(refused) => unreachable!("an empty plan was refused: {refused}"),
     }
 }
 
-fn render<R: Revisions + ?Sized>(
+fn render(
     dialect: Dialect,
     settings: &ExecSettings,
-    plan: &Plan,
-    revisions: &R,
+    plan: &Plan<'_>,
     mut sink: OfflineSink,
 ) -> Result<String, ExecError<Infallible>> {
     let executor = Executor::new(dialect, settings);
-    now_or_never(executor.run(plan, revisions, &mut sink))
+    now_or_never(executor.run(plan, &mut sink))
         .expect("the offline sink never waits, so one poll completes the run")?;
     Ok(sink.into_string())
 }

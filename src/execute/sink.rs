@@ -54,19 +54,22 @@ pub struct CreateVersionTable<'a> {
 pub struct StepEvent<'a> {
     /// Index of the step in the plan.
     pub index: usize,
-    pub step: &'a Step,
-    /// The revision whose body runs (`None` for stamp steps).
-    pub revision: Option<&'a Revision>,
+    pub step: &'a Step<'a>,
     /// `Transaction: none`: the body runs outside any transaction.
     pub outside_transaction: bool,
     /// Body statements of the step (0 for stamps).
     pub statements: usize,
 }
 
-impl StepEvent<'_> {
+impl<'a> StepEvent<'a> {
+    /// The revision whose body runs (`None` for stamp steps).
+    pub fn revision(&self) -> Option<&'a Revision> {
+        self.step.revision()
+    }
+
     /// Alembic's name for the step: `upgrade`, `downgrade` or `stamp_revision`.
     pub fn verb(&self) -> &'static str {
-        match self.step.kind {
+        match self.step.kind() {
             StepKind::Upgrade => "upgrade",
             StepKind::Downgrade => "downgrade",
             StepKind::Stamp => "stamp_revision",
@@ -101,8 +104,8 @@ impl StepEvent<'_> {
     /// `upgrade a -> b, message`: the online log line after `Running `; without a
     /// message (stamp steps, empty docstring) the same as [`short_log`](Self::short_log).
     pub fn log_line(&self) -> String {
-        match self.revision.map(|r| r.message.as_str()) {
-            Some(message) if !message.is_empty() && self.step.kind != StepKind::Stamp => {
+        match self.revision().map(|r| r.message.as_str()) {
+            Some(message) if !message.is_empty() => {
                 format!("{}, {message}", self.short_log())
             }
             _ => self.short_log(),

@@ -107,7 +107,7 @@ pub(super) async fn prepare(
     if request.strategy != Strategy::Truncate {
         let up =
             plan::upgrade(map, &[], "heads").map_err(|e| ResetError::Refused(e.to_string()))?;
-        report.applied = up.steps.iter().filter_map(|s| s.revision.clone()).collect();
+        report.applied = up.revisions().map(|r| r.id.clone()).collect();
     }
     report.seeds = chosen_seeds(seeds, request.seed);
     report.backup = match &request.backup {

@@ -22,8 +22,6 @@ mod toposort;
 mod traverse;
 
 #[cfg(test)]
-pub(crate) mod fixture;
-#[cfg(test)]
 mod tests;
 
 use foldhash::HashMap;
@@ -34,8 +32,9 @@ pub(crate) use plan_support::AncestryProbe;
 
 use super::Revision;
 
-/// Alembic's `RevisionMap`: every revision, indexed, with the derived graph facts.
-#[derive(Debug, Clone)]
+/// Alembic's `RevisionMap`: every revision, indexed, with the derived graph facts. The
+/// default is the empty graph.
+#[derive(Debug, Clone, Default)]
 pub struct RevisionMap {
     nodes: Vec<Node>,
     by_id: HashMap<String, usize>,

@@ -13,9 +13,8 @@ pub fn upgrade_order(
     to: &str,
 ) -> Result<Vec<String>, CommandError> {
     Ok(plan::upgrade(map, heads, to)?
-        .steps
-        .into_iter()
-        .filter_map(|step| step.revision)
+        .revisions()
+        .map(|revision| revision.id.clone())
         .collect())
 }
 
@@ -25,7 +24,7 @@ pub fn upgrade_order(
 /// Tries Alembic's branch-scoped targets first (`id@-1`, `id@<parent>`, `id@base`), which
 /// leave other branches alone, then the plain parents; keeps the first plan whose only
 /// step is `id`.
-pub fn downgrade_one(map: &RevisionMap, heads: &[String], id: &str) -> Option<Plan> {
+pub fn downgrade_one<'m>(map: &'m RevisionMap, heads: &[String], id: &str) -> Option<Plan<'m>> {
     let revision = map.get(id)?;
     let parents = revision.down_revisions();
     let mut targets = vec![format!("{id}@-1")];
@@ -37,7 +36,8 @@ pub fn downgrade_one(map: &RevisionMap, heads: &[String], id: &str) -> Option<Pl
     }
     targets.into_iter().find_map(|target| {
         let plan = plan::downgrade(map, heads, &target).ok()?;
-        let only = matches!(plan.steps.as_slice(), [step] if step.revision.as_deref() == Some(id));
+        let only =
+            matches!(plan.steps.as_slice(), [step] if step.revision().is_some_and(|r| r.id == id));
         only.then_some(plan)
     })
 }
@@ -76,16 +76,19 @@ pub fn is_irreversible(map: &RevisionMap, id: &str) -> bool {
 /// `plan` without its first irreversible step and everything after it; the id of that
 /// revision when the plan was cut. A prefix of a plan is a plan: each step's
 /// version-table writes depend only on the steps before it.
-pub fn until_irreversible(map: &RevisionMap, mut plan: Plan) -> (Plan, Option<String>) {
+pub fn until_irreversible<'m>(map: &RevisionMap, mut plan: Plan<'m>) -> (Plan<'m>, Option<String>) {
     let cut = plan.steps.iter().position(|step| {
-        step.revision
-            .as_deref()
-            .is_some_and(|id| is_irreversible(map, id))
+        step.revision()
+            .is_some_and(|revision| is_irreversible(map, &revision.id))
     });
     let Some(at) = cut else {
         return (plan, None);
     };
-    let stopped = plan.steps.get(at).and_then(|s| s.revision.clone());
+    let stopped = plan
+        .steps
+        .get(at)
+        .and_then(|s| s.revision())
+        .map(|r| r.id.clone());
     plan.steps.truncate(at);
     (plan, stopped)
 }

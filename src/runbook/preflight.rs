@@ -248,7 +248,7 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
 /// cannot be walked).
 fn revision_rows(config: &Config, map: &RevisionMap) -> Vec<RevisionRow> {
     let order: Vec<String> = match plan::upgrade(map, &[], "heads") {
-        Ok(plan) => plan.steps.into_iter().filter_map(|s| s.revision).collect(),
+        Ok(plan) => plan.revisions().map(|r| r.id.clone()).collect(),
         Err(_) => map.revisions().map(|r| r.id().to_string()).collect(),
     };
     order

@@ -5,6 +5,8 @@
 use mig::config::{ExecSettings, VersionTable};
 use mig::engine;
 use mig::provision::TempSqlite;
+use mig::revision::graph::RevisionMap;
+use mig::revision::plan::Plan;
 use mig::revision::Revision;
 
 use crate::online_support::*;
@@ -35,26 +37,33 @@ fn merge_graph() -> Vec<Revision> {
 }
 
 /// Reference case 14: `upgrade head` over the merge graph from an empty database.
-fn merge_upgrade(heads: &[String]) -> Result<mig::revision::plan::Plan, String> {
+fn merge_upgrade<'m>(map: &'m RevisionMap, heads: &[String]) -> Result<Plan<'m>, String> {
     assert!(heads.is_empty(), "{heads:?}");
     Ok(plan(
         &[],
         vec![
-            up("a", &[], &["a"], vec![ins("a")]),
-            up("c1", &["a"], &["c1"], vec![upd("a", "c1")]),
-            up("b1", &["a"], &["b1"], vec![ins("b1")]),
-            up("m", &["b1", "c1"], &["m"], vec![del("b1"), upd("c1", "m")]),
+            up(map, "a", &[], &["a"], vec![ins("a")]),
+            up(map, "c1", &["a"], &["c1"], vec![upd("a", "c1")]),
+            up(map, "b1", &["a"], &["b1"], vec![ins("b1")]),
+            up(
+                map,
+                "m",
+                &["b1", "c1"],
+                &["m"],
+                vec![del("b1"), upd("c1", "m")],
+            ),
         ],
         &["m"],
     ))
 }
 
 /// Reference case 16: `downgrade b1` from `m`.
-fn merge_downgrade_to_b1(heads: &[String]) -> Result<mig::revision::plan::Plan, String> {
+fn merge_downgrade_to_b1<'m>(map: &'m RevisionMap, heads: &[String]) -> Result<Plan<'m>, String> {
     assert_eq!(heads, ["m"]);
     Ok(plan(
         &["m"],
         vec![down(
+            map,
             "m",
             &["m"],
             &["b1", "c1"],
@@ -91,9 +100,9 @@ async fn postgres_linear_upgrade_and_downgrade_write_versions_like_alembic() {
     let mut conn = pg(db.url()).await;
     exec_pg(&mut conn, PG_VERSION_LOG).await;
 
-    let revisions = linear();
+    let revisions = graph(linear());
     let outcome = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&LINEAR, heads, "c")
+        upgrade_plan(&revisions, &LINEAR, heads, "c")
     })
     .await
     .unwrap();
@@ -109,7 +118,7 @@ async fn postgres_linear_upgrade_and_downgrade_write_versions_like_alembic() {
     assert!(pg_table_exists(&mut conn, "t_c").await);
 
     engine::downgrade(&config, &target, &revisions, |heads: &[String]| {
-        downgrade_plan(&LINEAR, heads, None)
+        downgrade_plan(&revisions, &LINEAR, heads, None)
     })
     .await
     .unwrap();
@@ -135,10 +144,12 @@ async fn postgres_merge_graph_writes_versions_like_alembic_case_14() {
     let mut conn = pg(db.url()).await;
     exec_pg(&mut conn, PG_VERSION_LOG).await;
 
-    let revisions = merge_graph();
-    engine::upgrade(&config, &target, &revisions, merge_upgrade)
-        .await
-        .unwrap();
+    let revisions = graph(merge_graph());
+    engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
+        merge_upgrade(&revisions, heads)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         strings_pg(&mut conn, LOG_QUERY).await,
         [
@@ -149,9 +160,11 @@ async fn postgres_merge_graph_writes_versions_like_alembic_case_14() {
             "UPDATE c1->m"
         ]
     );
-    engine::downgrade(&config, &target, &revisions, merge_downgrade_to_b1)
-        .await
-        .unwrap();
+    engine::downgrade(&config, &target, &revisions, |heads: &[String]| {
+        merge_downgrade_to_b1(&revisions, heads)
+    })
+    .await
+    .unwrap();
     let mut rows = engine::current(&config, &target).await.unwrap();
     rows.sort();
     assert_eq!(rows, ["b1", "c1"]);
@@ -166,10 +179,12 @@ async fn sqlite_merge_graph_and_linear_downgrade_write_versions_like_alembic() {
     let mut conn = lite(file.path()).await;
     exec_lite(&mut conn, SQLITE_VERSION_LOG).await;
 
-    let revisions = merge_graph();
-    let outcome = engine::upgrade(&config, &target, &revisions, merge_upgrade)
-        .await
-        .unwrap();
+    let revisions = graph(merge_graph());
+    let outcome = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
+        merge_upgrade(&revisions, heads)
+    })
+    .await
+    .unwrap();
     assert_eq!(outcome.end_heads, ["m"]);
     assert_eq!(
         strings_lite(&mut conn, LOG_QUERY).await,
@@ -189,9 +204,11 @@ async fn sqlite_merge_graph_and_linear_downgrade_write_versions_like_alembic() {
         .await,
         ["t_a", "t_b1", "t_c1"]
     );
-    engine::downgrade(&config, &target, &revisions, merge_downgrade_to_b1)
-        .await
-        .unwrap();
+    engine::downgrade(&config, &target, &revisions, |heads: &[String]| {
+        merge_downgrade_to_b1(&revisions, heads)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         strings_lite(&mut conn, LOG_QUERY).await[5..],
         ["INSERT c1", "UPDATE m->b1"]
@@ -203,15 +220,15 @@ async fn sqlite_linear_round_trip() {
     let file = TempSqlite::new().unwrap();
     let config = config(ExecSettings::default());
     let target = url(&file.url());
-    let revisions = linear();
+    let revisions = graph(linear());
     engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&LINEAR, heads, "b")
+        upgrade_plan(&revisions, &LINEAR, heads, "b")
     })
     .await
     .unwrap();
     assert_eq!(engine::current(&config, &target).await.unwrap(), ["b"]);
     engine::downgrade(&config, &target, &revisions, |heads: &[String]| {
-        downgrade_plan(&LINEAR, heads, None)
+        downgrade_plan(&revisions, &LINEAR, heads, None)
     })
     .await
     .unwrap();
@@ -243,14 +260,14 @@ async fn version_table_lands_in_its_schema_and_bodies_see_the_search_path() {
         ..ExecSettings::default()
     });
     let target = url(db.url());
-    let revisions = vec![rev(
+    let revisions = graph(vec![rev(
         "a",
         &[],
         "CREATE TABLE seen AS SELECT current_setting('search_path') AS sp;",
         "DROP TABLE seen;",
-    )];
+    )]);
     engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&["a"], heads, "a")
+        upgrade_plan(&revisions, &["a"], heads, "a")
     })
     .await
     .unwrap();
@@ -324,7 +341,7 @@ async fn stamp_purge_replaces_every_row() {
         "INSERT INTO alembic_version VALUES ('x1'), ('x2')",
     )
     .await;
-    let revisions = linear();
+    let revisions = graph(linear());
     let outcome = engine::stamp(&config, &target, &revisions, true, |heads: &[String]| {
         assert!(heads.is_empty(), "purge plans from no heads");
         Ok::<_, String>(plan(&[], vec![stamp(&[], &["b"], vec![ins("b")])], &["b"]))
@@ -366,11 +383,12 @@ async fn each_step_logs_running_at_info_under_target_mig() {
 
     let file = TempSqlite::new().unwrap();
     let config = config(ExecSettings::default());
+    let revisions = graph(linear());
     engine::upgrade(
         &config,
         &url(&file.url()),
-        &linear(),
-        |heads: &[String]| upgrade_plan(&LINEAR, heads, "b"),
+        &revisions,
+        |heads: &[String]| upgrade_plan(&revisions, &LINEAR, heads, "b"),
     )
     .await
     .unwrap();
@@ -403,14 +421,14 @@ async fn an_existing_schema_needs_no_create_privilege() {
         },
         ..ExecSettings::default()
     });
-    let revisions = vec![rev(
+    let revisions = graph(vec![rev(
         "a",
         &[],
         "CREATE TABLE app.t (id INTEGER);",
         "DROP TABLE app.t;",
-    )];
+    )]);
     engine::upgrade(&config, &url(&as_app), &revisions, |heads: &[String]| {
-        upgrade_plan(&["a"], heads, "a")
+        upgrade_plan(&revisions, &["a"], heads, "a")
     })
     .await
     .unwrap();

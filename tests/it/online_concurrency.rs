@@ -23,7 +23,7 @@ fn upgrade_concurrently(
     config: &Config,
     target: &DatabaseUrl,
 ) -> Vec<Result<engine::Outcome, String>> {
-    let revisions: Vec<Revision> = chain(&IDS);
+    let revisions = graph(chain(&IDS));
     let start = std::sync::Barrier::new(RUNS);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..RUNS)
@@ -39,7 +39,7 @@ fn upgrade_concurrently(
                             config,
                             target,
                             &revisions,
-                            |heads: &[String]| upgrade_plan(&IDS, heads, "r6"),
+                            |heads: &[String]| upgrade_plan(&revisions, &IDS, heads, "r6"),
                         ))
                         .map_err(|err| err.to_string())
                 })
@@ -122,6 +122,7 @@ async fn sqlite_plans_again_when_the_version_table_moves_between_steps() {
     revisions[0].upgrade.sql = "INSERT INTO side_effects VALUES ('r1');\n\
                                 INSERT INTO alembic_version VALUES ('other');"
         .into();
+    let revisions = graph(revisions);
     let mut conn = lite(file.path()).await;
     exec_lite(&mut conn, "CREATE TABLE side_effects (revision TEXT)").await;
 
@@ -131,7 +132,7 @@ async fn sqlite_plans_again_when_the_version_table_moves_between_steps() {
         sorted.sort();
         seen_heads.push(sorted);
         let ours: Vec<String> = heads.iter().filter(|h| *h != "other").cloned().collect();
-        let mut plan = upgrade_plan(&ids, &ours, "r3")?;
+        let mut plan = upgrade_plan(&revisions, &ids, &ours, "r3")?;
         plan.start_heads = heads.to_vec();
         Ok::<_, String>(plan)
     })
@@ -169,7 +170,7 @@ async fn create_index_concurrently_under_the_session_lock_does_not_deadlock() {
     assert!(config.exec.lock);
     let target = url(db.url());
     let ids = ["a", "b", "c"];
-    let revisions = vec![
+    let revisions = graph(vec![
         rev(
             "a",
             &[],
@@ -188,9 +189,9 @@ async fn create_index_concurrently_under_the_session_lock_does_not_deadlock() {
             "ALTER TABLE t ADD COLUMN y INTEGER;",
             "ALTER TABLE t DROP COLUMN y;",
         ),
-    ];
+    ]);
     let run = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&ids, heads, "c")
+        upgrade_plan(&revisions, &ids, heads, "c")
     });
     let outcome = tokio::time::timeout(Duration::from_secs(60), run)
         .await
@@ -229,11 +230,12 @@ fn sleepy() -> Vec<Revision> {
 }
 
 async fn sleepy_upgrade(db_url: &str, to: &str) -> Result<engine::Outcome, String> {
+    let revisions = graph(sleepy());
     engine::upgrade(
         &config(ExecSettings::default()),
         &url(db_url),
-        &sleepy(),
-        |heads: &[String]| upgrade_plan(&["a", "b"], heads, to),
+        &revisions,
+        |heads: &[String]| upgrade_plan(&revisions, &["a", "b"], heads, to),
     )
     .await
     .map_err(|err| err.to_string())
@@ -335,12 +337,10 @@ async fn a_held_lock_times_out_naming_the_holder() {
         lock_timeout: Duration::from_millis(300),
         ..ExecSettings::default()
     });
-    let err = engine::upgrade(
-        &config,
-        &url(db.url()),
-        &chain(&IDS),
-        |heads: &[String]| upgrade_plan(&IDS, heads, "r6"),
-    )
+    let revisions = graph(chain(&IDS));
+    let err = engine::upgrade(&config, &url(db.url()), &revisions, |heads: &[String]| {
+        upgrade_plan(&revisions, &IDS, heads, "r6")
+    })
     .await
     .unwrap_err();
     assert_eq!(err.exit_code(), 3);
@@ -353,12 +353,9 @@ async fn a_held_lock_times_out_naming_the_holder() {
     held.release(&mut holder).await.unwrap();
     let mut conn = pg(db.url()).await;
     exec_pg(&mut conn, "CREATE TABLE side_effects (revision TEXT)").await;
-    engine::upgrade(
-        &config,
-        &url(db.url()),
-        &chain(&IDS),
-        |heads: &[String]| upgrade_plan(&IDS, heads, "r6"),
-    )
+    engine::upgrade(&config, &url(db.url()), &revisions, |heads: &[String]| {
+        upgrade_plan(&revisions, &IDS, heads, "r6")
+    })
     .await
     .unwrap();
 }

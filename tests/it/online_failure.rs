@@ -48,8 +48,9 @@ async fn upgrade_to(
     target: &mig::url::DatabaseUrl,
     to: &str,
 ) -> Result<engine::Outcome, EngineError<String>> {
-    engine::upgrade(config, target, &failing_chain(), |heads: &[String]| {
-        upgrade_plan(&IDS, heads, to)
+    let map = graph(failing_chain());
+    engine::upgrade(config, target, &map, |heads: &[String]| {
+        upgrade_plan(&map, &IDS, heads, to)
     })
     .await
 }
@@ -178,7 +179,7 @@ async fn transaction_none_lists_the_statements_that_ran() {
     let db = support::pg_db("fail_autocommit");
     let config = config(ExecSettings::default());
     let target = url(db.url());
-    let revisions = vec![
+    let revisions = graph(vec![
         rev("a", &[], "CREATE TABLE t_a (id INTEGER);", "DROP TABLE t_a;"),
         outside_transaction(rev(
             "b",
@@ -186,9 +187,9 @@ async fn transaction_none_lists_the_statements_that_ran() {
             "CREATE TABLE x1 (id INTEGER);\n  CREATE TABLE x2 (id INTEGER);\nSELECT 1 / 0;\nCREATE TABLE x3 (id INTEGER);",
             "",
         )),
-    ];
+    ]);
     let result = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&["a", "b"], heads, "b")
+        upgrade_plan(&revisions, &["a", "b"], heads, "b")
     })
     .await;
     insta::assert_snapshot!(failure(result), @r"
@@ -215,7 +216,7 @@ async fn a_version_row_mismatch_fails_with_alembics_message() {
     let result = engine::stamp(
         &config,
         &target,
-        &failing_chain(),
+        &graph(failing_chain()),
         false,
         |heads: &[String]| {
             assert_eq!(heads, ["a"]);
@@ -256,9 +257,14 @@ async fn no_password_in_the_error() {
     assert!(with_password.contains(PASSWORD), "{with_password}");
     let config = config(ExecSettings::default());
     let target = url(&with_password);
-    let revisions = vec![rev("a", &[], &format!("SELECT '{PASSWORD}'::integer;"), "")];
+    let revisions = graph(vec![rev(
+        "a",
+        &[],
+        &format!("SELECT '{PASSWORD}'::integer;"),
+        "",
+    )]);
     let result = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&["a"], heads, "a")
+        upgrade_plan(&revisions, &["a"], heads, "a")
     })
     .await;
     let text = failure(result);
@@ -276,7 +282,7 @@ async fn the_servers_detail_and_hint_are_shown() {
     let db = support::pg_db("fail_detail");
     let config = config(ExecSettings::default());
     let target = url(db.url());
-    let revisions = vec![
+    let revisions = graph(vec![
         rev(
             "a",
             &[],
@@ -284,9 +290,9 @@ async fn the_servers_detail_and_hint_are_shown() {
             "",
         ),
         rev("b", &[], "SELECT no_such_function(1);", ""),
-    ];
+    ]);
     let detail = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&["a"], heads, "a")
+        upgrade_plan(&revisions, &["a"], heads, "a")
     })
     .await;
     insta::assert_snapshot!(failure(detail), @r#"
@@ -296,7 +302,7 @@ async fn the_servers_detail_and_hint_are_shown() {
     the database now: the version table does not exist; rolled back: `upgrade  -> a`
     "#);
     let hint = engine::upgrade(&config, &target, &revisions, |heads: &[String]| {
-        upgrade_plan(&["b"], heads, "b")
+        upgrade_plan(&revisions, &["b"], heads, "b")
     })
     .await;
     insta::assert_snapshot!(failure(hint), @r"

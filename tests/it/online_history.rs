@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use mig::config::ExecSettings;
 use mig::engine::{self, EngineError};
 use mig::provision::TempSqlite;
+use mig::revision::graph::RevisionMap;
+use mig::revision::plan::Plan;
 use mig::revision::Revision;
 use sha2::{Digest, Sha256};
 
@@ -41,8 +43,11 @@ fn sha(text: &str) -> String {
     hex
 }
 
-fn plan_to(to: &str) -> impl FnMut(&[String]) -> Result<mig::revision::plan::Plan, String> + '_ {
-    move |heads: &[String]| upgrade_plan(&IDS, heads, to)
+fn plan_to<'m>(
+    map: &'m RevisionMap,
+    to: &'m str,
+) -> impl FnMut(&[String]) -> Result<Plan<'m>, String> + 'm {
+    move |heads: &[String]| upgrade_plan(map, &IDS, heads, to)
 }
 
 #[tokio::test]
@@ -51,7 +56,8 @@ async fn rows_for_every_step_drift_and_accept() {
     let config = config(ExecSettings::default());
     let target = url(db.url());
     let mut files = revisions();
-    engine::upgrade(&config, &target, &files, plan_to("b"))
+    let map = graph(files.clone());
+    engine::upgrade(&config, &target, &map, plan_to(&map, "b"))
         .await
         .unwrap();
 
@@ -142,8 +148,9 @@ async fn rows_for_every_step_drift_and_accept() {
     );
 
     // A downgrade records the downgrade section's checksum.
-    engine::downgrade(&config, &target, &files, |heads: &[String]| {
-        downgrade_plan(&IDS, heads, Some("a"))
+    let map = graph(files.clone());
+    engine::downgrade(&config, &target, &map, |heads: &[String]| {
+        downgrade_plan(&map, &IDS, heads, Some("a"))
     })
     .await
     .unwrap();
@@ -164,11 +171,11 @@ async fn a_failed_step_is_recorded_after_the_rollback() {
     let db = support::pg_db("history_failure");
     let config = config(ExecSettings::default());
     let target = url(db.url());
-    let files = revisions();
-    engine::upgrade(&config, &target, &files, plan_to("b"))
+    let map = graph(revisions());
+    engine::upgrade(&config, &target, &map, plan_to(&map, "b"))
         .await
         .unwrap();
-    let err = engine::upgrade(&config, &target, &files, plan_to("c"))
+    let err = engine::upgrade(&config, &target, &map, plan_to(&map, "c"))
         .await
         .unwrap_err();
     assert!(matches!(err, EngineError::Apply(_)), "{err}");
@@ -188,9 +195,13 @@ async fn stamps_are_recorded_without_checksum() {
     let db = support::pg_db("history_stamp");
     let config = config(ExecSettings::default());
     let target = url(db.url());
-    engine::stamp(&config, &target, &revisions(), false, |_: &[String]| {
-        Ok::<_, String>(plan(&[], vec![stamp(&[], &["b"], vec![ins("b")])], &["b"]))
-    })
+    engine::stamp(
+        &config,
+        &target,
+        &graph(revisions()),
+        false,
+        |_: &[String]| Ok::<_, String>(plan(&[], vec![stamp(&[], &["b"], vec![ins("b")])], &["b"])),
+    )
     .await
     .unwrap();
     let rows = engine::history(&config, &target).await.unwrap();
@@ -222,7 +233,8 @@ async fn a_database_migrated_by_alembic_continues() {
     let config = config(ExecSettings::default());
     let target = url(db.url());
     let files = revisions();
-    let outcome = engine::upgrade(&config, &target, &files, plan_to("b"))
+    let map = graph(files.clone());
+    let outcome = engine::upgrade(&config, &target, &map, plan_to(&map, "b"))
         .await
         .unwrap();
     assert_eq!(outcome.start_heads, ["a"]);
@@ -249,7 +261,8 @@ async fn an_empty_history_table_setting_disables_it() {
     });
     let target = url(db.url());
     let files = revisions();
-    engine::upgrade(&config, &target, &files, plan_to("b"))
+    let map = graph(files.clone());
+    engine::upgrade(&config, &target, &map, plan_to(&map, "b"))
         .await
         .unwrap();
     let mut conn = pg(db.url()).await;
@@ -268,10 +281,11 @@ async fn sqlite_records_history_too() {
     let config = config(ExecSettings::default());
     let target = url(&file.url());
     let files = revisions();
-    engine::upgrade(&config, &target, &files, plan_to("b"))
+    let map = graph(files.clone());
+    engine::upgrade(&config, &target, &map, plan_to(&map, "b"))
         .await
         .unwrap();
-    let _ = engine::upgrade(&config, &target, &files, plan_to("c"))
+    let _ = engine::upgrade(&config, &target, &map, plan_to(&map, "c"))
         .await
         .unwrap_err();
     let rows = engine::history(&config, &target).await.unwrap();

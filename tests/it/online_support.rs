@@ -1,6 +1,7 @@
 //! Builders for the online tests: revisions laid out as in a revision file (so error
-//! locations are real file lines), hand-made plans, a linear planner, configs, and
-//! inspection helpers for PostgreSQL and SQLite.
+//! locations are real file lines), their graph, hand-made plans whose steps hold the
+//! graph's revisions, a linear planner, configs, and inspection helpers for PostgreSQL
+//! and SQLite.
 
 #![allow(dead_code)]
 
@@ -8,7 +9,8 @@ use std::path::PathBuf;
 
 use mig::config::{Config, ExecSettings};
 use mig::db::{connect_sqlite, SqliteLocation};
-use mig::revision::plan::{Plan, Step, StepKind, VersionOp};
+use mig::revision::graph::RevisionMap;
+use mig::revision::plan::{Action, Plan, Step, VersionOp};
 use mig::revision::{Downgrade, Revision, Section, TransactionMode};
 use mig::url::DatabaseUrl;
 use sqlx::postgres::PgConnection;
@@ -83,36 +85,55 @@ pub fn chain(ids: &[&str]) -> Vec<Revision> {
         .collect()
 }
 
+/// The graph of `revisions`, which must be valid: what the engine reads and the plans
+/// below borrow from.
+pub fn graph(revisions: Vec<Revision>) -> RevisionMap {
+    RevisionMap::new(revisions).unwrap_or_else(|err| panic!("bad test graph: {err}"))
+}
+
 fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-fn step(
-    kind: StepKind,
-    revision: Option<&str>,
-    from: &[&str],
-    to: &[&str],
-    ops: Vec<VersionOp>,
-) -> Step {
+/// The revision `id` of `map`.
+fn get<'m>(map: &'m RevisionMap, id: &str) -> &'m Revision {
+    match map.get(id) {
+        Some(found) => found.revision(),
+        None => panic!("no revision `{id}` in the test graph"),
+    }
+}
+
+fn step<'m>(action: Action<'m>, from: &[&str], to: &[&str], ops: Vec<VersionOp>) -> Step<'m> {
     Step {
-        kind,
-        revision: revision.map(Into::into),
+        action,
         from: ids(from),
         to: ids(to),
         ops,
     }
 }
 
-pub fn up(revision: &str, from: &[&str], to: &[&str], ops: Vec<VersionOp>) -> Step {
-    step(StepKind::Upgrade, Some(revision), from, to, ops)
+pub fn up<'m>(
+    map: &'m RevisionMap,
+    revision: &str,
+    from: &[&str],
+    to: &[&str],
+    ops: Vec<VersionOp>,
+) -> Step<'m> {
+    step(Action::Upgrade(get(map, revision)), from, to, ops)
 }
 
-pub fn down(revision: &str, from: &[&str], to: &[&str], ops: Vec<VersionOp>) -> Step {
-    step(StepKind::Downgrade, Some(revision), from, to, ops)
+pub fn down<'m>(
+    map: &'m RevisionMap,
+    revision: &str,
+    from: &[&str],
+    to: &[&str],
+    ops: Vec<VersionOp>,
+) -> Step<'m> {
+    step(Action::Downgrade(get(map, revision)), from, to, ops)
 }
 
-pub fn stamp(from: &[&str], to: &[&str], ops: Vec<VersionOp>) -> Step {
-    step(StepKind::Stamp, None, from, to, ops)
+pub fn stamp(from: &[&str], to: &[&str], ops: Vec<VersionOp>) -> Step<'static> {
+    step(Action::Stamp, from, to, ops)
 }
 
 pub fn ins(version: &str) -> VersionOp {
@@ -134,7 +155,7 @@ pub fn del(version: &str) -> VersionOp {
     }
 }
 
-pub fn plan(start: &[&str], steps: Vec<Step>, end: &[&str]) -> Plan {
+pub fn plan<'m>(start: &[&str], steps: Vec<Step<'m>>, end: &[&str]) -> Plan<'m> {
     Plan {
         steps,
         start_heads: ids(start),
@@ -155,7 +176,7 @@ fn head_index(ids: &[&str], heads: &[String]) -> Result<Option<usize>, String> {
     }
 }
 
-fn finish(heads: &[String], steps: Vec<Step>, end: Option<&str>) -> Plan {
+fn finish<'m>(heads: &[String], steps: Vec<Step<'m>>, end: Option<&str>) -> Plan<'m> {
     Plan {
         end_heads: if steps.is_empty() {
             heads.to_vec()
@@ -167,9 +188,14 @@ fn finish(heads: &[String], steps: Vec<Step>, end: Option<&str>) -> Plan {
     }
 }
 
-/// `upgrade <target>` over the linear chain `ids` from `heads`, as Alembic plans it
-/// (nothing when the target is already applied).
-pub fn upgrade_plan(ids: &[&str], heads: &[String], target: &str) -> Result<Plan, String> {
+/// `upgrade <target>` over the linear chain `ids` of `map` from `heads`, as Alembic
+/// plans it (nothing when the target is already applied).
+pub fn upgrade_plan<'m>(
+    map: &'m RevisionMap,
+    ids: &[&str],
+    heads: &[String],
+    target: &str,
+) -> Result<Plan<'m>, String> {
     let current = head_index(ids, heads)?;
     let target_index = ids
         .iter()
@@ -178,19 +204,21 @@ pub fn upgrade_plan(ids: &[&str], heads: &[String], target: &str) -> Result<Plan
     let start = current.map_or(0, |c| c + 1);
     let steps = (start..=target_index)
         .map(|i| match i.checked_sub(1).map(|p| ids[p]) {
-            None => up(ids[i], &[], &[ids[i]], vec![ins(ids[i])]),
-            Some(prev) => up(ids[i], &[prev], &[ids[i]], vec![upd(prev, ids[i])]),
+            None => up(map, ids[i], &[], &[ids[i]], vec![ins(ids[i])]),
+            Some(prev) => up(map, ids[i], &[prev], &[ids[i]], vec![upd(prev, ids[i])]),
         })
         .collect();
     Ok(finish(heads, steps, Some(target)))
 }
 
-/// `downgrade <target>` (`None` = base) over the linear chain `ids` from `heads`.
-pub fn downgrade_plan(
+/// `downgrade <target>` (`None` = base) over the linear chain `ids` of `map` from
+/// `heads`.
+pub fn downgrade_plan<'m>(
+    map: &'m RevisionMap,
     ids: &[&str],
     heads: &[String],
     target: Option<&str>,
-) -> Result<Plan, String> {
+) -> Result<Plan<'m>, String> {
     let current = head_index(ids, heads)?;
     let keep = match target {
         None => 0,
@@ -199,8 +227,8 @@ pub fn downgrade_plan(
     let steps = (keep..current.map_or(0, |c| c + 1))
         .rev()
         .map(|i| match i.checked_sub(1).map(|p| ids[p]) {
-            None => down(ids[i], &[ids[i]], &[], vec![del(ids[i])]),
-            Some(prev) => down(ids[i], &[ids[i]], &[prev], vec![upd(ids[i], prev)]),
+            None => down(map, ids[i], &[ids[i]], &[], vec![del(ids[i])]),
+            Some(prev) => down(map, ids[i], &[ids[i]], &[prev], vec![upd(ids[i], prev)]),
         })
         .collect();
     Ok(finish(heads, steps, target))

@@ -1,6 +1,6 @@
 use super::*;
 use crate::db::history::{StepProgress, IN_PROGRESS};
-use crate::revision::plan::Step;
+use crate::revision::fixture::{plan, rev, Steps};
 
 fn step(done: i64, direction: &str) -> InterruptedStep {
     InterruptedStep {
@@ -43,27 +43,18 @@ fn the_words_of_an_interrupted_step() {
     );
 }
 
-fn plan_of(revision: &str) -> Plan {
-    Plan {
-        steps: vec![Step {
-            kind: StepKind::Upgrade,
-            revision: Some(revision.into()),
-            from: vec!["n1".into()],
-            to: vec![revision.into()],
-            ops: vec![],
-        }],
-        start_heads: vec!["n1".into()],
-        end_heads: vec![revision.into()],
-    }
-}
-
 #[test]
 fn refuse_ignore_and_resume_checks() {
-    let none: &[crate::revision::Revision] = &[];
+    let none = &RevisionMap::default();
     let found = [step(1, "upgrade")];
     let heads = ["n1".to_string()];
     let base = Path::new("/p");
-    let plan = plan_of("n2");
+    let n2 = [rev("n2", &["n1"])];
+    let plan = plan(
+        &["n1"],
+        vec![Steps(&n2).up("n2", &["n1"], &["n2"], vec![])],
+        &["n2"],
+    );
     let refused = decide(base, Unfinished::Refuse, &found, &plan, none, &heads).unwrap_err();
     assert!(
         refused.starts_with("revision n2 was interrupted after"),

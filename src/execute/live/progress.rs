@@ -5,7 +5,6 @@
 use crate::db::history::{HistoryEntry, StepProgress, IN_PROGRESS};
 use crate::dialect::Dialect;
 use crate::execute::sink::{BodyStatement, StepEvent};
-use crate::revision::plan::StepKind;
 
 use super::batch::Tag;
 use super::step::{direction, Tracking};
@@ -16,13 +15,13 @@ impl LiveSink<'_> {
     /// history table is enabled. A step matching the [`Resume`](super::Resume) continues
     /// the interrupted run's row.
     pub(super) fn tracking_for(&mut self, step: &StepEvent<'_>) -> Option<Tracking> {
-        let revision = step.revision?;
-        if self.history.is_none() || step.step.kind == StepKind::Stamp || step.statements == 0 {
+        let revision = step.revision()?;
+        if self.history.is_none() || step.statements == 0 {
             return None;
         }
         let resumed = self
             .resume
-            .take_if(|r| r.revision == revision.id && r.kind == step.step.kind);
+            .take_if(|r| r.revision == revision.id && r.kind == step.step.kind());
         // A resumed step skips its done statements even if its file no longer says
         // `Transaction: none`.
         let one_by_one = step.outside_transaction || self.dialect == Dialect::Mysql;
@@ -32,7 +31,7 @@ impl LiveSink<'_> {
         let started_at = self.step.as_ref()?.started_at;
         let mut tracking = Tracking {
             revision: revision.id.clone(),
-            direction: direction(step.step.kind),
+            direction: direction(step.step.kind()),
             total: step.statements,
             done: 0,
             line: 0,

@@ -2,10 +2,11 @@
 //! running any revision body (Alembic's `ScriptDirectory._stamp_revs`).
 
 use super::heads::{Heads, StampMove};
-use super::{Plan, Step, StepKind};
+use super::{Action, Plan, Step};
 use crate::revision::graph::{CommandError, RevisionError, RevisionMap, RevisionRef};
 
-/// `stamp <targets...> [--purge]` from the version rows `current_heads`.
+/// `stamp <targets...> [--purge]` from the version rows `current_heads`. A stamp plan
+/// runs no revision body, so it borrows nothing from `map`.
 ///
 /// Each target moves the rows on its lineage up or down to it in one step, or becomes
 /// a new branch row; `base` deletes the rows. With `purge`, the plan starts with
@@ -18,7 +19,7 @@ pub fn stamp(
     current_heads: &[String],
     targets: &[String],
     purge: bool,
-) -> Result<Plan, CommandError> {
+) -> Result<Plan<'static>, CommandError> {
     let rows: &[String] = if purge { &[] } else { current_heads };
     let moves = stamp_moves(map, rows, targets).map_err(stamp_error)?;
     let mut heads = Heads::new(map, current_heads);
@@ -27,8 +28,7 @@ pub fn stamp(
     for step in moves {
         let ops = heads.stamp(&step).map_err(stamp_error)?;
         steps.push(Step {
-            kind: StepKind::Stamp,
-            revision: None,
+            action: Action::Stamp,
             from: step.from.iter().map(|id| (*id).to_owned()).collect(),
             to: step.to.iter().map(|id| (*id).to_owned()).collect(),
             ops,
@@ -38,8 +38,7 @@ pub fn stamp(
         match steps.first_mut() {
             Some(first) => first.ops.insert(0, op),
             None => steps.push(Step {
-                kind: StepKind::Stamp,
-                revision: None,
+                action: Action::Stamp,
                 from: Vec::new(),
                 to: Vec::new(),
                 ops: vec![op],

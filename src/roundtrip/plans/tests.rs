@@ -1,5 +1,5 @@
 use super::*;
-use crate::revision::graph::fixture::{map, rev};
+use crate::revision::fixture::{map, rev};
 
 fn heads(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|s| s.to_string()).collect()
@@ -65,11 +65,7 @@ fn downgrades_stop_before_the_first_irreversible_revision() {
     let full = plan::downgrade(&map, &heads(&["c"]), "base").unwrap();
     let (cut, stopped) = until_irreversible(&map, full);
     assert_eq!(stopped.as_deref(), Some("b"));
-    let ids: Vec<_> = cut
-        .steps
-        .iter()
-        .filter_map(|s| s.revision.clone())
-        .collect();
+    let ids: Vec<_> = cut.revisions().map(|r| r.id.clone()).collect();
     assert_eq!(ids, ["c"]);
     let plain = plan::downgrade(&map, &heads(&["c"]), "b").unwrap();
     assert_eq!(until_irreversible(&map, plain).1, None);
