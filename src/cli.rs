@@ -288,7 +288,7 @@ fn generated(path: &Path) {
 /// A verifier report: in the requested format on stdout, or written to `output` with the
 /// text summary on stdout.
 fn show_report(
-    rendered: &crate::commands::verify::Rendered,
+    rendered: &crate::commands::roundtrip::Rendered,
     output: Option<&Path>,
 ) -> Result<(), Error> {
     match output {

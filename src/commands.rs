@@ -9,10 +9,11 @@ pub mod inspect;
 pub mod offline;
 pub mod online;
 pub mod reset;
+pub mod roundtrip;
 pub mod runbook;
 pub mod seed;
+pub mod snapshot;
 pub mod status;
-pub mod verify;
 
 use std::path::PathBuf;
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::Project;
 use crate::config::{self, LoadOptions};
-use convert::Outcome;
+use convert::Conversion;
 use report::{ImportReport, ReportRevision};
 
 /// What to import and how.
@@ -214,7 +214,7 @@ fn convert_all(
         let dir = PathBuf::from(locations.get(index).map_or("versions", String::as_str));
         match convert::convert(rev, &dir, &shown) {
             Ok(c) => {
-                if let (Outcome::Skipped(error), false) = (&c.outcome, skip_failing) {
+                if let (Conversion::Skipped(error), false) = (&c.outcome, skip_failing) {
                     failures.push(format!("  - {} ({shown}): {error}", rev.id));
                 }
                 converted.push(c);
@@ -231,9 +231,9 @@ fn convert_all(
 
 fn report_revision(c: &convert::Converted) -> ReportRevision {
     let (status, reason) = match &c.outcome {
-        Outcome::Converted => ("converted", None),
-        Outcome::Irreversible(r) => ("irreversible", Some(r.clone())),
-        Outcome::Skipped(r) => ("skipped", Some(r.clone())),
+        Conversion::Converted => ("converted", None),
+        Conversion::Irreversible(r) => ("irreversible", Some(r.clone())),
+        Conversion::Skipped(r) => ("skipped", Some(r.clone())),
     };
     ReportRevision {
         id: c.id.clone(),
@@ -341,7 +341,7 @@ async fn run_checks(
         Project::from_config(config).map_err(|e| ImportError::Converted(e.to_string()))?;
     let skipped: Vec<String> = converted
         .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Skipped(_)))
+        .filter(|c| matches!(c.outcome, Conversion::Skipped(_)))
         .map(|c| c.id.clone())
         .collect();
     Ok(check::check(&project, alembic, &skipped).await)

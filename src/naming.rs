@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::catalog::{Kind, Object, Snapshot};
 use crate::config::NamingConvention;
 use crate::dialect::Dialect;
-use template::{Subject, Template, TemplateError};
+use template::{NameTemplate, Subject, TemplateError};
 
 /// Which template applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -140,7 +140,7 @@ pub fn check(
 ) -> Result<Vec<Violation>, NamingError> {
     let mut templates = Vec::new();
     for (convention, text) in configured(conventions) {
-        let template = Template::parse(text).map_err(|error| match error {
+        let template = NameTemplate::parse(text).map_err(|error| match error {
             TemplateError::UnknownToken(token) => NamingError::UnknownToken {
                 convention,
                 template: text.clone(),

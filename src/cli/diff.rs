@@ -1,7 +1,7 @@
 //! `mig diff A B`: compares two catalog snapshots (files or database URLs); exit 1 when
 //! they differ.
 
-use crate::commands::{verify, Error};
+use crate::commands::{snapshot, Error};
 use crate::diff::DiffOptions;
 
 use super::signal::runtime;
@@ -29,12 +29,12 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
             "`--format junit` applies to `mig roundtrip`; `mig diff` prints text or json".into(),
         ));
     }
-    let config = verify::config_or_defaults(&super::load_options(global)?)?;
+    let config = snapshot::config_or_defaults(&super::load_options(global)?)?;
     let opts = DiffOptions {
         column_order: args.column_order,
         owner: !args.no_owner,
     };
-    let findings = runtime()?.block_on(verify::diff(&args.a, &args.b, &config, &opts))?;
+    let findings = runtime()?.block_on(snapshot::diff(&args.a, &args.b, &config, &opts))?;
     super::print(&if global.format == Format::Json {
         findings.json()
     } else {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::commands::verify::{self, ReportFormat, RoundtripRequest};
+use crate::commands::roundtrip::{self, ReportFormat, RoundtripRequest};
 use crate::commands::{Error, Project};
 use crate::roundtrip::{Mode, Options, Place};
 
@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     }
     let project = Project::load(&super::load_options(global)?)?;
     let rendered = block_interruptible(|interrupt| async move {
-        verify::roundtrip(&project, &request, interrupt).await
+        roundtrip::roundtrip(&project, &request, interrupt).await
     })?;
     super::show_report(&rendered, args.output.as_deref())?;
     rendered.finish()

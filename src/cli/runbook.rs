@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::commands::roundtrip::{render, RoundtripRequest};
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
-use crate::commands::verify::{render, RoundtripRequest};
 use crate::commands::{Error, Project};
 use crate::config;
 use crate::findings::Sources;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{verify, Error};
+use crate::commands::{snapshot, Error};
 
 use super::signal::runtime;
 use super::GlobalArgs;
@@ -17,8 +17,8 @@ pub struct Args {
 
 /// Runs `mig snapshot`.
 pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
-    let config = verify::config_or_defaults(&super::load_options(global)?)?;
-    let json = runtime()?.block_on(verify::snapshot(&config))?.to_json();
+    let config = snapshot::config_or_defaults(&super::load_options(global)?)?;
+    let json = runtime()?.block_on(snapshot::snapshot(&config))?.to_json();
     match &args.output {
         Some(path) => super::write_file(path, &json)?,
         None => super::print(&json),

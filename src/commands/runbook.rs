@@ -9,9 +9,9 @@
 mod assemble;
 mod collect;
 mod gather;
+mod roundtrip_stage;
 mod seeds;
 mod stages;
-mod verify;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use crate::revision::directory::load_revisions;
 use crate::revision::graph::RevisionMap;
 use crate::roundtrip::{self, Place, Report, Workspace};
 use crate::runbook::{
-    self, preflight, Check, DodFile, Fatal, Runbook, Scrubber, Template, UrlFacts,
+    self, preflight, DodFile, Evidence, Fatal, Runbook, Scrubber, Template, UrlFacts,
 };
 use crate::seed::SeedChoice;
 use crate::url::DatabaseUrl;
@@ -199,7 +199,7 @@ where
         collected
             .checksum
             .take()
-            .unwrap_or_else(|| Check::not_run(collect::CHECKSUM_TITLE, collected.why_not_run())),
+            .unwrap_or_else(|| Evidence::not_run(collect::CHECKSUM_TITLE, collected.why_not_run())),
     );
     let report = collected.report.take();
     let mut book = assemble::assemble(
@@ -235,8 +235,10 @@ async fn run_on_target<I>(
     let workspace = match Workspace::provision(config, dialect, place, interrupt.as_mut()).await {
         Ok(workspace) => workspace,
         Err(err) => {
-            collected.connection =
-                Some(vec![Check::failed("provision the target", err.to_string())]);
+            collected.connection = Some(vec![Evidence::failed(
+                "provision the target",
+                err.to_string(),
+            )]);
             collected.fatal(Fatal {
                 at: "provisioning the target".into(),
                 message: err.to_string(),

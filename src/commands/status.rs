@@ -18,7 +18,7 @@ use super::{online, Error, Project};
 /// A revision's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum State {
+pub enum RevisionState {
     Applied,
     Pending,
     Interrupted,
@@ -26,13 +26,13 @@ pub enum State {
     Changed,
 }
 
-impl State {
+impl RevisionState {
     fn as_str(self) -> &'static str {
         match self {
-            State::Applied => "applied",
-            State::Pending => "pending",
-            State::Interrupted => "interrupted",
-            State::Changed => "changed",
+            RevisionState::Applied => "applied",
+            RevisionState::Pending => "pending",
+            RevisionState::Interrupted => "interrupted",
+            RevisionState::Changed => "changed",
         }
     }
 }
@@ -43,7 +43,7 @@ pub struct RevisionStatus {
     pub revision: String,
     pub path: String,
     pub message: String,
-    pub state: State,
+    pub state: RevisionState,
     /// When it was applied (`YYYY-MM-DD HH:MM:SS UTC`), from the history table.
     pub applied_at: Option<String>,
     /// Who applied it (`user@host`), from the history table.
@@ -54,7 +54,7 @@ pub struct RevisionStatus {
 
 /// The whole status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Status {
+pub struct StatusReport {
     pub revisions: Vec<RevisionStatus>,
     /// The graph's heads.
     pub heads: Vec<String>,
@@ -74,7 +74,7 @@ pub struct Status {
     pub pooler: String,
 }
 
-impl Status {
+impl StatusReport {
     /// Whether a deploy has work left (`--exit-code` exits 1): something pending or
     /// interrupted.
     pub fn needs_action(&self) -> bool {
@@ -104,7 +104,7 @@ impl Status {
             ));
             match (&r.applied_at, &r.applied_by) {
                 (Some(at), Some(by)) => out.push_str(&format!("  applied {at} by {by}")),
-                _ if matches!(r.state, State::Applied | State::Changed) => {
+                _ if matches!(r.state, RevisionState::Applied | RevisionState::Changed) => {
                     out.push_str("  (no history row: applied by Alembic or stamped)");
                 }
                 _ => {}
@@ -144,7 +144,7 @@ impl Status {
 }
 
 /// Reads the database and judges every revision of the project.
-pub async fn status(project: &Project) -> Result<Status, Error> {
+pub async fn status(project: &Project) -> Result<StatusReport, Error> {
     let url = project.config.database_url()?;
     let recorded = engine::status::read(&project.config, &url)
         .await
@@ -182,13 +182,13 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
         let drifted = drift.iter().find(|d| d.revision == id);
         let is_applied = applied.contains(&id);
         let (state, detail) = match (stopped, is_applied, drifted) {
-            (Some(found), _, _) => (State::Interrupted, Some(found.to_string())),
-            (None, true, Some(d)) => (State::Changed, Some(d.to_string())),
-            (None, true, None) => (State::Applied, None),
-            (None, false, _) => (State::Pending, None),
+            (Some(found), _, _) => (RevisionState::Interrupted, Some(found.to_string())),
+            (None, true, Some(d)) => (RevisionState::Changed, Some(d.to_string())),
+            (None, true, None) => (RevisionState::Applied, None),
+            (None, false, _) => (RevisionState::Pending, None),
         };
         let row = match state {
-            State::Applied | State::Changed => last_applied(&recorded.history, &id),
+            RevisionState::Applied | RevisionState::Changed => last_applied(&recorded.history, &id),
             _ => None,
         };
         revisions.push(RevisionStatus {
@@ -203,15 +203,15 @@ pub async fn status(project: &Project) -> Result<Status, Error> {
             detail,
         });
     }
-    let count = |state: State| revisions.iter().filter(|r| r.state == state).count();
+    let count = |state: RevisionState| revisions.iter().filter(|r| r.state == state).count();
     let (pending, stopped, changed) = (
-        count(State::Pending),
-        count(State::Interrupted),
-        count(State::Changed),
+        count(RevisionState::Pending),
+        count(RevisionState::Interrupted),
+        count(RevisionState::Changed),
     );
     let mut heads: Vec<String> = map.heads().iter().map(|r| r.id().to_string()).collect();
     heads.sort();
-    Ok(Status {
+    Ok(StatusReport {
         revisions,
         heads,
         current: recorded.heads,

@@ -27,7 +27,7 @@ pub struct AlembicProject {
     pub revisions: Vec<AlembicRevision>,
     /// `alembic upgrade heads --sql`, with the bodies of revisions that cannot render
     /// offline left out.
-    pub reference_upgrade: Rendered,
+    pub reference_upgrade: OfflineRendering,
     /// `alembic heads` and `alembic history` output.
     pub heads: String,
     pub history: String,
@@ -53,7 +53,7 @@ fn yes() -> bool {
 
 /// A whole offline rendering.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Rendered {
+pub struct OfflineRendering {
     pub sql: Option<String>,
     pub error: Option<String>,
 }

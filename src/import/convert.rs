@@ -14,7 +14,7 @@ use super::alembic::{AlembicRevision, Body};
 
 /// What became of one revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Conversion {
     /// Both directions rendered.
     Converted,
     /// The upgrade rendered; the downgrade is marked irreversible, for this reason.
@@ -30,7 +30,7 @@ pub struct Converted {
     /// Relative to the converted project's directory.
     pub file: PathBuf,
     pub text: String,
-    pub outcome: Outcome,
+    pub outcome: Conversion,
     pub no_transaction: bool,
 }
 
@@ -55,20 +55,20 @@ pub fn convert(
     let mut text = header(rev, no_transaction, original);
     let upgrade = body(&rev.upgrade);
     let outcome = match (&rev.upgrade.error, &upgrade) {
-        (Some(error), _) => Outcome::Skipped(error.clone()),
+        (Some(error), _) => Conversion::Skipped(error.clone()),
         _ => match (&rev.downgrade.error, body(&rev.downgrade)) {
             (Some(error), _) => {
-                Outcome::Irreversible(format!("Alembic's downgrade() raised {error}"))
+                Conversion::Irreversible(format!("Alembic's downgrade() raised {error}"))
             }
             (None, down) if down.is_empty() && !upgrade.is_empty() => {
-                Outcome::Irreversible("Alembic's downgrade() does nothing".into())
+                Conversion::Irreversible("Alembic's downgrade() does nothing".into())
             }
-            _ => Outcome::Converted,
+            _ => Conversion::Converted,
         },
     };
     text.push_str("\n-- migrate:upgrade\n");
     match &outcome {
-        Outcome::Skipped(error) => {
+        Conversion::Skipped(error) => {
             let _ = writeln!(
                 text,
                 "-- TODO: Alembic could not render this upgrade offline (does it read the \
@@ -80,11 +80,11 @@ pub fn convert(
         _ => push_body(&mut text, &upgrade),
     }
     match &outcome {
-        Outcome::Irreversible(reason) => {
+        Conversion::Irreversible(reason) => {
             text.push_str("\n-- migrate:downgrade irreversible\n");
             push_comment(&mut text, reason);
         }
-        Outcome::Skipped(_) if body(&rev.downgrade).is_empty() => {
+        Conversion::Skipped(_) if body(&rev.downgrade).is_empty() => {
             text.push_str("\n-- migrate:downgrade\n");
             let _ = writeln!(
                 text,

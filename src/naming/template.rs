@@ -53,13 +53,13 @@ pub(crate) enum TemplateError {
 pub(crate) const FREE_PART: &str = "<constraint_name>";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Template {
+pub(crate) struct NameTemplate {
     segments: Vec<Segment>,
 }
 
-impl Template {
+impl NameTemplate {
     /// Parses a template written with `%(token)s` or `%%(token)s` (`%%` is a `%`).
-    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+    pub fn parse(text: &str) -> Result<NameTemplate, TemplateError> {
         let text = text.replace("%%(", "%(");
         let mut segments = Vec::new();
         let mut literal = String::new();
@@ -86,7 +86,7 @@ impl Template {
         if !literal.is_empty() {
             segments.push(Segment::Literal(literal));
         }
-        Ok(Template { segments })
+        Ok(NameTemplate { segments })
     }
 
     /// The expected name, with [`FREE_PART`] where the template has `%(constraint_name)s`.

@@ -40,7 +40,7 @@ use crate::dialect::Dialect;
 use crate::revision::{Downgrade, Revision, Section};
 use crate::sql;
 
-use layout::{lines, marker, section, Kind, Marker};
+use layout::{lines, marker, section, LineKind, Marker};
 
 /// A revision file that cannot be loaded, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -247,8 +247,8 @@ fn parse(path: &Path, text: &str) -> Parsed<Revision> {
             continue;
         };
         let (slot, section) = match found.kind {
-            Kind::Upgrade => (&mut upgrade, "upgrade"),
-            Kind::Downgrade => (&mut downgrade, "downgrade"),
+            LineKind::Upgrade => (&mut upgrade, "upgrade"),
+            LineKind::Downgrade => (&mut downgrade, "downgrade"),
         };
         if let Some(first) = slot {
             let first_line = first.line;

@@ -1,170 +1,124 @@
-//! Constraint evidence from a catalog snapshot: foreign keys with their delete rules,
-//! unique keys, check constraints (listed, not judged: the DoD file says which ones must
-//! exist), and the naming conventions (judged, one check per configured template). Pure:
-//! reads a snapshot, never a database.
+//! One line of evidence: what was checked, how it came out, and what was seen. A pass
+//! can only be made from a comparison that ran ([`Mark::judged`]); anything that did
+//! not run is [`Mark::NotRun`], never a pass. Pure data.
 
-use std::sync::LazyLock;
+use serde::Serialize;
 
-use regex::Regex;
-
-use super::check::{Check, Status};
-use super::model::{CheckConstraint, Constraints, ForeignKey, UniqueKey};
-use crate::catalog::{Kind, Object, Snapshot};
-use crate::config::NamingConvention;
-use crate::naming::{self, Convention, NamingError};
-
-static ON_DELETE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bON\s+DELETE\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION)")
-        .unwrap_or_else(|_| unreachable!())
-});
-
-/// The evidence of `snapshot` (taken at the heads) under `conventions`.
-pub fn constraints(
-    snapshot: &Snapshot,
-    conventions: &NamingConvention,
-) -> Result<Constraints, NamingError> {
-    let mut out = Constraints::default();
-    for object in snapshot.of_kind(Kind::Constraint) {
-        if object.attr("parent").is_some() {
-            continue;
-        }
-        match object.text("type") {
-            Some("foreign key") => out.foreign_keys.push(foreign_key(object)),
-            Some("unique") => out.unique_keys.push(UniqueKey {
-                name: object.name.clone(),
-                table: qualified_table(object),
-                columns: object.list("columns").to_vec(),
-                via: "constraint".into(),
-            }),
-            Some("check") => out.check_constraints.push(CheckConstraint {
-                name: object.name.clone(),
-                table: qualified_table(object),
-                definition: object.text("definition").unwrap_or_default().to_string(),
-            }),
-            _ => {}
-        }
-    }
-    for object in snapshot.of_kind(Kind::Index) {
-        let unique = object.attr("unique").and_then(|v| v.as_bool()) == Some(true);
-        let backs_constraint = object.attr("constraint").is_some()
-            || out
-                .unique_keys
-                .iter()
-                .any(|k| k.name == object.name && k.table == qualified_table(object));
-        if unique && !backs_constraint && object.attr("parent").is_none() {
-            out.unique_keys.push(UniqueKey {
-                name: object.name.clone(),
-                table: qualified_table(object),
-                columns: object.list("columns").to_vec(),
-                via: "index".into(),
-            });
-        }
-    }
-    out.naming = naming_checks(snapshot, conventions)?;
-    Ok(out)
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// The check ran and held.
+    Pass,
+    /// The check ran and did not hold (the command exits 1), or the step failed.
+    Fail,
+    /// The check ran and found something worth a look that does not fail the run.
+    Warn,
+    /// The check did not run (an earlier failure, or it does not apply).
+    NotRun,
+    /// A fact recorded as evidence, not a check.
+    Info,
 }
 
-fn foreign_key(object: &Object) -> ForeignKey {
-    let definition = object.text("definition").unwrap_or_default();
-    let on_delete = object
-        .text("on_delete")
-        .map(str::to_string)
-        .or_else(|| {
-            ON_DELETE
-                .captures(&definition.to_ascii_uppercase())
-                .and_then(|caps| caps.get(1))
-                .map(|m| m.as_str().split_whitespace().collect::<Vec<_>>().join(" "))
-        })
-        .unwrap_or_else(|| "NO ACTION".into())
-        .to_uppercase();
-    let referred_table = match (
-        object.text("referred_schema"),
-        object.text("referred_table"),
-    ) {
-        (Some(schema), Some(table)) => format!("{schema}.{table}"),
-        (None, Some(table)) => table.to_string(),
-        _ => String::new(),
-    };
-    ForeignKey {
-        name: object.name.clone(),
-        table: qualified_table(object),
-        columns: object.list("columns").to_vec(),
-        referred_table,
-        referred_columns: object.list("referred_columns").to_vec(),
-        on_delete,
-    }
-}
-
-fn qualified_table(object: &Object) -> String {
-    match (&object.schema, &object.table) {
-        (Some(schema), Some(table)) => format!("{schema}.{table}"),
-        (None, Some(table)) => table.clone(),
-        _ => String::new(),
-    }
-}
-
-/// One check per configured convention: how many names it covers, and each violation.
-fn naming_checks(
-    snapshot: &Snapshot,
-    conventions: &NamingConvention,
-) -> Result<Vec<Check>, NamingError> {
-    let violations = naming::check(snapshot, conventions)?;
-    let mut checks = Vec::new();
-    for (convention, template) in naming::configured(conventions) {
-        let covered = covered(snapshot, convention);
-        let broken: Vec<String> = violations
-            .iter()
-            .filter(|v| v.convention == convention)
-            .map(|v| v.to_string())
-            .collect();
-        let title = format!("naming_convention.{convention} = {template}");
-        let detail = if broken.is_empty() {
-            format!("{covered} {} fit", names(covered))
+impl Mark {
+    /// [`Mark::Pass`] when `held`, else [`Mark::Fail`]: the only way to make a pass.
+    pub fn judged(held: bool) -> Mark {
+        if held {
+            Mark::Pass
         } else {
-            format!(
-                "{} of {covered} {} do not fit: {}",
-                broken.len(),
-                names(covered),
-                broken.join("; ")
-            )
-        };
-        checks.push(Check::new(title, Status::judged(broken.is_empty()), detail));
+            Mark::Fail
+        }
     }
-    if checks.is_empty() {
-        checks.push(Check::info(
-            "naming conventions",
-            "no `naming_convention.*` is configured in `[mig]`",
-        ));
+
+    /// [`Mark::Pass`] when `held`, else [`Mark::Warn`].
+    pub fn judged_soft(held: bool) -> Mark {
+        if held {
+            Mark::Pass
+        } else {
+            Mark::Warn
+        }
     }
-    Ok(checks)
+
+    /// The mark shown in Markdown.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Mark::Pass => "✅",
+            Mark::Fail => "❌",
+            Mark::Warn => "⚠️",
+            Mark::NotRun => "⏭",
+            Mark::Info => "ℹ️",
+        }
+    }
 }
 
-fn names(n: usize) -> &'static str {
-    if n == 1 {
-        "name"
-    } else {
-        "names"
-    }
+/// A check (or a recorded fact) with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub title: String,
+    pub status: Mark,
+    /// What was seen, in one line (or why it did not run).
+    pub detail: String,
+    /// The SQL that produced the evidence, exactly as run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// What the check expected, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The rows the query returned, each column as text (`None`: NULL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Vec<Option<String>>>>,
 }
 
-/// How many objects a convention applies to (what the naming checker looks at).
-fn covered(snapshot: &Snapshot, convention: Convention) -> usize {
-    snapshot
-        .objects
-        .iter()
-        .filter(|o| o.attr("parent").is_none())
-        .filter(|o| match (o.kind, convention) {
-            (Kind::Constraint, _) => matches!(
-                (o.text("type"), convention),
-                (Some("primary key"), Convention::Pk)
-                    | (Some("foreign key"), Convention::Fk)
-                    | (Some("unique"), Convention::Uq)
-                    | (Some("check"), Convention::Ck)
-            ),
-            (Kind::Index, Convention::Ix) => o.attr("constraint").is_none(),
-            _ => false,
-        })
-        .count()
+impl Evidence {
+    /// A check that ran: passed when `held`.
+    pub fn judged(title: impl Into<String>, held: bool, detail: impl Into<String>) -> Evidence {
+        Evidence::new(title, Mark::judged(held), detail)
+    }
+
+    /// A fact recorded as evidence.
+    pub fn info(title: impl Into<String>, detail: impl Into<String>) -> Evidence {
+        Evidence::new(title, Mark::Info, detail)
+    }
+
+    /// A check that did not run, and why.
+    pub fn not_run(title: impl Into<String>, why: impl Into<String>) -> Evidence {
+        Evidence::new(title, Mark::NotRun, why)
+    }
+
+    /// A check that ran and failed.
+    pub fn failed(title: impl Into<String>, detail: impl Into<String>) -> Evidence {
+        Evidence::new(title, Mark::Fail, detail)
+    }
+
+    /// A check with an explicit status (warnings; statuses computed elsewhere).
+    pub fn new(title: impl Into<String>, status: Mark, detail: impl Into<String>) -> Evidence {
+        Evidence {
+            title: title.into(),
+            status,
+            detail: detail.into(),
+            query: None,
+            expected: None,
+            rows: None,
+        }
+    }
+
+    /// Adds the query that produced the evidence.
+    pub fn with_query(mut self, query: impl Into<String>) -> Evidence {
+        self.query = Some(query.into());
+        self
+    }
+
+    /// Adds the expectation, in words.
+    pub fn with_expected(mut self, expected: impl Into<String>) -> Evidence {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    /// Adds the rows seen.
+    pub fn with_rows(mut self, rows: Vec<Vec<Option<String>>>) -> Evidence {
+        self.rows = Some(rows);
+        self
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 mod seeds;
 mod stages;
 
-use super::check::{Check, Status};
+use super::evidence::{Evidence, Mark};
 use super::model::Runbook;
 use seeds::seeds;
 use stages::{states, steps};
@@ -35,11 +35,11 @@ pub fn section(runbook: &Runbook, name: &str) -> String {
 fn legend() -> String {
     format!(
         "Marks: {} ran and held · {} ran and failed · {} ran, worth a look · {} did not run · {} recorded fact",
-        Status::Pass.icon(),
-        Status::Fail.icon(),
-        Status::Warn.icon(),
-        Status::NotRun.icon(),
-        Status::Info.icon()
+        Mark::Pass.icon(),
+        Mark::Fail.icon(),
+        Mark::Warn.icon(),
+        Mark::NotRun.icon(),
+        Mark::Info.icon()
     )
 }
 
@@ -87,9 +87,9 @@ fn header(runbook: &Runbook) -> String {
 fn summary(runbook: &Runbook) -> String {
     let s = &runbook.summary;
     let verdict = if s.exit_code == 0 {
-        format!("**{} PASSED**", Status::Pass.icon())
+        format!("**{} PASSED**", Mark::Pass.icon())
     } else {
-        format!("**{} FAILED**", Status::Fail.icon())
+        format!("**{} FAILED**", Mark::Fail.icon())
     };
     let mut out = verdict;
     if let Some(fatal) = &runbook.fatal {
@@ -190,7 +190,7 @@ fn roundtrip(runbook: &Runbook) -> String {
 fn constraints(runbook: &Runbook) -> String {
     let c = &runbook.constraints;
     if let Some(why) = &c.not_run {
-        return format!("{} not run: {why}\n", Status::NotRun.icon());
+        return format!("{} not run: {why}\n", Mark::NotRun.icon());
     }
     let mut out = String::from(
         "From the catalog snapshot at the heads; listed as evidence (the DoD checks below \
@@ -269,7 +269,7 @@ fn reproduce(runbook: &Runbook) -> String {
 }
 
 /// A list of checks, each with its evidence.
-pub(super) fn checks(list: &[Check]) -> String {
+pub(super) fn checks(list: &[Evidence]) -> String {
     let mut out = String::new();
     for c in list {
         let mut line = format!("- {} **{}**", c.status.icon(), c.title);

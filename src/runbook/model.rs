@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::check::{Check, Status};
+use super::evidence::{Evidence, Mark};
 use crate::roundtrip::Place;
 use crate::seed::{SeedChoice, SeedKind};
 
@@ -15,7 +15,7 @@ use crate::seed::{SeedChoice, SeedKind};
 pub struct Runbook {
     pub header: Header,
     pub preflight: Preflight,
-    pub connection: Vec<Check>,
+    pub connection: Vec<Evidence>,
     /// The stages run against the target, in order; the first records the start state.
     pub stages: Vec<Stage>,
     pub roundtrip: Roundtrip,
@@ -72,7 +72,7 @@ pub struct Target {
 /// The project as configured, before anything connects.
 #[derive(Debug, Clone, Serialize)]
 pub struct Preflight {
-    pub checks: Vec<Check>,
+    pub checks: Vec<Evidence>,
     /// The configuration keys in effect (after the environment and flags).
     pub settings: Vec<Setting>,
     /// The revisions in upgrade order (load order where the graph does not decide).
@@ -106,7 +106,7 @@ pub struct Stage {
     pub command: String,
     /// Pass when every step ran, Fail when one failed, NotRun when an earlier stage failed,
     /// Info for the start state.
-    pub status: Status,
+    pub status: Mark,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
@@ -114,7 +114,7 @@ pub struct Stage {
     pub duration_ms: Option<f64>,
     pub steps: Vec<StepRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<State>,
+    pub state: Option<StageState>,
 }
 
 /// One step (one revision applied or reverted).
@@ -122,7 +122,7 @@ pub struct Stage {
 pub struct StepRecord {
     /// Alembic's short log: `upgrade 000000000000 -> 251018_initial_baseline, initial baseline`.
     pub step: String,
-    pub status: Status,
+    pub status: Mark,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,11 +137,11 @@ pub struct StepRecord {
 
 /// The database after a stage.
 #[derive(Debug, Clone, Serialize)]
-pub struct State {
+pub struct StageState {
     /// Catalog objects by kind (`table` -> 6), without the version and history tables.
     pub objects: BTreeMap<String, usize>,
     /// Where the version table is, checked against the configured location.
-    pub version_table: Check,
+    pub version_table: Evidence,
     /// The version table's rows.
     pub version_rows: Vec<String>,
 }
@@ -152,9 +152,9 @@ pub struct State {
 pub struct Roundtrip {
     /// Which procedure produced the findings.
     pub procedure: String,
-    pub checks: Vec<Check>,
+    pub checks: Vec<Evidence>,
     /// The verifier's per-revision summary (empty when it did not run).
-    pub revisions: Vec<super::verifier::RevisionOutcome>,
+    pub revisions: Vec<super::roundtrip_evidence::RevisionOutcome>,
 }
 
 /// Constraint evidence from the catalog snapshot at the heads.
@@ -167,7 +167,7 @@ pub struct Constraints {
     pub unique_keys: Vec<UniqueKey>,
     pub check_constraints: Vec<CheckConstraint>,
     /// One check per configured naming convention.
-    pub naming: Vec<Check>,
+    pub naming: Vec<Evidence>,
 }
 
 /// A foreign key and its delete rule.
@@ -212,7 +212,7 @@ pub struct Seeds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_run: Option<String>,
     /// Loading the seed files, and applying the chosen ones.
-    pub checks: Vec<Check>,
+    pub checks: Vec<Evidence>,
     /// Every seed in run order with its state after the run, as `mig seed --list` reads it.
     pub seeds: Vec<SeedRow>,
 }
@@ -245,7 +245,7 @@ pub struct Dod {
     /// The DoD file, relative to the ini file's directory when inside it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    pub checks: Vec<Check>,
+    pub checks: Vec<Evidence>,
 }
 
 /// What stopped the run.
@@ -262,7 +262,7 @@ pub struct Fatal {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     /// Pass when nothing failed and nothing stopped the run; NotRun until summarised.
-    pub status: Status,
+    pub status: Mark,
     pub exit_code: i32,
     pub passed: usize,
     pub failed: usize,
@@ -275,7 +275,7 @@ pub struct Summary {
 impl Default for Summary {
     fn default() -> Self {
         Summary {
-            status: Status::NotRun,
+            status: Mark::NotRun,
             exit_code: 0,
             passed: 0,
             failed: 0,
@@ -288,9 +288,9 @@ impl Default for Summary {
 
 impl Runbook {
     /// Every check and stage outcome with the section it belongs to.
-    pub fn outcomes(&self) -> Vec<(&'static str, String, Status, String)> {
+    pub fn outcomes(&self) -> Vec<(&'static str, String, Mark, String)> {
         let mut all = Vec::new();
-        let mut push = |section: &'static str, checks: &[Check]| {
+        let mut push = |section: &'static str, checks: &[Evidence]| {
             for c in checks {
                 all.push((section, c.title.clone(), c.status, c.detail.clone()));
             }
@@ -307,7 +307,7 @@ impl Runbook {
         push("seeds", &self.seeds.checks);
         push("dod", &self.dod.checks);
         for stage in &self.stages {
-            if stage.status != Status::Info {
+            if stage.status != Mark::Info {
                 all.push((
                     "steps",
                     format!("stage {}", stage.name),
@@ -336,7 +336,7 @@ impl Runbook {
             s.passed, s.warnings, s.not_run
         );
         let checks = if total == 1 { "check" } else { "checks" };
-        let (word, what) = if s.status == Status::Pass {
+        let (word, what) = if s.status == Mark::Pass {
             ("PASSED", format!("{total} {checks}"))
         } else {
             ("FAILED", format!("{} of {total} {checks} failed", s.failed))
@@ -354,16 +354,16 @@ impl Runbook {
         let mut summary = Summary::default();
         for (section, title, status, detail) in self.outcomes() {
             match status {
-                Status::Pass => summary.passed += 1,
-                Status::Fail => {
+                Mark::Pass => summary.passed += 1,
+                Mark::Fail => {
                     summary.failed += 1;
                     summary
                         .failures
                         .push(format!("{section}: {title}: {detail}"));
                 }
-                Status::Warn => summary.warnings += 1,
-                Status::NotRun => summary.not_run += 1,
-                Status::Info => {}
+                Mark::Warn => summary.warnings += 1,
+                Mark::NotRun => summary.not_run += 1,
+                Mark::Info => {}
             }
         }
         summary.exit_code = match (&self.fatal, summary.failed) {
@@ -371,7 +371,7 @@ impl Runbook {
             (None, 0) => 0,
             (None, _) => 1,
         };
-        summary.status = Status::judged(summary.exit_code == 0);
+        summary.status = Mark::judged(summary.exit_code == 0);
         self.summary = summary;
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::check::{Check, Status};
+use super::evidence::{Evidence, Mark};
 use super::model::{Preflight, RevisionRow, Setting};
 use crate::config::{Config, ConfigError};
 use crate::revision::graph::RevisionMap;
@@ -29,7 +29,7 @@ pub fn preflight(
     revisions: Result<&RevisionMap, &str>,
     url: &UrlFacts<'_>,
 ) -> Preflight {
-    let mut checks = vec![Check::info(
+    let mut checks = vec![Evidence::info(
         "configuration",
         format!(
             "`{}`, section `[{}]`",
@@ -42,9 +42,9 @@ pub fn preflight(
         .iter()
         .map(|p| format!("`{}`", relative(&config.here, p)))
         .collect();
-    checks.push(Check::new(
+    checks.push(Evidence::new(
         "exactly one version location",
-        Status::judged_soft(locations.len() == 1),
+        Mark::judged_soft(locations.len() == 1),
         format!(
             "{} version location{}: {}",
             locations.len(),
@@ -56,13 +56,13 @@ pub fn preflight(
     let mut rows = Vec::new();
     match revisions {
         Err(error) => {
-            checks.push(Check::failed("revision files load", error));
+            checks.push(Evidence::failed("revision files load", error));
             for title in ["revision graph", "revision ids fit `VARCHAR(32)`"] {
-                checks.push(Check::not_run(title, "the revision files did not load"));
+                checks.push(Evidence::not_run(title, "the revision files did not load"));
             }
         }
         Ok(map) => {
-            checks.push(Check::judged(
+            checks.push(Evidence::judged(
                 "revision files load",
                 true,
                 format!("{} revision files parsed, graph built", map.len()),
@@ -77,9 +77,9 @@ pub fn preflight(
                 .iter()
                 .map(|r| format!("`{}`", r.id()))
                 .collect();
-            checks.push(Check::new(
+            checks.push(Evidence::new(
                 "revision graph",
-                Status::judged_soft(heads.len() <= 1),
+                Mark::judged_soft(heads.len() <= 1),
                 format!(
                     "{} revisions; head{}: {}; base{}: {}",
                     map.len(),
@@ -107,7 +107,7 @@ pub fn preflight(
                 ),
                 (Some(_), false) => format!("longer than {MAX_ID}: {}", too_long.join(", ")),
             };
-            checks.push(Check::judged(
+            checks.push(Evidence::judged(
                 "revision ids fit `VARCHAR(32)`",
                 too_long.is_empty(),
                 detail,
@@ -130,7 +130,7 @@ fn or_none(items: &[String]) -> String {
     }
 }
 
-fn url_check(config: &Config, facts: &UrlFacts<'_>) -> Check {
+fn url_check(config: &Config, facts: &UrlFacts<'_>) -> Evidence {
     let title = "database URL";
     match facts.url {
         Ok(url) => {
@@ -151,10 +151,10 @@ fn url_check(config: &Config, facts: &UrlFacts<'_>) -> Check {
                     url.dialect().name()
                 ));
             }
-            Check::new(title, Status::judged_soft(agrees), detail)
+            Evidence::new(title, Mark::judged_soft(agrees), detail)
         }
-        Err(error) if facts.needed => Check::failed(title, error.to_string()),
-        Err(error) => Check::info(
+        Err(error) if facts.needed => Evidence::failed(title, error.to_string()),
+        Err(error) => Evidence::info(
             title,
             format!("not resolved ({error}); not needed: the run uses a private database"),
         ),

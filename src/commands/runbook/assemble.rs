@@ -7,13 +7,13 @@ use std::path::Path;
 
 use super::seeds::SeedFiles;
 use super::stages::{self, StageRun};
-use super::{collect, verify, Collected, RunbookRequest};
+use super::{collect, roundtrip_stage, Collected, RunbookRequest};
 use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::roundtrip::{Place, STAGES};
 use crate::runbook::{
-    self, Check, Constraints, Dod, DodFile, Header, Preflight, Roundtrip, Runbook, Seeds, Summary,
-    Target as TargetFacts,
+    self, Constraints, Dod, DodFile, Evidence, Header, Preflight, Roundtrip, Runbook, Seeds,
+    Summary, Target as TargetFacts,
 };
 use crate::seed::SeedChoice;
 
@@ -28,19 +28,19 @@ pub(super) fn assemble(
     let why = collected.why_not_run();
     let connection = collected
         .connection
-        .unwrap_or_else(|| vec![Check::not_run("connect", &why)]);
+        .unwrap_or_else(|| vec![Evidence::not_run("connect", &why)]);
     let mut stages = collected.stages;
     if stages.is_empty() {
         for stage in &STAGES {
             stages.push(StageRun::not_run(stage.name, stage.command(), why.clone()).stage);
         }
-        stages.push(verify::not_run(&request.roundtrip, why.clone()).stage);
+        stages.push(roundtrip_stage::not_run(&request.roundtrip, why.clone()).stage);
     }
     let roundtrip = collected.roundtrip.unwrap_or_else(|| {
         vec![
-            Check::not_run(stages::DOWN_TITLE, &why),
-            Check::not_run(stages::UP_TITLE, &why),
-            Check::not_run(verify::NAME, &why),
+            Evidence::not_run(stages::DOWN_TITLE, &why),
+            Evidence::not_run(stages::UP_TITLE, &why),
+            Evidence::not_run(roundtrip_stage::NAME, &why),
         ]
     });
     let constraints = collected.constraints.unwrap_or_else(|| Constraints {

@@ -13,7 +13,7 @@ use crate::revision::graph::CommandError;
 use crate::revision::Revision;
 use crate::runbook::dod::{DodCheck, Expect, Probe};
 use crate::runbook::probe::{self, Observer, PROBE_SCHEMA};
-use crate::runbook::{Check, DodFile, Status};
+use crate::runbook::{DodFile, Evidence, Mark};
 
 /// Connection and privileges, after a successful connect (`identity`: who and where).
 pub async fn connection_checks(
@@ -21,8 +21,8 @@ pub async fn connection_checks(
     observer: &mut Observer,
     identity: String,
     extensions: &BTreeMap<String, Vec<String>>,
-) -> Vec<Check> {
-    let mut checks = vec![Check::judged("connect", true, identity)];
+) -> Vec<Evidence> {
+    let mut checks = vec![Evidence::judged("connect", true, identity)];
     checks.push(search_path_check(target, observer).await);
     match observer.conn.dialect() {
         Dialect::Postgresql => {
@@ -34,7 +34,7 @@ pub async fn connection_checks(
         _ => {
             let sql = format!("CREATE TABLE {PROBE_SCHEMA} (id integer)");
             checks.push(rolled_back_check(observer, "can create a table", &sql).await);
-            checks.push(Check::info(
+            checks.push(Evidence::info(
                 "time zone",
                 "SQLite has no server time zone: `CURRENT_TIMESTAMP` and `datetime('now')` are UTC",
             ));
@@ -43,16 +43,16 @@ pub async fn connection_checks(
     checks
 }
 
-async fn rolled_back_check(observer: &mut Observer, title: &str, statement: &str) -> Check {
+async fn rolled_back_check(observer: &mut Observer, title: &str, statement: &str) -> Evidence {
     let shown = format!("BEGIN; {statement}; ROLLBACK");
     match probe::try_rolled_back(observer, statement).await {
-        Ok(()) => Check::judged(title, true, "the server accepted it (rolled back)"),
-        Err(message) => Check::judged(title, false, message),
+        Ok(()) => Evidence::judged(title, true, "the server accepted it (rolled back)"),
+        Err(message) => Evidence::judged(title, false, message),
     }
     .with_query(shown)
 }
 
-async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Check {
+async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Evidence {
     let title = "`search_path` on a migration session";
     let query = "SELECT current_setting('search_path')";
     let set_by = if observer.pooler.is_transaction() {
@@ -62,19 +62,19 @@ async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Chec
     };
     let seen = match probe::search_path(observer).await {
         Ok(Some(seen)) => seen,
-        Ok(None) => return Check::info(title, "not a PostgreSQL session: no `search_path`"),
-        Err(err) => return Check::failed(title, err.to_string()).with_query(query),
+        Ok(None) => return Evidence::info(title, "not a PostgreSQL session: no `search_path`"),
+        Err(err) => return Evidence::failed(title, err.to_string()).with_query(query),
     };
     let rows = vec![vec![Some(seen.clone())]];
     match &target.config.exec.search_path {
         Some(configured) => {
             let held = path_elements(configured) == path_elements(&seen);
-            Check::judged(title, held, format!("`{seen}`, {set_by}"))
+            Evidence::judged(title, held, format!("`{seen}`, {set_by}"))
                 .with_expected(format!("`{configured}` (`[mig] search_path`)"))
                 .with_query(query)
                 .with_rows(rows)
         }
-        None => Check::info(
+        None => Evidence::info(
             title,
             format!("`{seen}` (no `[mig] search_path` configured: the server's default)"),
         )
@@ -100,9 +100,9 @@ fn path_elements(path: &str) -> Vec<String> {
 async fn extension_checks(
     observer: &mut Observer,
     extensions: &BTreeMap<String, Vec<String>>,
-) -> Vec<Check> {
+) -> Vec<Evidence> {
     if extensions.is_empty() {
-        return vec![Check::info(
+        return vec![Evidence::info(
             "extensions",
             "the revisions create no extension (no `CREATE EXTENSION` statement)",
         )];
@@ -127,7 +127,7 @@ async fn extension_checks(
                     .map(|v| format!("installed {v}"))
                     .unwrap_or_else(|| "not installed yet".into());
                 checks.push(
-                    Check::judged(
+                    Evidence::judged(
                         title,
                         true,
                         format!(
@@ -139,7 +139,7 @@ async fn extension_checks(
                 );
             }
             Ok(None) => checks.push(
-                Check::judged(
+                Evidence::judged(
                     title,
                     false,
                     format!(
@@ -149,7 +149,7 @@ async fn extension_checks(
                 )
                 .with_query(query),
             ),
-            Err(err) => checks.push(Check::failed(title, err.to_string()).with_query(query)),
+            Err(err) => checks.push(Evidence::failed(title, err.to_string()).with_query(query)),
         }
         let statement = format!(
             "CREATE EXTENSION IF NOT EXISTS \"{}\"",
@@ -167,13 +167,13 @@ async fn extension_checks(
     checks
 }
 
-async fn time_zone_check(conn: &mut Connection) -> Check {
+async fn time_zone_check(conn: &mut Connection) -> Evidence {
     let title = "server time zone is UTC";
     let query = "SELECT current_setting('TimeZone'), extract(timezone FROM now())";
     match probe::time_zone(conn).await {
-        Ok(Some((zone, offset))) => Check::new(
+        Ok(Some((zone, offset))) => Evidence::new(
             title,
-            Status::judged_soft(offset == 0),
+            Mark::judged_soft(offset == 0),
             format!(
                 "`TimeZone` = `{zone}`; `now()` is UTC{}{}",
                 if offset < 0 { "-" } else { "+" },
@@ -181,8 +181,8 @@ async fn time_zone_check(conn: &mut Connection) -> Check {
             ),
         )
         .with_query(query),
-        Ok(None) => Check::info(title, "not a PostgreSQL session"),
-        Err(err) => Check::failed(title, err.to_string()).with_query(query),
+        Ok(None) => Evidence::info(title, "not a PostgreSQL session"),
+        Err(err) => Evidence::failed(title, err.to_string()).with_query(query),
     }
 }
 
@@ -199,17 +199,17 @@ fn offset_text(seconds: i64) -> String {
 pub const CHECKSUM_TITLE: &str = "checksums of applied revisions match the history table";
 
 /// The target's history table against the revision files: the checksum drift check.
-pub async fn checksum_check(target: &Target<'_>) -> Check {
+pub async fn checksum_check(target: &Target<'_>) -> Evidence {
     let title = CHECKSUM_TITLE;
     let Some(table) = &target.config.exec.history_table else {
-        return Check::info(
+        return Evidence::info(
             title,
             "the history table is disabled (`history_table` is empty)",
         );
     };
     let rows = match engine::history(target.config, target.url).await {
         Ok(rows) => rows,
-        Err(err) => return Check::failed(title, err.to_string()),
+        Err(err) => return Evidence::failed(title, err.to_string()),
     };
     let recorded: std::collections::BTreeSet<&str> = rows
         .iter()
@@ -217,7 +217,7 @@ pub async fn checksum_check(target: &Target<'_>) -> Check {
         .filter_map(|r| r.revision.as_deref())
         .collect();
     if recorded.is_empty() {
-        return Check::info(
+        return Evidence::info(
             title,
             format!("`{table}` records no applied revision on the target yet: nothing to compare"),
         );
@@ -225,7 +225,7 @@ pub async fn checksum_check(target: &Target<'_>) -> Check {
     let map = target.map;
     let drift = engine::drift(target.config, target.url, |heads| applied(map, heads)).await;
     match drift {
-        Ok(drift) if drift.is_empty() => Check::judged(
+        Ok(drift) if drift.is_empty() => Evidence::judged(
             title,
             true,
             format!(
@@ -233,7 +233,7 @@ pub async fn checksum_check(target: &Target<'_>) -> Check {
                 recorded.len()
             ),
         ),
-        Ok(drift) => Check::judged(
+        Ok(drift) => Evidence::judged(
             title,
             false,
             drift
@@ -242,7 +242,7 @@ pub async fn checksum_check(target: &Target<'_>) -> Check {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        Err(err) => Check::failed(title, err.to_string()),
+        Err(err) => Evidence::failed(title, err.to_string()),
     }
 }
 
@@ -269,7 +269,7 @@ pub fn dod_query(check: &DodCheck, dialect: Dialect) -> (String, Expect) {
 }
 
 /// Runs every DoD check on `observer` (each in a transaction that is rolled back).
-pub async fn dod_checks(dod: &DodFile, observer: &mut Observer) -> Vec<Check> {
+pub async fn dod_checks(dod: &DodFile, observer: &mut Observer) -> Vec<Evidence> {
     let dialect = observer.conn.dialect();
     let mut checks = Vec::new();
     for check in &dod.checks {
@@ -278,9 +278,9 @@ pub async fn dod_checks(dod: &DodFile, observer: &mut Observer) -> Vec<Check> {
         let judged = match result {
             Ok(rows) => {
                 let (held, seen) = expect.judge(&rows);
-                Check::judged(&check.title, held, seen).with_rows(rows)
+                Evidence::judged(&check.title, held, seen).with_rows(rows)
             }
-            Err(message) => Check::failed(&check.title, message),
+            Err(message) => Evidence::failed(&check.title, message),
         };
         checks.push(judged.with_query(sql).with_expected(expect.to_string()));
     }
@@ -288,12 +288,12 @@ pub async fn dod_checks(dod: &DodFile, observer: &mut Observer) -> Vec<Check> {
 }
 
 /// Every DoD check marked as not run, with the query it would have run.
-pub fn dod_not_run(dod: &DodFile, dialect: Dialect, why: &str) -> Vec<Check> {
+pub fn dod_not_run(dod: &DodFile, dialect: Dialect, why: &str) -> Vec<Evidence> {
     dod.checks
         .iter()
         .map(|check| {
             let (sql, expect) = dod_query(check, dialect);
-            Check::not_run(&check.title, why)
+            Evidence::not_run(&check.title, why)
                 .with_query(sql)
                 .with_expected(expect.to_string())
         })

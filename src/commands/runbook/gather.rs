@@ -6,10 +6,10 @@
 
 use super::seeds::{self, SeedFiles};
 use super::stages::{self, StageRun};
-use super::{collect, verify, Target};
+use super::{collect, roundtrip_stage, Target};
 use crate::roundtrip::{Options, Report, Stages, STAGES};
 use crate::runbook::probe::Observer;
-use crate::runbook::{self, Check, Constraints, DodFile, Fatal, RevisionOutcome, Seeds, Stage};
+use crate::runbook::{self, Constraints, DodFile, Evidence, Fatal, RevisionOutcome, Seeds, Stage};
 
 /// What the live part found; `None` sections were not reached.
 #[derive(Default)]
@@ -18,16 +18,16 @@ pub(super) struct Collected {
     pub server_version: Option<String>,
     /// Through a transaction-mode pooler: what the observer found ([`crate::db::Pooler::describe`]).
     pub pooler: Option<String>,
-    pub connection: Option<Vec<Check>>,
-    pub checksum: Option<Check>,
+    pub connection: Option<Vec<Evidence>>,
+    pub checksum: Option<Evidence>,
     pub stages: Vec<Stage>,
-    pub roundtrip: Option<Vec<Check>>,
+    pub roundtrip: Option<Vec<Evidence>>,
     pub revisions: Vec<RevisionOutcome>,
     pub procedure: Option<String>,
     pub report: Option<Report>,
     pub constraints: Option<Constraints>,
     pub seeds: Option<Seeds>,
-    pub dod: Option<Vec<Check>>,
+    pub dod: Option<Vec<Evidence>>,
     pub fatal: Option<Fatal>,
 }
 
@@ -78,7 +78,7 @@ pub(super) async fn gather(
     let mut observer = match Observer::open(target.url, &target.config.exec).await {
         Ok(observer) => observer,
         Err(err) => {
-            out.connection = Some(vec![Check::failed("connect", err.to_string())]);
+            out.connection = Some(vec![Evidence::failed("connect", err.to_string())]);
             out.fatal(Fatal {
                 at: "connecting to the target".into(),
                 message: err.to_string(),
@@ -128,7 +128,7 @@ pub(super) async fn gather(
     let stopped = runs.iter().find_map(|r| r.fatal.clone());
     match &stopped {
         None => {
-            let verified = verify::run(
+            let verified = roundtrip_stage::run(
                 target,
                 &stages,
                 &mut observer,
@@ -143,8 +143,8 @@ pub(super) async fn gather(
             runs.push(verified.run);
         }
         Some(fatal) => {
-            checks.push(Check::not_run(verify::NAME, not_run(fatal)));
-            runs.push(verify::not_run(extras.roundtrip, not_run(fatal)));
+            checks.push(Evidence::not_run(roundtrip_stage::NAME, not_run(fatal)));
+            runs.push(roundtrip_stage::not_run(extras.roundtrip, not_run(fatal)));
         }
     }
     out.roundtrip = Some(checks);
@@ -157,7 +157,7 @@ pub(super) async fn gather(
             out.constraints = Some(
                 runbook::constraints(&snapshot, &target.config.naming().unwrap_or_default())
                     .unwrap_or_else(|err| Constraints {
-                        naming: vec![Check::failed("naming conventions", err.to_string())],
+                        naming: vec![Evidence::failed("naming conventions", err.to_string())],
                         ..Constraints::default()
                     }),
             );

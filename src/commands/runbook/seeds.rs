@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use super::Target;
 use crate::config::Config;
 use crate::revision::graph::RevisionMap;
-use crate::runbook::{self, Check, SeedRow, Seeds, Status};
+use crate::runbook::{self, Evidence, Mark, SeedRow, Seeds};
 use crate::seed::{self, Seed, SeedChoice, SeedError, SeedReport, SeedRequest, SeedState};
 
 /// The project's seed files as read before the run.
@@ -60,7 +60,9 @@ impl SeedFiles {
             return seeds;
         }
         if self.loaded.is_ok() {
-            seeds.checks.push(Check::not_run(self.apply_title(), why));
+            seeds
+                .checks
+                .push(Evidence::not_run(self.apply_title(), why));
         }
         seeds.not_run = Some(why.trim_start_matches("not run: ").to_string());
         seeds
@@ -70,7 +72,7 @@ impl SeedFiles {
         let mut checks = Vec::new();
         match &self.loaded {
             Ok(seeds) if seeds.is_empty() => {}
-            Ok(seeds) => checks.push(Check::judged(
+            Ok(seeds) => checks.push(Evidence::judged(
                 "seed files load",
                 true,
                 format!(
@@ -83,7 +85,7 @@ impl SeedFiles {
                         .join(", ")
                 ),
             )),
-            Err(message) => checks.push(Check::failed("seed files load", message)),
+            Err(message) => checks.push(Evidence::failed("seed files load", message)),
         }
         Seeds {
             locations: self
@@ -120,7 +122,7 @@ pub(super) async fn run(target: &Target<'_>, files: &SeedFiles) -> Seeds {
     }
     let report = match files.choice {
         SeedChoice::None => {
-            section.checks.push(Check::info(
+            section.checks.push(Evidence::info(
                 files.apply_title(),
                 "not applied: `--seed none`",
             ));
@@ -170,19 +172,19 @@ pub(super) async fn run(target: &Target<'_>, files: &SeedFiles) -> Seeds {
         }
         Err(err) => section
             .checks
-            .push(Check::failed("seed states", err.to_string())),
+            .push(Evidence::failed("seed states", err.to_string())),
     }
     section
 }
 
 /// The outcome of applying the chosen seeds as a check.
-fn apply_check(title: &str, result: &Result<SeedReport, SeedError>) -> Check {
+fn apply_check(title: &str, result: &Result<SeedReport, SeedError>) -> Evidence {
     match result {
-        Ok(report) if report.seeds.is_empty() => Check::info(
+        Ok(report) if report.seeds.is_empty() => Evidence::info(
             title,
             "nothing to apply: every chosen seed was applied before this run",
         ),
-        Ok(report) => Check::judged(
+        Ok(report) => Evidence::judged(
             title,
             true,
             format!(
@@ -199,8 +201,8 @@ fn apply_check(title: &str, result: &Result<SeedReport, SeedError>) -> Check {
         // The run did not reach the revision the seed needs (`--to`): worth a look, as
         // `mig seed` would refuse it the same way.
         Err(err @ SeedError::Blocked { .. }) => {
-            Check::new(title, Status::Warn, format!("not applied: {err}"))
+            Evidence::new(title, Mark::Warn, format!("not applied: {err}"))
         }
-        Err(err) => Check::failed(title, err.to_string()),
+        Err(err) => Evidence::failed(title, err.to_string()),
     }
 }

@@ -19,8 +19,8 @@ use crate::engine::{EngineError, Outcome};
 use crate::revision::graph::{CommandError, RevisionMap};
 use crate::roundtrip::{Move, Stages};
 use crate::runbook::probe::{self, Observer};
-use crate::runbook::verifier;
-use crate::runbook::{Check, Fatal, Stage, State, Status, StepRecord};
+use crate::runbook::roundtrip_evidence;
+use crate::runbook::{Evidence, Fatal, Mark, Stage, StageState, StepRecord};
 
 /// One stage as run: the record, the snapshot after it, the engine's outcome when it
 /// succeeded, and the failure that stopped it.
@@ -38,7 +38,7 @@ impl StageRun {
             stage: Stage {
                 name: name.to_string(),
                 command,
-                status: Status::NotRun,
+                status: Mark::NotRun,
                 detail: why,
                 started_at: None,
                 duration_ms: None,
@@ -54,7 +54,7 @@ impl StageRun {
     /// A stage that ran (or started to), before its outcome is recorded.
     pub fn started(name: &str, command: String, at: DateTime<Utc>, took: Duration) -> StageRun {
         let mut run = StageRun::not_run(name, command, String::new());
-        run.stage.status = Status::Fail;
+        run.stage.status = Mark::Fail;
         run.stage.started_at = Some(timestamp(at));
         run.stage.duration_ms = Some(millis(took));
         run
@@ -68,7 +68,7 @@ pub const UP_TITLE: &str = "upgrading again gives the same catalog as the first 
 /// The database before any stage.
 pub async fn start(target: &Target<'_>, stages: &Stages<'_>, observer: &mut Observer) -> StageRun {
     let mut run = StageRun::not_run("start", String::new(), "the target before any stage".into());
-    run.stage.status = Status::Info;
+    run.stage.status = Mark::Info;
     record_state(target, stages, observer, &mut run, false).await;
     run
 }
@@ -113,14 +113,14 @@ fn succeeded(stage: &mut Stage, outcome: &Outcome, map: &RevisionMap) {
         .iter()
         .map(|step| StepRecord {
             step: with_message(&step.log, step.revision.as_deref(), map),
-            status: Status::Pass,
+            status: Mark::Pass,
             started_at: Some(timestamp(step.started_at)),
             duration_ms: Some(millis(step.duration)),
             statements: Some(step.statements),
             note: None,
         })
         .collect();
-    stage.status = Status::Pass;
+    stage.status = Mark::Pass;
     let n = stage.steps.len();
     stage.detail = match n {
         0 => "nothing to do".into(),
@@ -140,7 +140,7 @@ fn with_message(log: &str, revision: Option<&str>, map: &RevisionMap) -> String 
 }
 
 fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
-    stage.status = Status::Fail;
+    stage.status = Mark::Fail;
     match err {
         EngineError::Apply(failure) => {
             let record = |step: &String, status, note: &str| StepRecord {
@@ -154,7 +154,7 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
             for step in &failure.committed {
                 stage.steps.push(record(
                     step,
-                    Status::Pass,
+                    Mark::Pass,
                     "ran and was committed before the failure",
                 ));
             }
@@ -162,7 +162,7 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
                 if Some(step) != failure.step.as_ref() {
                     stage.steps.push(record(
                         step,
-                        Status::Warn,
+                        Mark::Warn,
                         "ran, then rolled back with the failed step",
                     ));
                 }
@@ -173,7 +173,7 @@ fn failed(stage: &mut Stage, err: EngineError<CommandError>) {
                     .as_ref()
                     .map(|s| format!("line {}, column {}: {}", s.line, s.column, s.server))
                     .unwrap_or_else(|| "failed".into());
-                stage.steps.push(record(step, Status::Fail, &why));
+                stage.steps.push(record(step, Mark::Fail, &why));
             }
             stage.detail = failure.message.clone();
         }
@@ -204,7 +204,7 @@ pub(super) async fn record_state(
                     exit_code: 3,
                 });
             }
-            run.stage.status = Status::Fail;
+            run.stage.status = Mark::Fail;
             if !run.stage.detail.is_empty() {
                 run.stage.detail.push('\n');
             }
@@ -220,7 +220,7 @@ async fn look(
     stages: &Stages<'_>,
     observer: &mut Observer,
     expect_table: bool,
-) -> Result<(Snapshot, State), String> {
+) -> Result<(Snapshot, StageState), String> {
     let snapshot = stages.snapshot().await.map_err(|e| e.to_string())?;
     let objects = snapshot
         .counts()
@@ -232,7 +232,7 @@ async fn look(
     let version_table = version_table_check(target.config, observer, expect_table).await?;
     Ok((
         snapshot,
-        State {
+        StageState {
             objects,
             version_table,
             version_rows: version.heads,
@@ -259,7 +259,7 @@ async fn version_table_check(
     config: &Config,
     observer: &mut Observer,
     expect_table: bool,
-) -> Result<Check, String> {
+) -> Result<Evidence, String> {
     let table = &config.exec.version_table;
     let query = probe::version_table_query(&observer.conn, &table.table);
     let rows = probe::text_rows(observer, &query).await?;
@@ -291,36 +291,35 @@ async fn version_table_check(
     };
     let title = "version table";
     let check = if expect_table {
-        Check::judged(title, exists, seen).with_expected(wanted)
+        Evidence::judged(title, exists, seen).with_expected(wanted)
     } else {
-        Check::info(title, seen)
+        Evidence::info(title, seen)
     };
     Ok(check.with_query(query).with_rows(rows))
 }
 
 /// The roundtrip judgements over the stages' snapshots: `start`, after `upgrade heads`,
 /// after `downgrade base`, after `upgrade heads again` (missing where a stage failed).
-pub fn stage_checks(stages: &Stages<'_>, runs: &[StageRun]) -> Vec<Check> {
+pub fn stage_checks(stages: &Stages<'_>, runs: &[StageRun]) -> Vec<Evidence> {
     let snap = |i: usize| runs.get(i).and_then(|r| r.snapshot.as_ref());
     let outcome = |i: usize| runs.get(i).and_then(|r| r.outcome.as_ref());
     let mut checks = Vec::new();
     match (snap(0), snap(2), outcome(2)) {
-        (Some(start), Some(base), Some(reverted)) => checks.push(verifier::residue_check(
-            DOWN_TITLE,
-            &stages.residue(start, base, reverted),
-        )),
-        _ => checks.push(Check::not_run(
+        (Some(start), Some(base), Some(reverted)) => checks.push(
+            roundtrip_evidence::residue_check(DOWN_TITLE, &stages.residue(start, base, reverted)),
+        ),
+        _ => checks.push(Evidence::not_run(
             DOWN_TITLE,
             "the downgrade to base did not complete",
         )),
     }
     match (snap(1), snap(3), outcome(3)) {
-        (Some(first), Some(again), Some(_)) => checks.push(verifier::again_check(
+        (Some(first), Some(again), Some(_)) => checks.push(roundtrip_evidence::again_check(
             UP_TITLE,
             first.objects.len(),
             &stages.again(first, again),
         )),
-        _ => checks.push(Check::not_run(
+        _ => checks.push(Evidence::not_run(
             UP_TITLE,
             "the second upgrade did not complete",
         )),

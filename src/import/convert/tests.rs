@@ -39,7 +39,7 @@ fn bodies_and_header_become_a_revision_file() {
     );
     let c = converted(&r);
     assert_eq!(c.file, PathBuf::from("versions/sub/x_some_change.sql"));
-    assert_eq!(c.outcome, Outcome::Converted);
+    assert_eq!(c.outcome, Conversion::Converted);
     assert_eq!(
         c.text,
         "-- some change\n--\n-- Revision ID: x\n-- Revises: a, b\n--\n\
@@ -60,20 +60,20 @@ fn raising_or_empty_downgrades_are_irreversible_but_empty_merges_are_not() {
     ));
     assert_eq!(
         raised.outcome,
-        Outcome::Irreversible("Alembic's downgrade() raised NotImplementedError".into())
+        Conversion::Irreversible("Alembic's downgrade() raised NotImplementedError".into())
     );
     assert!(raised.text.ends_with(
         "-- migrate:downgrade irreversible\n-- Alembic's downgrade() raised NotImplementedError\n"
     ));
     let empty = converted(&rev("x", &[], up(), body(Some(""), None)));
-    assert!(matches!(empty.outcome, Outcome::Irreversible(_)));
+    assert!(matches!(empty.outcome, Conversion::Irreversible(_)));
     let merge = converted(&rev(
         "m",
         &["a", "b"],
         body(Some(""), None),
         body(Some(""), None),
     ));
-    assert_eq!(merge.outcome, Outcome::Converted);
+    assert_eq!(merge.outcome, Conversion::Converted);
 }
 
 #[test]
@@ -85,7 +85,7 @@ fn a_revision_that_cannot_render_gets_todo_bodies() {
         body(Some(""), None),
     );
     let c = converted(&r);
-    assert_eq!(c.outcome, Outcome::Skipped("AttributeError: no".into()));
+    assert_eq!(c.outcome, Conversion::Skipped("AttributeError: no".into()));
     assert!(c
         .text
         .contains("-- migrate:upgrade\n-- TODO: Alembic could not render"));

@@ -5,7 +5,7 @@ fn owned(items: &[&str]) -> Vec<String> {
 }
 
 fn render(template: &str, subject: &Subject) -> String {
-    Template::parse(template)
+    NameTemplate::parse(template)
         .map(|t| t.expected(subject))
         .unwrap_or_else(|e| format!("{e:?}"))
 }
@@ -51,7 +51,7 @@ fn every_token() {
 
 #[test]
 fn template_errors() {
-    let error = |t: &str| Template::parse(t).err();
+    let error = |t: &str| NameTemplate::parse(t).err();
     assert_eq!(
         error("pk_%(table)s"),
         Some(TemplateError::UnknownToken("table".into()))
@@ -75,7 +75,7 @@ fn template_errors() {
 
 #[test]
 fn free_part_matches_any_non_empty_text() {
-    let template = Template::parse("ck_%(table_name)s__%(constraint_name)s").ok();
+    let template = NameTemplate::parse("ck_%(table_name)s__%(constraint_name)s").ok();
     let subject = Subject {
         table: "acct.v2",
         ..Subject::default()
@@ -97,7 +97,7 @@ fn free_part_matches_any_non_empty_text() {
 #[test]
 fn long_names_fit_truncated() {
     let template =
-        Template::parse("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s").ok();
+        NameTemplate::parse("fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s").ok();
     let columns = owned(&["a_rather_long_column_name_for_a_key"]);
     let subject = Subject {
         table: "an_unusually_long_table_name",

@@ -68,7 +68,7 @@ pub(super) fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
 
 /// Which section a marker opens.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum LineKind {
     Upgrade,
     Downgrade,
 }
@@ -77,7 +77,7 @@ pub(super) enum Kind {
 pub(super) struct Marker<'a> {
     pub(super) index: usize,
     pub(super) line: usize,
-    pub(super) kind: Kind,
+    pub(super) kind: LineKind,
     pub(super) rest: &'a str,
 }
 
@@ -102,8 +102,8 @@ pub(super) fn marker<'a>(index: usize, line: &Line<'a>) -> Parsed<Option<Marker<
     let after = comment.get(prefix.len()..).unwrap_or_default();
     let (name, rest) = after.split_once(char::is_whitespace).unwrap_or((after, ""));
     let kind = match name.to_ascii_lowercase().as_str() {
-        "upgrade" => Kind::Upgrade,
-        "downgrade" => Kind::Downgrade,
+        "upgrade" => LineKind::Upgrade,
+        "downgrade" => LineKind::Downgrade,
         _ => {
             let marker = trim(line.text).to_string();
             return Err(at(line.number, ParseErrorKind::UnknownMarker { marker }));

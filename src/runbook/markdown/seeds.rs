@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{cell, checks, code};
-use crate::runbook::check::Status;
+use crate::runbook::evidence::Mark;
 use crate::runbook::model::Runbook;
 use crate::seed::SeedChoice;
 
@@ -21,7 +21,7 @@ pub(super) fn seeds(runbook: &Runbook) -> String {
     };
     if s.checks.is_empty() && s.seeds.is_empty() {
         return match &s.not_run {
-            Some(why) => format!("{} not run: {why}\n", Status::NotRun.icon()),
+            Some(why) => format!("{} not run: {why}\n", Mark::NotRun.icon()),
             None => format!("No seed files in {locations} (`seed_locations`).\n"),
         };
     }
@@ -42,7 +42,7 @@ pub(super) fn seeds(runbook: &Runbook) -> String {
     );
     out.push_str(&checks(&s.checks));
     if let Some(why) = &s.not_run {
-        let _ = writeln!(out, "\n{} states not read: {why}", Status::NotRun.icon());
+        let _ = writeln!(out, "\n{} states not read: {why}", Mark::NotRun.icon());
     }
     if s.seeds.is_empty() {
         return out;

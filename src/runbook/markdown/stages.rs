@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{cell, code, one_line};
-use crate::runbook::check::Status;
+use crate::runbook::evidence::Mark;
 use crate::runbook::model::{Runbook, Stage};
 
 /// Each stage with its label: `start` for the start state, `1: upgrade heads` after it.
@@ -15,7 +15,7 @@ fn numbered(runbook: &Runbook) -> Vec<(String, &Stage)> {
         .stages
         .iter()
         .map(|stage| {
-            if stage.status == Status::Info {
+            if stage.status == Mark::Info {
                 (stage.name.clone(), stage)
             } else {
                 n += 1;
@@ -28,7 +28,7 @@ fn numbered(runbook: &Runbook) -> Vec<(String, &Stage)> {
 pub(super) fn steps(runbook: &Runbook) -> String {
     let mut out = String::new();
     for (label, stage) in numbered(runbook) {
-        if stage.status == Status::Info {
+        if stage.status == Mark::Info {
             continue;
         }
         let _ = writeln!(out, "### Stage {label} {}\n", stage.status.icon());
@@ -41,12 +41,12 @@ pub(super) fn steps(runbook: &Runbook) -> String {
         }
         facts.push(stage.detail.lines().next().unwrap_or_default().to_string());
         let _ = writeln!(out, "{}\n", facts.join(" · "));
-        if stage.status == Status::NotRun {
+        if stage.status == Mark::NotRun {
             continue;
         }
         let table = step_table(stage);
         out.push_str(&table);
-        if stage.status == Status::Fail && stage.detail.lines().count() > 1 {
+        if stage.status == Mark::Fail && stage.detail.lines().count() > 1 {
             let _ = writeln!(out, "\n```text\n{}\n```", stage.detail);
         }
         if !table.is_empty() {

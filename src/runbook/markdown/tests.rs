@@ -3,15 +3,15 @@ use super::*;
 #[test]
 fn checks_with_evidence() {
     let list = vec![
-        Check::judged("six tables", true, "got 2 rows")
+        Evidence::judged("six tables", true, "got 2 rows")
             .with_query("SELECT tablename\nFROM pg_tables")
             .with_expected("exactly 2 rows")
             .with_rows(vec![vec![Some("a".into())], vec![Some("b|c".into())]]),
-        Check::judged("utc", false, "got `false`")
+        Evidence::judged("utc", false, "got `false`")
             .with_query("SELECT `x`")
             .with_rows(vec![vec![None, Some("1".into())]]),
-        Check::not_run("later", "not run: stage `upgrade heads` failed"),
-        Check::info("fact", "two\nlines"),
+        Evidence::not_run("later", "not run: stage `upgrade heads` failed"),
+        Evidence::info("fact", "two\nlines"),
     ];
     insta::assert_snapshot!(checks(&list), @r"
         - ✅ **six tables**: got 2 rows (expected exactly 2 rows)

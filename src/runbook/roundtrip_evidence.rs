@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::check::{Check, Status};
+use super::evidence::{Evidence, Mark};
 use crate::roundtrip::{self, CheckKind, Finding, Report, Residue};
 
 /// One revision's overall roundtrip result.
@@ -15,7 +15,7 @@ use crate::roundtrip::{self, CheckKind, Finding, Report, Residue};
 pub struct RevisionOutcome {
     pub revision: String,
     pub message: String,
-    pub status: Status,
+    pub status: Mark,
     /// `ok`, `residue`, `failed`, `skipped`, as the verifier says.
     pub verdict: String,
     /// The time of its checks; left out with `--stable`.
@@ -24,7 +24,7 @@ pub struct RevisionOutcome {
 }
 
 /// The verifier's checks (naming excluded) and per-revision summary.
-pub fn from_report(report: &Report) -> (Vec<Check>, Vec<RevisionOutcome>) {
+pub fn from_report(report: &Report) -> (Vec<Evidence>, Vec<RevisionOutcome>) {
     let checks = report
         .checks
         .iter()
@@ -66,24 +66,24 @@ pub fn procedure(report: &Report) -> String {
 
 /// The downgrade to base judged by the verifier: passes when nothing beyond the declared
 /// keeps was left behind, naming what was kept.
-pub fn residue_check(title: &str, residue: &Residue) -> Check {
+pub fn residue_check(title: &str, residue: &Residue) -> Evidence {
     if !residue.findings.is_empty() {
-        return Check::judged(title, false, listed(&residue.findings));
+        return Evidence::judged(title, false, listed(&residue.findings));
     }
     let kept = if residue.kept.is_empty() {
         "nothing left behind".to_string()
     } else {
         format!("left behind as declared: {}", residue.kept.join(", "))
     };
-    Check::judged(title, true, kept)
+    Evidence::judged(title, true, kept)
 }
 
 /// The second upgrade judged by the verifier against the first (`objects` in it).
-pub fn again_check(title: &str, objects: usize, findings: &[Finding]) -> Check {
+pub fn again_check(title: &str, objects: usize, findings: &[Finding]) -> Evidence {
     if findings.is_empty() {
-        Check::judged(title, true, format!("{objects} objects, no difference"))
+        Evidence::judged(title, true, format!("{objects} objects, no difference"))
     } else {
-        Check::judged(title, false, listed(findings))
+        Evidence::judged(title, false, listed(findings))
     }
 }
 
@@ -103,17 +103,17 @@ fn listed(findings: &[Finding]) -> String {
         .join("; ")
 }
 
-fn status(status: roundtrip::Status) -> Status {
+fn status(status: roundtrip::Status) -> Mark {
     match status {
-        roundtrip::Status::Ok => Status::Pass,
+        roundtrip::Status::Ok => Mark::Pass,
         roundtrip::Status::Residue | roundtrip::Status::Violations | roundtrip::Status::Failed => {
-            Status::Fail
+            Mark::Fail
         }
-        roundtrip::Status::Skipped => Status::NotRun,
+        roundtrip::Status::Skipped => Mark::NotRun,
     }
 }
 
-fn check(c: &roundtrip::Check) -> Check {
+fn check(c: &roundtrip::Check) -> Evidence {
     let title = match &c.revision {
         Some(id) => format!("`{id}`: {}", c.check),
         None => format!("whole range: {}", c.check),
@@ -131,7 +131,7 @@ fn check(c: &roundtrip::Check) -> Check {
             _ => "no difference".into(),
         });
     }
-    Check::new(title, status(c.status), detail.join("; "))
+    Evidence::new(title, status(c.status), detail.join("; "))
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ fn stage_judgements_name_what_was_kept_or_found() {
         fields,
         detail: None,
     };
-    let line = |c: Check| format!("{} {}: {}", c.status.icon(), c.title, c.detail);
+    let line = |c: Evidence| format!("{} {}: {}", c.status.icon(), c.title, c.detail);
     let kept = Residue {
         findings: vec![],
         kept: vec!["schema zero_admin".into(), "extension pgcrypto".into()],

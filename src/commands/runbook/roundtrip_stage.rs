@@ -11,7 +11,7 @@ use super::stages::{record_state, StageRun};
 use super::Target;
 use crate::roundtrip::{self, Mode, Options, Report, Stages};
 use crate::runbook::probe::Observer;
-use crate::runbook::{verifier, Check, Fatal, RevisionOutcome, Status};
+use crate::runbook::{roundtrip_evidence, Evidence, Fatal, Mark, RevisionOutcome};
 
 /// The stage's name (and the title of its check when it fails outright).
 pub const NAME: &str = "roundtrip verifier";
@@ -25,7 +25,7 @@ pub fn not_run(given: &Options, why: String) -> StageRun {
 pub struct Verified {
     pub run: StageRun,
     pub report: Option<Report>,
-    pub checks: Vec<Check>,
+    pub checks: Vec<Evidence>,
     pub revisions: Vec<RevisionOutcome>,
     pub procedure: Option<String>,
 }
@@ -72,9 +72,9 @@ pub async fn run(
         (None, Vec::new(), Vec::new(), None);
     match result {
         Ok(report) => {
-            (checks, revisions) = verifier::from_report(&report);
+            (checks, revisions) = roundtrip_evidence::from_report(&report);
             let failed = report.status == roundtrip::Status::Failed;
-            run.stage.status = Status::judged(!failed);
+            run.stage.status = Mark::judged(!failed);
             run.stage.detail = format!(
                 "{} checks over {} revisions, verdict `{}` (the checks are in the roundtrip section)",
                 report.checks.len(),
@@ -94,12 +94,12 @@ pub async fn run(
                     exit_code: report.exit_code(),
                 });
             }
-            procedure = Some(verifier::procedure(&report));
+            procedure = Some(roundtrip_evidence::procedure(&report));
             report_kept = Some(report);
         }
         Err(err) => {
             run.stage.detail = err.to_string();
-            checks.push(Check::failed(NAME, err.to_string()));
+            checks.push(Evidence::failed(NAME, err.to_string()));
             run.fatal = Some(Fatal {
                 at: "the roundtrip verifier".into(),
                 message: err.to_string(),
