@@ -22,7 +22,6 @@ pub mod diagnose;
 pub mod history;
 pub mod lock;
 pub mod pooler;
-pub mod redact;
 pub mod version_sql;
 pub mod version_table;
 

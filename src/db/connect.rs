@@ -1,9 +1,9 @@
 //! Opening connections: PostgreSQL (with `application_name = mig`,
 //! `client_connection_check_interval` on 14+, and the configured `search_path` set
 //! before anything else), SQLite files or memory, MySQL/MariaDB.
-//! Failures are diagnosed in words with the password scrubbed; nothing here retries.
+//! Failures are diagnosed in words ([`super::diagnose`]); nothing here retries.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,10 +14,9 @@ use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
 use super::pooler::Pooler;
-use super::redact::{redact, redact_url};
 use super::{query_error, DbError};
 use crate::dialect::Dialect;
-use crate::url::DatabaseUrl;
+use crate::url::{redact, DatabaseUrl, Secret};
 
 /// The `application_name` every PostgreSQL session of mig announces.
 pub const APPLICATION_NAME: &str = "mig";
@@ -53,6 +52,17 @@ pub enum SqliteLocation {
     Memory,
     /// A database file, created if missing.
     File(PathBuf),
+}
+
+impl SqliteLocation {
+    /// Where a SQLite URL points (SQLAlchemy's forms: `sqlite://` is memory,
+    /// `sqlite:///x.db` relative, `sqlite:////abs/x.db` absolute).
+    pub fn of(url: &DatabaseUrl) -> SqliteLocation {
+        match url.database() {
+            Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),
+            _ => SqliteLocation::Memory,
+        }
+    }
 }
 
 impl Connection {
@@ -94,12 +104,9 @@ pub async fn connect_postgres(
 /// PgBouncer refuses unless told to ignore it.
 async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
     let password = url.password();
-    let target = url.redacted();
+    let target = url.to_string();
     let options = PgConnectOptions::from_str(&url.to_sqlx_url())
-        .map_err(|err| DbError::Url {
-            url: target.clone(),
-            reason: redact(&err.to_string(), password),
-        })?
+        .map_err(|err| unusable(url, &err))?
         .application_name(APPLICATION_NAME)
         .extra_float_digits(None);
     let address = match options.get_socket() {
@@ -177,12 +184,9 @@ pub async fn connect_sqlite(
 /// Connects to MySQL or MariaDB at `url` (`mysql://`, `mysql+pymysql://`, `mariadb://`).
 pub async fn connect_mysql(url: &DatabaseUrl) -> Result<MySqlConnection, DbError> {
     let password = url.password();
-    let target = url.redacted();
+    let target = url.to_string();
     let options =
-        MySqlConnectOptions::from_str(&url.to_sqlx_url()).map_err(|err| DbError::Url {
-            url: target.clone(),
-            reason: redact(&err.to_string(), password),
-        })?;
+        MySqlConnectOptions::from_str(&url.to_sqlx_url()).map_err(|err| unusable(url, &err))?;
     let address = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => format!("{}:{}", options.get_host(), options.get_port()),
@@ -200,27 +204,14 @@ pub async fn connect_mysql(url: &DatabaseUrl) -> Result<MySqlConnection, DbError
         .map_err(|err| ConnectError::from_sqlx(&attempt, &err).into())
 }
 
-/// SQLAlchemy's SQLite URL forms: `sqlite://` is memory, `sqlite:///x.db` is relative,
-/// `sqlite:////abs/x.db` is absolute; a query string is ignored.
-pub fn sqlite_location(url: &str) -> Result<SqliteLocation, DbError> {
-    let rest = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .ok_or_else(|| DbError::Url {
-            url: redact_url(url),
-            reason: "expected `sqlite:///<path>` or `sqlite://`".into(),
-        })?;
-    let rest = rest.split('?').next().unwrap_or_default();
-    match rest.strip_prefix('/') {
-        None if rest.is_empty() => Ok(SqliteLocation::Memory),
-        Some("") | Some(":memory:") => Ok(SqliteLocation::Memory),
-        Some(path) => Ok(SqliteLocation::File(Path::new(path).to_path_buf())),
-        None => Err(DbError::Url {
-            url: redact_url(url),
-            reason: "a SQLite URL has no host: use `sqlite:///relative.db` or \
-                     `sqlite:////absolute.db`"
-                .into(),
-        }),
+/// sqlx refused the options built from `url`; its message may quote the URL.
+fn unusable(url: &DatabaseUrl, err: &sqlx::Error) -> DbError {
+    DbError::Url {
+        url: url.to_string(),
+        reason: redact(
+            &err.to_string(),
+            url.password().map(Secret::expose).as_slice(),
+        ),
     }
 }
 
@@ -281,13 +272,9 @@ pub async fn open_detecting_pooler(
             return Ok((Connection::Postgres(pg), pooler));
         }
         Dialect::Mysql => Connection::Mysql(connect_mysql(url).await?),
-        Dialect::Sqlite => {
-            let location = match url.database() {
-                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),
-                _ => SqliteLocation::Memory,
-            };
-            Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
-        }
+        Dialect::Sqlite => Connection::Sqlite(
+            connect_sqlite(&SqliteLocation::of(url), settings.lock_timeout).await?,
+        ),
     };
     Ok((conn, Pooler::None))
 }

@@ -187,7 +187,7 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
         (
             "sqlalchemy.url",
             match url {
-                Ok(url) => url.redacted(),
+                Ok(url) => url.to_string(),
                 Err(_) => "(not resolved)".into(),
             },
         ),
