@@ -13,7 +13,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
-use super::pooler::Pooler;
 use super::{query_error, DbError};
 use crate::dialect::Dialect;
 use crate::url::{redact, DatabaseUrl, Secret};
@@ -102,7 +101,7 @@ pub async fn connect_postgres(
 /// (what a transaction pooler's client must do: a session `SET` would stay on a server
 /// connection other clients get). No `extra_float_digits` startup parameter, which
 /// PgBouncer refuses unless told to ignore it.
-async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
+pub(super) async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
     let password = url.password();
     let target = url.to_string();
     let options = PgConnectOptions::from_str(&url.to_sqlx_url())
@@ -128,7 +127,7 @@ async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbErro
 
 /// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
 /// on 14+ and the configured `search_path`.
-async fn session_settings(
+pub(super) async fn session_settings(
     conn: &mut PgConnection,
     search_path: Option<&str>,
 ) -> Result<(), DbError> {
@@ -236,47 +235,6 @@ pub async fn set_search_path(
         .await
         .map_err(|err| query_error(&format!("setting search_path to `{list}`"), &err))?;
     Ok(())
-}
-
-/// Connects to a parsed URL with the project's settings: the dialect's own connector,
-/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL the session settings
-/// ([`session_settings`]) before anything else.
-pub async fn open(
-    url: &DatabaseUrl,
-    settings: &crate::config::ExecSettings,
-) -> Result<Connection, DbError> {
-    open_detecting_pooler(url, settings)
-        .await
-        .map(|(conn, _)| conn)
-}
-
-/// [`open`], telling whether the URL is a transaction-mode pooler (`[mig] pooler`,
-/// [`super::pooler::detect`]). Through one nothing is set on the session: each unit sets
-/// what it needs in its own transaction ([`super::pooler::begin_local`]).
-pub async fn open_detecting_pooler(
-    url: &DatabaseUrl,
-    settings: &crate::config::ExecSettings,
-) -> Result<(Connection, Pooler), DbError> {
-    let conn = match url.dialect() {
-        Dialect::Postgresql => {
-            let mut pg = connect_postgres_bare(url).await?;
-            let pooler = super::pooler::detect(&mut pg, settings.pooler, url.port(), || {
-                connect_postgres_bare(url)
-            })
-            .await?;
-            if pooler.is_transaction() {
-                tracing::info!(target: "mig", "Through a {}", pooler.describe());
-            } else {
-                session_settings(&mut pg, settings.search_path.as_deref()).await?;
-            }
-            return Ok((Connection::Postgres(pg), pooler));
-        }
-        Dialect::Mysql => Connection::Mysql(connect_mysql(url).await?),
-        Dialect::Sqlite => Connection::Sqlite(
-            connect_sqlite(&SqliteLocation::of(url), settings.lock_timeout).await?,
-        ),
-    };
-    Ok((conn, Pooler::None))
 }
 
 #[cfg(test)]
