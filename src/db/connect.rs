@@ -14,7 +14,7 @@ use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
 use super::{query_error, DbError};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SearchPath};
 use crate::url::{redact, DatabaseUrl, Secret};
 
 /// The `application_name` every PostgreSQL session of mig announces.
@@ -90,7 +90,7 @@ impl Connection {
 /// `search_path`, before anything else.
 pub async fn connect_postgres(
     url: &DatabaseUrl,
-    search_path: Option<&str>,
+    search_path: Option<&SearchPath>,
 ) -> Result<PgConnection, DbError> {
     let mut conn = connect_postgres_bare(url).await?;
     session_settings(&mut conn, search_path).await?;
@@ -129,7 +129,7 @@ pub(super) async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnect
 /// on 14+ and the configured `search_path`.
 pub(super) async fn session_settings(
     conn: &mut PgConnection,
-    search_path: Option<&str>,
+    search_path: Option<&SearchPath>,
 ) -> Result<(), DbError> {
     if has_connection_check(conn) {
         sqlx::raw_sql(CONNECTION_CHECK)
@@ -216,15 +216,15 @@ fn unusable(url: &DatabaseUrl, err: &sqlx::Error) -> DbError {
 
 /// Sets a configured `search_path` (`app, "My Schema", $user`) on the session, or with
 /// `local` for the open transaction only (`SET LOCAL`, through a transaction pooler).
-/// The list is read and quoted by [`Dialect::search_path_list`] (the same text `--sql`
-/// shows after `SET search_path TO`) and sent as a bound parameter of `set_config`, in
-/// one statement: no configured text is ever part of the SQL.
+/// The list is rendered by [`SearchPath::list`] (the same text `--sql` shows after
+/// `SET search_path TO`) and sent as a bound parameter of `set_config`, in one
+/// statement: no configured text is ever part of the SQL.
 pub async fn set_search_path(
     conn: &mut PgConnection,
-    search_path: &str,
+    search_path: &SearchPath,
     local: bool,
 ) -> Result<(), DbError> {
-    let Some(list) = Dialect::Postgresql.search_path_list(search_path) else {
+    let Some(list) = search_path.list() else {
         return Ok(());
     };
     sqlx::query("SELECT pg_catalog.set_config('search_path', $1, $2)")

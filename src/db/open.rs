@@ -39,7 +39,7 @@ pub async fn open_detecting_pooler(
             if pooler.is_transaction() {
                 tracing::info!(target: "mig", "Through a {}", pooler.describe());
             } else {
-                session_settings(&mut pg, settings.search_path.as_deref()).await?;
+                session_settings(&mut pg, settings.search_path.as_ref()).await?;
             }
             return Ok((Connection::Postgres(pg), pooler));
         }

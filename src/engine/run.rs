@@ -187,7 +187,7 @@ impl Run<'_> {
                     // more transaction, with its `search_path`.
                     let pooled = match (&self.pooled, &mut *conn) {
                         (Some(pooled), Connection::Postgres(pg)) => {
-                            begin_local(pg, pooled.search_path.as_deref()).await.is_ok()
+                            begin_local(pg, pooled.search_path.as_ref()).await.is_ok()
                         }
                         _ => false,
                     };

@@ -30,7 +30,7 @@ impl Session {
         let (conn, pooler) = crate::db::open_detecting_pooler(url, settings).await?;
         let search_path = settings
             .search_path
-            .as_deref()
+            .as_ref()
             .and_then(|path| conn.dialect().search_path_sql(path));
         Ok(Session {
             conn,
@@ -72,7 +72,7 @@ impl Session {
     pub async fn begin_read(&mut self, settings: &ExecSettings) -> Result<(), DbError> {
         match &mut self.conn {
             Connection::Postgres(pg) if self.pooler.is_transaction() => {
-                pooler::begin_local(pg, settings.search_path.as_deref()).await
+                pooler::begin_local(pg, settings.search_path.as_ref()).await
             }
             _ => Ok(()),
         }
