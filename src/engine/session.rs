@@ -10,7 +10,7 @@
 use crate::config::ExecSettings;
 use crate::db::lock::postgres_key;
 use crate::db::pooler::{self, PooledBegin, Pooler};
-use crate::db::{Connection, DbError, MigrationLock};
+use crate::db::{query_error, Connection, DbError, MigrationLock};
 use crate::url::DatabaseUrl;
 
 /// An open connection and what was set on it.
@@ -74,6 +74,37 @@ impl Session {
             Connection::Postgres(pg) if self.pooler.is_transaction() => {
                 pooler::begin_local(pg, settings.search_path.as_ref()).await
             }
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens a read-only transaction for a command that must only read (`drift`,
+    /// `baseline`): nothing in it can write, whatever the role may do. Through a
+    /// transaction pooler it sets what [`Session::begin_read`] sets. PostgreSQL only;
+    /// nothing on other backends.
+    pub async fn begin_read_only(&mut self, settings: &ExecSettings) -> Result<(), DbError> {
+        let Connection::Postgres(pg) = &mut self.conn else {
+            return Ok(());
+        };
+        if self.pooler.is_transaction() {
+            pooler::begin_local(pg, settings.search_path.as_ref()).await?;
+        } else {
+            sqlx::raw_sql("BEGIN")
+                .execute(&mut *pg)
+                .await
+                .map_err(|err| query_error("beginning a transaction", &err))?;
+        }
+        sqlx::raw_sql("SET TRANSACTION READ ONLY")
+            .execute(&mut *pg)
+            .await
+            .map(|_| ())
+            .map_err(|err| query_error("making the transaction read-only", &err))
+    }
+
+    /// Ends [`Session::begin_read_only`]'s transaction.
+    pub async fn end_read_only(&mut self) -> Result<(), DbError> {
+        match &mut self.conn {
+            Connection::Postgres(pg) => pooler::commit(pg).await,
             _ => Ok(()),
         }
     }
