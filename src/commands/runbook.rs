@@ -273,7 +273,7 @@ fn write(
         config
             .database_url()
             .ok()
-            .and_then(|u| u.password().map(|p| p.expose().to_string()))
+            .and_then(|u| u.password().cloned())
             .into_iter()
             .collect(),
         request.stable,

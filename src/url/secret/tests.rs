@@ -84,12 +84,19 @@ fn no_struct_holding_a_url_prints_its_password() {
         };
         let refused = sqlx::Error::Configuration(format!("bad URL {}", url.to_sqlx_url()).into());
         let diagnosed = crate::db::ConnectError::from_sqlx(&attempt, &refused);
+        let scrubber = crate::runbook::Scrubber::new(
+            std::path::Path::new("/p"),
+            url.password().cloned().into_iter().collect(),
+            false,
+        );
         let outputs = [
             format!("{config:?}"),
             format!("{options:?}"),
             format!("{attempt:?}"),
             format!("{diagnosed} {diagnosed:?}"),
             format!("{:?}", config.database_url()),
+            format!("{scrubber:?}"),
+            scrubber.apply(&format!("{text} {}", url.to_sqlx_url())),
         ];
         for out in outputs {
             assert!(!leaks(&out), "{text} leaked in {out}");
