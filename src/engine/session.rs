@@ -86,19 +86,19 @@ impl Session {
         let Connection::Postgres(pg) = &mut self.conn else {
             return Ok(());
         };
-        if self.pooler.is_transaction() {
+        // Through a pooler the transaction begins with its local settings; read-only may
+        // be set after them (only read-write must come before the first query).
+        let sql = if self.pooler.is_transaction() {
             pooler::begin_local(pg, settings.search_path.as_ref()).await?;
+            "SET TRANSACTION READ ONLY"
         } else {
-            sqlx::raw_sql("BEGIN")
-                .execute(&mut *pg)
-                .await
-                .map_err(|err| query_error("beginning a transaction", &err))?;
-        }
-        sqlx::raw_sql("SET TRANSACTION READ ONLY")
+            "BEGIN READ ONLY"
+        };
+        sqlx::raw_sql(sql)
             .execute(&mut *pg)
             .await
             .map(|_| ())
-            .map_err(|err| query_error("making the transaction read-only", &err))
+            .map_err(|err| query_error("beginning a read-only transaction", &err))
     }
 
     /// Ends [`Session::begin_read_only`]'s transaction.
