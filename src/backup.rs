@@ -152,7 +152,7 @@ pub async fn take(
         format_version: FORMAT_VERSION,
         project: config.project()?,
         database: database.to_string(),
-        url: url.redacted(),
+        url: url.to_string(),
         dialect: conn.dialect().name().to_string(),
         server_version,
         revisions,

@@ -108,7 +108,7 @@ where
         _ => false,
     };
     Ok(BaselineReport {
-        database: url.redacted(),
+        database: url.to_string(),
         matched,
         nearest,
         stamped,

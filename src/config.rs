@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SearchPath};
 use crate::url::{redact_url, DatabaseUrl};
 
 pub use error::ConfigError;
@@ -83,8 +83,8 @@ impl Default for RevisionSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecSettings {
     pub version_table: VersionTable,
-    /// `search_path` (PostgreSQL), as written: `zero_admin, public`.
-    pub search_path: Option<String>,
+    /// `search_path` (PostgreSQL): `zero_admin, public`, read into its names.
+    pub search_path: Option<SearchPath>,
     /// `transaction_per_migration`.
     pub transaction_per_migration: bool,
     /// `lock` and `lock_timeout`.

@@ -21,18 +21,19 @@ pub mod connect;
 pub mod diagnose;
 pub mod history;
 pub mod lock;
+pub mod open;
 pub mod pooler;
-pub mod redact;
 pub mod version_sql;
 pub mod version_table;
 
 pub use connect::{
-    connect_mysql, connect_postgres, connect_sqlite, open, open_detecting_pooler, set_search_path,
-    Connection, SqliteLocation, APPLICATION_NAME,
+    connect_mysql, connect_postgres, connect_sqlite, set_search_path, Connection, SqliteLocation,
+    APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};
 pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};
 pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
+pub use open::{open, open_detecting_pooler};
 pub use pooler::{PooledBegin, Pooler, PoolerReason};
 pub use version_sql::VersionSql;
 pub use version_table::{read_heads, read_state, schema_exists, table_exists, VersionState};

@@ -3,9 +3,11 @@
 
 mod quote;
 mod reserved;
+mod search_path;
 mod session;
 
-pub use quote::{check_name, parse_search_path, NameError};
+pub use quote::{check_name, NameError};
+pub use search_path::SearchPath;
 
 use serde::Serialize;
 

@@ -138,7 +138,7 @@ where
         ..DiffOptions::default()
     };
     Ok(DriftReport {
-        database: url.redacted(),
+        database: url.to_string(),
         revisions: live.heads.clone(),
         findings: Finding::from_diff(diff(&expected, &live.snapshot, &diff_opts)),
         duration: clock.elapsed(),

@@ -8,6 +8,7 @@
 //! private temp directory handed to that account. No account is ever created.
 
 pub mod binaries;
+pub mod database;
 pub mod ephemeral;
 pub mod scratch;
 pub mod sqlite;
@@ -18,10 +19,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use binaries::PgBinaries;
+pub use database::{create_database_at, drop_database_at};
 pub use ephemeral::{EphemeralOptions, EphemeralPostgres, SUPERUSER};
-pub use scratch::{
-    create_database_at, drop_database_at, unique_name, with_database, ScratchDatabase,
-};
+pub use scratch::{unique_name, ScratchDatabase};
 pub use sqlite::TempSqlite;
 
 use crate::db::DbError;

@@ -1,9 +1,11 @@
 //! Database URLs: parsing SQLAlchemy and native forms, normalisation, and password
 //! redaction. Pure text: never connects, never logs.
 //!
-//! The password is private to [`DatabaseUrl`] and reachable only through
-//! [`DatabaseUrl::password`] and [`DatabaseUrl::to_sqlx_url`]; every other rendering
-//! (`Debug`, `Display`, serde, errors) replaces it with `***`.
+//! A [`DatabaseUrl`] carries its password as a [`Secret`] (a `password` query value too)
+//! and keeps no copy of the text as given: its `Display`, `Debug`, serde form and errors
+//! show `***`, and the password is reachable only through [`DatabaseUrl::password`] and
+//! [`DatabaseUrl::to_sqlx_url`], for connecting. Free text from elsewhere (a driver's or
+//! a server's message) is scrubbed by the one function [`redact`].
 //!
 //! Parsing follows SQLAlchemy's `make_url` with one deliberate difference: a raw `@` in
 //! the password is accepted. The userinfo ends at the last `@` before the first `?`
@@ -14,6 +16,7 @@
 mod encode;
 mod parse;
 mod redact;
+mod secret;
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,29 +25,61 @@ use serde::{Serialize, Serializer};
 
 use crate::dialect::Dialect;
 
-pub use redact::{redact, redact_urls_in};
+pub use redact::redact;
+pub use secret::Secret;
 
+pub(crate) use encode::encode_component;
 /// Percent-encodes a file path (also for the SARIF locations of `crate::findings`).
 pub(crate) use encode::encode_path;
-use encode::{encode_component, encode_query};
-pub(crate) use parse::userinfo_end;
+use encode::encode_query;
 use parse::Backend;
 pub(crate) use redact::redact_url;
 
 /// A parsed database URL. The password never appears in `Debug`, `Display` or serde.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
-    /// The URL as given (trimmed); only ever shown through [`redact_url`].
-    input: String,
+    /// The URL as given (trimmed) with its password masked: what `Display` shows.
+    shown: String,
     backend: Backend,
     driver: Option<String>,
     user: Option<String>,
-    password: Option<String>,
+    password: Option<Secret>,
     /// The host as written in the authority (percent-decoded).
     authority_host: Option<String>,
     port: Option<u16>,
     database: Option<String>,
-    query: Vec<(String, String)>,
+    query: Vec<Param>,
+}
+
+/// A query parameter, decoded; the value of a `password` key (any case) is a secret.
+#[derive(Clone, PartialEq, Eq)]
+struct Param {
+    key: String,
+    value: ParamValue,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum ParamValue {
+    Plain(String),
+    Secret(Secret),
+}
+
+impl Param {
+    fn new(key: String, value: String) -> Param {
+        let value = if key.eq_ignore_ascii_case("password") {
+            ParamValue::Secret(Secret::new(value))
+        } else {
+            ParamValue::Plain(value)
+        };
+        Param { key, value }
+    }
+
+    fn plain(&self) -> Option<&str> {
+        match &self.value {
+            ParamValue::Plain(value) => Some(value),
+            ParamValue::Secret(_) => None,
+        }
+    }
 }
 
 /// Why a database URL was refused. Every message shows the URL with its password
@@ -103,11 +138,14 @@ impl DatabaseUrl {
     }
 
     /// The password, percent-decoded (from the userinfo, else a `password` query
-    /// parameter). For connecting only: never print it.
-    pub fn password(&self) -> Option<&str> {
-        self.password
-            .as_deref()
-            .or_else(|| self.query_value("password"))
+    /// parameter). For connecting only: [`Secret::expose`] it to a driver, never print it.
+    pub fn password(&self) -> Option<&Secret> {
+        self.password.as_ref().or_else(|| {
+            self.query.iter().find_map(|param| match &param.value {
+                ParamValue::Secret(secret) if param.key == "password" => Some(secret),
+                _ => None,
+            })
+        })
     }
 
     /// The host: a name, an IP address (IPv6 without brackets) or a unix-socket
@@ -135,9 +173,12 @@ impl DatabaseUrl {
         self.database.as_deref()
     }
 
-    /// The query parameters in the order given, decoded.
-    pub fn query(&self) -> &[(String, String)] {
-        &self.query
+    /// The query parameters in the order given, decoded, without `password` values.
+    pub fn query(&self) -> Vec<(&str, &str)> {
+        self.query
+            .iter()
+            .filter_map(|param| Some((param.key.as_str(), param.plain()?)))
+            .collect()
     }
 
     /// Whether this is an in-memory SQLite database (`sqlite://`, `sqlite:///:memory:`).
@@ -146,23 +187,38 @@ impl DatabaseUrl {
             && matches!(self.database.as_deref(), None | Some(":memory:"))
     }
 
-    /// The URL as given with the password replaced by `***`.
-    pub fn redacted(&self) -> String {
-        redact_url(&self.input)
+    /// This URL naming database `name` instead (a scratch database on the same server):
+    /// the path replaced, everything else as given.
+    pub fn with_database(&self, name: &str) -> DatabaseUrl {
+        DatabaseUrl {
+            shown: replace_path(&self.shown, &encode_component(name)),
+            database: Some(name.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// This URL without its password (neither in the userinfo nor as a `password`
+    /// parameter), for a client tool that takes the password separately (`PGPASSWORD`).
+    pub fn without_password(&self) -> DatabaseUrl {
+        let mut url = self.clone();
+        url.password = None;
+        url.query
+            .retain(|param| matches!(param.value, ParamValue::Plain(_)));
+        url
     }
 
     /// The redacted URL in mig's native form: scheme without driver, `postgres` spelled
     /// `postgresql`, components re-encoded (`postgresql://user:***@host:6543/postgres?sslmode=require`).
     pub fn normalized(&self) -> String {
-        self.render(Secret::Redacted, self.backend.name())
+        self.render(Shown::Redacted, self.backend.name())
     }
 
     /// The URL sqlx connects with, password included. For connecting only: never print
     /// it, log it or put it in an error.
     pub fn to_sqlx_url(&self) -> String {
         match self.backend {
-            Backend::Postgresql => self.postgres_sqlx().render(Secret::Plain, "postgres"),
-            Backend::Mysql | Backend::Mariadb => self.mysql_sqlx().render(Secret::Plain, "mysql"),
+            Backend::Postgresql => self.postgres_sqlx().render(Shown::Plain, "postgres"),
+            Backend::Mysql | Backend::Mariadb => self.mysql_sqlx().render(Shown::Plain, "mysql"),
             Backend::Sqlite => self.sqlite_sqlx_url(),
         }
     }
@@ -173,11 +229,11 @@ impl DatabaseUrl {
     fn mysql_sqlx(&self) -> DatabaseUrl {
         let mut url = self.clone();
         let mut socket = false;
-        for (key, _) in &mut url.query {
-            if key == "unix_socket" {
-                *key = "socket".to_string();
+        for param in &mut url.query {
+            if param.key == "unix_socket" {
+                param.key = "socket".to_string();
             }
-            socket |= key == "socket";
+            socket |= param.key == "socket";
         }
         if socket && url.authority_host.is_none() {
             url.authority_host = Some("localhost".to_string());
@@ -196,7 +252,7 @@ impl DatabaseUrl {
                 if url.port.is_none() {
                     url.port = self.query_value("port").and_then(|p| p.parse().ok());
                 }
-                url.query.retain(|(k, _)| k != "host" && k != "port");
+                url.query.retain(|p| p.key != "host" && p.key != "port");
             }
         }
         url
@@ -205,11 +261,11 @@ impl DatabaseUrl {
     fn query_value(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .find(|param| param.key == key)
+            .and_then(Param::plain)
     }
 
-    fn render(&self, secret: Secret, scheme: &str) -> String {
+    fn render(&self, shown: Shown, scheme: &str) -> String {
         let mut out = format!("{scheme}://");
         if self.backend == Backend::Sqlite {
             if let Some(db) = &self.database {
@@ -223,7 +279,7 @@ impl DatabaseUrl {
                 }
                 if let Some(password) = &self.password {
                     out.push(':');
-                    out.push_str(&secret.show(password));
+                    out.push_str(&shown.password(password));
                 }
                 out.push('@');
             }
@@ -245,13 +301,12 @@ impl DatabaseUrl {
         let params: Vec<(String, String)> = self
             .query
             .iter()
-            .map(|(k, v)| {
-                let value = if k == "password" {
-                    secret.show(v)
-                } else {
-                    encode_query(v)
+            .map(|param| {
+                let value = match &param.value {
+                    ParamValue::Plain(value) => encode_query(value),
+                    ParamValue::Secret(secret) => shown.password(secret),
                 };
-                (encode_query(k), value)
+                (encode_query(&param.key), value)
             })
             .collect();
         push_query(&mut out, &params);
@@ -269,8 +324,8 @@ impl DatabaseUrl {
         let mut params: Vec<(String, String)> = self
             .query
             .iter()
-            .filter(|(k, _)| SQLX_PARAMS.contains(&k.as_str()))
-            .map(|(k, v)| (encode_query(k), encode_query(v)))
+            .filter(|param| SQLX_PARAMS.contains(&param.key.as_str()))
+            .filter_map(|param| Some((encode_query(&param.key), encode_query(param.plain()?))))
             .collect();
         if !params.iter().any(|(k, _)| k == "mode") {
             params.push(("mode".into(), "rwc".into()));
@@ -284,20 +339,39 @@ impl DatabaseUrl {
     }
 }
 
-/// How a password is rendered.
+/// How a rendering shows the password.
 #[derive(Clone, Copy)]
-enum Secret {
+enum Shown {
     Plain,
     Redacted,
 }
 
-impl Secret {
-    fn show(self, password: &str) -> String {
+impl Shown {
+    fn password(self, password: &Secret) -> String {
         match self {
-            Secret::Plain => encode_component(password),
-            Secret::Redacted => "***".to_string(),
+            Shown::Plain => encode_component(password.expose()),
+            Shown::Redacted => "***".to_string(),
         }
     }
+}
+
+/// `url` (text after parsing) with its path replaced by `encoded`; the query and
+/// everything before the path as they are.
+fn replace_path(url: &str, encoded: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
+        return url.to_string();
+    };
+    let (head, query) = match url.find('?') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
+    let authority_start = head[scheme_end..]
+        .rfind('@')
+        .map_or(scheme_end, |at| scheme_end + at + 1);
+    let path_start = head[authority_start..]
+        .find('/')
+        .map_or(head.len(), |at| authority_start + at);
+    format!("{}/{encoded}{query}", &head[..path_start])
 }
 
 fn push_query(out: &mut String, params: &[(String, String)]) {
@@ -317,20 +391,21 @@ impl FromStr for DatabaseUrl {
     }
 }
 
+/// The URL as given, with the password replaced by `***`.
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.redacted())
+        f.write_str(&self.shown)
     }
 }
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DatabaseUrl")
-            .field("url", &self.redacted())
+            .field("url", &self.shown)
             .field("dialect", &self.dialect())
             .field("driver", &self.driver)
             .field("user", &self.user)
-            .field("password", &self.password().map(|_| "***"))
+            .field("password", &self.password())
             .field("host", &self.host())
             .field("port", &self.port)
             .field("database", &self.database)
@@ -341,7 +416,7 @@ impl fmt::Debug for DatabaseUrl {
 impl Serialize for DatabaseUrl {
     /// Serialised as the redacted URL.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.redacted())
+        serializer.serialize_str(&self.shown)
     }
 }
 

@@ -19,7 +19,7 @@ use super::manifest::TableEntry;
 use super::BackupError;
 use crate::db::query_error;
 use crate::provision::binaries::locate_client;
-use crate::url::DatabaseUrl;
+use crate::url::{redact, DatabaseUrl, Secret};
 
 /// The data directory inside the backup directory.
 pub(super) const DATA_DIR: &str = "data";
@@ -120,7 +120,10 @@ async fn dump_in_snapshot(
         return Err(BackupError::Tool(format!(
             "`{}` failed: {}",
             pg_dump.display(),
-            scrub(&String::from_utf8_lossy(&output.stderr), url)
+            redact(
+                String::from_utf8_lossy(&output.stderr).trim(),
+                url.password().map(Secret::expose).as_slice()
+            )
         )));
     }
     let mut entries = Vec::with_capacity(tables.len());
@@ -247,28 +250,9 @@ fn unquote_qualified(text: &str) -> (String, String) {
 /// Connection for libpq programs: the URL without its password on the command line
 /// (the password goes in `PGPASSWORD`, never in argv).
 fn libpq(command: &mut Command, url: &DatabaseUrl) {
-    let full = url.to_sqlx_url();
-    let without = match (full.split_once("://"), url.password()) {
-        (Some((scheme, rest)), Some(_)) => match rest.split_once('@') {
-            Some((userinfo, host)) => {
-                let user = userinfo.split(':').next().unwrap_or_default();
-                format!("{scheme}://{user}@{host}")
-            }
-            None => full.clone(),
-        },
-        _ => full.clone(),
-    };
-    command.arg(format!("--dbname={without}"));
+    command.arg(format!("--dbname={}", url.without_password().to_sqlx_url()));
     if let Some(password) = url.password() {
-        command.env("PGPASSWORD", password);
-    }
-}
-
-fn scrub(text: &str, url: &DatabaseUrl) -> String {
-    let text = crate::url::redact_urls_in(text.trim());
-    match url.password() {
-        Some(password) => crate::url::redact(&text, &[password]),
-        None => text,
+        command.env("PGPASSWORD", password.expose());
     }
 }
 

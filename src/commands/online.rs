@@ -253,7 +253,7 @@ pub async fn current(
     if verbose {
         out.push_str(&format!(
             "Current revision(s) for {}:\n",
-            project.config.database_url()?.redacted()
+            project.config.database_url()?
         ));
     }
     let style = LineStyle {

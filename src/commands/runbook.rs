@@ -247,7 +247,7 @@ async fn run_on_target<I>(
             return;
         }
     };
-    collected.target_url = Some(workspace.url.redacted());
+    collected.target_url = Some(workspace.url.to_string());
     let target = Target {
         config,
         map,
@@ -296,7 +296,7 @@ fn write(
         config
             .database_url()
             .ok()
-            .and_then(|u| u.password().map(str::to_string))
+            .and_then(|u| u.password().cloned())
             .into_iter()
             .collect(),
         request.stable,

@@ -17,7 +17,7 @@ use super::values::{self, absolute, parse_bool, parse_duration, split_list};
 use super::{
     ConfigError, ExecSettings, Ini, NamingConvention, PoolerSetting, RevisionIdStyle, VersionTable,
 };
-use crate::dialect::{check_name, parse_search_path, Dialect, NameError};
+use crate::dialect::{check_name, Dialect, NameError, SearchPath};
 
 /// The section's name.
 pub(super) const SECTION: &str = "mig";
@@ -105,8 +105,8 @@ pub(super) fn read(
         version_table,
         search_path: match source.text("search_path")? {
             Some(raw) if raw.value.is_empty() => None,
-            Some(raw) => match parse_search_path(&raw.value) {
-                Ok(_) => Some(raw.value),
+            Some(raw) => match SearchPath::parse(&raw.value) {
+                Ok(path) => Some(path),
                 Err(error) => return Err(raw.bad_name(&error)),
             },
             None => None,

@@ -93,8 +93,8 @@ fn the_demo_ini_works_without_database_url() {
     );
     assert_eq!(config.exec.version_table.table, "alembic_version");
     assert_eq!(
-        config.exec.search_path.as_deref(),
-        Some("zero_admin, public")
+        config.exec.search_path,
+        crate::dialect::SearchPath::parse("zero_admin, public").ok()
     );
     assert_eq!(
         config.naming().unwrap(),
@@ -119,7 +119,7 @@ fn the_database_url_comes_from_the_environment_lazily() {
     )]);
     let config = load_ok(&options);
     let url = config.database_url().unwrap();
-    assert_eq!(url.password(), Some("p@ss"));
+    assert_eq!(url.password().map(crate::url::Secret::expose), Some("p@ss"));
     assert_eq!(
         url.normalized(),
         "postgresql://app:***@db:6543/postgres?sslmode=require"
@@ -413,8 +413,8 @@ fn names_that_reach_sql_are_checked_at_load() {
     ]);
     let config = load_ok(&options);
     assert_eq!(
-        config.exec.search_path.as_deref(),
-        Some("\"My \"\"App\"\"\", $user")
+        config.exec.search_path,
+        crate::dialect::SearchPath::parse("\"My \"\"App\"\"\", $user").ok()
     );
     assert_eq!(config.exec.pooler, PoolerSetting::Transaction);
     options.overrides = vec![("history_table".into(), "\0".into())];

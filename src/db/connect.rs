@@ -1,9 +1,9 @@
 //! Opening connections: PostgreSQL (with `application_name = mig`,
 //! `client_connection_check_interval` on 14+, and the configured `search_path` set
 //! before anything else), SQLite files or memory, MySQL/MariaDB.
-//! Failures are diagnosed in words with the password scrubbed; nothing here retries.
+//! Failures are diagnosed in words ([`super::diagnose`]); nothing here retries.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -13,11 +13,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection as _};
 
 use super::diagnose::{Attempt, ConnectError, Origin};
-use super::pooler::Pooler;
-use super::redact::{redact, redact_url};
 use super::{query_error, DbError};
-use crate::dialect::Dialect;
-use crate::url::DatabaseUrl;
+use crate::dialect::{Dialect, SearchPath};
+use crate::url::{redact, DatabaseUrl, Secret};
 
 /// The `application_name` every PostgreSQL session of mig announces.
 pub const APPLICATION_NAME: &str = "mig";
@@ -55,6 +53,17 @@ pub enum SqliteLocation {
     File(PathBuf),
 }
 
+impl SqliteLocation {
+    /// Where a SQLite URL points (SQLAlchemy's forms: `sqlite://` is memory,
+    /// `sqlite:///x.db` relative, `sqlite:////abs/x.db` absolute).
+    pub fn of(url: &DatabaseUrl) -> SqliteLocation {
+        match url.database() {
+            Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),
+            _ => SqliteLocation::Memory,
+        }
+    }
+}
+
 impl Connection {
     /// The backend behind this connection.
     pub fn dialect(&self) -> Dialect {
@@ -81,7 +90,7 @@ impl Connection {
 /// `search_path`, before anything else.
 pub async fn connect_postgres(
     url: &DatabaseUrl,
-    search_path: Option<&str>,
+    search_path: Option<&SearchPath>,
 ) -> Result<PgConnection, DbError> {
     let mut conn = connect_postgres_bare(url).await?;
     session_settings(&mut conn, search_path).await?;
@@ -92,14 +101,11 @@ pub async fn connect_postgres(
 /// (what a transaction pooler's client must do: a session `SET` would stay on a server
 /// connection other clients get). No `extra_float_digits` startup parameter, which
 /// PgBouncer refuses unless told to ignore it.
-async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
+pub(super) async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbError> {
     let password = url.password();
-    let target = url.redacted();
+    let target = url.to_string();
     let options = PgConnectOptions::from_str(&url.to_sqlx_url())
-        .map_err(|err| DbError::Url {
-            url: target.clone(),
-            reason: redact(&err.to_string(), password),
-        })?
+        .map_err(|err| unusable(url, &err))?
         .application_name(APPLICATION_NAME)
         .extra_float_digits(None);
     let address = match options.get_socket() {
@@ -121,9 +127,9 @@ async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbErro
 
 /// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
 /// on 14+ and the configured `search_path`.
-async fn session_settings(
+pub(super) async fn session_settings(
     conn: &mut PgConnection,
-    search_path: Option<&str>,
+    search_path: Option<&SearchPath>,
 ) -> Result<(), DbError> {
     if has_connection_check(conn) {
         sqlx::raw_sql(CONNECTION_CHECK)
@@ -177,12 +183,9 @@ pub async fn connect_sqlite(
 /// Connects to MySQL or MariaDB at `url` (`mysql://`, `mysql+pymysql://`, `mariadb://`).
 pub async fn connect_mysql(url: &DatabaseUrl) -> Result<MySqlConnection, DbError> {
     let password = url.password();
-    let target = url.redacted();
+    let target = url.to_string();
     let options =
-        MySqlConnectOptions::from_str(&url.to_sqlx_url()).map_err(|err| DbError::Url {
-            url: target.clone(),
-            reason: redact(&err.to_string(), password),
-        })?;
+        MySqlConnectOptions::from_str(&url.to_sqlx_url()).map_err(|err| unusable(url, &err))?;
     let address = match options.get_socket() {
         Some(socket) => socket.display().to_string(),
         None => format!("{}:{}", options.get_host(), options.get_port()),
@@ -200,41 +203,28 @@ pub async fn connect_mysql(url: &DatabaseUrl) -> Result<MySqlConnection, DbError
         .map_err(|err| ConnectError::from_sqlx(&attempt, &err).into())
 }
 
-/// SQLAlchemy's SQLite URL forms: `sqlite://` is memory, `sqlite:///x.db` is relative,
-/// `sqlite:////abs/x.db` is absolute; a query string is ignored.
-pub fn sqlite_location(url: &str) -> Result<SqliteLocation, DbError> {
-    let rest = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .ok_or_else(|| DbError::Url {
-            url: redact_url(url),
-            reason: "expected `sqlite:///<path>` or `sqlite://`".into(),
-        })?;
-    let rest = rest.split('?').next().unwrap_or_default();
-    match rest.strip_prefix('/') {
-        None if rest.is_empty() => Ok(SqliteLocation::Memory),
-        Some("") | Some(":memory:") => Ok(SqliteLocation::Memory),
-        Some(path) => Ok(SqliteLocation::File(Path::new(path).to_path_buf())),
-        None => Err(DbError::Url {
-            url: redact_url(url),
-            reason: "a SQLite URL has no host: use `sqlite:///relative.db` or \
-                     `sqlite:////absolute.db`"
-                .into(),
-        }),
+/// sqlx refused the options built from `url`; its message may quote the URL.
+fn unusable(url: &DatabaseUrl, err: &sqlx::Error) -> DbError {
+    DbError::Url {
+        url: url.to_string(),
+        reason: redact(
+            &err.to_string(),
+            url.password().map(Secret::expose).as_slice(),
+        ),
     }
 }
 
 /// Sets a configured `search_path` (`app, "My Schema", $user`) on the session, or with
 /// `local` for the open transaction only (`SET LOCAL`, through a transaction pooler).
-/// The list is read and quoted by [`Dialect::search_path_list`] (the same text `--sql`
-/// shows after `SET search_path TO`) and sent as a bound parameter of `set_config`, in
-/// one statement: no configured text is ever part of the SQL.
+/// The list is rendered by [`SearchPath::list`] (the same text `--sql` shows after
+/// `SET search_path TO`) and sent as a bound parameter of `set_config`, in one
+/// statement: no configured text is ever part of the SQL.
 pub async fn set_search_path(
     conn: &mut PgConnection,
-    search_path: &str,
+    search_path: &SearchPath,
     local: bool,
 ) -> Result<(), DbError> {
-    let Some(list) = Dialect::Postgresql.search_path_list(search_path) else {
+    let Some(list) = search_path.list() else {
         return Ok(());
     };
     sqlx::query("SELECT pg_catalog.set_config('search_path', $1, $2)")
@@ -245,51 +235,6 @@ pub async fn set_search_path(
         .await
         .map_err(|err| query_error(&format!("setting search_path to `{list}`"), &err))?;
     Ok(())
-}
-
-/// Connects to a parsed URL with the project's settings: the dialect's own connector,
-/// SQLite's busy timeout = `lock_timeout`, and on PostgreSQL the session settings
-/// ([`session_settings`]) before anything else.
-pub async fn open(
-    url: &DatabaseUrl,
-    settings: &crate::config::ExecSettings,
-) -> Result<Connection, DbError> {
-    open_detecting_pooler(url, settings)
-        .await
-        .map(|(conn, _)| conn)
-}
-
-/// [`open`], telling whether the URL is a transaction-mode pooler (`[mig] pooler`,
-/// [`super::pooler::detect`]). Through one nothing is set on the session: each unit sets
-/// what it needs in its own transaction ([`super::pooler::begin_local`]).
-pub async fn open_detecting_pooler(
-    url: &DatabaseUrl,
-    settings: &crate::config::ExecSettings,
-) -> Result<(Connection, Pooler), DbError> {
-    let conn = match url.dialect() {
-        Dialect::Postgresql => {
-            let mut pg = connect_postgres_bare(url).await?;
-            let pooler = super::pooler::detect(&mut pg, settings.pooler, url.port(), || {
-                connect_postgres_bare(url)
-            })
-            .await?;
-            if pooler.is_transaction() {
-                tracing::info!(target: "mig", "Through a {}", pooler.describe());
-            } else {
-                session_settings(&mut pg, settings.search_path.as_deref()).await?;
-            }
-            return Ok((Connection::Postgres(pg), pooler));
-        }
-        Dialect::Mysql => Connection::Mysql(connect_mysql(url).await?),
-        Dialect::Sqlite => {
-            let location = match url.database() {
-                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(path.into()),
-                _ => SqliteLocation::Memory,
-            };
-            Connection::Sqlite(connect_sqlite(&location, settings.lock_timeout).await?)
-        }
-    };
-    Ok((conn, Pooler::None))
 }
 
 #[cfg(test)]

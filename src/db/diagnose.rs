@@ -1,10 +1,11 @@
 //! Connection failures explained in words: authentication failed, user or tenant unknown,
 //! host unreachable, database missing, TLS required. The server's own message is always
-//! quoted, and the URL's password is scrubbed from every piece of text. Never retries.
+//! quoted, scrubbed of passwords ([`crate::url::redact`]) where it becomes mig's error.
+//! Never retries.
 
 use std::fmt;
 
-use super::redact::redact;
+use crate::url::{redact, Secret};
 
 /// A failed connection attempt, diagnosed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,8 +111,8 @@ pub struct Attempt<'a> {
     pub database: &'a str,
     /// `host:port` or the socket path.
     pub address: &'a str,
-    /// The URL's password, scrubbed from all text.
-    pub password: Option<&'a str>,
+    /// The URL's password, scrubbed from the driver's message.
+    pub password: Option<&'a Secret>,
 }
 
 impl ConnectError {
@@ -141,7 +142,7 @@ impl ConnectError {
             target: attempt.target.to_string(),
             problem: classify(kind, code.as_deref(), &raw, attempt),
             origin,
-            message: redact(&raw, attempt.password),
+            message: redact(&raw, attempt.password.map(Secret::expose).as_slice()),
             code,
         }
     }

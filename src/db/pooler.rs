@@ -20,6 +20,7 @@ use super::connect::{has_connection_check, BEGIN_WITH_CONNECTION_CHECK};
 use super::lock::{acquire_postgres_xact, LockKey};
 use super::{query_error, DbError};
 use crate::config::PoolerSetting;
+use crate::dialect::SearchPath;
 
 /// Supabase's transaction-mode pooler port (its session mode is on 5432).
 pub const SUPABASE_TRANSACTION_PORT: u16 = 6543;
@@ -169,13 +170,13 @@ pub struct PooledBegin {
     pub lock: Option<LockKey>,
     pub lock_timeout: Duration,
     /// `[mig] search_path` as configured.
-    pub search_path: Option<String>,
+    pub search_path: Option<SearchPath>,
 }
 
 impl PooledBegin {
     /// Opens the unit's transaction on `conn`.
     pub async fn begin(&self, conn: &mut PgConnection) -> Result<(), DbError> {
-        begin_local(conn, self.search_path.as_deref()).await?;
+        begin_local(conn, self.search_path.as_ref()).await?;
         if let Some(key) = &self.lock {
             acquire_postgres_xact(conn, key, self.lock_timeout).await?;
         }
@@ -187,7 +188,7 @@ impl PooledBegin {
 /// only: `client_connection_check_interval` (14+) and `search_path`.
 pub async fn begin_local(
     conn: &mut PgConnection,
-    search_path: Option<&str>,
+    search_path: Option<&SearchPath>,
 ) -> Result<(), DbError> {
     let begin = if has_connection_check(conn) {
         BEGIN_WITH_CONNECTION_CHECK

@@ -142,7 +142,7 @@ pub fn check_name(name: &str) -> Result<(), NameError> {
 /// each either a plain name (letters, digits, `_`, `$`; folded to lower case) or a name
 /// in double quotes (kept as written, `""` for a quote inside). Returns the names
 /// (none for an empty value).
-pub fn parse_search_path(text: &str) -> Result<Vec<String>, NameError> {
+pub(super) fn parse_search_path(text: &str) -> Result<Vec<String>, NameError> {
     if text.contains('\0') {
         return Err(NameError::Nul);
     }

@@ -10,7 +10,7 @@
 //!
 //! Names are read and quoted by [`super::quote`], the one quoting path.
 
-use super::Dialect;
+use super::{Dialect, SearchPath};
 
 impl Dialect {
     /// `CREATE SCHEMA IF NOT EXISTS <schema>`, or `None` where schemas cannot be created
@@ -25,31 +25,15 @@ impl Dialect {
         }
     }
 
-    /// `SET search_path TO a, b` for a configured `search_path`, or `None` on other
-    /// dialects or when the value names nothing. The offline rendering; online, the same
-    /// list is set with [`Dialect::search_path_list`] as a bound parameter.
-    pub fn search_path_sql(self, search_path: &str) -> Option<String> {
-        self.search_path_list(search_path)
-            .map(|list| format!("SET search_path TO {list}"))
-    }
-
-    /// The configured `search_path` as PostgreSQL's list text: each name read by
-    /// [`super::parse_search_path`] (plain names folded to lower case, double-quoted
-    /// ones kept) and quoted as needed, so `$user` becomes `"$user"`. `None` on other
-    /// dialects or when the value names nothing. A value that skipped the config check
-    /// still renders safely: an element that is not a name becomes one quoted name.
-    pub fn search_path_list(self, search_path: &str) -> Option<String> {
-        if self != Dialect::Postgresql {
-            return None;
+    /// `SET search_path TO a, b` for a configured `search_path` ([`SearchPath::set_sql`]),
+    /// or `None` on other dialects or when the value names nothing. The offline
+    /// rendering; online, the same list is a bound parameter
+    /// ([`crate::db::set_search_path`]).
+    pub fn search_path_sql(self, search_path: &SearchPath) -> Option<String> {
+        match self {
+            Dialect::Postgresql => search_path.set_sql(),
+            Dialect::Sqlite | Dialect::Mysql => None,
         }
-        let names: Vec<String> = super::quote::search_path_names_lenient(search_path)
-            .iter()
-            .map(|name| self.quote_identifier(name).into_owned())
-            .collect();
-        if names.is_empty() {
-            return None;
-        }
-        Some(names.join(", "))
     }
 }
 

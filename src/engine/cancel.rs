@@ -7,7 +7,7 @@
 
 use std::future::Future;
 
-use crate::config::ExecSettings;
+use crate::config::{ExecSettings, PoolerSetting};
 use crate::db::{Connection, Pooler};
 use crate::execute::Interrupt;
 use crate::url::DatabaseUrl;
@@ -66,8 +66,11 @@ impl Canceller {
             Target::Mysql(id) => format!("KILL QUERY {id}"),
             Target::None => return,
         };
+        // One short connection: no search_path to set, and no pooler probe (which
+        // would open another): a target exists only when the session is not pooled.
         let mut settings = self.settings.clone();
         settings.search_path = None;
+        settings.pooler = PoolerSetting::None;
         let result = match crate::db::open(&self.url, &settings).await {
             Ok(mut conn) => {
                 let sent = crate::on_connection!(&mut conn, c => {

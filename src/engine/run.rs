@@ -25,6 +25,7 @@ use crate::execute::{
 use crate::revision::graph::RevisionMap;
 use crate::revision::plan::{Plan, StepKind};
 use crate::revision::TransactionMode;
+use crate::url::Secret;
 
 /// How many times a SQLite run plans again after another process moved the version
 /// table under it before giving up.
@@ -33,7 +34,8 @@ const MAX_REPLANS: usize = 1000;
 /// One locked run.
 pub(super) struct Run<'a> {
     pub config: &'a Config,
-    pub password: Option<&'a str>,
+    /// The URL's password, scrubbed from failure texts.
+    pub password: Option<&'a Secret>,
     pub search_path: Option<String>,
     pub purge: bool,
     pub unfinished: Unfinished,
@@ -183,7 +185,7 @@ impl Run<'_> {
                     // more transaction, with its `search_path`.
                     let pooled = match (&self.pooled, &mut *conn) {
                         (Some(pooled), Connection::Postgres(pg)) => {
-                            begin_local(pg, pooled.search_path.as_deref()).await.is_ok()
+                            begin_local(pg, pooled.search_path.as_ref()).await.is_ok()
                         }
                         _ => false,
                     };
@@ -266,14 +268,8 @@ impl Run<'_> {
             Ok(_) => None,
             Err(_) => Some(failure.progress.committed_heads.clone()),
         };
-        let password = self.password;
-        let scrub = move |text: &str| {
-            let text = crate::url::redact_urls_in(text);
-            match password {
-                Some(password) => crate::url::redact(&text, &[password]),
-                None => text,
-            }
-        };
+        let secrets = self.password.map(Secret::expose);
+        let scrub = |text: &str| crate::url::redact(text, secrets.as_slice());
         ApplyFailure::explain(&Gathered {
             dialect: conn.dialect(),
             plan,

@@ -10,7 +10,7 @@
 use crate::config::ExecSettings;
 use crate::db::lock::postgres_key;
 use crate::db::pooler::{self, PooledBegin, Pooler};
-use crate::db::{Connection, DbError, MigrationLock};
+use crate::db::{query_error, Connection, DbError, MigrationLock};
 use crate::url::DatabaseUrl;
 
 /// An open connection and what was set on it.
@@ -30,7 +30,7 @@ impl Session {
         let (conn, pooler) = crate::db::open_detecting_pooler(url, settings).await?;
         let search_path = settings
             .search_path
-            .as_deref()
+            .as_ref()
             .and_then(|path| conn.dialect().search_path_sql(path));
         Ok(Session {
             conn,
@@ -72,8 +72,39 @@ impl Session {
     pub async fn begin_read(&mut self, settings: &ExecSettings) -> Result<(), DbError> {
         match &mut self.conn {
             Connection::Postgres(pg) if self.pooler.is_transaction() => {
-                pooler::begin_local(pg, settings.search_path.as_deref()).await
+                pooler::begin_local(pg, settings.search_path.as_ref()).await
             }
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens a read-only transaction for a command that must only read (`drift`,
+    /// `baseline`): nothing in it can write, whatever the role may do. Through a
+    /// transaction pooler it sets what [`Session::begin_read`] sets. PostgreSQL only;
+    /// nothing on other backends.
+    pub async fn begin_read_only(&mut self, settings: &ExecSettings) -> Result<(), DbError> {
+        let Connection::Postgres(pg) = &mut self.conn else {
+            return Ok(());
+        };
+        // Through a pooler the transaction begins with its local settings; read-only may
+        // be set after them (only read-write must come before the first query).
+        let sql = if self.pooler.is_transaction() {
+            pooler::begin_local(pg, settings.search_path.as_ref()).await?;
+            "SET TRANSACTION READ ONLY"
+        } else {
+            "BEGIN READ ONLY"
+        };
+        sqlx::raw_sql(sql)
+            .execute(&mut *pg)
+            .await
+            .map(|_| ())
+            .map_err(|err| query_error("beginning a read-only transaction", &err))
+    }
+
+    /// Ends [`Session::begin_read_only`]'s transaction.
+    pub async fn end_read_only(&mut self) -> Result<(), DbError> {
+        match &mut self.conn {
+            Connection::Postgres(pg) => pooler::commit(pg).await,
             _ => Ok(()),
         }
     }

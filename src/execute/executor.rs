@@ -255,7 +255,7 @@ impl<'a> Executor<'a> {
         let search_path = self
             .settings
             .search_path
-            .as_deref()
+            .as_ref()
             .and_then(|path| self.dialect.search_path_sql(path));
         for (kind, sql) in [
             (SetupKind::CreateSchema, create_schema),

@@ -90,7 +90,7 @@ pub struct LiveSink<'c> {
     schema_exists: bool,
     session_search_path: Option<String>,
     /// `[mig] search_path` as configured.
-    search_path: Option<String>,
+    search_path: Option<crate::dialect::SearchPath>,
     /// Through a transaction pooler: how each transaction begins.
     pooled: Option<crate::db::PooledBegin>,
     step: Option<StepInProgress>,

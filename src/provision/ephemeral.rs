@@ -11,10 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::binaries::PgBinaries;
-use super::scratch::{create_database_at, drop_database_at};
+use super::database::{create_database_at, drop_database_at};
 use super::user::{reachable_by_others, server_user, RunAs};
 use super::watchdog::Watchdog;
 use super::ProvisionError;
+use crate::db::DbError;
+use crate::url::{encode_component, DatabaseUrl};
 
 /// The superuser `initdb` creates; connections as it need no password (trust, socket only).
 pub const SUPERUSER: &str = "mig";
@@ -96,8 +98,8 @@ impl EphemeralPostgres {
     pub fn url(&self, database: &str) -> String {
         format!(
             "postgresql://{SUPERUSER}@{}:{PORT}/{}?sslmode=disable",
-            encode(&self.socket_dir().display().to_string()),
-            encode(database),
+            encode_component(&self.socket_dir().display().to_string()),
+            encode_component(database),
         )
     }
 
@@ -118,13 +120,24 @@ impl EphemeralPostgres {
 
     /// Creates the empty database `name`; returns its URL.
     pub async fn create_database(&self, name: &str) -> Result<String, ProvisionError> {
-        create_database_at(&self.url("postgres"), name).await?;
+        create_database_at(&self.maintenance_url()?, name).await?;
         Ok(self.url(name))
     }
 
     /// Drops database `name`, disconnecting its sessions first.
     pub async fn drop_database(&self, name: &str) -> Result<(), ProvisionError> {
-        drop_database_at(&self.url("postgres"), name).await
+        drop_database_at(&self.maintenance_url()?, name).await
+    }
+
+    /// The URL of the `postgres` database, which creating and dropping others connect to.
+    fn maintenance_url(&self) -> Result<DatabaseUrl, ProvisionError> {
+        let text = self.url("postgres");
+        DatabaseUrl::parse(&text).map_err(|err| {
+            ProvisionError::Database(DbError::Url {
+                url: text,
+                reason: err.to_string(),
+            })
+        })
     }
 
     /// Stops the server (immediate shutdown) and removes its directory.
@@ -329,18 +342,3 @@ fn log_tail(path: &Path) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
 }
-
-/// Percent-encodes everything but unreserved characters.
-pub(crate) fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests;

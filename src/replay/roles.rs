@@ -6,9 +6,8 @@
 use sqlx::Connection as _;
 
 use crate::db::connect_postgres;
-use crate::provision::ephemeral::encode;
 use crate::provision::SUPERUSER;
-use crate::url::DatabaseUrl;
+use crate::url::{encode_component, DatabaseUrl};
 
 /// Creates `roles` on the private database at `private`; the URL to replay as `owner`
 /// (the private superuser's when `None` or the same name).
@@ -37,7 +36,7 @@ pub async fn adopt(
         Some(owner) if owner != SUPERUSER && roles.iter().any(|r| r == owner) => {
             let url = private.to_sqlx_url().replacen(
                 &format!("://{SUPERUSER}@"),
-                &format!("://{}@", encode(owner)),
+                &format!("://{}@", encode_component(owner)),
                 1,
             );
             DatabaseUrl::parse(&url).map_err(|e| e.to_string())

@@ -36,15 +36,15 @@ impl Spare {
         let (made, url) = match self.base.dialect() {
             Dialect::Postgresql => {
                 let name = unique_name("mig_replay");
-                let db = ScratchDatabase::create_named(&self.base.to_sqlx_url(), &name)
+                let db = ScratchDatabase::create_named(&self.base, &name)
                     .await
                     .map_err(|e| format!("creating a fresh database: {e}"))?;
-                let url = db.url().to_string();
+                let url = db.url().clone();
                 (Made::Postgres(db), url)
             }
             Dialect::Sqlite => {
                 let file = TempSqlite::new().map_err(|e| e.to_string())?;
-                let url = file.url();
+                let url = DatabaseUrl::parse(&file.url()).map_err(|e| e.to_string())?;
                 (Made::Sqlite(file), url)
             }
             Dialect::Mysql => {
@@ -52,7 +52,7 @@ impl Spare {
             }
         };
         self.current = Some(made);
-        DatabaseUrl::parse(&url).map_err(|e| e.to_string())
+        Ok(url)
     }
 
     /// Drops the spare made last.

@@ -93,7 +93,7 @@ impl Workspace {
             (Place::InPlace, _) => {
                 let url = config.database_url()?;
                 Ok(Workspace {
-                    description: format!("the configured database `{}`", url.redacted()),
+                    description: format!("the configured database `{url}`"),
                     url,
                     guard: Guard::Nothing,
                 })
@@ -108,15 +108,11 @@ impl Workspace {
             }
             (Place::Scratch, _) => {
                 let server = config.database_url()?;
-                let scratch = ScratchDatabase::create(&server.to_sqlx_url()).await?;
-                let url = parse(scratch.url())?;
+                let scratch = ScratchDatabase::create(&server).await?;
+                let url = scratch.url().clone();
                 Ok(Workspace {
                     url,
-                    description: format!(
-                        "a scratch database `{}` on `{}`",
-                        scratch.name(),
-                        server.redacted()
-                    ),
+                    description: format!("a scratch database `{}` on `{}`", scratch.name(), server),
                     guard: Guard::Scratch(scratch),
                 })
             }

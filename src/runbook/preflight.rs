@@ -187,7 +187,7 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
         (
             "sqlalchemy.url",
             match url {
-                Ok(url) => url.redacted(),
+                Ok(url) => url.to_string(),
                 Err(_) => "(not resolved)".into(),
             },
         ),
@@ -201,7 +201,10 @@ fn settings(config: &Config, url: &Result<DatabaseUrl, ConfigError>) -> Vec<Sett
         ("version_table", exec.version_table.table.clone()),
         ("version_table_schema", opt(&exec.version_table.schema)),
         ("version_table_pk", exec.version_table.pk.to_string()),
-        ("search_path", opt(&exec.search_path)),
+        (
+            "search_path",
+            opt(&exec.search_path.as_ref().map(ToString::to_string)),
+        ),
         (
             "transaction_per_migration",
             exec.transaction_per_migration.to_string(),

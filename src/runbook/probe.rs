@@ -15,6 +15,7 @@ use sqlx::{AssertSqlSafe, Row as _, TypeInfo as _, ValueRef as _};
 use crate::config::ExecSettings;
 use crate::db::pooler::{self, Pooler};
 use crate::db::{query_error, Connection, DbError};
+use crate::dialect::SearchPath;
 use crate::url::DatabaseUrl;
 
 /// Rows as text (`None`: NULL).
@@ -30,7 +31,7 @@ pub struct Observer {
     pub pooler: Pooler,
     /// `[mig] search_path`, set in each transaction through a transaction pooler (on the
     /// session otherwise, when it opened).
-    search_path: Option<String>,
+    search_path: Option<SearchPath>,
 }
 
 impl Observer {
@@ -57,7 +58,7 @@ impl Observer {
     pub async fn begin_read(&mut self) -> Result<(), DbError> {
         let search_path = self.search_path.clone();
         match self.pooled() {
-            Some(pg) => pooler::begin_local(pg, search_path.as_deref()).await,
+            Some(pg) => pooler::begin_local(pg, search_path.as_ref()).await,
             None => Ok(()),
         }
     }
@@ -75,7 +76,7 @@ impl Observer {
     async fn begin(&mut self) -> Result<(), String> {
         let search_path = self.search_path.clone();
         match self.pooled() {
-            Some(pg) => pooler::begin_local(pg, search_path.as_deref())
+            Some(pg) => pooler::begin_local(pg, search_path.as_ref())
                 .await
                 .map_err(|e| e.to_string()),
             None => exec(&mut self.conn, "BEGIN").await,

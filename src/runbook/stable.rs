@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::model::Runbook;
 use crate::roundtrip::Place;
+use crate::url::Secret;
 
 /// Leaves out of `runbook` everything that varies between runs.
 pub fn stabilize(runbook: &mut Runbook) {
@@ -55,13 +56,13 @@ pub struct Scrubber {
     here: String,
     /// Temp directories replaced by `$TMPDIR` (stable only), plain and percent-encoded.
     temp: Vec<(String, String)>,
-    /// Secrets masked as `***`.
-    secrets: Vec<String>,
+    /// Secrets masked as `***` (the derived `Debug` shows them as `***` too).
+    secrets: Vec<Secret>,
 }
 
 impl Scrubber {
     /// A scrubber for a project in `here`; `secrets` are masked, temp paths only with `stable`.
-    pub fn new(here: &Path, secrets: Vec<String>, stable: bool) -> Scrubber {
+    pub fn new(here: &Path, secrets: Vec<Secret>, stable: bool) -> Scrubber {
         let mut temp = Vec::new();
         if stable {
             let dir = std::env::temp_dir();
@@ -84,16 +85,14 @@ impl Scrubber {
         Scrubber {
             here: format!("{}/", here.display().to_string().trim_end_matches('/')),
             temp,
-            secrets: secrets.into_iter().filter(|s| !s.is_empty()).collect(),
+            secrets,
         }
     }
 
     /// `text` scrubbed.
     pub fn apply(&self, text: &str) -> String {
-        let mut out = crate::url::redact(
-            text,
-            &self.secrets.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        let secrets: Vec<&str> = self.secrets.iter().map(Secret::expose).collect();
+        let mut out = crate::url::redact(text, &secrets);
         if self.here.len() > 1 {
             out = out.replace(&self.here, "");
         }

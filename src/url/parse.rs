@@ -2,8 +2,8 @@
 //! passwords) into [`DatabaseUrl`]. Pure; errors show the URL redacted.
 
 use super::encode::{percent_decode, query_pairs};
-use super::redact::redact_url;
-use super::{DatabaseUrl, UrlError};
+use super::redact::{redact_url, userinfo_end};
+use super::{DatabaseUrl, Param, Secret, UrlError};
 use crate::dialect::Dialect;
 
 /// The database product named by the URL's scheme (before `+driver`).
@@ -123,7 +123,7 @@ impl DatabaseUrl {
         };
         let (user, password) = match userinfo {
             Some(info) => match info.split_once(':') {
-                Some((user, password)) => (user, Some(percent_decode(password))),
+                Some((user, password)) => (user, Some(Secret::new(percent_decode(password)))),
                 None => (info, None),
             },
             None => ("", None),
@@ -143,14 +143,14 @@ impl DatabaseUrl {
             .strip_prefix('/')
             .filter(|db| !db.is_empty())
             .map(percent_decode);
-        let query = query.map(query_pairs).unwrap_or_default();
+        let query = query.map(params).unwrap_or_default();
 
         if backend == Backend::Sqlite && (userinfo.is_some() || host.is_some() || port.is_some()) {
             return Err(UrlError::InvalidSqlite { url: shown() });
         }
 
         Ok(DatabaseUrl {
-            input: input.to_string(),
+            shown: shown(),
             backend,
             driver: driver.map(str::to_string),
             user,
@@ -166,7 +166,7 @@ impl DatabaseUrl {
     fn native_sqlite(input: &str, rest: &str) -> DatabaseUrl {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         DatabaseUrl {
-            input: input.to_string(),
+            shown: redact_url(input),
             backend: Backend::Sqlite,
             driver: None,
             user: None,
@@ -174,19 +174,16 @@ impl DatabaseUrl {
             authority_host: None,
             port: None,
             database: (!path.is_empty()).then(|| percent_decode(path)),
-            query: query_pairs(query),
+            query: params(query),
         }
     }
 }
 
-/// Where the userinfo of `rest` (the text after `://`) ends: the last `@` before the
-/// first `?`, else the last `@` at all (a password may contain `?`). `None` when there
-/// is no `@`, or when the user part would contain `/` (as in `sqlite:////tmp/a@b.db`).
-pub(crate) fn userinfo_end(rest: &str) -> Option<usize> {
-    let before_query = rest.find('?').map_or(rest, |q| &rest[..q]);
-    let at = before_query.rfind('@').or_else(|| rest.rfind('@'))?;
-    let user_part = rest[..at].split(':').next().unwrap_or_default();
-    (!user_part.contains('/')).then_some(at)
+fn params(query: &str) -> Vec<Param> {
+    query_pairs(query)
+        .into_iter()
+        .map(|(key, value)| Param::new(key, value))
+        .collect()
 }
 
 fn parse_hostport(

@@ -1,15 +1,27 @@
-//! Password redaction in URLs and free text. Pure functions; the one place that
-//! decides what `***` hides.
+//! Password redaction; pure functions, and the one place that decides what `***` hides.
+//!
+//! - [`redact_url`]: a URL's text with its password masked: how a [`super::DatabaseUrl`]
+//!   shows itself, and how a URL that does not parse is shown in its error.
+//! - [`redact`]: free text that comes from elsewhere (a driver's, a server's or a
+//!   tool's message, which may echo a connection string, a rendered report): the one
+//!   scrubber of free text, called where such text becomes mig's (a connection error,
+//!   a failed revision, a failed `pg_dump`, a runbook).
 
 use super::encode::{encode_component, encode_with};
-use super::userinfo_end;
 
 /// The text that hides a secret.
 const MASK: &str = "***";
 
-/// Replaces every occurrence of each secret in `text`, raw or percent-encoded (upper-
-/// or lower-case hex, `+` for spaces), with `***`. Empty secrets are ignored.
+/// `text` with every known secret masked, raw or percent-encoded (upper- or lower-case
+/// hex, `+` for spaces), and with the password of every URL-looking substring
+/// (`scheme://user:password@...`) and every `password=` value masked too (secrets mig
+/// does not know). Empty secrets are ignored.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
+    mask_secrets(&mask_urls(text), secrets)
+}
+
+/// Replaces every occurrence of each secret in `text`, raw or percent-encoded, with `***`.
+fn mask_secrets(text: &str, secrets: &[&str]) -> String {
     let mut forms: Vec<String> = Vec::new();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         let encoded = encode_component(secret);
@@ -39,7 +51,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
 
 /// Replaces the password of every URL-looking substring of `text` (`scheme://user:password@...`)
 /// and every `password=` parameter value with `***`. URLs end at whitespace.
-pub fn redact_urls_in(text: &str) -> String {
+fn mask_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     while let Some(found) = text.get(pos..).and_then(|t| t.find("://")) {
@@ -57,7 +69,7 @@ pub fn redact_urls_in(text: &str) -> String {
         pos = end;
     }
     out.push_str(&text[pos..]);
-    redact_password_params(&out)
+    mask_password_params(&out)
 }
 
 fn is_scheme_char(c: char) -> bool {
@@ -106,7 +118,17 @@ pub(crate) fn redact_url(url: &str) -> String {
         _ => out.push_str(hostport),
     }
     out.push_str(&tail[hostport_end..]);
-    redact_password_params(&out)
+    mask_password_params(&out)
+}
+
+/// Where the userinfo of `rest` (the text after `://`) ends: the last `@` before the
+/// first `?`, else the last `@` at all (a password may contain `?`). `None` when there
+/// is no `@`, or when the user part would contain `/` (as in `sqlite:////tmp/a@b.db`).
+pub(super) fn userinfo_end(rest: &str) -> Option<usize> {
+    let before_query = rest.find('?').map_or(rest, |q| &rest[..q]);
+    let at = before_query.rfind('@').or_else(|| rest.rfind('@'))?;
+    let user_part = rest[..at].split(':').next().unwrap_or_default();
+    (!user_part.contains('/')).then_some(at)
 }
 
 /// A port as it may appear in running text: digits, maybe followed by closing
@@ -118,7 +140,7 @@ fn is_port_like(port: &str) -> bool {
 }
 
 /// Masks the value of every `password=` (any case) up to `&`, `;`, whitespace or a quote.
-fn redact_password_params(text: &str) -> String {
+fn mask_password_params(text: &str) -> String {
     const KEY: &str = "password=";
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());

@@ -47,7 +47,7 @@ fn exec(url: &str, sql: &str) {
 }
 
 /// A database made by hand from the upgrade SQL of the first `k` revisions.
-fn by_hand(test: &str, k: usize) -> mig::provision::ScratchDatabase {
+fn by_hand(test: &str, k: usize) -> crate::support::PgDb {
     let db = support::pg_db(test);
     for (_, _, up, _) in &REVISIONS[..k] {
         exec(db.url(), up);

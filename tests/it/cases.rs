@@ -8,7 +8,7 @@ use crate::compat::project::{graphs, write_mig, Rev};
 use crate::support::{block_on, pg_db};
 
 enum Db {
-    Pg(mig::provision::ScratchDatabase),
+    Pg(crate::support::PgDb),
     Sqlite(tempfile::TempDir),
 }
 

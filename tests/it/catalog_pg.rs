@@ -3,7 +3,6 @@
 
 use mig::catalog::{snapshot_postgres, Kind, Snapshot, SnapshotOptions, Value};
 use mig::diff::{diff, DiffOptions};
-use mig::provision::ScratchDatabase;
 use sqlx::PgConnection;
 
 use crate::support;
@@ -11,7 +10,7 @@ use crate::support;
 /// A test database with one open connection (closed before the database is dropped).
 pub struct Pg {
     pub conn: PgConnection,
-    _db: ScratchDatabase,
+    _db: support::PgDb,
 }
 
 impl Pg {

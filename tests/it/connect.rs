@@ -23,7 +23,7 @@ async fn show(conn: &mut sqlx::PgConnection, setting: &str) -> String {
 async fn postgres_sessions_announce_mig_and_set_search_path_first() {
     let db = support::pg_db("session_settings");
     let url = mig::url::DatabaseUrl::parse(db.url()).unwrap();
-    let mut conn = mig::db::connect_postgres(&url, Some("App, public"))
+    let mut conn = mig::db::connect_postgres(&url, Some(&"App, public".into()))
         .await
         .unwrap();
     assert_eq!(show(&mut conn, "application_name").await, "mig");

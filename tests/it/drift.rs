@@ -47,7 +47,7 @@ fn exec(url: &str, sql: &str) {
 }
 
 /// A database at head, made by `mig upgrade head`.
-fn upgraded(test: &str, dir: &Path, ini: &Path) -> mig::provision::ScratchDatabase {
+fn upgraded(test: &str, dir: &Path, ini: &Path) -> crate::support::PgDb {
     let db = support::pg_db(test);
     let up = run(dir, ini, db.url(), &["upgrade", "head"]);
     assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);

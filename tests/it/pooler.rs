@@ -333,6 +333,26 @@ fn the_search_path_of_a_run_does_not_leak_to_other_clients_of_the_pooler() {
 }
 
 #[test]
+fn drift_reads_through_a_transaction_pooler_and_leaves_no_connection_read_only() {
+    let bouncer = PgBouncer::get(PoolMode::Transaction);
+    let db = ephemeral_db("pooler_drift");
+    let url = bouncer.url(db.name());
+    let proj = project(IN_APP, false, &[]);
+    let dir = proj.path();
+    ok(dir, &url, &["upgrade", "head"], bouncer);
+    for _ in 0..3 {
+        let drift = ok(dir, &url, &["drift"], bouncer);
+        assert!(drift.contains("no drift"), "{drift}");
+    }
+    // Another client of the pooler, on whichever server connection it gets, may write:
+    // drift's reads were read-only by transaction, not by a session setting left behind.
+    for _ in 0..8 {
+        let seen = block_on(query(&url, "SHOW default_transaction_read_only"));
+        assert_eq!(seen, ["off"]);
+    }
+}
+
+#[test]
 fn the_pooler_is_a_library_fact() {
     let config = mig::config::Config::with_defaults("/nonexistent/alembic.ini");
     let transaction = PgBouncer::get(PoolMode::Transaction);

@@ -105,7 +105,7 @@ fn private_server_runs_unprivileged_on_a_socket_and_stop_removes_it() {
 #[tokio::test]
 async fn temp_sqlite_file_is_created_on_connect() {
     let db = TempSqlite::new().unwrap();
-    let location = mig::db::connect::sqlite_location(&db.url()).unwrap();
+    let location = mig::db::SqliteLocation::of(&mig::url::DatabaseUrl::parse(&db.url()).unwrap());
     let mut conn = mig::db::connect_sqlite(&location, std::time::Duration::from_secs(1))
         .await
         .unwrap();

@@ -10,7 +10,7 @@ const OUTBOX: &str = "SELECT count(*)::text FROM zero_admin.event_outbox";
 const INBOX: &str = "SELECT count(*)::text FROM zero_admin.inbox_items";
 
 /// The demo, upgraded and fully seeded, with one more inbox item of the application's.
-fn seeded_demo(test: &str) -> (mig::provision::ScratchDatabase, tempfile::TempDir) {
+fn seeded_demo(test: &str) -> (crate::support::PgDb, tempfile::TempDir) {
     let db = pg_db(test);
     let proj = demo();
     let url = db.url().to_string();

@@ -85,7 +85,7 @@ fn url_with_password() -> (String, String) {
     let url = server_url();
     let parsed = mig::url::DatabaseUrl::parse(&url).expect("test server URL");
     if let Some(password) = parsed.password() {
-        return (url.clone(), password.to_string());
+        return (url.clone(), password.expose().to_string());
     }
     let secret = "s3cr3t-Pw0rd".to_string();
     let (scheme, rest) = url.split_once("://").expect("scheme");

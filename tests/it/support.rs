@@ -12,6 +12,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 
 use mig::provision::{unique_name, EphemeralPostgres, ScratchDatabase};
+use mig::url::DatabaseUrl;
 
 /// Points the tests at an existing server instead of the private one: a URL of any database
 /// there whose role may create databases.
@@ -37,19 +38,63 @@ pub fn server_url() -> String {
 
 /// A fresh, empty PostgreSQL database for test `test`, dropped when the value is dropped.
 /// Use `.url()` for its URL.
-pub fn pg_db(test: &str) -> ScratchDatabase {
-    let server = server_url();
-    let name = unique_name(&format!("t_{test}"));
-    block_on(ScratchDatabase::create_named(&server, &name))
-        .unwrap_or_else(|err| panic!("cannot create test database `{name}`: {err}"))
+pub fn pg_db(test: &str) -> PgDb {
+    PgDb::create(&server_url(), test)
 }
 
 /// A fresh database on the private server itself (for tests that change server settings).
-pub fn ephemeral_db(test: &str) -> ScratchDatabase {
-    let server = ephemeral().url("postgres");
-    let name = unique_name(&format!("t_{test}"));
-    block_on(ScratchDatabase::create_named(&server, &name))
-        .unwrap_or_else(|err| panic!("cannot create test database `{name}`: {err}"))
+pub fn ephemeral_db(test: &str) -> PgDb {
+    PgDb::create(&ephemeral().url("postgres"), test)
+}
+
+/// A test's own database ([`ScratchDatabase`], dropped with the value) and its URL as
+/// text, password included, for `mig --url` and the test's own connections.
+#[derive(Debug)]
+pub struct PgDb {
+    db: ScratchDatabase,
+    url: String,
+}
+
+impl PgDb {
+    fn create(server: &str, test: &str) -> PgDb {
+        let server = DatabaseUrl::parse(server).expect("the test server's URL");
+        let name = unique_name(&format!("t_{test}"));
+        let db = block_on(ScratchDatabase::create_named(&server, &name))
+            .unwrap_or_else(|err| panic!("cannot create test database `{name}`: {err}"));
+        let url = with_password(db.url());
+        PgDb { db, url }
+    }
+
+    /// The database's URL, password included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        self.db.name()
+    }
+}
+
+/// `url` as it shows itself, with its password (if any) where it shows `***`.
+fn with_password(url: &DatabaseUrl) -> String {
+    let shown = url.to_string();
+    match url.password() {
+        Some(password) => {
+            let encoded: String = password
+                .expose()
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            shown.replace("***", &encoded)
+        }
+        None => shown,
+    }
 }
 
 /// Runs `future` to completion on a private runtime on its own thread, so sync tests and

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::Target;
 use crate::db::Connection;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, SearchPath};
 use crate::engine;
 use crate::revision::graph::CommandError;
 use crate::revision::Revision;
@@ -68,7 +68,7 @@ async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Evid
     let rows = vec![vec![Some(seen.clone())]];
     match &target.config.exec.search_path {
         Some(configured) => {
-            let held = path_elements(configured) == path_elements(&seen);
+            let held = configured.names() == SearchPath::from(seen.as_str()).names();
             Evidence::judged(title, held, format!("`{seen}`, {set_by}"))
                 .with_expected(format!("`{configured}` (`[mig] search_path`)"))
                 .with_query(query)
@@ -81,20 +81,6 @@ async fn search_path_check(target: &Target<'_>, observer: &mut Observer) -> Evid
         .with_query(query)
         .with_rows(rows),
     }
-}
-
-/// A `search_path` as PostgreSQL resolves it: unquoted names lower-cased, quotes removed.
-fn path_elements(path: &str) -> Vec<String> {
-    path.split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .map(
-            |e| match e.strip_prefix('"').and_then(|e| e.strip_suffix('"')) {
-                Some(quoted) => quoted.replace("\"\"", "\""),
-                None => e.to_lowercase(),
-            },
-        )
-        .collect()
 }
 
 async fn extension_checks(

@@ -97,7 +97,7 @@ pub(super) async fn gather(
     let identity = match runbook::probe::session_identity(&mut observer.conn).await {
         Ok(Some(who)) => who,
         _ if place.temp_sqlite => "the temporary SQLite file".to_string(),
-        _ => format!("`{}`", target.url.redacted()),
+        _ => format!("`{}`", target.url),
     };
     let extensions = runbook::required_extensions(target.map.revisions().map(|r| r.revision()));
     out.connection =

@@ -16,12 +16,14 @@ fn sqlx_source_locations_are_dropped() {
 }
 
 fn attempt() -> Attempt<'static> {
+    static PASSWORD: std::sync::LazyLock<Secret> =
+        std::sync::LazyLock::new(|| Secret::new("hunter2"));
     Attempt {
         target: "postgresql://bob:***@db:5432/app",
         user: "bob",
         database: "app",
         address: "db:5432",
-        password: Some("hunter2"),
+        password: Some(&PASSWORD),
     }
 }
 

@@ -19,19 +19,19 @@ fn create_schema_per_dialect() {
 fn search_path_quotes_each_name_as_needed() {
     assert_eq!(
         Dialect::Postgresql
-            .search_path_sql("zero_admin, public")
+            .search_path_sql(&SearchPath::from("zero_admin, public"))
             .as_deref(),
         Some("SET search_path TO zero_admin, public")
     );
     assert_eq!(
         Dialect::Postgresql
-            .search_path_sql("$user,Admin ,\"My, Schema\"")
+            .search_path_sql(&SearchPath::from("$user,Admin ,\"My, Schema\""))
             .as_deref(),
         Some("SET search_path TO \"$user\", admin, \"My, Schema\"")
     );
     assert_eq!(
         Dialect::Postgresql
-            .search_path_sql("\"public\"; DROP TABLE important; --")
+            .search_path_sql(&SearchPath::from("\"public\"; DROP TABLE important; --"))
             .as_deref(),
         Some("SET search_path TO \"\"\"public\"\"; DROP TABLE important; --\"")
     );
@@ -39,7 +39,16 @@ fn search_path_quotes_each_name_as_needed() {
 
 #[test]
 fn search_path_is_postgresql_only_and_needs_a_name() {
-    assert_eq!(Dialect::Sqlite.search_path_sql("main"), None);
-    assert_eq!(Dialect::Mysql.search_path_sql("db"), None);
-    assert_eq!(Dialect::Postgresql.search_path_sql(" , "), None);
+    assert_eq!(
+        Dialect::Sqlite.search_path_sql(&SearchPath::from("main")),
+        None
+    );
+    assert_eq!(
+        Dialect::Mysql.search_path_sql(&SearchPath::from("db")),
+        None
+    );
+    assert_eq!(
+        Dialect::Postgresql.search_path_sql(&SearchPath::from(" , ")),
+        None
+    );
 }

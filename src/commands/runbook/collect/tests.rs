@@ -2,6 +2,7 @@ use super::*;
 
 #[test]
 fn search_paths_compare_as_postgres_resolves_them() {
+    let path_elements = |text: &str| SearchPath::from(text).names().to_vec();
     assert_eq!(
         path_elements("zero_admin, public"),
         path_elements(r#""zero_admin", "public""#)
