@@ -3,19 +3,22 @@
 //! `mig_history` rows as Alembic (and mig on PostgreSQL) write them; the `GET_LOCK`
 //! migration lock held by one run makes another wait and time out naming the holder.
 
-use crate::online_interrupted::{mig, ok, project, rev, spawn, wait_for};
-use crate::support::mariadb::{my_db, my_query};
+use crate::support::mariadb::{
+    hold_user_lock, my_db, my_query, waiting_on_user_lock, waiting_revision,
+};
+use crate::support::project::{project, revision_with};
+use crate::support::{wait_for, Mig};
 
 /// `a` -> `b` -> `c`, each creating one table.
 fn chain() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
-            rev("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
+            revision_with("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
         ),
         (
             "b.sql",
-            rev(
+            revision_with(
                 "b",
                 "a",
                 "",
@@ -25,7 +28,7 @@ fn chain() -> tempfile::TempDir {
         ),
         (
             "c.sql",
-            rev(
+            revision_with(
                 "c",
                 "b",
                 "",
@@ -52,22 +55,26 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
     let proj = chain();
     let dir = proj.path();
 
-    assert_eq!(ok(dir, url, &["current"]), "");
-    assert!(ok(dir, url, &["status"]).ends_with("heads: c\n3 pending\n"));
-    let up = mig(dir, url, &["upgrade", "b"]);
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "");
+    assert!(Mig::new(dir)
+        .url(url)
+        .args(["status"])
+        .ok()
+        .ends_with("heads: c\n3 pending\n"));
+    let up = Mig::new(dir).url(url).args(["upgrade", "b"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     assert!(
         up.stderr.contains("Running upgrade a -> b, b"),
         "{}",
         up.stderr
     );
-    assert_eq!(ok(dir, url, &["current"]), "b\n");
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b\n");
     assert_eq!(
         tables(url),
         ["alembic_version", "mig_history", "t_a", "t_b"]
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t_b"), ["1"]);
-    let status = ok(dir, url, &["status"]);
+    let status = Mig::new(dir).url(url).args(["status"]).ok();
     assert!(
         status.starts_with("applied      a  versions/a.sql  applied 20"),
         "{status}"
@@ -77,30 +84,41 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
         status.ends_with("pending      c  versions/c.sql\nheads: c\n1 pending\n"),
         "{status}"
     );
-    assert_eq!(mig(dir, url, &["status", "--exit-code"]).code, 1);
+    assert_eq!(
+        Mig::new(dir)
+            .url(url)
+            .args(["status", "--exit-code"])
+            .run()
+            .code,
+        1
+    );
 
-    ok(dir, url, &["upgrade", "head"]);
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
-    let again = mig(dir, url, &["upgrade", "head"]);
+    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
+    let again = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
     assert!(
         again.stderr.contains("Already at head c; nothing to do."),
         "{}",
         again.stderr
     );
-    assert!(ok(dir, url, &["status", "--exit-code"]).ends_with("heads: c\nup to date\n"));
+    assert!(Mig::new(dir)
+        .url(url)
+        .args(["status", "--exit-code"])
+        .ok()
+        .ends_with("heads: c\nup to date\n"));
 
-    ok(dir, url, &["downgrade", "-1"]);
-    assert_eq!(ok(dir, url, &["current"]), "b\n");
+    Mig::new(dir).url(url).args(["downgrade", "-1"]).ok();
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b\n");
     assert!(!tables(url).contains(&"t_c".to_string()));
-    ok(dir, url, &["downgrade", "base"]);
-    assert_eq!(ok(dir, url, &["current"]), "");
+    Mig::new(dir).url(url).args(["downgrade", "base"]).ok();
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
 
     // Stamp writes the version table only.
-    ok(dir, url, &["stamp", "c"]);
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
+    Mig::new(dir).url(url).args(["stamp", "c"]).ok();
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
-    ok(dir, url, &["stamp", "base"]);
+    Mig::new(dir).url(url).args(["stamp", "base"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM alembic_version"), ["0"]);
 }
 
@@ -110,8 +128,8 @@ fn the_version_table_and_history_rows_are_as_alembic_and_mig_write_them() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "b"]);
-    ok(dir, url, &["downgrade", "a"]);
+    Mig::new(dir).url(url).args(["upgrade", "b"]).ok();
+    Mig::new(dir).url(url).args(["downgrade", "a"]).ok();
 
     // Alembic's MySQL version table: `version_num VARCHAR(32) NOT NULL`, primary key.
     assert_eq!(
@@ -146,81 +164,6 @@ fn the_version_table_and_history_rows_are_as_alembic_and_mig_write_them() {
     );
 }
 
-/// A revision whose second statement waits for user lock `name`, held by the test.
-pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
-    rev(
-        id,
-        down,
-        "",
-        &format!(
-            "CREATE TABLE t1 (id int);\n\n\
-             INSERT INTO t1 SELECT 1 FROM (SELECT GET_LOCK('{name}', 600) AS got) AS waited;\n\n\
-             CREATE TABLE t3 (id int);"
-        ),
-        "DROP TABLE t3;\nDROP TABLE t1;",
-    )
-}
-
-/// A session of the test, holding what its statements took until dropped.
-pub struct HeldSession {
-    release: Option<std::sync::mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for HeldSession {
-    fn drop(&mut self) {
-        drop(self.release.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Runs `sql` on a session of its own (`LOCK TABLES t WRITE`); returns once it ran.
-pub fn hold_session(url: &str, sql: &str) -> HeldSession {
-    use sqlx::Connection as _;
-    let (url, sql) = (url.to_string(), sql.to_string());
-    let (release, wait) = std::sync::mpsc::channel::<()>();
-    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        crate::support::block_on(async move {
-            let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-                .execute(&mut conn)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
-            held_tx.send(()).expect("held");
-            let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
-            let _ = conn.close().await;
-        })
-    });
-    held_rx
-        .recv()
-        .expect("the test's session ran its statements");
-    HeldSession {
-        release: Some(release),
-        thread: Some(thread),
-    }
-}
-
-/// Takes user lock `name` (`GET_LOCK`, named for one test: free) on a session of its own
-/// until dropped.
-pub fn hold_user_lock(url: &str, name: &str) -> HeldSession {
-    hold_session(url, &format!("DO GET_LOCK('{name}', 10)"))
-}
-
-/// Connection ids of sessions of this database running a statement that starts `prefix`
-/// and waiting for a user lock.
-pub fn waiting_on_user_lock(url: &str, prefix: &str) -> Vec<String> {
-    my_query(
-        url,
-        &format!(
-            "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
-             WHERE db = DATABASE() AND info LIKE '{prefix}%' AND state = 'User lock'"
-        ),
-    )
-}
-
 #[test]
 fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     let db = my_db("my_lock");
@@ -229,19 +172,22 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     let proj = project(&[
         (
             "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
+            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
         ),
         ("n2.sql", waiting_revision("n2", "a", &lock)),
     ]);
     let dir = proj.path();
     let held = hold_user_lock(url, &lock);
-    let mut first = spawn(dir, url, &["upgrade", "head"]);
+    let first = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
     wait_for("the first run to wait inside n2", || {
         waiting_on_user_lock(url, "INSERT INTO t1").len() == 1
     });
     let holder = waiting_on_user_lock(url, "INSERT INTO t1").remove(0);
 
-    let second = mig(dir, url, &["upgrade", "head", "--lock-timeout", "1s"]);
+    let second = Mig::new(dir)
+        .url(url)
+        .args(["upgrade", "head", "--lock-timeout", "1s"])
+        .run();
     assert_eq!(second.code, 3, "{}", second.stderr);
     let expected = format!(
         "timed out after 1s waiting for the migration lock `mig:{}::alembic_version` \
@@ -257,16 +203,14 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     assert!(second.stderr.contains("user `root`"), "{}", second.stderr);
 
     drop(held);
-    let status = first.wait().expect("the first run ends");
-    assert!(
-        status.success(),
-        "{}",
-        std::fs::read_to_string(dir.join("spawned.stderr")).unwrap_or_default()
-    );
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
+    first.wait().success();
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
     // The lock went with the first run's session: a third run takes it at once.
-    let third = mig(dir, url, &["upgrade", "head", "--lock-timeout", "1s"]);
+    let third = Mig::new(dir)
+        .url(url)
+        .args(["upgrade", "head", "--lock-timeout", "1s"])
+        .run();
     assert_eq!(third.code, 0, "{}", third.stderr);
 }
 
@@ -283,14 +227,14 @@ fn unix_socket_urls_connect() {
         db.name(),
         socket.display()
     );
-    let up = mig(dir, &pymysql, &["upgrade", "a"]);
+    let up = Mig::new(dir).url(&pymysql).args(["upgrade", "a"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     let native = format!(
         "mariadb://root@localhost/{}?socket={}",
         db.name(),
         socket.display()
     );
-    assert_eq!(ok(dir, &native, &["current"]), "a\n");
+    assert_eq!(Mig::new(dir).url(&native).args(["current"]).ok(), "a\n");
 }
 
 /// A missing database is diagnosed in words, without the password; a failing statement
@@ -302,7 +246,7 @@ fn connection_and_statement_errors_name_the_problem() {
     let dir = proj.path();
     let port = crate::support::mariadb::MariaDb::get().port();
     let missing = format!("mysql://root:s3cret@127.0.0.1:{port}/{}_gone", db.name());
-    let out = mig(dir, &missing, &["current"]);
+    let out = Mig::new(dir).url(&missing).args(["current"]).run();
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr.contains(&format!(
@@ -318,10 +262,10 @@ fn connection_and_statement_errors_name_the_problem() {
 
     std::fs::write(
         dir.join("versions/c.sql"),
-        rev("c", "b", "", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
+        revision_with("c", "b", "", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
     )
     .expect("write");
-    let failed = mig(dir, db.url(), &["upgrade", "head"]);
+    let failed = Mig::new(dir).url(db.url()).args(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(&format!(
@@ -342,7 +286,7 @@ fn concurrent_runs_apply_each_revision_once() {
     let proj = project(&[
         (
             "a.sql",
-            rev(
+            revision_with(
                 "a",
                 "",
                 "",
@@ -352,7 +296,7 @@ fn concurrent_runs_apply_each_revision_once() {
         ),
         (
             "b.sql",
-            rev(
+            revision_with(
                 "b",
                 "a",
                 "",
@@ -362,7 +306,7 @@ fn concurrent_runs_apply_each_revision_once() {
         ),
         (
             "c.sql",
-            rev(
+            revision_with(
                 "c",
                 "b",
                 "",
@@ -374,7 +318,14 @@ fn concurrent_runs_apply_each_revision_once() {
     let dir = proj.path();
     let outs: Vec<_> = std::thread::scope(|scope| {
         let runs: Vec<_> = (0..8)
-            .map(|_| scope.spawn(|| mig(dir, url, &["upgrade", "head", "--lock-timeout", "60s"])))
+            .map(|_| {
+                scope.spawn(|| {
+                    Mig::new(dir)
+                        .url(url)
+                        .args(["upgrade", "head", "--lock-timeout", "60s"])
+                        .run()
+                })
+            })
             .collect();
         runs.into_iter()
             .map(|run| run.join().expect("a run"))
@@ -387,7 +338,7 @@ fn concurrent_runs_apply_each_revision_once() {
         my_query(url, "SELECT rev FROM runs ORDER BY rev"),
         ["a", "b", "c"]
     );
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
     assert_eq!(
         my_query(url, "SELECT count(*) FROM mig_history WHERE success"),
         ["3"]

@@ -5,11 +5,17 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod mariadb;
 pub mod pgbouncer;
+pub mod project;
+
+pub use cli::{Mig, Run};
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use mig::provision::{unique_name, EphemeralPostgres, ScratchDatabase};
 
@@ -123,4 +129,102 @@ pub async fn open(
 pub async fn connect_pg(url: &str) -> Result<sqlx::PgConnection, mig::db::DbError> {
     let url = mig::url::DatabaseUrl::parse(url).expect("a valid database URL");
     mig::db::connect_postgres(&url, None).await
+}
+
+/// The rows of `sql` on PostgreSQL, first column as text (`NULL` as the empty string).
+pub fn pg_query(url: &str, sql: &str) -> Vec<String> {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    block_on(async move {
+        let mut conn = connect_pg(&url).await.expect("connect");
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+    })
+}
+
+/// Runs `sql` on PostgreSQL (several statements allowed).
+pub fn pg_exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    block_on(async move {
+        let mut conn = connect_pg(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    })
+}
+
+/// The repository root (the demo project).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the directory tree `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// Waits for `done` (a state another process reaches), failing after a minute.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "gave up waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A database session a test keeps open on a thread of its own (holding a lock, say)
+/// until the value is dropped.
+pub struct HeldSession {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for HeldSession {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Runs `open` (connect, take what is to be held, return the connection) on a thread of
+/// its own and returns once it did; the connection closes when the value is dropped.
+pub fn hold_session<F, C>(open: F) -> HeldSession
+where
+    F: Future<Output = C> + Send + 'static,
+    C: Send + 'static,
+{
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        block_on(async move {
+            let conn = open.await;
+            held_tx.send(()).expect("held");
+            let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
+            drop(conn);
+        })
+    });
+    held_rx
+        .recv()
+        .expect("the test's session holds what it took");
+    HeldSession {
+        release: Some(release),
+        thread: Some(thread),
+    }
 }

@@ -5,7 +5,8 @@
 //! private PostgreSQL's unprivileged account when the tests run as root. Its pid file is
 //! `postmaster.pid` so that the shared [`Watchdog`] stops it (SIGQUIT, which mariadbd
 //! takes as a shutdown) and removes its directory when the test binary exits, however it
-//! exits. A fresh database per test. A missing server is a failure, never a skip.
+//! exits. A fresh database per test, queries and held sessions on it. A missing server is a
+//! failure, never a skip.
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -19,7 +20,8 @@ use mig::provision::user::server_user;
 use mig::provision::watchdog::Watchdog;
 use sqlx::Connection as _;
 
-use super::block_on;
+use super::project::revision;
+use super::{block_on, HeldSession};
 
 /// A running private MariaDB server.
 pub struct MariaDb {
@@ -228,6 +230,52 @@ pub fn my_kill(url: &str, id: &str) {
         Err(err) if err.to_string().contains("Unknown thread id") => {}
         Err(err) => panic!("KILL {id}: {err}"),
     }
+}
+
+/// Runs `sql` on a session of its own (`LOCK TABLES t WRITE`); returns once it ran. What
+/// it took is held until the value is dropped.
+pub fn hold_session(url: &str, sql: &str) -> HeldSession {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    super::hold_session(async move {
+        let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn
+    })
+}
+
+/// Takes user lock `name` (`GET_LOCK`, named for one test: free) on a session of its own
+/// until dropped.
+pub fn hold_user_lock(url: &str, name: &str) -> HeldSession {
+    hold_session(url, &format!("DO GET_LOCK('{name}', 10)"))
+}
+
+/// Connection ids of sessions of this database running a statement that starts `prefix`
+/// and waiting for a user lock.
+pub fn waiting_on_user_lock(url: &str, prefix: &str) -> Vec<String> {
+    my_query(
+        url,
+        &format!(
+            "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
+             WHERE db = DATABASE() AND info LIKE '{prefix}%' AND state = 'User lock'"
+        ),
+    )
+}
+
+/// A revision whose second statement waits for user lock `name`, held by the test.
+pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
+    revision(
+        id,
+        down,
+        &format!(
+            "CREATE TABLE t1 (id int);\n\n\
+             INSERT INTO t1 SELECT 1 FROM (SELECT GET_LOCK('{name}', 600) AS got) AS waited;\n\n\
+             CREATE TABLE t3 (id int);"
+        ),
+        "DROP TABLE t3;\nDROP TABLE t1;",
+    )
 }
 
 async fn exec_at(url: &str, sql: &str) -> Result<(), sqlx::Error> {

@@ -1,0 +1,46 @@
+//! Small projects written for one test: an `alembic.ini` pointing at `versions/`, the
+//! revision files (in mig's SQL format), and `seeds/` when a test needs it.
+
+use std::path::Path;
+
+/// The `alembic.ini` of [`project`]: scripts and versions in the project directory.
+pub const INI: &str =
+    "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n";
+
+/// The text of revision `id` revising `revises` (empty: a root), with `header` lines after
+/// `Revises:` (such as `-- Transaction: none\n`). The upgrade's first line is line 7 with
+/// no header.
+pub fn revision_with(id: &str, revises: &str, header: &str, up: &str, down: &str) -> String {
+    format!(
+        "-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {revises}\n{header}\n-- migrate:upgrade\n\
+         {up}\n\n-- migrate:downgrade\n{down}\n"
+    )
+}
+
+/// [`revision_with`] without extra header lines.
+pub fn revision(id: &str, revises: &str, up: &str, down: &str) -> String {
+    revision_with(id, revises, "", up, down)
+}
+
+/// A project in a temp dir: [`INI`] and `versions/<name>` for each `(name, text)`.
+pub fn project<S: AsRef<str>>(revisions: &[(&str, S)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join("alembic.ini"), INI).expect("ini");
+    write_all(&tmp.path().join("versions"), revisions);
+    tmp
+}
+
+/// [`project`] with a `seeds/` directory holding `seeds`.
+pub fn project_with_seeds(revisions: &[(&str, &str)], seeds: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = project(revisions);
+    write_all(&tmp.path().join("seeds"), seeds);
+    tmp
+}
+
+fn write_all<S: AsRef<str>>(dir: &Path, files: &[(&str, S)]) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text.as_ref())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.join(name).display()));
+    }
+}
