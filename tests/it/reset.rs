@@ -3,8 +3,9 @@
 //! non-mig databases, a held lock), dry runs that change nothing, and a failure that
 //! leaves the database as it was.
 
-use crate::seed_support::{demo, fails, mig_cmd, ok, pg_exec, pg_strings, project, revision};
-use crate::support::pg_db;
+use crate::seed_support::demo;
+use crate::support::project::{project_with_seeds, revision};
+use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
 const OUTBOX: &str = "SELECT count(*)::text FROM zero_admin.event_outbox";
 const INBOX: &str = "SELECT count(*)::text FROM zero_admin.inbox_items";
@@ -14,8 +15,12 @@ fn seeded_demo(test: &str) -> (mig::provision::ScratchDatabase, tempfile::TempDi
     let db = pg_db(test);
     let proj = demo();
     let url = db.url().to_string();
-    ok(proj.path(), &["--url", &url, "upgrade", "head"]);
-    ok(proj.path(), &["--url", &url, "seed", "--all"]);
+    Mig::new(proj.path())
+        .args(["--url", &url, "upgrade", "head"])
+        .ok();
+    Mig::new(proj.path())
+        .args(["--url", &url, "seed", "--all"])
+        .ok();
     pg_exec(
         &url,
         "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) \
@@ -25,7 +30,7 @@ fn seeded_demo(test: &str) -> (mig::provision::ScratchDatabase, tempfile::TempDi
 }
 
 fn history_kinds(url: &str) -> Vec<String> {
-    pg_strings(
+    pg_query(
         url,
         "SELECT direction FROM zero_admin.mig_history ORDER BY started_at",
     )
@@ -35,19 +40,18 @@ fn history_kinds(url: &str) -> Vec<String> {
 fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
     let (db, proj) = seeded_demo("reset_rebuild");
     let (url, dir) = (db.url().to_string(), proj.path());
-    assert_eq!(pg_strings(&url, INBOX), ["3"]);
+    assert_eq!(pg_query(&url, INBOX), ["3"]);
     let backup = dir.join("bk");
-    let out = ok(
-        dir,
-        &[
+    let out = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
             "--yes",
             "--backup",
             backup.to_str().unwrap(),
-        ],
-    );
+        ])
+        .ok();
     assert!(
         out.starts_with(&format!(
             "Reset `{}` with strategy rebuild:\n  backup: written to {}\n",
@@ -81,19 +85,21 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
 
     // The catalog equals a fresh `upgrade heads`; the required seed is there, the rest is gone.
     let fresh = pg_db("reset_rebuild_fresh");
-    ok(dir, &["--url", fresh.url(), "upgrade", "heads"]);
-    ok(dir, &["diff", fresh.url(), &url]);
-    assert_eq!(pg_strings(&url, OUTBOX), ["3"]);
-    assert_eq!(pg_strings(&url, INBOX), ["0"]);
+    Mig::new(dir)
+        .args(["--url", fresh.url(), "upgrade", "heads"])
+        .ok();
+    Mig::new(dir).args(["diff", fresh.url(), &url]).ok();
+    assert_eq!(pg_query(&url, OUTBOX), ["3"]);
+    assert_eq!(pg_query(&url, INBOX), ["0"]);
     assert_eq!(
-        ok(dir, &["--url", &url, "current"]),
+        Mig::new(dir).args(["--url", &url, "current"]).ok(),
         "251018_schema_v1_inbox (head)\n"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT name FROM zero_admin.mig_seed"),
+        pg_query(&url, "SELECT name FROM zero_admin.mig_seed"),
         ["system_events"]
     );
-    let reason = pg_strings(
+    let reason = pg_query(
         &url,
         "SELECT reason FROM zero_admin.mig_history WHERE direction = 'reset'",
     );
@@ -115,11 +121,10 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
 fn dry_run_counts_rows_exactly_and_changes_nothing() {
     let (db, proj) = seeded_demo("reset_dry");
     let (url, dir) = (db.url().to_string(), proj.path());
-    let snapshot_before = ok(dir, &["--url", &url, "snapshot"]);
+    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
     let history_before = history_kinds(&url);
-    let json = ok(
-        dir,
-        &[
+    let json = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "--format",
@@ -128,8 +133,8 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
             "--dry-run",
             "--seed",
             "all",
-        ],
-    );
+        ])
+        .ok();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["dry_run"], true);
     let dropped = report["dropped"].as_array().unwrap();
@@ -138,7 +143,7 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         let object = item["object"].as_str().unwrap();
         if let Some(table) = object.strip_prefix("table ") {
             tables += 1;
-            let count = pg_strings(&url, &format!("SELECT count(*)::text FROM {table}"));
+            let count = pg_query(&url, &format!("SELECT count(*)::text FROM {table}"));
             assert_eq!(item["rows"].to_string(), count[0], "{table}");
         }
     }
@@ -157,9 +162,8 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         "a dry run takes no backup"
     );
 
-    let text = ok(
-        dir,
-        &[
+    let text = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
@@ -167,8 +171,8 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
             "--strategy",
             "truncate",
             "--no-backup",
-        ],
-    );
+        ])
+        .ok();
     assert!(
         text.contains("  empty table zero_admin.inbox_items (3 rows)\n"),
         "{text}"
@@ -179,8 +183,11 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         "{text}"
     );
 
-    assert_eq!(ok(dir, &["--url", &url, "snapshot"]), snapshot_before);
-    assert_eq!(pg_strings(&url, INBOX), ["3"]);
+    assert_eq!(
+        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
+        snapshot_before
+    );
+    assert_eq!(pg_query(&url, INBOX), ["3"]);
     assert_eq!(
         history_kinds(&url),
         history_before,
@@ -200,7 +207,7 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
          CREATE TABLE kids (id serial PRIMARY KEY, parent_id integer REFERENCES parents (id));",
         "DROP TABLE kids;\nDROP TABLE parents;",
     );
-    let proj = project(
+    let proj = project_with_seeds(
         &[("r1.sql", &rev)],
         &[(
             "a.sql",
@@ -208,13 +215,12 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
         )],
     );
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    ok(dir, &["--url", &url, "seed"]);
+    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    Mig::new(dir).args(["--url", &url, "seed"]).ok();
     pg_exec(&url, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
-    let snapshot_before = ok(dir, &["--url", &url, "snapshot"]);
-    let out = ok(
-        dir,
-        &[
+    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
+    let out = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
@@ -222,8 +228,8 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
             "truncate",
             "--yes",
             "--no-backup",
-        ],
-    );
+        ])
+        .ok();
     assert!(
         out.contains(
             "  emptied table public.kids (2 rows)\n  emptied table public.parents (3 rows)\n"
@@ -232,24 +238,27 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
     );
     assert!(out.contains("  seeded base (1 rows)\n"), "{out}");
     assert_eq!(
-        ok(dir, &["--url", &url, "snapshot"]),
+        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
         snapshot_before,
         "the schema stays"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT id || ' ' || name FROM parents"),
+        pg_query(&url, "SELECT id || ' ' || name FROM parents"),
         ["1 root"],
         "identity restarted"
     );
-    assert_eq!(pg_strings(&url, "SELECT count(*)::text FROM kids"), ["0"]);
+    assert_eq!(pg_query(&url, "SELECT count(*)::text FROM kids"), ["0"]);
     pg_exec(&url, "INSERT INTO kids (parent_id) VALUES (1)");
     assert_eq!(
-        pg_strings(&url, "SELECT id::text FROM kids"),
+        pg_query(&url, "SELECT id::text FROM kids"),
         ["1"],
         "serial restarted"
     );
-    assert_eq!(ok(dir, &["--url", &url, "current"]), "r1 (head)\n");
-    assert_eq!(pg_strings(&url, "SELECT name FROM mig_seed"), ["base"]);
+    assert_eq!(
+        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        "r1 (head)\n"
+    );
+    assert_eq!(pg_query(&url, "SELECT name FROM mig_seed"), ["base"]);
 }
 
 #[test]
@@ -257,13 +266,12 @@ fn downgrade_strategy_runs_down_and_up_and_refuses_irreversible_revisions() {
     let db = pg_db("reset_downgrade");
     let url = db.url().to_string();
     let r1 = revision("r1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;");
-    let proj = project(&[("r1.sql", &r1)], &[]);
+    let proj = project_with_seeds(&[("r1.sql", &r1)], &[]);
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
+    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1)");
-    let out = ok(
-        dir,
-        &[
+    let out = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
@@ -271,26 +279,26 @@ fn downgrade_strategy_runs_down_and_up_and_refuses_irreversible_revisions() {
             "downgrade",
             "--yes",
             "--no-backup",
-        ],
-    );
+        ])
+        .ok();
     assert!(out.contains("  reverted r1\n  applied r1\n"), "{out}");
-    assert_eq!(pg_strings(&url, "SELECT count(*)::text FROM t"), ["0"]);
+    assert_eq!(pg_query(&url, "SELECT count(*)::text FROM t"), ["0"]);
 
     let r2 = "-- r2\n--\n-- Revision ID: r2\n-- Revises: r1\n\n-- migrate:upgrade\nCREATE TABLE u (id integer);\n\n-- migrate:downgrade irreversible\n";
     std::fs::write(dir.join("versions/r2.sql"), r2).unwrap();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
+    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (2)");
-    let err = fails(
-        dir,
-        &["--url", &url, "reset", "--strategy", "downgrade", "--yes"],
-        2,
-    );
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset", "--strategy", "downgrade", "--yes"])
+        .run()
+        .code(2)
+        .stderr;
     assert!(
         err.contains(&format!("revision `r2` ({}:9) is irreversible, so `--strategy downgrade` cannot go down to base", dir.join("versions/r2.sql").display())),
         "{err}"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT count(*)::text FROM t"),
+        pg_query(&url, "SELECT count(*)::text FROM t"),
         ["1"],
         "nothing touched"
     );
@@ -302,10 +310,14 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     let (db, proj) = seeded_demo("reset_guard");
     let (url, dir) = (db.url().to_string(), proj.path());
     let name = db.name().to_string();
-    let untouched = |url: &str| assert_eq!(pg_strings(url, INBOX), ["3"]);
+    let untouched = |url: &str| assert_eq!(pg_query(url, INBOX), ["3"]);
 
     // Unprotected, no terminal, no flag.
-    let err = fails(dir, &["--url", &url, "reset"], 2);
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset"])
+        .run()
+        .code(2)
+        .stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to ask on: pass `--yes` or `--confirm {name}`; nothing was changed"
@@ -313,7 +325,11 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         "{err}"
     );
     // A wrong name is refused even unprotected.
-    let err = fails(dir, &["--url", &url, "reset", "--confirm", "other"], 2);
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset", "--confirm", "other"])
+        .run()
+        .code(2)
+        .stderr;
     assert!(
         err.contains(&format!(
             "`--confirm other` is not the database's name `{name}`; nothing was changed"
@@ -328,22 +344,25 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         ("MIG_ENV", "production"),
         ("RAILWAY_ENVIRONMENT", "production"),
     ] {
-        let out = mig_cmd(dir, &["--url", &url, "reset", "--yes"])
+        let out = Mig::new(dir)
+            .args(["--url", &url, "reset", "--yes"])
             .env(key, value)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{key}");
-        let err = String::from_utf8_lossy(&out.stderr);
+            .run();
+        assert_eq!(out.code, 2, "{key}");
+        let err = out.stderr;
         assert!(err.contains(&format!("database `{name}` is protected (the environment says production ({key}={value})): `--yes` is not enough")), "{err}");
     }
     untouched(&url);
 
     // The marker makes it protected.
-    ok(
-        dir,
-        &["--url", &url, "protect", "--reason", "customer data"],
-    );
-    let err = fails(dir, &["--url", &url, "reset", "--yes"], 2);
+    Mig::new(dir)
+        .args(["--url", &url, "protect", "--reason", "customer data"])
+        .ok();
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset", "--yes"])
+        .run()
+        .code(2)
+        .stderr;
     assert!(
         err.contains(&format!(
             "database `{name}` is protected (marked by `mig protect` ("
@@ -351,7 +370,11 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         "{err}"
     );
     assert!(err.contains(&format!(": customer data)): `--yes` is not enough to reset (rebuild) the database; pass `--confirm {name}`")), "{err}");
-    let err = fails(dir, &["--url", &url, "reset"], 2);
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset"])
+        .run()
+        .code(2)
+        .stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to confirm on, pass `--confirm {name}`"
@@ -366,13 +389,12 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     assert!(!history_kinds(&url).contains(&"reset".to_string()));
 
     // The right name goes through, and the marker survives the reset.
-    ok(
-        dir,
-        &["--url", &url, "reset", "--confirm", &name, "--no-backup"],
-    );
-    assert_eq!(pg_strings(&url, INBOX), ["0"]);
+    Mig::new(dir)
+        .args(["--url", &url, "reset", "--confirm", &name, "--no-backup"])
+        .ok();
+    assert_eq!(pg_query(&url, INBOX), ["0"]);
     assert_eq!(
-        pg_strings(&url, "SELECT reason FROM zero_admin.mig_environment"),
+        pg_query(&url, "SELECT reason FROM zero_admin.mig_environment"),
         ["customer data"]
     );
 }
@@ -382,7 +404,7 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
     let db = pg_db("reset_foreign");
     let url = db.url().to_string();
     pg_exec(&url, "CREATE SCHEMA legacy; CREATE TABLE legacy.things (id int); INSERT INTO legacy.things VALUES (1), (2); CREATE VIEW public.v AS SELECT 1 AS one;");
-    let proj = project(
+    let proj = project_with_seeds(
         &[(
             "r1.sql",
             &revision("r1", "", "CREATE TABLE t (id int);", "DROP TABLE t;"),
@@ -391,11 +413,11 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
     );
     let dir = proj.path();
     for strategy in ["rebuild", "truncate", "downgrade"] {
-        let err = fails(
-            dir,
-            &["--url", &url, "reset", "--yes", "--strategy", strategy],
-            2,
-        );
+        let err = Mig::new(dir)
+            .args(["--url", &url, "reset", "--yes", "--strategy", strategy])
+            .run()
+            .code(2)
+            .stderr;
         assert!(
             err.contains(&format!(
                 "`{}` has no version table `alembic_version`: it is not a mig or Alembic database",
@@ -404,9 +426,8 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
             "{err}"
         );
     }
-    let out = ok(
-        dir,
-        &[
+    let out = Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
@@ -414,16 +435,15 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
             "rebuild",
             "--all",
             "--dry-run",
-        ],
-    );
+        ])
+        .ok();
     assert!(out.contains("  drop view public.v\n  drop table legacy.things (2 rows)\n  drop schema legacy\n  apply r1\n"), "{out}");
     assert_eq!(
-        pg_strings(&url, "SELECT count(*)::text FROM legacy.things"),
+        pg_query(&url, "SELECT count(*)::text FROM legacy.things"),
         ["2"]
     );
-    ok(
-        dir,
-        &[
+    Mig::new(dir)
+        .args([
             "--url",
             &url,
             "reset",
@@ -432,13 +452,16 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
             "--all",
             "--yes",
             "--no-backup",
-        ],
-    );
+        ])
+        .ok();
     assert_eq!(
-        pg_strings(&url, "SELECT (to_regnamespace('legacy') IS NULL)::text"),
+        pg_query(&url, "SELECT (to_regnamespace('legacy') IS NULL)::text"),
         ["true"]
     );
-    assert_eq!(ok(dir, &["--url", &url, "current"]), "r1 (head)\n");
+    assert_eq!(
+        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        "r1 (head)\n"
+    );
 }
 
 #[test]
@@ -452,9 +475,9 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
         "CREATE TABLE u (id int);\nDO $$ BEGIN IF current_setting('app.fail_upgrade', true) = 'yes' THEN RAISE EXCEPTION 'upgrade refused'; END IF; END $$;",
         "DROP TABLE u;",
     );
-    let proj = project(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
+    let proj = project_with_seeds(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
+    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1), (2)");
     pg_exec(
         &url,
@@ -463,15 +486,25 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
             db.name()
         ),
     );
-    let snapshot_before = ok(dir, &["--url", &url, "snapshot"]);
-    let err = fails(dir, &["--url", &url, "reset", "--yes", "--no-backup"], 3);
+    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
+    let err = Mig::new(dir)
+        .args(["--url", &url, "reset", "--yes", "--no-backup"])
+        .run()
+        .code(3)
+        .stderr;
     assert!(err.contains("upgrade refused"), "{err}");
     assert!(err.contains("The reset ran in one transaction, which was rolled back: the database is as it was before"), "{err}");
-    assert_eq!(ok(dir, &["--url", &url, "snapshot"]), snapshot_before);
-    assert_eq!(pg_strings(&url, "SELECT count(*)::text FROM t"), ["2"]);
-    assert_eq!(ok(dir, &["--url", &url, "current"]), "r2 (head)\n");
     assert_eq!(
-        pg_strings(
+        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
+        snapshot_before
+    );
+    assert_eq!(pg_query(&url, "SELECT count(*)::text FROM t"), ["2"]);
+    assert_eq!(
+        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        "r2 (head)\n"
+    );
+    assert_eq!(
+        pg_query(
             &url,
             "SELECT success::text FROM mig_history WHERE direction = 'reset'"
         ),
@@ -505,18 +538,18 @@ fn reset_waits_for_the_lock_then_names_the_holder() {
         })
     });
     held_rx.recv().unwrap();
-    let out = mig_cmd(dir, &["--url", &url, "reset", "--yes", "--no-backup"])
+    let out = Mig::new(dir)
+        .args(["--url", &url, "reset", "--yes", "--no-backup"])
         .env("MIG_LOCK_TIMEOUT", "1s")
-        .output()
-        .unwrap();
+        .run();
     done_tx.send(()).unwrap();
     holder.join().unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, 3);
+    let err = out.stderr;
     assert!(
         err.contains("timed out after 1s waiting for the migration lock")
             && err.contains("held by pid "),
         "{err}"
     );
-    assert_eq!(pg_strings(&url, INBOX), ["3"]);
+    assert_eq!(pg_query(&url, INBOX), ["3"]);
 }
