@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use crate::roundtrip_support::{mig, Run};
 use crate::runbook::runbook;
 use crate::support::pg_db;
+use crate::support::{Mig, Run};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/error_location")
@@ -28,7 +28,7 @@ fn failure(run: &Run) -> String {
 fn fails(section: &str, url: &str, args: &[&str]) -> String {
     let mut all = vec!["-n", section, "--url", url];
     all.extend(args);
-    let run = mig(&fixture(), &all);
+    let run = Mig::new(&fixture()).args(&all).run();
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     failure(&run)
 }
@@ -57,7 +57,9 @@ fn a_syntax_error_in_a_later_statement_names_that_statement() {
     "#);
     // One revision at a time: the batch then starts with the first revision's history row.
     let db = pg_db("errloc_second_alone");
-    let run = mig(&fixture(), &["--url", db.url(), "upgrade", "001_first"]);
+    let run = Mig::new(&fixture())
+        .args(["--url", db.url(), "upgrade", "001_first"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = fails("alembic", db.url(), &["upgrade", "head"]);
     assert!(
@@ -81,10 +83,9 @@ fn a_runtime_error_in_the_middle_of_a_batch_names_that_statement() {
 #[test]
 fn a_key_violation_in_a_downgrade_names_that_statement() {
     let db = pg_db("errloc_downgrade");
-    let run = mig(
-        &fixture(),
-        &["-n", "downgrade", "--url", db.url(), "upgrade", "head"],
-    );
+    let run = Mig::new(&fixture())
+        .args(["-n", "downgrade", "--url", db.url(), "upgrade", "head"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(fails("downgrade", db.url(), &["downgrade", "base"]), @r#"
     FAILED: revision `002_down` failed at `<dir>/downgrade/002_down.sql` line 12, column 1: duplicate key value violates unique constraint "d_pkey" (SQLSTATE 23505)
@@ -99,7 +100,9 @@ fn roundtrip_and_runbook_name_the_same_statement() {
     let dir = fixture();
     let json = tempfile::NamedTempFile::new().unwrap();
     let path = json.path().to_str().unwrap();
-    let run = mig(&dir, &["--format", "json", "roundtrip", "-o", path]);
+    let run = Mig::new(&dir)
+        .args(["--format", "json", "roundtrip", "-o", path])
+        .run();
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     let located = "revision `002_second` failed at `<dir>/second/002_second.sql` line 10, \
                    column 1: syntax error at or near \"NUL\" (SQLSTATE 42601)\n  \

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::compat::alembic::{alembic, python_bin};
-use crate::roundtrip_support::{mig, Run};
 use crate::support;
+use crate::support::{Mig, Run};
 
 /// A copy of fixture `case` in a temp dir (`<tmp>/<case>`), with `sqlalchemy.url` set.
 struct Fixture {
@@ -51,7 +51,7 @@ impl Fixture {
         let mut all = vec!["import", "alembic", "--from", "shop", "--out", "converted"];
         all.extend_from_slice(&["--python", &python]);
         all.extend_from_slice(args);
-        mig(self.tmp.path(), &all)
+        Mig::new(self.tmp.path()).args(&all).run()
     }
 
     fn converted_file(&self, name: &str) -> String {
@@ -205,7 +205,7 @@ fn import_keeps_the_graph_and_matches_alembic_offline() {
     ] {
         let a = alembic(&f.alembic_dir, args);
         assert!(a.status.success(), "alembic {args:?}: {}", text(&a.stderr));
-        let m = mig(&f.out(), args);
+        let m = Mig::new(&f.out()).args(args).run();
         assert_eq!(m.code, 0, "mig {args:?}: {}", m.stderr);
         if args == ["branches"] {
             // Alembic lists a branch point's children from a frozenset: no stable order.
@@ -266,7 +266,7 @@ fn converted_project_roundtrips_on_the_ephemeral_server() {
     let f = Fixture::new("shop", OFFLINE_URL);
     let run = f.import(&["--skip-failing"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rt = mig(&f.out(), &["roundtrip", "--ephemeral"]);
+    let rt = Mig::new(&f.out()).args(["roundtrip", "--ephemeral"]).run();
     assert_eq!(rt.code, 0, "stdout: {}\nstderr: {}", rt.stdout, rt.stderr);
     assert!(
         rt.stdout
@@ -296,7 +296,7 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The same rows, read by both tools (in no particular order: neither sorts them).
     let a = alembic(&f.alembic_dir, &["current"]);
-    let m = mig(&f.out(), &["current"]);
+    let m = Mig::new(&f.out()).args(["current"]).run();
     assert_eq!(m.code, 0, "{}", m.stderr);
     assert_eq!(sorted_lines(&m.stdout), sorted_lines(&text(&a.stdout)));
     assert_eq!(
@@ -304,7 +304,7 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
         ["0006 (mergepoint)", "a001 (effective head)"]
     );
 
-    let up = mig(&f.out(), &["upgrade", "heads"]);
+    let up = Mig::new(&f.out()).args(["upgrade", "heads"]).run();
     assert_eq!(up.code, 0, "mig upgrade heads: {}", up.stderr);
     // Alembic reads mig's rows as its own.
     let a = alembic(&f.alembic_dir, &["current"]);
@@ -315,9 +315,12 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
         "{}",
         text(&a.stderr)
     );
-    assert_eq!(sorted_lines(&mig(&f.out(), &["current"]).stdout), rows);
+    assert_eq!(
+        sorted_lines(&Mig::new(&f.out()).args(["current"]).run().stdout),
+        rows
+    );
     // What 0007 and 0008 did is there.
-    let snap = mig(&f.out(), &["snapshot"]);
+    let snap = Mig::new(&f.out()).args(["snapshot"]).run();
     assert_eq!(snap.code, 0, "{}", snap.stderr);
     assert!(
         snap.stdout.contains("ix_orders_created_at"),
@@ -356,9 +359,13 @@ fn sqlite_project_keeps_its_database_file_and_matches_alembic() {
         &["downgrade", "0002:base", "--sql"],
     ] {
         let a = alembic(&f.alembic_dir, args);
-        assert_eq!(mig(&f.out(), args).stdout, text(&a.stdout), "for {args:?}");
+        assert_eq!(
+            Mig::new(&f.out()).args(args).run().stdout,
+            text(&a.stdout),
+            "for {args:?}"
+        );
     }
-    let up = mig(&f.out(), &["upgrade", "0007"]);
+    let up = Mig::new(&f.out()).args(["upgrade", "0007"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     let a = alembic(&f.alembic_dir, &["current"]);
     assert_eq!(
@@ -387,7 +394,7 @@ fn dialect_flag_renders_for_another_dialect() {
     let ini = std::fs::read_to_string(f.out().join("alembic.ini")).expect("ini");
     assert!(ini.contains("\n[mig]\ndialect = sqlite\n"), "{ini}");
     // SQLite has no transactional DDL in Alembic's offline output: no BEGIN.
-    let sql = mig(&f.out(), &["upgrade", "0001", "--sql"]);
+    let sql = Mig::new(&f.out()).args(["upgrade", "0001", "--sql"]).run();
     assert!(
         sql.stdout.starts_with("CREATE TABLE alembic_version"),
         "{}",
@@ -428,7 +435,7 @@ fn env_py_version_table_options_carry_over_to_the_ini() {
     let args = ["upgrade", "0002", "--sql"];
     let a = alembic(&f.alembic_dir, &args);
     let expected = format!("CREATE SCHEMA IF NOT EXISTS app;\n\n{}", text(&a.stdout));
-    assert_eq!(mig(&f.out(), &args).stdout, expected);
+    assert_eq!(Mig::new(&f.out()).args(&args).run().stdout, expected);
 }
 
 #[test]
@@ -436,10 +443,9 @@ fn a_missing_interpreter_is_named() {
     let f = Fixture::new("shop", OFFLINE_URL);
     let missing = f.tmp.path().join("no-venv/bin/python");
     let shown = missing.display().to_string();
-    let run = mig(
-        f.tmp.path(),
-        &["import", "alembic", "--from", "shop", "--python", &shown],
-    );
+    let run = Mig::new(f.tmp.path())
+        .args(["import", "alembic", "--from", "shop", "--python", &shown])
+        .run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -479,7 +485,7 @@ fn several_version_locations_keep_their_layout_and_order() {
     );
     let args = ["upgrade", "0008", "--sql"];
     let a = alembic(&f.alembic_dir, &args);
-    assert_eq!(mig(&f.out(), &args).stdout, text(&a.stdout));
+    assert_eq!(Mig::new(&f.out()).args(&args).run().stdout, text(&a.stdout));
 }
 
 #[test]

@@ -3,14 +3,14 @@
 
 use regex::Regex;
 
-use crate::roundtrip_support::mig;
 use crate::runbook::fixture;
+use crate::support::Mig;
 
 #[test]
 fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
     // A SQLite project whose downgrade leaves a table and whose primary key breaks
     // `naming_convention.pk`.
-    let run = mig(&fixture("broken"), &["roundtrip"]);
+    let run = Mig::new(&fixture("broken")).args(["roundtrip"]).run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let range = &run.stdout[run.stdout.find("whole range").expect("whole range")..];
     let times = Regex::new(r" +\d+ ms| \(\d+\.\d+ s\)").unwrap();
@@ -24,7 +24,9 @@ fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
 
     roundtrip residue: 3 findings; revisions: 1 ok, 1 residue, 0 failed, 0 skipped
     ");
-    let json = mig(&fixture("broken"), &["--format", "json", "roundtrip"]);
+    let json = Mig::new(&fixture("broken"))
+        .args(["--format", "json", "roundtrip"])
+        .run();
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let naming = report["checks"]
         .as_array()
@@ -33,7 +35,9 @@ fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
         .find(|c| c["check"] == "naming")
         .expect("a naming check");
     assert_eq!(naming["status"], "violations");
-    let junit = mig(&fixture("broken"), &["--format", "junit", "roundtrip"]);
+    let junit = Mig::new(&fixture("broken"))
+        .args(["--format", "junit", "roundtrip"])
+        .run();
     assert!(
         junit
             .stdout

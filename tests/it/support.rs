@@ -131,12 +131,14 @@ pub async fn connect_pg(url: &str) -> Result<sqlx::PgConnection, mig::db::DbErro
     mig::db::connect_postgres(&url, None).await
 }
 
-/// The rows of `sql` on PostgreSQL, first column as text (`NULL` as the empty string).
+/// The rows of `sql` on PostgreSQL (or a pooler in front of it), first column as text
+/// (`NULL` as the empty string).
 pub fn pg_query(url: &str, sql: &str) -> Vec<String> {
     let (url, sql) = (url.to_string(), sql.to_string());
     block_on(async move {
         let mut conn = connect_pg(&url).await.expect("connect");
         let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .persistent(false)
             .fetch_all(&mut conn)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));

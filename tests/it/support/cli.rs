@@ -5,8 +5,9 @@
 //! any test's project layout or database.
 
 use std::ffi::{OsStr, OsString};
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -58,6 +59,11 @@ impl Mig {
     /// `--url URL` (a global option, so it goes where it is called: usually first).
     pub fn url(self, url: impl AsRef<OsStr>) -> Mig {
         self.arg("--url").arg(url)
+    }
+
+    /// `-c PATH`: the configuration file.
+    pub fn config(self, path: impl AsRef<OsStr>) -> Mig {
+        self.arg("-c").arg(path)
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Mig {
@@ -147,7 +153,11 @@ impl Mig {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", self.describe()));
-        Spawned { mig: self, child }
+        Spawned {
+            mig: self,
+            child,
+            stderr: None,
+        }
     }
 
     fn describe(&self) -> String {
@@ -160,6 +170,8 @@ impl Mig {
 pub struct Spawned {
     mig: Mig,
     child: Child,
+    /// Stderr once [`Spawned::stderr_until`] took it from the child, and what it read.
+    stderr: Option<(BufReader<ChildStderr>, String)>,
 }
 
 impl Spawned {
@@ -167,7 +179,7 @@ impl Spawned {
         self.child.id()
     }
 
-    /// The child process itself (to read its pipes while it runs, poll or kill it).
+    /// The child process itself (to poll or kill it).
     pub fn child(&mut self) -> &mut Child {
         &mut self.child
     }
@@ -181,9 +193,38 @@ impl Spawned {
         assert!(sent.success(), "kill -{name} {}", self.id());
     }
 
-    /// Waits for the end and collects what is left in its pipes.
+    /// Reads stderr until a line contains `marker` (failing if the run ends first) and
+    /// returns all of stderr read so far.
+    pub fn stderr_until(&mut self, marker: &str) -> String {
+        let (reader, seen) = self.stderr.get_or_insert_with(|| {
+            let pipe = self.child.stderr.take().expect("stderr is piped");
+            (BufReader::new(pipe), String::new())
+        });
+        loop {
+            let mut line = String::new();
+            let read = reader.read_line(&mut line).expect("read stderr");
+            assert!(read > 0, "mig ended before `{marker}`:\n{seen}");
+            seen.push_str(&line);
+            if line.contains(marker) {
+                return seen.clone();
+            }
+        }
+    }
+
+    /// Waits for the end and collects what it printed (all of stderr, also what
+    /// [`Spawned::stderr_until`] read).
     pub fn wait(self) -> Run {
-        let output = self.child.wait_with_output().expect("wait for mig");
+        let rest = self.stderr.map(|(mut reader, seen)| {
+            std::thread::spawn(move || {
+                let mut rest = String::new();
+                let _ = reader.read_to_string(&mut rest);
+                seen + &rest
+            })
+        });
+        let mut output = self.child.wait_with_output().expect("wait for mig");
+        if let Some(rest) = rest {
+            output.stderr = rest.join().expect("the stderr reader").into_bytes();
+        }
         Run::new(self.mig, output)
     }
 }

@@ -24,8 +24,13 @@ pub fn revision(id: &str, revises: &str, up: &str, down: &str) -> String {
 
 /// A project in a temp dir: [`INI`] and `versions/<name>` for each `(name, text)`.
 pub fn project<S: AsRef<str>>(revisions: &[(&str, S)]) -> tempfile::TempDir {
+    project_with_ini(INI, revisions)
+}
+
+/// [`project`] with `ini` as its `alembic.ini`.
+pub fn project_with_ini<S: AsRef<str>>(ini: &str, revisions: &[(&str, S)]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(tmp.path().join("alembic.ini"), INI).expect("ini");
+    std::fs::write(tmp.path().join("alembic.ini"), ini).expect("ini");
     write_all(&tmp.path().join("versions"), revisions);
     tmp
 }
