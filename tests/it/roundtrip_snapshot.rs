@@ -2,11 +2,8 @@
 //! database built by `mig upgrade head` equals one built from the `--sql` text through
 //! `psql`, and `diff` compares files and URLs with exit 1 on a difference.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use crate::support;
-use crate::support::{repo, Mig};
+use crate::support::{psql, repo, Mig};
 
 /// The demo migrated online: `mig upgrade head`.
 fn upgraded_online(url: &str) {
@@ -20,26 +17,7 @@ fn upgraded_online(url: &str) {
 fn upgraded_offline(url: &str) {
     let sql = Mig::new(&repo()).args(["upgrade", "head", "--sql"]).run();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
-    let mut child = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
-        .arg(url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql on PATH");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(sql.stdout.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    psql(url, &sql.stdout);
 }
 
 fn snapshot(url: &str) -> String {

@@ -230,3 +230,30 @@ where
         thread: Some(thread),
     }
 }
+
+/// Feeds `input` to `psql -X -q -v ON_ERROR_STOP=1 -At <url>` and returns its stdout;
+/// fails the test when psql fails.
+pub fn psql(url: &str, input: &str) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At"])
+        .arg(url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql on PATH");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Written from a thread so that psql's output cannot fill its pipe while it waits.
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("psql");
+    writer.join().expect("writer").expect("write to psql");
+    assert!(
+        out.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
