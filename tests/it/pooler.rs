@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::runbook::runbook;
 use crate::support::pgbouncer::{PgBouncer, PoolMode};
+use crate::support::project::{project_with_ini, revision};
 use crate::support::{block_on, ephemeral_db, pg_query, repo, Mig, Run};
 
 /// With it, the version table and the revisions' tables live in `app`, set through
@@ -19,34 +20,28 @@ const IN_APP: &str = "version_table_schema = app\nsearch_path = app, public\n";
 /// schema); with `record`, each upgrade also records its run in `public.ran` (which the
 /// test creates).
 fn project(mig_section: &str, record: bool, extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        format!("[alembic]\nscript_location = %(here)s\n\n[mig]\n{mig_section}"),
+    let mut files: Vec<(String, String)> = [("r1", ""), ("r2", "r1"), ("r3", "r2")]
+        .into_iter()
+        .map(|(id, down)| {
+            let record = if record {
+                format!("INSERT INTO public.ran VALUES ('{id}');\n")
+            } else {
+                String::new()
+            };
+            let up = format!("{record}CREATE TABLE t_{id} (id int PRIMARY KEY);");
+            let text = revision(id, down, &up, &format!("DROP TABLE t_{id};"));
+            (format!("{id}_t.sql"), text)
+        })
+        .collect();
+    files.extend(extra.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    project_with_ini(
+        &format!("[alembic]\nscript_location = %(here)s\n\n[mig]\n{mig_section}"),
+        &files,
     )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
-    let revisions = [("r1", ""), ("r2", "r1"), ("r3", "r2")];
-    for (id, down) in revisions {
-        let record = if record {
-            format!("INSERT INTO public.ran VALUES ('{id}');\n")
-        } else {
-            String::new()
-        };
-        std::fs::write(
-            tmp.path().join(format!("versions/{id}_t.sql")),
-            format!(
-                "-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {down}\n\n-- migrate:upgrade\n\
-                 {record}CREATE TABLE t_{id} (id int PRIMARY KEY);\n\n\
-                 -- migrate:downgrade\nDROP TABLE t_{id};\n"
-            ),
-        )
-        .expect("revision");
-    }
-    for (name, text) in extra {
-        std::fs::write(tmp.path().join("versions").join(name), text).expect("revision");
-    }
-    tmp
 }
 
 fn ok(dir: &Path, url: &str, args: &[&str], bouncer: &PgBouncer) -> String {

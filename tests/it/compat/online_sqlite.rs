@@ -2,7 +2,8 @@
 //! tool, in each project's directory): the same state, the same output or failure.
 
 use super::alembic::alembic;
-use super::project::{graphs, mig, write_pair, Pair};
+use super::project::{graphs, write_pair, Pair};
+use crate::support::Mig;
 
 const SQLITE: &str = "sqlite:///compat.db";
 
@@ -14,10 +15,12 @@ fn text(b: &[u8]) -> String {
 fn both_ok(pair: &Pair, args: &[&str]) -> (String, String) {
     let a = alembic(&pair.alembic_dir, args);
     assert!(a.status.success(), "alembic {args:?}: {}", text(&a.stderr));
-    let m = mig(&pair.mig_dir, args);
-    assert!(m.status.success(), "mig {args:?}: {}", text(&m.stderr));
+    let m = Mig::new(&pair.mig_dir).args(args).run();
+    assert!(m.code == 0, "mig {args:?}: {}", m.stderr.clone());
     // Paths in `--verbose` entries: mig's project is `mig/`, its files `.sql`.
-    let m = text(&m.stdout)
+    let m = m
+        .stdout
+        .clone()
         .replace("/mig/versions/", "/alembic/versions/")
         .replace("_rev.sql", "_rev.py");
     (m, text(&a.stdout))
@@ -34,9 +37,13 @@ fn same_failure(pair: &Pair, args: &[&str]) {
     };
     let a = alembic(&pair.alembic_dir, args);
     assert!(!a.status.success(), "alembic {args:?} succeeded");
-    let m = mig(&pair.mig_dir, args);
-    assert!(!m.status.success(), "mig {args:?} succeeded");
-    assert_eq!(failed(&m.stderr), failed(&a.stdout), "for {args:?}");
+    let m = Mig::new(&pair.mig_dir).args(args).run();
+    assert!(m.code != 0, "mig {args:?} succeeded");
+    assert_eq!(
+        failed(m.stderr.as_bytes()),
+        failed(&a.stdout),
+        "for {args:?}"
+    );
 }
 
 #[test]

@@ -89,6 +89,12 @@ impl Mig {
         self
     }
 
+    /// Sets each `(name, value)`.
+    pub fn envs(self, vars: &[(&str, &str)]) -> Mig {
+        vars.iter()
+            .fold(self, |mig, (name, value)| mig.env(name, value))
+    }
+
     /// Removes `name` from this run's environment.
     pub fn env_remove(mut self, name: impl AsRef<OsStr>) -> Mig {
         let name = name.as_ref().to_os_string();
