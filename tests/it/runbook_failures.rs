@@ -3,6 +3,7 @@
 //! malformed DoD files and templates, and no password in any output.
 
 use crate::runbook::{fixture, runbook, Book};
+use crate::support::cli::redact;
 use crate::support::project::project_with_ini;
 use crate::support::{copy_dir, repo, server_url, Mig};
 
@@ -133,7 +134,7 @@ fn malformed_dod_files_and_templates_are_usage_errors() {
     let run = runbook(&dir, &[], &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.files.is_empty(), "{:?}", run.files);
-    let stderr = run.stderr.replace(&dir.display().to_string(), "[DIR]");
+    let stderr = redact(&run.stderr, &dir);
     insta::assert_snapshot!(stderr.trim(), @r#"FAILED: `[DIR]/dod.toml` line 6, column 1: check 2 has `sql` but no `expect` (a literal, `true`, `"non-null"` or `"rows = N"`)"#);
 
     std::fs::remove_file(dir.join("dod.toml")).expect("rm");

@@ -275,10 +275,13 @@ impl Run {
     }
 
     /// The same run with its streams redacted (see [`redact`]).
-    pub fn redacted(mut self) -> Run {
-        self.stdout = redact(&self.stdout, &self.mig.dir);
-        self.stderr = redact(&self.stderr, &self.mig.dir);
-        self
+    pub fn redacted(&self) -> Run {
+        Run {
+            code: self.code,
+            stdout: redact(&self.stdout, &self.mig.dir),
+            stderr: redact(&self.stderr, &self.mig.dir),
+            mig: self.mig.clone(),
+        }
     }
 }
 
@@ -316,7 +319,11 @@ fn patterns() -> &'static [(Regex, &'static str)] {
                 "[TIME]",
             ),
             (r"\b\d{4}-\d{2}-\d{2}\b".to_string(), "[DATE]"),
-            (r"\b\d+(\.\d+)? ?(ms|s)\b".to_string(), "[DURATION]"),
+            // Alignment before a duration depends on its width: one space is kept.
+            (
+                r"([ \t]?)[ \t]*\b\d+(\.\d+)? ?(ms|s)\b".to_string(),
+                "${1}[DURATION]",
+            ),
             (
                 r"(@[^\s/:@]*|localhost|127\.0\.0\.1):\d{2,5}\b".to_string(),
                 "$1:[PORT]",
