@@ -42,12 +42,8 @@ fn detect_names_the_revision_and_stamp_lets_upgrade_continue() {
     let dir = tempfile::tempdir().unwrap();
     let ini = write_project(dir.path(), "", REVISIONS);
     let db = by_hand("baseline_exact", 2);
-    let detect = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["baseline", "--detect"])
-        .run();
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let detect = mig.with(["baseline", "--detect"]).run();
     assert_eq!(detect.code, 0, "{}{}", detect.stdout, detect.stderr);
     assert!(
         detect.stdout.contains("is at revision `b2`"),
@@ -55,43 +51,18 @@ fn detect_names_the_revision_and_stamp_lets_upgrade_continue() {
         detect.stdout
     );
     // Detecting wrote nothing.
-    let current = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["current"])
-        .run();
+    let current = mig.with(["current"]).run();
     assert!(!current.stdout.contains("b2"), "{}", current.stdout);
 
-    let stamp = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["baseline", "--stamp"])
-        .run();
+    let stamp = mig.with(["baseline", "--stamp"]).run();
     assert_eq!(stamp.code, 0, "{}{}", stamp.stdout, stamp.stderr);
     assert!(stamp.stdout.contains("stamped"), "{}", stamp.stdout);
-    let up = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["upgrade", "head"])
-        .run();
+    let up = mig.with(["upgrade", "head"]).run();
     assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);
-    let current = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["current"])
-        .run();
+    let current = mig.with(["current"]).run();
     assert!(current.stdout.contains("b3"), "{}", current.stdout);
     // Now mig knows the database: it has no drift.
-    let drift = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["drift"])
-        .run();
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
 }
 
@@ -101,12 +72,8 @@ fn an_extra_object_gives_the_nearest_revision_and_the_difference() {
     let ini = write_project(dir.path(), "", REVISIONS);
     let db = by_hand("baseline_nearest", 2);
     pg_exec(db.url(), "CREATE INDEX ix_hand ON account (id, name);");
-    let detect = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["baseline", "--detect"])
-        .run();
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let detect = mig.with(["baseline", "--detect"]).run();
     assert_eq!(detect.code, 1, "{}{}", detect.stdout, detect.stderr);
     assert!(
         detect.stdout.contains("nearest: `b2` with 1 difference"),
@@ -118,12 +85,7 @@ fn an_extra_object_gives_the_nearest_revision_and_the_difference() {
         "{}",
         detect.stdout
     );
-    let stamp = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["baseline", "--stamp"])
-        .run();
+    let stamp = mig.with(["baseline", "--stamp"]).run();
     assert_eq!(stamp.code, 1, "{}{}", stamp.stdout, stamp.stderr);
     assert!(stamp.stdout.contains("not stamped"), "{}", stamp.stdout);
 }

@@ -40,8 +40,9 @@ fn init_writes_a_project_that_loads() {
 #[test]
 fn revisions_branches_and_merges() {
     let (_tmp, dir) = new_project();
+    let mig = Mig::new(&dir);
     let ok = |args: &[&str]| {
-        let r = Mig::new(&dir).args(args).run().redacted();
+        let r = mig.with(args).run().redacted();
         assert_eq!(r.code, 0, "mig {args:?}: {}", r.stderr);
         r.stdout
     };
@@ -61,14 +62,11 @@ fn revisions_branches_and_merges() {
         "side",
     ]);
     // Two heads now: a plain `revision` must be told where to go.
-    let r = Mig::new(&dir)
-        .args(["revision", "-m", "x"])
-        .run()
-        .redacted();
+    let r = mig.with(["revision", "-m", "x"]).run().redacted();
     assert_eq!(r.code, 2);
     assert_snapshot!(r.stderr, @"FAILED: Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge.");
-    let r = Mig::new(&dir)
-        .args(["revision", "-m", "x", "--head", "aaa"])
+    let r = mig
+        .with(["revision", "-m", "x", "--head", "aaa"])
         .run()
         .redacted();
     assert_snapshot!(r.stderr, @"FAILED: Revision aaa is not a head revision; please specify --splice to create a new branch from this revision");
@@ -96,18 +94,13 @@ fn revisions_branches_and_merges() {
 
 #[test]
 fn json_format() {
-    let r = Mig::new(&repo())
-        .args(["heads", "--format", "json"])
-        .run()
-        .redacted();
+    let mig = Mig::new(&repo());
+    let r = mig.with(["heads", "--format", "json"]).run().redacted();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(v[0]["revision"], "251018_schema_v1_inbox");
     assert_eq!(v[0]["is_head"], true);
-    let r = Mig::new(&repo())
-        .args(["history", "--format", "json"])
-        .run()
-        .redacted();
+    let r = mig.with(["history", "--format", "json"]).run().redacted();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(3));
 }

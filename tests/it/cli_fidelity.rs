@@ -56,24 +56,22 @@ fn negative_relative_targets_are_revisions_not_flags() {
     ini(tmp.path(), "dialect = postgresql");
     rev_file(tmp.path(), "a", "", "");
     rev_file(tmp.path(), "b", "a", "");
-    let stamped = Mig::new(tmp.path()).args(["stamp", "-1", "--sql"]).ok();
+    let mig = Mig::new(tmp.path());
+    let stamped = mig.with(["stamp", "-1", "--sql"]).ok();
     assert!(
         stamped.contains("-- Running stamp_revision  -> a\n"),
         "{stamped}"
     );
-    assert!(Mig::new(tmp.path())
-        .args(["show", "-1"])
-        .ok()
-        .starts_with("Rev: a\n"));
+    assert!(mig.with(["show", "-1"]).ok().starts_with("Rev: a\n"));
     assert_eq!(
-        Mig::new(tmp.path()).args(["history", "-r", "-1:"]).ok(),
+        mig.with(["history", "-r", "-1:"]).ok(),
         "a -> b (head), rev b\n<base> -> a, rev a\n"
     );
     for args in [
         &["revision", "-m", "x", "--head", "-1"][..],
         &["merge", "-m", "x", "-1", "heads"],
     ] {
-        let r = Mig::new(tmp.path()).args(args).run();
+        let r = mig.with(args).run();
         assert_eq!(
             r.stderr.trim(),
             "FAILED: Revision a is not a head revision; please specify --splice to create a new \
@@ -81,9 +79,7 @@ fn negative_relative_targets_are_revisions_not_flags() {
             "{args:?}"
         );
     }
-    let down = Mig::new(tmp.path())
-        .args(["downgrade", "-1", "--sql"])
-        .run();
+    let down = mig.with(["downgrade", "-1", "--sql"]).run();
     insta::assert_snapshot!(down.stderr.trim(), @"FAILED: downgrade with --sql requires <fromrev>:<torev>");
 }
 
@@ -94,6 +90,7 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
     rev_file(tmp.path(), "a", "", "");
     let file = TempSqlite::new().expect("sqlite");
     let url = file.url();
+    let mig = Mig::new(tmp.path());
     let r = support::block_on(async {
         let mut holder = support::open(&url, &mig::config::ExecSettings::default())
             .await
@@ -104,8 +101,8 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
         begin_immediate(conn).await.expect("hold the write lock");
         // The flag sits between the command and its revision, where a swallowed flag
         // would become the revision.
-        let r = Mig::new(tmp.path())
-            .args(["upgrade", "--lock-timeout", "300ms", "head"])
+        let r = mig
+            .with(["upgrade", "--lock-timeout", "300ms", "head"])
             .env("DATABASE_URL", &url)
             .run();
         sqlx::raw_sql("ROLLBACK")
@@ -116,8 +113,8 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
     });
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("timed out after 0.3s"), "{}", r.stderr);
-    let bad = Mig::new(tmp.path())
-        .args(["upgrade", "--lock-timeout", "soon", "head", "--sql"])
+    let bad = mig
+        .with(["upgrade", "--lock-timeout", "soon", "head", "--sql"])
         .run();
     assert_eq!(bad.code, 2);
     assert!(
@@ -131,17 +128,18 @@ fn lock_timeout_flag_overrides_the_file_even_before_the_revision() {
 #[test]
 fn revisions_made_in_one_second_get_distinct_ids() {
     let (_tmp, dir) = init();
+    let mig = Mig::new(&dir);
     for message in ["one", "two", "three"] {
-        Mig::new(&dir).args(["revision", "-m", message]).ok();
+        mig.with(["revision", "-m", message]).ok();
     }
     let files = std::fs::read_dir(dir.join("versions"))
         .expect("versions")
         .count();
     assert_eq!(files, 3);
     // One line of history each, one head: every revision built on the previous one.
-    let history = Mig::new(&dir).args(["history"]).ok();
+    let history = mig.with(["history"]).ok();
     assert_eq!(history.lines().count(), 3, "{history}");
-    assert_eq!(Mig::new(&dir).args(["heads"]).ok().lines().count(), 1);
+    assert_eq!(mig.with(["heads"]).ok().lines().count(), 1);
     assert!(history
         .lines()
         .next()
@@ -152,8 +150,9 @@ fn revisions_made_in_one_second_get_distinct_ids() {
 #[test]
 fn a_fresh_project_renders_sql_without_a_database() {
     let (_tmp, dir) = init();
-    Mig::new(&dir).args(["revision", "-m", "first"]).ok();
-    let sql = Mig::new(&dir).args(["upgrade", "head", "--sql"]).ok();
+    let mig = Mig::new(&dir);
+    mig.with(["revision", "-m", "first"]).ok();
+    let sql = mig.with(["upgrade", "head", "--sql"]).ok();
     assert!(
         sql.starts_with("BEGIN;\n\nCREATE TABLE alembic_version"),
         "{sql}"
@@ -181,16 +180,14 @@ fn branch_labels_print_in_one_order() {
     ini(tmp.path(), "dialect = postgresql");
     rev_file(tmp.path(), "a", "", "br1");
     rev_file(tmp.path(), "b", "a", "br0");
-    insta::assert_snapshot!(Mig::new(tmp.path()).args(["history"]).ok(), @r"
+    let mig = Mig::new(tmp.path());
+    insta::assert_snapshot!(mig.with(["history"]).ok(), @r"
     a -> b (br0, br1) (head), rev b
     <base> -> a (br0, br1), rev a
     ");
-    assert_eq!(
-        Mig::new(tmp.path()).args(["heads"]).ok(),
-        "b (br0, br1) (head)\n"
-    );
-    assert!(Mig::new(tmp.path())
-        .args(["show", "a"])
+    assert_eq!(mig.with(["heads"]).ok(), "b (br0, br1) (head)\n");
+    assert!(mig
+        .with(["show", "a"])
         .ok()
         .contains("Branch names: br0, br1\n"));
 }
@@ -267,7 +264,8 @@ fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
         ));
     }
     std::fs::write(tmp.path().join("alembic.ini"), &text).expect("ini");
-    let r = Mig::new(tmp.path()).args(["heads"]).run();
+    let mig = Mig::new(tmp.path());
+    let r = mig.with(["heads"]).run();
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.starts_with(
@@ -279,7 +277,7 @@ fn an_interpolation_bomb_fails_fast_naming_the_key_and_line() {
     // The same bomb in a key no command reads is never expanded.
     let unused = text.replace("script_location = %(x10)s", "script_location = %(here)s");
     std::fs::write(tmp.path().join("alembic.ini"), unused).expect("ini");
-    let r = Mig::new(tmp.path()).args(["heads"]).run();
+    let r = mig.with(["heads"]).run();
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -322,16 +320,15 @@ fn unused_mig_keys_are_not_interpolated() {
             ),
         )
         .expect("ini");
-        let r = Mig::new(tmp.path()).args(["heads"]).run();
+        let mig = Mig::new(tmp.path());
+        let r = mig.with(["heads"]).run();
         assert_eq!((r.code, r.stdout.trim()), (0, "a (head)"), "{}", r.stderr);
-        let r = Mig::new(tmp.path())
-            .args(["upgrade", "head", "--sql"])
-            .run();
+        let r = mig.with(["upgrade", "head", "--sql"]).run();
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("CREATE TABLE t_a"), "{}", r.stdout);
 
-        let r = Mig::new(tmp.path())
-            .args(["runbook", "--url", "postgresql://u@127.0.0.1:1/db"])
+        let r = mig
+            .with(["runbook", "--url", "postgresql://u@127.0.0.1:1/db"])
             .run();
         assert_eq!(r.code, 2, "{value}: {}", r.stderr);
         let failed = r
@@ -382,7 +379,8 @@ fn graph_and_config_errors_name_their_files() {
     let unknown = tempfile::tempdir().expect("tempdir");
     ini(unknown.path(), "dialect = postgresql");
     rev_file(unknown.path(), "a", "zz", "");
-    let r = Mig::new(unknown.path()).args(["heads"]).run().redacted();
+    let mig = Mig::new(unknown.path());
+    let r = mig.with(["heads"]).run().redacted();
     assert_eq!(
         (r.code, r.stderr.trim().to_string()),
         (
@@ -397,10 +395,7 @@ fn graph_and_config_errors_name_their_files() {
          -- Depends On: nowhere\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n",
     )
     .expect("revision");
-    let r = Mig::new(unknown.path())
-        .args(["upgrade", "head", "--sql"])
-        .run()
-        .redacted();
+    let r = mig.with(["upgrade", "head", "--sql"]).run().redacted();
     assert_eq!(
         (r.code, r.stderr.trim().to_string()),
         (
@@ -427,7 +422,8 @@ fn diff_without_differences_says_so() {
     let a = tmp.path().join("a.json");
     std::fs::write(&a, "{\"dialect\": \"sqlite\", \"objects\": []}").expect("snapshot");
     let a = a.display().to_string();
-    let r = Mig::new(tmp.path()).args(["diff", &a, &a]).run();
+    let mig = Mig::new(tmp.path());
+    let r = mig.with(["diff", &a, &a]).run();
     assert_eq!(
         (r.code, r.stdout.as_str()),
         (0, "no differences\n"),
@@ -435,9 +431,7 @@ fn diff_without_differences_says_so() {
         r.stderr
     );
     // JSON stays the findings object.
-    let r = Mig::new(tmp.path())
-        .args(["diff", &a, &a, "--format", "json"])
-        .run();
+    let r = mig.with(["diff", &a, &a, "--format", "json"]).run();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert!(v.is_object(), "{}", r.stdout);
 }
@@ -480,12 +474,13 @@ fn keys_only_revision_reads_are_interpolated_only_by_revision() {
     )
     .expect("ini");
     rev_file(tmp.path(), "a", "", "");
-    assert_eq!(Mig::new(tmp.path()).args(["heads"]).ok(), "a (head)\n");
-    assert!(Mig::new(tmp.path())
-        .args(["upgrade", "head", "--sql"])
+    let mig = Mig::new(tmp.path());
+    assert_eq!(mig.with(["heads"]).ok(), "a (head)\n");
+    assert!(mig
+        .with(["upgrade", "head", "--sql"])
         .ok()
         .contains("-- Running upgrade  -> a"));
-    let r = Mig::new(tmp.path()).args(["revision", "-m", "next"]).run();
+    let r = mig.with(["revision", "-m", "next"]).run();
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("`file_template`"), "{}", r.stderr);
 }

@@ -51,7 +51,8 @@ fn demo_project_upgrades_into_zero_admin() {
     let url = db.url().to_string();
     let proj = demo_with_probe();
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     let where_ = pg_query(
         &url,
         "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'alembic_version'",
@@ -65,13 +66,13 @@ fn demo_project_upgrades_into_zero_admin() {
     let seen = pg_query(&url, "SELECT sp FROM zero_admin.search_path_seen");
     assert_eq!(seen, ["zero_admin, public"]);
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        mig.with(["--url", &url, "current"]).ok(),
         "251019_probe (head)\n"
     );
-    Mig::new(dir).args(["--url", &url, "downgrade", "-1"]).ok();
-    Mig::new(dir).args(["--url", &url, "downgrade", "-1"]).ok();
+    mig.with(["--url", &url, "downgrade", "-1"]).ok();
+    mig.with(["--url", &url, "downgrade", "-1"]).ok();
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        mig.with(["--url", &url, "current"]).ok(),
         "251018_initial_baseline\n"
     );
     let tables = pg_query(
@@ -83,17 +84,17 @@ fn demo_project_upgrades_into_zero_admin() {
         ["alembic_version,mig_history"],
         "only bookkeeping is left after downgrading the inbox"
     );
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        mig.with(["--url", &url, "current"]).ok(),
         "251019_probe (head)\n"
     );
-    assert!(Mig::new(dir)
-        .args(["--url", &url, "history", "-i"])
+    assert!(mig
+        .with(["--url", &url, "history", "-i"])
         .ok()
         .contains("(head) (current)"));
     // At the heads, unchanged files, conventions hold.
-    Mig::new(dir).args(["--url", &url, "check"]).ok();
+    mig.with(["--url", &url, "check"]).ok();
 }
 
 #[test]
@@ -115,22 +116,15 @@ fn alembic_and_mig_continue_each_others_databases() {
         // Alembic first, mig continues.
         let a = alembic(&pair.alembic_dir, &["upgrade", "2b3c4d5e6f70"]);
         assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-        assert_eq!(
-            Mig::new(&pair.mig_dir).args(["current"]).ok(),
-            "2b3c4d5e6f70\n"
-        );
-        Mig::new(&pair.mig_dir)
-            .args(["upgrade", "3c4d99999999"])
-            .ok();
+        let mig = Mig::new(&pair.mig_dir);
+        assert_eq!(mig.with(["current"]).ok(), "2b3c4d5e6f70\n");
+        mig.with(["upgrade", "3c4d99999999"]).ok();
         // mig's database, Alembic continues and agrees on where it is.
         let a = alembic(&pair.alembic_dir, &["current"]);
         assert_eq!(String::from_utf8_lossy(&a.stdout), "3c4d99999999\n");
         let a = alembic(&pair.alembic_dir, &["upgrade", "head"]);
         assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-        assert_eq!(
-            Mig::new(&pair.mig_dir).args(["current"]).ok(),
-            "4e5f60718293 (head)\n"
-        );
+        assert_eq!(mig.with(["current"]).ok(), "4e5f60718293 (head)\n");
         // Every revision body ran once, whoever ran it.
         let tables = pg_query(
             db.url(),
@@ -140,7 +134,7 @@ fn alembic_and_mig_continue_each_others_databases() {
             tables,
             ["t_1a2b3c4d5e6f,t_2b3c4d5e6f70,t_3c4d5e6f7081,t_3c4d99999999,t_4e5f60718293"]
         );
-        Mig::new(&pair.mig_dir).args(["downgrade", "base"]).ok();
+        mig.with(["downgrade", "base"]).ok();
         assert_eq!(
             String::from_utf8_lossy(&alembic(&pair.alembic_dir, &["current"]).stdout),
             ""
@@ -196,13 +190,14 @@ fn check_drift_strict_and_accept() {
     let url = db.url().to_string();
     let pair = write_pair(&graphs::linear(), &portable_url(&url), &[]);
     let dir = &pair.mig_dir;
-    let out = Mig::new(dir).args(["check"]).run();
+    let mig = Mig::new(dir);
+    let out = mig.with(["check"]).run();
     assert_eq!(out.code, 1, "not at heads yet");
     assert!(out.stderr.contains("the heads are [4e5f60718293]"));
-    let out = Mig::new(dir).args(["current", "--check-heads"]).run();
+    let out = mig.with(["current", "--check-heads"]).run();
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("Database is not on all head revisions"));
-    Mig::new(dir).args(["upgrade", "3c4d99999999"]).ok();
+    mig.with(["upgrade", "3c4d99999999"]).ok();
     // Edit an applied revision: drift.
     let file = dir.join("versions/2b3c4d5e6f70_rev.sql");
     let text = std::fs::read_to_string(&file).expect("read");
@@ -211,7 +206,7 @@ fn check_drift_strict_and_accept() {
         text.replace("(id INTEGER PRIMARY KEY)", "(id BIGINT PRIMARY KEY)"),
     )
     .expect("write");
-    let out = Mig::new(dir).args(["upgrade", "head", "--strict"]).run();
+    let out = mig.with(["upgrade", "head", "--strict"]).run();
     assert_eq!(out.code, 1);
     let err = out.stderr.as_str();
     assert!(
@@ -219,24 +214,23 @@ fn check_drift_strict_and_accept() {
         "{err}"
     );
     assert_eq!(
-        Mig::new(dir).args(["current"]).ok(),
+        mig.with(["current"]).ok(),
         "3c4d99999999\n",
         "--strict ran nothing"
     );
     // Without --strict it warns and upgrades.
-    let out = Mig::new(dir).args(["upgrade", "head"]).run();
+    let out = mig.with(["upgrade", "head"]).run();
     assert_eq!(out.code, 0);
     assert!(out.stderr.contains("WARN  [mig]"));
-    assert_eq!(Mig::new(dir).args(["check"]).run().code, 1);
-    Mig::new(dir)
-        .args([
-            "accept",
-            "2b3c4d5e6f70",
-            "--reason",
-            "widened the id on purpose",
-        ])
-        .ok();
-    Mig::new(dir).args(["check"]).ok();
+    assert_eq!(mig.with(["check"]).run().code, 1);
+    mig.with([
+        "accept",
+        "2b3c4d5e6f70",
+        "--reason",
+        "widened the id on purpose",
+    ])
+    .ok();
+    mig.with(["check"]).ok();
 }
 
 /// `upgrade --strict` judges drift on its own session, under the migration lock: what
@@ -346,15 +340,14 @@ fn ensure_version_online_and_offline() {
         &portable_url(&url),
         &[("version_table_schema", "vs")],
     );
-    Mig::new(&pair.mig_dir).args(["ensure-version"]).ok();
-    Mig::new(&pair.mig_dir).args(["ensure-version"]).ok();
+    let mig = Mig::new(&pair.mig_dir);
+    mig.with(["ensure-version"]).ok();
+    mig.with(["ensure-version"]).ok();
     assert_eq!(
         pg_query(&url, "SELECT count(*)::text FROM vs.alembic_version"),
         ["0"]
     );
-    let sql = Mig::new(&pair.mig_dir)
-        .args(["ensure-version", "--sql"])
-        .ok();
+    let sql = mig.with(["ensure-version", "--sql"]).ok();
     assert!(
         sql.starts_with(
             "CREATE SCHEMA IF NOT EXISTS vs;\n\nBEGIN;\n\nCREATE TABLE vs.alembic_version"

@@ -71,12 +71,8 @@ fn hand_made_changes_are_each_reported() {
          ALTER TABLE account ALTER COLUMN name SET DEFAULT 'y';
          GRANT SELECT ON invoice TO PUBLIC;",
     );
-    let drift = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["drift"])
-        .run();
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
     let out = &drift.stdout;
     for expected in [
@@ -89,12 +85,7 @@ fn hand_made_changes_are_each_reported() {
     ] {
         assert!(out.contains(expected), "no `{expected}` in:\n{out}");
     }
-    let json = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(db.url())
-        .args(["--format", "json", "drift"])
-        .run();
+    let json = mig.with(["--format", "json", "drift"]).run();
     assert_eq!(json.code, 1);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let ids: Vec<String> = report["findings"]
@@ -129,12 +120,8 @@ fn a_role_that_can_only_read_is_enough() {
     );
     let url = db.url().replacen("://mig@", &format!("://{role}@"), 1);
     assert_ne!(url, db.url(), "the test server's URL names the user `mig`");
-    let drift = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(&url)
-        .args(["drift"])
-        .run();
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(&url);
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
     // What the reader saw differs only in the grants this test made.
     assert!(drift.stdout.contains("grant"), "{}", drift.stdout);
@@ -144,12 +131,7 @@ fn a_role_that_can_only_read_is_enough() {
         db.url(),
         &format!("REVOKE SELECT ON alembic_version FROM {role}"),
     );
-    let denied = Mig::new(dir.path())
-        .arg("-q")
-        .config(&ini)
-        .url(&url)
-        .args(["drift"])
-        .run();
+    let denied = mig.with(["drift"]).run();
     assert_eq!(denied.code, 3, "{}{}", denied.stdout, denied.stderr);
     assert!(
         denied

@@ -12,8 +12,9 @@ fn protect_and_unprotect_on_postgresql() {
     let proj = demo();
     let dir = proj.path();
     let name = db.name().to_string();
-    let out = Mig::new(dir)
-        .args(["--url", &url, "protect", "--reason", "live orders"])
+    let mig = Mig::new(dir);
+    let out = mig
+        .with(["--url", &url, "protect", "--reason", "live orders"])
         .ok();
     assert!(
         out.starts_with(&format!(
@@ -30,8 +31,8 @@ fn protect_and_unprotect_on_postgresql() {
         [format!("{name} live orders")]
     );
 
-    let err = Mig::new(dir)
-        .args(["--url", &url, "unprotect", "--confirm", "prod"])
+    let err = mig
+        .with(["--url", &url, "unprotect", "--confirm", "prod"])
         .run()
         .code(2)
         .stderr;
@@ -50,8 +51,8 @@ fn protect_and_unprotect_on_postgresql() {
     );
 
     // The environment keeps it protected after the marker is gone.
-    let out = Mig::new(dir)
-        .args(["--url", &url, "unprotect", "--confirm", &name])
+    let out = mig
+        .with(["--url", &url, "unprotect", "--confirm", &name])
         .env("FLY_APP_NAME", "aquarius")
         .run();
     assert!(out.code == 0);
@@ -67,8 +68,7 @@ fn protect_and_unprotect_on_postgresql() {
         ["0"]
     );
     assert_eq!(
-        Mig::new(dir)
-            .args(["--url", &url, "unprotect", "--confirm", &name])
+        mig.with(["--url", &url, "unprotect", "--confirm", &name])
             .ok(),
         format!("Database `{name}` is not protected.\n")
     );
@@ -84,8 +84,9 @@ fn protect_on_sqlite_names_the_file() {
     let dir = proj.path();
     let file = dir.join("shop.db");
     let url = sqlite_url(&file);
-    let out = Mig::new(dir)
-        .args(["--url", &url, "--format", "json", "protect"])
+    let mig = Mig::new(dir);
+    let out = mig
+        .with(["--url", &url, "--format", "json", "protect"])
         .ok();
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["database"], "shop.db");
@@ -94,8 +95,7 @@ fn protect_on_sqlite_names_the_file() {
         lite_strings(&file, "SELECT name FROM mig_environment"),
         ["shop.db"]
     );
-    Mig::new(dir)
-        .args(["--url", &url, "unprotect", "--confirm", "shop.db"])
+    mig.with(["--url", &url, "unprotect", "--confirm", "shop.db"])
         .ok();
     assert!(lite_strings(&file, "SELECT name FROM mig_environment").is_empty());
 }

@@ -296,7 +296,8 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The same rows, read by both tools (in no particular order: neither sorts them).
     let a = alembic(&f.alembic_dir, &["current"]);
-    let m = Mig::new(&f.out()).args(["current"]).run();
+    let mig = Mig::new(&f.out());
+    let m = mig.with(["current"]).run();
     assert_eq!(m.code, 0, "{}", m.stderr);
     assert_eq!(sorted_lines(&m.stdout), sorted_lines(&text(&a.stdout)));
     assert_eq!(
@@ -304,7 +305,7 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
         ["0006 (mergepoint)", "a001 (effective head)"]
     );
 
-    let up = Mig::new(&f.out()).args(["upgrade", "heads"]).run();
+    let up = mig.with(["upgrade", "heads"]).run();
     assert_eq!(up.code, 0, "mig upgrade heads: {}", up.stderr);
     // Alembic reads mig's rows as its own.
     let a = alembic(&f.alembic_dir, &["current"]);
@@ -315,12 +316,9 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
         "{}",
         text(&a.stderr)
     );
-    assert_eq!(
-        sorted_lines(&Mig::new(&f.out()).args(["current"]).run().stdout),
-        rows
-    );
+    assert_eq!(sorted_lines(&mig.with(["current"]).run().stdout), rows);
     // What 0007 and 0008 did is there.
-    let snap = Mig::new(&f.out()).args(["snapshot"]).run();
+    let snap = mig.with(["snapshot"]).run();
     assert_eq!(snap.code, 0, "{}", snap.stderr);
     assert!(
         snap.stdout.contains("ix_orders_created_at"),
@@ -354,18 +352,15 @@ fn sqlite_project_keeps_its_database_file_and_matches_alembic() {
             .all(|c| c["ok"] == true),
         "{report}"
     );
+    let mig = Mig::new(&f.out());
     for args in [
         &["upgrade", "0007", "--sql"][..],
         &["downgrade", "0002:base", "--sql"],
     ] {
         let a = alembic(&f.alembic_dir, args);
-        assert_eq!(
-            Mig::new(&f.out()).args(args).run().stdout,
-            text(&a.stdout),
-            "for {args:?}"
-        );
+        assert_eq!(mig.with(args).run().stdout, text(&a.stdout), "for {args:?}");
     }
-    let up = Mig::new(&f.out()).args(["upgrade", "0007"]).run();
+    let up = mig.with(["upgrade", "0007"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     let a = alembic(&f.alembic_dir, &["current"]);
     assert_eq!(

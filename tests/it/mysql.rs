@@ -55,26 +55,23 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
     let proj = chain();
     let dir = proj.path();
 
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "");
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status"])
-        .ok()
-        .ends_with("heads: c\n3 pending\n"));
-    let up = Mig::new(dir).url(url).args(["upgrade", "b"]).run();
+    let mig = Mig::new(dir).url(url);
+    assert_eq!(mig.with(["current"]).ok(), "");
+    assert!(mig.with(["status"]).ok().ends_with("heads: c\n3 pending\n"));
+    let up = mig.with(["upgrade", "b"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     assert!(
         up.stderr.contains("Running upgrade a -> b, b"),
         "{}",
         up.stderr
     );
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b\n");
+    assert_eq!(mig.with(["current"]).ok(), "b\n");
     assert_eq!(
         tables(url),
         ["alembic_version", "mig_history", "t_a", "t_b"]
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t_b"), ["1"]);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with("applied      a  versions/a.sql  applied 20"),
         "{status}"
@@ -84,41 +81,33 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
         status.ends_with("pending      c  versions/c.sql\nheads: c\n1 pending\n"),
         "{status}"
     );
-    assert_eq!(
-        Mig::new(dir)
-            .url(url)
-            .args(["status", "--exit-code"])
-            .run()
-            .code,
-        1
-    );
+    assert_eq!(mig.with(["status", "--exit-code"]).run().code, 1);
 
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
-    let again = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    mig.with(["upgrade", "head"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
+    let again = mig.with(["upgrade", "head"]).run();
     assert!(
         again.stderr.contains("Already at head c; nothing to do."),
         "{}",
         again.stderr
     );
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status", "--exit-code"])
+    assert!(mig
+        .with(["status", "--exit-code"])
         .ok()
         .ends_with("heads: c\nup to date\n"));
 
-    Mig::new(dir).url(url).args(["downgrade", "-1"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b\n");
+    mig.with(["downgrade", "-1"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "b\n");
     assert!(!tables(url).contains(&"t_c".to_string()));
-    Mig::new(dir).url(url).args(["downgrade", "base"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "");
+    mig.with(["downgrade", "base"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
 
     // Stamp writes the version table only.
-    Mig::new(dir).url(url).args(["stamp", "c"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
+    mig.with(["stamp", "c"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
-    Mig::new(dir).url(url).args(["stamp", "base"]).ok();
+    mig.with(["stamp", "base"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM alembic_version"), ["0"]);
 }
 
@@ -128,8 +117,9 @@ fn the_version_table_and_history_rows_are_as_alembic_and_mig_write_them() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "b"]).ok();
-    Mig::new(dir).url(url).args(["downgrade", "a"]).ok();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "b"]).ok();
+    mig.with(["downgrade", "a"]).ok();
 
     // Alembic's MySQL version table: `version_num VARCHAR(32) NOT NULL`, primary key.
     assert_eq!(
@@ -178,16 +168,14 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     ]);
     let dir = proj.path();
     let held = hold_user_lock(url, &lock);
-    let first = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
+    let mig = Mig::new(dir).url(url);
+    let first = mig.with(["upgrade", "head"]).spawn();
     wait_for("the first run to wait inside n2", || {
         waiting_on_user_lock(url, "INSERT INTO t1").len() == 1
     });
     let holder = waiting_on_user_lock(url, "INSERT INTO t1").remove(0);
 
-    let second = Mig::new(dir)
-        .url(url)
-        .args(["upgrade", "head", "--lock-timeout", "1s"])
-        .run();
+    let second = mig.with(["upgrade", "head", "--lock-timeout", "1s"]).run();
     assert_eq!(second.code, 3, "{}", second.stderr);
     let expected = format!(
         "timed out after 1s waiting for the migration lock `mig:{}::alembic_version` \
@@ -204,13 +192,10 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
 
     drop(held);
     first.wait().success();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
     // The lock went with the first run's session: a third run takes it at once.
-    let third = Mig::new(dir)
-        .url(url)
-        .args(["upgrade", "head", "--lock-timeout", "1s"])
-        .run();
+    let third = mig.with(["upgrade", "head", "--lock-timeout", "1s"]).run();
     assert_eq!(third.code, 0, "{}", third.stderr);
 }
 
@@ -316,16 +301,10 @@ fn concurrent_runs_apply_each_revision_once() {
         ),
     ]);
     let dir = proj.path();
+    let mig = Mig::new(dir).url(url);
     let outs: Vec<_> = std::thread::scope(|scope| {
         let runs: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(|| {
-                    Mig::new(dir)
-                        .url(url)
-                        .args(["upgrade", "head", "--lock-timeout", "60s"])
-                        .run()
-                })
-            })
+            .map(|_| scope.spawn(|| mig.with(["upgrade", "head", "--lock-timeout", "60s"]).run()))
             .collect();
         runs.into_iter()
             .map(|run| run.join().expect("a run"))
@@ -338,7 +317,7 @@ fn concurrent_runs_apply_each_revision_once() {
         my_query(url, "SELECT rev FROM runs ORDER BY rev"),
         ["a", "b", "c"]
     );
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "c (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
     assert_eq!(
         my_query(url, "SELECT count(*) FROM mig_history WHERE success"),
         ["3"]

@@ -108,9 +108,9 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
 
     // Undone by hand: the version table stays at `a`, a plain upgrade runs n2 whole.
     my_exec(url, "DROP TABLE t1");
-    let said = Mig::new(dir)
-        .url(url)
-        .args([
+    let mig = Mig::new(dir).url(url);
+    let said = mig
+        .with([
             "resolve",
             "n2",
             "--reverted",
@@ -130,26 +130,24 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
         ),
         ["resolve reverted dropped t1 by hand deployer@ci1"]
     );
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
+    mig.with(["upgrade", "head"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
 
     // Killed again after statement 1, finished by hand this time: resolved as applied.
-    Mig::new(dir).url(url).args(["downgrade", "a"]).ok();
+    mig.with(["downgrade", "a"]).ok();
     killed_after_statement_1(dir, &db);
     my_exec(url, "INSERT INTO t1 VALUES (1); CREATE TABLE t3 (id int)");
-    let said = Mig::new(dir)
-        .url(url)
-        .args(["resolve", "n2", "--applied", "--reason", "finished by hand"])
+    let said = mig
+        .with(["resolve", "n2", "--applied", "--reason", "finished by hand"])
         .ok();
     assert_eq!(
         said,
         "Resolved the interrupted upgrade of n2 as applied; the version table holds n2\n"
     );
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status"])
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
+    assert!(mig
+        .with(["status"])
         .ok()
         .ends_with("heads: n2\nup to date\n"));
 }
@@ -174,20 +172,18 @@ fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
         ),
     )]);
     let dir = proj.path();
-    let failed = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(failed.stderr.contains("nope"), "{}", failed.stderr);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision n1 (versions/n1.sql) was interrupted after statement 1 of 3 (line 7) at "
         ),
         "{status}"
     );
-    assert_eq!(
-        Mig::new(dir).url(url).args(["upgrade", "head"]).run().code,
-        3
-    );
+    assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
     std::fs::write(
         dir.join("versions/n1.sql"),
         revision_with(
@@ -199,16 +195,12 @@ fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
         ),
     )
     .expect("fix");
-    let resumed = Mig::new(dir)
-        .url(url)
-        .args(["upgrade", "head", "--resume"])
-        .run();
+    let resumed = mig.with(["upgrade", "head", "--resume"]).run();
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n1 (head)\n");
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status"])
+    assert_eq!(mig.with(["current"]).ok(), "n1 (head)\n");
+    assert!(mig
+        .with(["status"])
         .ok()
         .ends_with("heads: n1\nup to date\n"));
 }
@@ -242,8 +234,9 @@ fn mysql_a_failed_dml_only_step_rolls_back_whole_and_stays_pending() {
     let url = db.url();
     let proj = failing_project("INSERT INTO t0 VALUES (1);");
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "a"]).ok();
-    let failed = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
@@ -259,7 +252,7 @@ fn mysql_a_failed_dml_only_step_rolls_back_whole_and_stays_pending() {
         failed.stderr
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(status.ends_with("heads: b\n1 pending\n"), "{status}");
 }
 
@@ -271,8 +264,9 @@ fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
     let url = db.url();
     let proj = failing_project("INSERT INTO t0 VALUES (1);\n\nCREATE TABLE t9 (id int);");
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "a"]).ok();
-    let failed = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
@@ -287,7 +281,7 @@ fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
         failed.stderr
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision b (versions/b.sql) was interrupted after statement 2 of 3 (line 9)"
@@ -314,9 +308,10 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
         ),
     ]);
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "a"]).ok();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
     let held = hold_session(url, "LOCK TABLES t0 WRITE");
-    let child = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
+    let child = mig.with(["upgrade", "head"]).spawn();
     let waiting = "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
                    WHERE db = DATABASE() AND info LIKE 'INSERT INTO t0%' \
                    AND state LIKE 'Waiting for table%'";
@@ -341,19 +336,16 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
     );
     drop(held);
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision b (versions/b.sql) was interrupted after statement 1 of 3 (line 7)"
         ),
         "{status}"
     );
-    Mig::new(dir)
-        .url(url)
-        .args(["upgrade", "head", "--resume"])
-        .ok();
+    mig.with(["upgrade", "head", "--resume"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "b (head)\n");
 }
 
 /// The first run on a fresh database: the version and history tables (DDL, which commits
@@ -375,7 +367,8 @@ fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
         ),
     )]);
     let dir = proj.path();
-    let failed = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed
@@ -386,11 +379,7 @@ fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
     );
     assert!(!failed.stderr.contains("stay applied"), "{}", failed.stderr);
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status"])
-        .ok()
-        .ends_with("heads: a\n1 pending\n"));
+    assert!(mig.with(["status"]).ok().ends_with("heads: a\n1 pending\n"));
     assert_eq!(
         my_query(
             url,

@@ -163,8 +163,9 @@ pub fn assert_resumed(dir: &Path, url: &str, line: usize) {
 
 /// `n2` is the head and `status --exit-code` reports it applied and nothing pending.
 pub fn assert_up_to_date_at_n2(dir: &Path, url: &str) {
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
-    let status = Mig::new(dir).url(url).args(["status", "--exit-code"]).ok();
+    let mig = Mig::new(dir).url(url);
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
+    let status = mig.with(["status", "--exit-code"]).ok();
     assert!(status.ends_with("heads: n2\nup to date\n"), "{status}");
     assert!(status.contains("applied      n2"), "{status}");
 }
@@ -232,20 +233,13 @@ fn a_killed_revision_resolved_by_hand_either_way() {
 
     // Nothing to resolve for another revision; the reason is required.
     assert_nothing_to_resolve_for_a(dir, url);
-    assert_eq!(
-        Mig::new(dir)
-            .url(url)
-            .args(["resolve", "n2", "--applied"])
-            .run()
-            .code,
-        2
-    );
+    let mig = Mig::new(dir).url(url);
+    assert_eq!(mig.with(["resolve", "n2", "--applied"]).run().code, 2);
 
     // Undone by hand: the version table stays at `a`, and a plain upgrade runs n2 whole.
     pg_query(url, "DROP TABLE t1");
-    let said = Mig::new(dir)
-        .url(url)
-        .args([
+    let said = mig
+        .with([
             "resolve",
             "n2",
             "--reverted",
@@ -265,9 +259,9 @@ fn a_killed_revision_resolved_by_hand_either_way() {
         ),
         ["resolve reverted dropped t1 by hand deployer@ci1"]
     );
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
+    mig.with(["upgrade", "head"]).ok();
     assert_eq!(pg_query(url, "SELECT count(*)::text FROM t1"), ["1"]);
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
 }
 
 /// Statement 2 fails after statement 1 committed: the same state as a kill, without one;
@@ -291,7 +285,8 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
         ),
     ]);
     let dir = proj.path();
-    let failed = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
@@ -300,20 +295,19 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
         "{}",
         failed.stderr
     );
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(status.contains(&wording("versions/n2.sql")), "{status}");
     assert!(status.contains("pending      b "), "{status}");
     assert!(status.ends_with("1 interrupted\n2 pending\n"), "{status}");
 
     // A downgrade is refused too, naming the revision.
-    let down = Mig::new(dir).url(url).args(["downgrade", "base"]).run();
+    let down = mig.with(["downgrade", "base"]).run();
     assert_eq!(down.code, 3);
     assert!(down.stderr.contains("revision n2 ("), "{}", down.stderr);
 
     pg_query(url, "CREATE TABLE t3 (id int)");
-    let said = Mig::new(dir)
-        .url(url)
-        .args([
+    let said = mig
+        .with([
             "resolve",
             "n2",
             "--applied",
@@ -325,9 +319,9 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
         said,
         "Resolved the interrupted upgrade of n2 as applied; the version table holds n2\n"
     );
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "b (head)\n");
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    mig.with(["upgrade", "head"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "b (head)\n");
+    let status = mig.with(["status"]).ok();
     assert!(status.ends_with("up to date\n"), "{status}");
     assert!(status.contains("applied      n2"), "{status}");
 }
@@ -351,19 +345,17 @@ fn sqlite_records_progress_and_resumes_after_a_fix() {
         ),
     )]);
     let dir = proj.path();
-    let failed = Mig::new(dir).url(&url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(&url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
-    let status = Mig::new(dir).url(&url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision n1 (versions/n1.sql) was interrupted after statement 1 of 3 (line 8) at "
         ),
         "{status}"
     );
-    assert_eq!(
-        Mig::new(dir).url(&url).args(["upgrade", "head"]).run().code,
-        3
-    );
+    assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
     std::fs::write(
         dir.join("versions/n1.sql"),
         revision_with(
@@ -376,11 +368,8 @@ fn sqlite_records_progress_and_resumes_after_a_fix() {
     )
     .expect("fix");
     // The version table moved since: resuming is refused until it is back.
-    Mig::new(dir).url(&url).args(["stamp", "n1"]).ok();
-    let moved = Mig::new(dir)
-        .url(&url)
-        .args(["upgrade", "head", "--resume"])
-        .run();
+    mig.with(["stamp", "n1"]).ok();
+    let moved = mig.with(["upgrade", "head", "--resume"]).run();
     assert_eq!(moved.code, 3);
     assert!(
         moved
@@ -389,24 +378,17 @@ fn sqlite_records_progress_and_resumes_after_a_fix() {
         "{}",
         moved.stderr
     );
-    Mig::new(dir).url(&url).args(["stamp", "base"]).ok();
-    let resumed = Mig::new(dir)
-        .url(&url)
-        .args(["upgrade", "head", "--resume"])
-        .run();
+    mig.with(["stamp", "base"]).ok();
+    let resumed = mig.with(["upgrade", "head", "--resume"]).run();
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(
         resumed.stderr.contains("changed since the interrupted run"),
         "{}",
         resumed.stderr
     );
-    assert_eq!(
-        Mig::new(dir).url(&url).args(["current"]).ok(),
-        "n1 (head)\n"
-    );
-    assert!(Mig::new(dir)
-        .url(&url)
-        .args(["status"])
+    assert_eq!(mig.with(["current"]).ok(), "n1 (head)\n");
+    assert!(mig
+        .with(["status"])
         .ok()
         .ends_with("heads: n1\nup to date\n"));
 }

@@ -15,12 +15,9 @@ fn seeded_demo(test: &str) -> (mig::provision::ScratchDatabase, tempfile::TempDi
     let db = pg_db(test);
     let proj = demo();
     let url = db.url().to_string();
-    Mig::new(proj.path())
-        .args(["--url", &url, "upgrade", "head"])
-        .ok();
-    Mig::new(proj.path())
-        .args(["--url", &url, "seed", "--all"])
-        .ok();
+    let mig = Mig::new(proj.path());
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "seed", "--all"]).ok();
     pg_exec(
         &url,
         "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) \
@@ -42,8 +39,9 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
     let (url, dir) = (db.url().to_string(), proj.path());
     assert_eq!(pg_query(&url, INBOX), ["3"]);
     let backup = dir.join("bk");
-    let out = Mig::new(dir)
-        .args([
+    let mig = Mig::new(dir);
+    let out = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -85,14 +83,12 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
 
     // The catalog equals a fresh `upgrade heads`; the required seed is there, the rest is gone.
     let fresh = pg_db("reset_rebuild_fresh");
-    Mig::new(dir)
-        .args(["--url", fresh.url(), "upgrade", "heads"])
-        .ok();
-    Mig::new(dir).args(["diff", fresh.url(), &url]).ok();
+    mig.with(["--url", fresh.url(), "upgrade", "heads"]).ok();
+    mig.with(["diff", fresh.url(), &url]).ok();
     assert_eq!(pg_query(&url, OUTBOX), ["3"]);
     assert_eq!(pg_query(&url, INBOX), ["0"]);
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        mig.with(["--url", &url, "current"]).ok(),
         "251018_schema_v1_inbox (head)\n"
     );
     assert_eq!(
@@ -121,10 +117,11 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
 fn dry_run_counts_rows_exactly_and_changes_nothing() {
     let (db, proj) = seeded_demo("reset_dry");
     let (url, dir) = (db.url().to_string(), proj.path());
-    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
+    let mig = Mig::new(dir);
+    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
     let history_before = history_kinds(&url);
-    let json = Mig::new(dir)
-        .args([
+    let json = mig
+        .with([
             "--url",
             &url,
             "--format",
@@ -162,8 +159,8 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         "a dry run takes no backup"
     );
 
-    let text = Mig::new(dir)
-        .args([
+    let text = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -183,10 +180,7 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         "{text}"
     );
 
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
-        snapshot_before
-    );
+    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
     assert_eq!(pg_query(&url, INBOX), ["3"]);
     assert_eq!(
         history_kinds(&url),
@@ -215,12 +209,13 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
         )],
     );
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    Mig::new(dir).args(["--url", &url, "seed"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "seed"]).ok();
     pg_exec(&url, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
-    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
-    let out = Mig::new(dir)
-        .args([
+    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let out = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -238,7 +233,7 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
     );
     assert!(out.contains("  seeded base (1 rows)\n"), "{out}");
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
+        mig.with(["--url", &url, "snapshot"]).ok(),
         snapshot_before,
         "the schema stays"
     );
@@ -254,10 +249,7 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
         ["1"],
         "serial restarted"
     );
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
-        "r1 (head)\n"
-    );
+    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r1 (head)\n");
     assert_eq!(pg_query(&url, "SELECT name FROM mig_seed"), ["base"]);
 }
 
@@ -268,10 +260,11 @@ fn downgrade_strategy_runs_down_and_up_and_refuses_irreversible_revisions() {
     let r1 = revision("r1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;");
     let proj = project_with_seeds(&[("r1.sql", &r1)], &[]);
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1)");
-    let out = Mig::new(dir)
-        .args([
+    let out = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -286,10 +279,10 @@ fn downgrade_strategy_runs_down_and_up_and_refuses_irreversible_revisions() {
 
     let r2 = "-- r2\n--\n-- Revision ID: r2\n-- Revises: r1\n\n-- migrate:upgrade\nCREATE TABLE u (id integer);\n\n-- migrate:downgrade irreversible\n";
     std::fs::write(dir.join("versions/r2.sql"), r2).unwrap();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (2)");
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset", "--strategy", "downgrade", "--yes"])
+    let err = mig
+        .with(["--url", &url, "reset", "--strategy", "downgrade", "--yes"])
         .run()
         .code(2)
         .stderr;
@@ -313,11 +306,8 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     let untouched = |url: &str| assert_eq!(pg_query(url, INBOX), ["3"]);
 
     // Unprotected, no terminal, no flag.
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset"])
-        .run()
-        .code(2)
-        .stderr;
+    let mig = Mig::new(dir);
+    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to ask on: pass `--yes` or `--confirm {name}`; nothing was changed"
@@ -325,8 +315,8 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         "{err}"
     );
     // A wrong name is refused even unprotected.
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset", "--confirm", "other"])
+    let err = mig
+        .with(["--url", &url, "reset", "--confirm", "other"])
         .run()
         .code(2)
         .stderr;
@@ -344,8 +334,8 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         ("MIG_ENV", "production"),
         ("RAILWAY_ENVIRONMENT", "production"),
     ] {
-        let out = Mig::new(dir)
-            .args(["--url", &url, "reset", "--yes"])
+        let out = mig
+            .with(["--url", &url, "reset", "--yes"])
             .env(key, value)
             .run();
         assert_eq!(out.code, 2, "{key}");
@@ -355,11 +345,10 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     untouched(&url);
 
     // The marker makes it protected.
-    Mig::new(dir)
-        .args(["--url", &url, "protect", "--reason", "customer data"])
+    mig.with(["--url", &url, "protect", "--reason", "customer data"])
         .ok();
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset", "--yes"])
+    let err = mig
+        .with(["--url", &url, "reset", "--yes"])
         .run()
         .code(2)
         .stderr;
@@ -370,11 +359,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         "{err}"
     );
     assert!(err.contains(&format!(": customer data)): `--yes` is not enough to reset (rebuild) the database; pass `--confirm {name}`")), "{err}");
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset"])
-        .run()
-        .code(2)
-        .stderr;
+    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to confirm on, pass `--confirm {name}`"
@@ -389,8 +374,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     assert!(!history_kinds(&url).contains(&"reset".to_string()));
 
     // The right name goes through, and the marker survives the reset.
-    Mig::new(dir)
-        .args(["--url", &url, "reset", "--confirm", &name, "--no-backup"])
+    mig.with(["--url", &url, "reset", "--confirm", &name, "--no-backup"])
         .ok();
     assert_eq!(pg_query(&url, INBOX), ["0"]);
     assert_eq!(
@@ -412,9 +396,10 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         &[],
     );
     let dir = proj.path();
+    let mig = Mig::new(dir);
     for strategy in ["rebuild", "truncate", "downgrade"] {
-        let err = Mig::new(dir)
-            .args(["--url", &url, "reset", "--yes", "--strategy", strategy])
+        let err = mig
+            .with(["--url", &url, "reset", "--yes", "--strategy", strategy])
             .run()
             .code(2)
             .stderr;
@@ -426,8 +411,8 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
             "{err}"
         );
     }
-    let out = Mig::new(dir)
-        .args([
+    let out = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -442,26 +427,22 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         pg_query(&url, "SELECT count(*)::text FROM legacy.things"),
         ["2"]
     );
-    Mig::new(dir)
-        .args([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "rebuild",
-            "--all",
-            "--yes",
-            "--no-backup",
-        ])
-        .ok();
+    mig.with([
+        "--url",
+        &url,
+        "reset",
+        "--strategy",
+        "rebuild",
+        "--all",
+        "--yes",
+        "--no-backup",
+    ])
+    .ok();
     assert_eq!(
         pg_query(&url, "SELECT (to_regnamespace('legacy') IS NULL)::text"),
         ["true"]
     );
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
-        "r1 (head)\n"
-    );
+    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r1 (head)\n");
 }
 
 #[test]
@@ -477,7 +458,8 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
     );
     let proj = project_with_seeds(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1), (2)");
     pg_exec(
         &url,
@@ -486,23 +468,17 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
             db.name()
         ),
     );
-    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset", "--yes", "--no-backup"])
+    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let err = mig
+        .with(["--url", &url, "reset", "--yes", "--no-backup"])
         .run()
         .code(3)
         .stderr;
     assert!(err.contains("upgrade refused"), "{err}");
     assert!(err.contains("The reset ran in one transaction, which was rolled back: the database is as it was before"), "{err}");
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
-        snapshot_before
-    );
+    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
     assert_eq!(pg_query(&url, "SELECT count(*)::text FROM t"), ["2"]);
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
-        "r2 (head)\n"
-    );
+    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r2 (head)\n");
     assert_eq!(
         pg_query(
             &url,

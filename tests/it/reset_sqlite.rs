@@ -37,12 +37,13 @@ fn sqlite_truncate_and_rebuild() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    Mig::new(dir).args(["--url", &url, "seed", "--all"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "seed", "--all"]).ok();
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
 
-    let dry = Mig::new(dir)
-        .args([
+    let dry = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -60,8 +61,8 @@ fn sqlite_truncate_and_rebuild() {
         ["3"]
     );
 
-    let out = Mig::new(dir)
-        .args([
+    let out = mig
+        .with([
             "--url",
             &url,
             "reset",
@@ -93,10 +94,10 @@ fn sqlite_truncate_and_rebuild() {
     assert_eq!(backups.len(), 1, "the backup was taken first");
 
     // Rebuild: every object goes and comes back from the revisions; data from the seeds.
-    let snapshot_before = Mig::new(dir).args(["--url", &url, "snapshot"]).ok();
+    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('z');");
-    let out = Mig::new(dir)
-        .args(["--url", &url, "reset", "--yes", "--no-backup"])
+    let out = mig
+        .with(["--url", &url, "reset", "--yes", "--no-backup"])
         .ok();
     assert!(out.contains("  dropped view named\n"), "{out}");
     assert!(out.contains("  dropped table parents (2 rows)\n"), "{out}");
@@ -108,10 +109,7 @@ fn sqlite_truncate_and_rebuild() {
         out.contains("  applied r1\n  seeded root (1 rows)\n"),
         "{out}"
     );
-    assert_eq!(
-        Mig::new(dir).args(["--url", &url, "snapshot"]).ok(),
-        snapshot_before
-    );
+    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
     assert_eq!(lite_strings(&file, "SELECT name FROM parents"), ["root"]);
     assert_eq!(
         lite_strings(
@@ -121,11 +119,7 @@ fn sqlite_truncate_and_rebuild() {
         ["reset"],
         "the history table was rebuilt too: one reset row since"
     );
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset"])
-        .run()
-        .code(2)
-        .stderr;
+    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
     assert!(
         err.contains("without a terminal to ask on: pass `--yes` or `--confirm app.db`"),
         "{err}"
@@ -140,7 +134,8 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     // r2 changed after it was applied: its new body fails when the rebuild runs it.
     let broken = revision(
         "r2",
@@ -149,8 +144,8 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
         "DROP TABLE u;",
     );
     std::fs::write(dir.join("versions/r2.sql"), broken).unwrap();
-    let err = Mig::new(dir)
-        .args(["--url", &url, "reset", "--yes", "--no-backup"])
+    let err = mig
+        .with(["--url", &url, "reset", "--yes", "--no-backup"])
         .run()
         .code(3)
         .stderr;
@@ -164,7 +159,7 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
         "{err}"
     );
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "current"]).ok(),
+        mig.with(["--url", &url, "current"]).ok(),
         "r1\n",
         "r1 ran again, r2 did not"
     );

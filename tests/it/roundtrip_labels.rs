@@ -8,10 +8,8 @@ use crate::support::Mig;
 fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
     // A SQLite project whose downgrade leaves a table and whose primary key breaks
     // `naming_convention.pk`.
-    let run = Mig::new(&fixture("broken"))
-        .args(["roundtrip"])
-        .run()
-        .redacted();
+    let mig = Mig::new(&fixture("broken"));
+    let run = mig.with(["roundtrip"]).run().redacted();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let range = &run.stdout[run.stdout.find("whole range").expect("whole range")..];
     insta::assert_snapshot!(range, @r"
@@ -24,9 +22,7 @@ fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
 
     roundtrip residue: 3 findings; revisions: 1 ok, 1 residue, 0 failed, 0 skipped ([DURATION])
     ");
-    let json = Mig::new(&fixture("broken"))
-        .args(["--format", "json", "roundtrip"])
-        .run();
+    let json = mig.with(["--format", "json", "roundtrip"]).run();
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let naming = report["checks"]
         .as_array()
@@ -35,9 +31,7 @@ fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
         .find(|c| c["check"] == "naming")
         .expect("a naming check");
     assert_eq!(naming["status"], "violations");
-    let junit = Mig::new(&fixture("broken"))
-        .args(["--format", "junit", "roundtrip"])
-        .run();
+    let junit = mig.with(["--format", "junit", "roundtrip"]).run();
     assert!(
         junit
             .stdout

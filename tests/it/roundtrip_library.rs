@@ -73,13 +73,14 @@ fn usage_errors_exit_2_before_anything_runs() {
     let server = support::server_url();
     let ini = fixtures().join("table/alembic.ini");
     let ini = ini.to_str().unwrap();
-    let run = Mig::new(&repo())
-        .args(["-c", ini, "--url", &server, "roundtrip", "--in-place"])
+    let mig = Mig::new(&repo());
+    let run = mig
+        .with(["-c", ini, "--url", &server, "roundtrip", "--in-place"])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--in-place` runs upgrades and downgrades on the configured database itself; add `--yes` to confirm");
-    let run = Mig::new(&repo())
-        .args([
+    let run = mig
+        .with([
             "-c",
             ini,
             "roundtrip",
@@ -91,8 +92,8 @@ fn usage_errors_exit_2_before_anything_runs() {
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--from` applies to `--mode steps`; `--mode full` checks the last revision of `--to`");
-    let run = Mig::new(&repo())
-        .args([
+    let run = mig
+        .with([
             "-c",
             ini,
             "--url",

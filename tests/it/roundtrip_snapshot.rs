@@ -46,8 +46,9 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("offline.json");
-    let run = Mig::new(&repo())
-        .args([
+    let mig = Mig::new(&repo());
+    let run = mig
+        .with([
             "--url",
             offline.url(),
             "snapshot",
@@ -63,8 +64,8 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
     );
 
     // `diff` of a file and a URL: the same, then one index apart.
-    let same = Mig::new(&repo())
-        .args(["diff", file.to_str().unwrap(), online.url()])
+    let same = mig
+        .with(["diff", file.to_str().unwrap(), online.url()])
         .run();
     assert_eq!(
         (same.code, same.stdout.as_str()),
@@ -79,13 +80,13 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
             .await
             .unwrap();
     });
-    let differs = Mig::new(&repo())
-        .args(["diff", file.to_str().unwrap(), online.url()])
+    let differs = mig
+        .with(["diff", file.to_str().unwrap(), online.url()])
         .run();
     assert_eq!(differs.code, 1, "{}", differs.stderr);
     insta::assert_snapshot!(differs.stdout, @"extra index zero_admin.ix_extra");
-    let json = Mig::new(&repo())
-        .args([
+    let json = mig
+        .with([
             "--format",
             "json",
             "diff",
@@ -106,8 +107,9 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
 fn diff_refuses_unreadable_files_and_mixed_dialects() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.json");
-    let run = Mig::new(dir.path())
-        .args(["diff", missing.to_str().unwrap(), missing.to_str().unwrap()])
+    let mig = Mig::new(dir.path());
+    let run = mig
+        .with(["diff", missing.to_str().unwrap(), missing.to_str().unwrap()])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -120,13 +122,13 @@ fn diff_refuses_unreadable_files_and_mixed_dialects() {
     let lite = dir.path().join("lite.json");
     std::fs::write(&pg, "{\"dialect\": \"postgresql\", \"objects\": []}").unwrap();
     std::fs::write(&lite, "{\"dialect\": \"sqlite\", \"objects\": []}").unwrap();
-    let run = Mig::new(dir.path())
-        .args(["diff", pg.to_str().unwrap(), lite.to_str().unwrap()])
+    let run = mig
+        .with(["diff", pg.to_str().unwrap(), lite.to_str().unwrap()])
         .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: cannot compare a postgresql snapshot with a sqlite one");
-    let run = Mig::new(dir.path())
-        .args(["diff", pg.to_str().unwrap(), pg.to_str().unwrap()])
+    let run = mig
+        .with(["diff", pg.to_str().unwrap(), pg.to_str().unwrap()])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -104,14 +104,15 @@ fn snapshot_and_diff_of_sqlite_files() {
         "b.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX ix_t_name ON t (name);",
     );
-    let snap = Mig::new(dir.path()).args(["--url", &a, "snapshot"]).run();
+    let mig = Mig::new(dir.path());
+    let snap = mig.with(["--url", &a, "snapshot"]).run();
     assert_eq!(snap.code, 0, "{}", snap.stderr);
     assert!(
         snap.stdout.starts_with("{\n  \"dialect\": \"sqlite\""),
         "{}",
         snap.stdout
     );
-    let run = Mig::new(dir.path()).args(["diff", &a, &b]).run();
+    let run = mig.with(["diff", &a, &b]).run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout, @"extra index ix_t_name");
 }

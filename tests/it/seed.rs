@@ -32,24 +32,21 @@ fn demo_seeds_required_then_all_then_nothing() {
     let dir = proj.path();
 
     // Before the schema exists both seeds are blocked by their `Requires:`.
-    let list = Mig::new(dir).args(["--url", &url, "seed", "--list"]).ok();
+    let mig = Mig::new(dir);
+    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  blocked: needs revision 251018_schema_v1_inbox"),
         "{list}"
     );
-    let err = Mig::new(dir)
-        .args(["--url", &url, "seed"])
-        .run()
-        .code(3)
-        .stderr;
+    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
     assert!(
         err.contains("seed `system_events` (")
             && err.contains("requires revision `251018_schema_v1_inbox`, which is not applied"),
         "{err}"
     );
 
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    let out = Mig::new(dir).args(["--url", &url, "seed"]).ok();
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let out = mig.with(["--url", &url, "seed"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
@@ -59,7 +56,7 @@ fn demo_seeds_required_then_all_then_nothing() {
     assert_eq!(pg_query(&url, COUNT_OUTBOX), ["3"]);
     assert_eq!(pg_query(&url, COUNT_INBOX), ["0"]);
 
-    let list = Mig::new(dir).args(["--url", &url, "seed", "--list"]).ok();
+    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(
         lines[0].split_whitespace().collect::<Vec<_>>(),
@@ -74,7 +71,7 @@ fn demo_seeds_required_then_all_then_nothing() {
         "{list}"
     );
 
-    let out = Mig::new(dir).args(["--url", &url, "seed", "--all"]).ok();
+    let out = mig.with(["--url", &url, "seed", "--all"]).ok();
     assert!(out.contains("Seeded `sample_inbox` (optional, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
@@ -83,7 +80,7 @@ fn demo_seeds_required_then_all_then_nothing() {
     );
     assert_eq!(pg_query(&url, COUNT_INBOX), ["2"]);
 
-    let out = Mig::new(dir).args(["--url", &url, "seed", "--all"]).ok();
+    let out = mig.with(["--url", &url, "seed", "--all"]).ok();
     assert_eq!(out, "No seeds to run: every selected seed is applied.\n");
     assert_eq!(
         seed_rows(&url),
@@ -104,8 +101,9 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    Mig::new(dir).args(["--url", &url, "seed", "--all"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["--url", &url, "seed", "--all"]).ok();
     let before = pg_query(
         &url,
         "SELECT name || ' ' || applied_at::text FROM zero_admin.mig_seed ORDER BY name",
@@ -118,7 +116,7 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     std::fs::write(&path, text).unwrap();
 
-    let list = Mig::new(dir).args(["--url", &url, "seed", "--list"]).ok();
+    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  changed (applied 20"),
         "{list}"
@@ -129,12 +127,10 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     // Without --sync a changed seed is not run again.
     assert_eq!(
-        Mig::new(dir).args(["--url", &url, "seed", "--all"]).ok(),
+        mig.with(["--url", &url, "seed", "--all"]).ok(),
         "No seeds to run: every selected seed is applied.\n"
     );
-    let out = Mig::new(dir)
-        .args(["--url", &url, "seed", "--all", "--sync"])
-        .ok();
+    let out = mig.with(["--url", &url, "seed", "--all", "--sync"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(
         out.contains(", again): 3 rows in "),
@@ -148,21 +144,19 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     assert_eq!(after[0], before[0], "sample_inbox untouched");
     assert_ne!(after[1], before[1], "system_events recorded again");
-    assert!(Mig::new(dir)
-        .args(["--url", &url, "seed", "--list"])
+    assert!(mig
+        .with(["--url", &url, "seed", "--list"])
         .ok()
         .contains("system_events  required  applied 20"));
 
     // A named seed runs even when applied and unchanged.
-    let out = Mig::new(dir)
-        .args(["--url", &url, "seed", "sample_inbox"])
-        .ok();
+    let out = mig.with(["--url", &url, "seed", "sample_inbox"]).ok();
     assert!(
         out.contains("Seeded `sample_inbox` (optional, ") && out.contains(", again): 0 rows"),
         "{out}"
     );
-    let err = Mig::new(dir)
-        .args(["--url", &url, "seed", "nope"])
+    let err = mig
+        .with(["--url", &url, "seed", "nope"])
         .run()
         .code(2)
         .stderr;
@@ -178,12 +172,11 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
     let history_before = pg_query(&url, "SELECT count(*)::text FROM zero_admin.mig_history");
 
-    let out = Mig::new(dir)
-        .args(["--url", &url, "seed", "--all", "--dry-run"])
-        .ok();
+    let out = mig.with(["--url", &url, "seed", "--all", "--dry-run"]).ok();
     assert!(
         out.contains("Would seed `system_events` (required, "),
         "{out}"
@@ -221,8 +214,8 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
     );
 
     // The counts are what a real run then changes.
-    let json = Mig::new(dir)
-        .args(["--url", &url, "--format", "json", "seed", "--all"])
+    let json = mig
+        .with(["--url", &url, "--format", "json", "seed", "--all"])
         .ok();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["dry_run"], false);
@@ -258,12 +251,9 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
             ("c.sql", "-- Seed: c\n-- After: b\nINSERT INTO items VALUES (4, 'four');\n"),
         ]);
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    let err = Mig::new(dir)
-        .args(["--url", &url, "seed"])
-        .run()
-        .code(3)
-        .stderr;
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
     let b = dir.join("seeds/b.sql");
     assert!(
         err.contains(&format!(
@@ -294,7 +284,7 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
         "-- Seed: b\n-- After: a\nINSERT INTO items VALUES (2, 'two');\n",
     )
     .unwrap();
-    let out = Mig::new(dir).args(["--url", &url, "seed"]).ok();
+    let out = mig.with(["--url", &url, "seed"]).ok();
     assert!(
         out.contains("Seeded `b`") && out.contains("Seeded `c`") && !out.contains("Seeded `a`"),
         "{out}"
@@ -314,12 +304,9 @@ fn transaction_none_seed_failure_says_what_stays() {
             "-- Seed: a\n-- Transaction: none\nINSERT INTO items VALUES (1, 'one');\nINSERT INTO items VALUES (1, 'again');\n",
         )]);
     let dir = proj.path();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    let err = Mig::new(dir)
-        .args(["--url", &url, "seed"])
-        .run()
-        .code(3)
-        .stderr;
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
     assert!(
         err.contains(
             ":4 (statement 2 of 2: `INSERT INTO items VALUES (1, 'again')`): duplicate key"
@@ -401,9 +388,10 @@ fn seed_locations_is_read_from_the_mig_section() {
         format!("{ini}\n[mig]\nseed_locations = %(here)s/data\n"),
     )
     .unwrap();
-    Mig::new(dir).args(["--url", &url, "upgrade", "head"]).ok();
-    assert!(Mig::new(dir)
-        .args(["--url", &url, "seed"])
+    let mig = Mig::new(dir);
+    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    assert!(mig
+        .with(["--url", &url, "seed"])
         .ok()
         .contains("Seeded `x`"));
     assert_eq!(pg_query(&url, "SELECT name FROM items"), ["seven"]);

@@ -40,8 +40,9 @@ fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
     let url = db.url();
     let proj = sleepy();
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "a"]).ok();
-    let child = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let child = mig.with(["upgrade", "head"]).spawn();
     wait_for("revision b to sleep", || sleeping(url).len() == 1);
     child.signal("TERM");
     let ended = child.wait();
@@ -73,9 +74,9 @@ fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
         ),
         ["0"]
     );
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "a\n");
-    Mig::new(dir).url(url).args(["downgrade", "base"]).ok();
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "");
+    assert_eq!(mig.with(["current"]).ok(), "a\n");
+    mig.with(["downgrade", "base"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "");
     // The failure is in the history table.
     assert_eq!(
         pg_query(
@@ -142,7 +143,8 @@ fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
     let proj = kill_project();
     let dir = proj.path();
     let held = hold_advisory_lock(url, 4242);
-    let child = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
+    let mig = Mig::new(dir).url(url);
+    let child = mig.with(["upgrade", "head"]).spawn();
     wait_for("statement 2 of n2 to wait for the lock", || {
         pg_query(
             url,
@@ -174,21 +176,15 @@ fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
     )
     .is_empty());
     drop(held);
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(&format!(
             "revision n2 (versions/n2.sql) was interrupted after statement 1 of 3 (line {N2_LINE_1})"
         )),
         "{status}"
     );
-    assert_eq!(
-        Mig::new(dir).url(url).args(["upgrade", "head"]).run().code,
-        3
-    );
-    Mig::new(dir)
-        .url(url)
-        .args(["upgrade", "head", "--resume"])
-        .ok();
+    assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
+    mig.with(["upgrade", "head", "--resume"]).ok();
     assert_eq!(pg_query(url, "SELECT count(*)::text FROM t1"), ["1"]);
-    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
 }

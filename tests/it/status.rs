@@ -42,23 +42,17 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    let fresh = Mig::new(dir).url(url).args(["status"]).ok();
+    let mig = Mig::new(dir).url(url);
+    let fresh = mig.with(["status"]).ok();
     assert_eq!(
         fresh,
         "pending      a  versions/a.sql\npending      b  versions/b.sql\n\
          pending      c  versions/c.sql\nheads: c\n3 pending\n"
     );
-    assert_eq!(
-        Mig::new(dir)
-            .url(url)
-            .args(["status", "--exit-code"])
-            .run()
-            .code,
-        1
-    );
+    assert_eq!(mig.with(["status", "--exit-code"]).run().code, 1);
 
-    Mig::new(dir).url(url).args(["upgrade", "b"]).ok();
-    let partway = Mig::new(dir).url(url).args(["status"]).ok();
+    mig.with(["upgrade", "b"]).ok();
+    let partway = mig.with(["status"]).ok();
     let lines: Vec<&str> = partway.lines().collect();
     assert!(
         lines[0].starts_with("applied      a  versions/a.sql  applied 20")
@@ -68,10 +62,7 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     assert!(lines[2].starts_with("pending      c"), "{partway}");
     assert!(partway.ends_with("heads: c\n1 pending\n"), "{partway}");
 
-    let json = Mig::new(dir)
-        .url(url)
-        .args(["--format", "json", "status"])
-        .ok();
+    let json = mig.with(["--format", "json", "status"]).ok();
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(value["pending"], 1);
     assert_eq!(value["up_to_date"], false);
@@ -80,10 +71,9 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     assert_eq!(value["revisions"][1]["applied_by"], "deployer@ci1");
     assert_eq!(value["revisions"][2]["state"], "pending");
 
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
-    assert!(Mig::new(dir)
-        .url(url)
-        .args(["status", "--exit-code"])
+    mig.with(["upgrade", "head"]).ok();
+    assert!(mig
+        .with(["status", "--exit-code"])
         .ok()
         .ends_with("heads: c\nup to date\n"));
 
@@ -99,7 +89,7 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
         ),
     )
     .expect("edit");
-    let changed = Mig::new(dir).url(url).args(["status", "--exit-code"]).ok();
+    let changed = mig.with(["status", "--exit-code"]).ok();
     assert!(changed.starts_with("changed      a"), "{changed}");
     assert!(
         changed.contains("    revision `a` (`"),
@@ -114,8 +104,9 @@ fn commands_that_change_nothing_say_so() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
-    let again = Mig::new(dir).url(url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "head"]).ok();
+    let again = mig.with(["upgrade", "head"]).run();
     assert_eq!(again.code, 0);
     assert!(
         again
@@ -124,8 +115,8 @@ fn commands_that_change_nothing_say_so() {
         "{}",
         again.stderr
     );
-    Mig::new(dir).url(url).args(["downgrade", "base"]).ok();
-    let down = Mig::new(dir).url(url).args(["downgrade", "base"]).run();
+    mig.with(["downgrade", "base"]).ok();
+    let down = mig.with(["downgrade", "base"]).run();
     assert!(
         down.stderr.contains("Already at base; nothing to do."),
         "{}",
@@ -145,7 +136,8 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY); \
          INSERT INTO alembic_version VALUES ('a'); CREATE TABLE t_a (id int)",
     );
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let mig = Mig::new(dir).url(url);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with(
             "applied      a  versions/a.sql  (no history row: applied by Alembic or stamped)\n"
@@ -162,14 +154,14 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
          INSERT INTO mig_history VALUES ('a', 'upgrade', NULL, '2025-10-18 17:30:00+00', 5, \
          'old@host', '0.1.0', TRUE, NULL, NULL)",
     );
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with(
             "applied      a  versions/a.sql  applied 2025-10-18 17:30:00 UTC by old@host\n"
         ),
         "{status}"
     );
-    Mig::new(dir).url(url).args(["upgrade", "head"]).ok();
+    mig.with(["upgrade", "head"]).ok();
     assert_eq!(
         pg_query(
             url,
@@ -181,7 +173,7 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
           error,reason,progress,statements_done,statements_total,statement_line,version_rows"
         ]
     );
-    let status = Mig::new(dir).url(url).args(["status"]).ok();
+    let status = mig.with(["status"]).ok();
     assert!(status.contains("by old@host\n"), "{status}");
     assert!(status.ends_with("up to date\n"), "{status}");
 }
@@ -195,7 +187,8 @@ fn a_failed_first_run_on_sqlite_is_in_the_history_table() {
         revision_with("a", "", "", "INSERT INTO nope VALUES (1);", ""),
     )]);
     let dir = proj.path();
-    let failed = Mig::new(dir).url(&url).args(["upgrade", "head"]).run();
+    let mig = Mig::new(dir).url(&url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         !failed.stderr.contains("could not be recorded"),
@@ -218,9 +211,5 @@ fn a_failed_first_run_on_sqlite_is_in_the_history_table() {
         .expect("history")
     });
     assert_eq!(rows, [("a".to_string(), "upgrade".to_string(), 0)]);
-    assert!(Mig::new(dir)
-        .url(&url)
-        .args(["status"])
-        .ok()
-        .ends_with("1 pending\n"));
+    assert!(mig.with(["status"]).ok().ends_with("1 pending\n"));
 }

@@ -117,6 +117,16 @@ impl Mig {
         self
     }
 
+    /// A copy with `args` appended: `let mig = Mig::new(dir).url(url);` once, then
+    /// `mig.with(["current"]).ok()` for each run.
+    pub fn with<I, S>(&self, args: I) -> Mig
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.clone().args(args)
+    }
+
     /// The command as configured, for a test that must drive the process itself.
     pub fn command(&self) -> Command {
         let mut command = match self.wrapper.split_first() {
