@@ -1,24 +1,14 @@
 //! The `mig` binary end to end for the commands that need no connection: project
 //! creation, graph printing, exit codes and error texts (temp paths redacted).
 
-use std::path::PathBuf;
-
 use insta::assert_snapshot;
 
-use crate::support::project::{project_with_ini, revision};
+use crate::support::project::{ini_with_url_from_env, init_project, project_with_ini, revision};
 use crate::support::{psql, repo, Mig};
-
-fn new_project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("proj");
-    let r = Mig::new(tmp.path()).args(["init", "proj"]).run().redacted();
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    (tmp, dir)
-}
 
 #[test]
 fn init_writes_a_project_that_loads() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
     for f in [
         "alembic.ini",
         "versions",
@@ -39,7 +29,7 @@ fn init_writes_a_project_that_loads() {
 
 #[test]
 fn revisions_branches_and_merges() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
     let mig = Mig::new(&dir);
     let ok = |args: &[&str]| {
         let r = mig.with(args).run().redacted();
@@ -113,11 +103,6 @@ fn missing_config_is_a_usage_error() {
     assert_snapshot!(r.stderr, @"FAILED: No config file 'alembic.ini' found, or file has no '[alembic]' section");
 }
 
-/// A PostgreSQL project reading its URL from `DATABASE_URL`.
-const URL_FROM_ENV: &str = "[alembic]\nscript_location = %(here)s\n\
-    version_locations = %(here)s/versions\nsqlalchemy.url = %(DATABASE_URL)s\n\n\
-    [mig]\ndialect = postgresql\n";
-
 fn rev(id: &str, down: &str, body: &str) -> String {
     revision(id, down, body, "")
 }
@@ -125,7 +110,7 @@ fn rev(id: &str, down: &str, body: &str) -> String {
 #[test]
 fn bad_revision_files_are_refused_with_file_and_line() {
     let dup = project_with_ini(
-        URL_FROM_ENV,
+        &ini_with_url_from_env("dialect = postgresql"),
         &[
             ("a.sql", &rev("a", "", "SELECT 1;")),
             ("b.sql", &rev("a", "", "SELECT 2;")),
@@ -139,7 +124,10 @@ fn bad_revision_files_are_refused_with_file_and_line() {
         r.stderr
     );
 
-    let parent = project_with_ini(URL_FROM_ENV, &[("a.sql", &rev("a", "nope", "SELECT 1;"))]);
+    let parent = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[("a.sql", &rev("a", "nope", "SELECT 1;"))],
+    );
     let r = Mig::new(parent.path()).args(["heads"]).run().redacted();
     assert_eq!(r.code, 2);
     assert!(
@@ -148,7 +136,10 @@ fn bad_revision_files_are_refused_with_file_and_line() {
         r.stderr
     );
 
-    let quote = project_with_ini(URL_FROM_ENV, &[("a.sql", &rev("a", "", "SELECT 'open;"))]);
+    let quote = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[("a.sql", &rev("a", "", "SELECT 'open;"))],
+    );
     let r = Mig::new(quote.path())
         .args(["upgrade", "head", "--sql"])
         .run()
@@ -157,7 +148,7 @@ fn bad_revision_files_are_refused_with_file_and_line() {
     assert!(r.stderr.contains("a.sql:7"), "{}", r.stderr);
 
     let long = project_with_ini(
-        URL_FROM_ENV,
+        &ini_with_url_from_env("dialect = postgresql"),
         &[("a.sql", &rev(&"x".repeat(33), "", "SELECT 1;"))],
     );
     let r = Mig::new(long.path()).args(["heads"]).run().redacted();
@@ -223,7 +214,7 @@ fn removed_working_directory_is_named() {
 /// text), before anything runs.
 #[test]
 fn in_place_needs_yes_is_one_rule() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
     for args in [
         &["roundtrip", "--in-place"][..],
         &["roundtrip", "--runbook", "--in-place"],

@@ -2,7 +2,7 @@
 //! counts equal `count(*)`, the data is there, and reading back catches a changed
 //! manifest.
 
-use crate::seed_support::{demo, lite_exec_all, sqlite_url};
+use crate::seed_support::{demo, lite_exec_all, sqlite_url, upgraded_and_seeded};
 use crate::support::project::{project_with_seeds, revision};
 use crate::support::{block_on, pg_db, pg_query, Mig};
 
@@ -12,9 +12,8 @@ fn postgresql_backup_is_a_verified_pg_dump_directory() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
+    upgraded_and_seeded(dir, &url);
     let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    mig.with(["--url", &url, "seed", "--all"]).ok();
     let out_dir = dir.join("bk");
     let out = mig
         .with(["--url", &url, "backup", "--out", out_dir.to_str().unwrap()])

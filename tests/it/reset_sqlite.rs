@@ -2,7 +2,7 @@
 //! upgrades again, truncate deletes in foreign-key order and resets `sqlite_sequence`,
 //! the backup first, and the dry run.
 
-use crate::seed_support::{lite_exec_all, lite_strings, sqlite_url};
+use crate::seed_support::{lite_exec_all, lite_strings, sqlite_url, upgraded_and_seeded};
 use crate::support::project::{project_with_seeds, revision};
 use crate::support::Mig;
 
@@ -37,9 +37,8 @@ fn sqlite_truncate_and_rebuild() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
+    upgraded_and_seeded(dir, &url);
     let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    mig.with(["--url", &url, "seed", "--all"]).ok();
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
 
     let dry = mig

@@ -2,7 +2,7 @@
 //! optional, `Requires`, `--list`, `--sync`, `--dry-run`, JSON), failures that name the
 //! file and line and keep earlier seeds, and refused seed files.
 
-use crate::seed_support::demo;
+use crate::seed_support::{demo, upgraded_and_seeded};
 use crate::support::project::{project_with_seeds, revision};
 use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
@@ -101,9 +101,8 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
+    upgraded_and_seeded(dir, &url);
     let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    mig.with(["--url", &url, "seed", "--all"]).ok();
     let before = pg_query(
         &url,
         "SELECT name || ' ' || applied_at::text FROM zero_admin.mig_seed ORDER BY name",

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::online_support::{lite, strings_lite};
-use crate::support::{block_on, copy_dir, repo};
+use crate::support::{block_on, copy_dir, pg_db, pg_exec, pg_query, repo, Mig};
 
 /// A copy of the demo project: alembic.ini, versions/, seeds/.
 pub fn demo() -> tempfile::TempDir {
@@ -35,4 +35,35 @@ pub fn lite_exec_all(path: &Path, sql: &str) {
         let mut conn = lite(&path).await;
         crate::online_support::exec_lite(&mut conn, &sql).await;
     })
+}
+
+pub const OUTBOX: &str = "SELECT count(*)::text FROM zero_admin.event_outbox";
+pub const INBOX: &str = "SELECT count(*)::text FROM zero_admin.inbox_items";
+
+/// `upgrade head`, then `seed --all`, of the project in `dir` on `url`.
+pub fn upgraded_and_seeded(dir: &Path, url: &str) {
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "head"]).ok();
+    mig.with(["seed", "--all"]).ok();
+}
+
+/// The demo, upgraded and fully seeded, with one more inbox item of the application's.
+pub fn seeded_demo(test: &str) -> (mig::provision::ScratchDatabase, tempfile::TempDir) {
+    let db = pg_db(test);
+    let proj = demo();
+    let url = db.url().to_string();
+    upgraded_and_seeded(proj.path(), &url);
+    pg_exec(
+        &url,
+        "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) \
+         VALUES ('00000000-0000-0000-0000-0000000000bb', 'api', 'sha256:app')",
+    );
+    (db, proj)
+}
+
+pub fn history_kinds(url: &str) -> Vec<String> {
+    pg_query(
+        url,
+        "SELECT direction FROM zero_admin.mig_history ORDER BY started_at",
+    )
 }

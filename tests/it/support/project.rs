@@ -7,6 +7,20 @@ use std::path::Path;
 pub const INI: &str =
     "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n";
 
+/// An `alembic.ini` like [`INI`] whose URL comes from `DATABASE_URL`, with `mig` as its
+/// `[mig]` section.
+pub fn ini_with_url_from_env(mig: &str) -> String {
+    format!("{INI}sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]\n{mig}\n")
+}
+
+/// A fresh `mig init proj` in a temp dir: the temp dir and the project in it.
+pub fn init_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    super::Mig::new(tmp.path()).args(["init", "proj"]).ok();
+    let dir = tmp.path().join("proj");
+    (tmp, dir)
+}
+
 /// The text of revision `id` revising `revises` (empty: a root), with `header` lines after
 /// `Revises:` (such as `-- Transaction: none\n`). The upgrade's first line is line 7 with
 /// no header.
