@@ -84,7 +84,7 @@ fn revisions_branches_and_merges() {
 
 #[test]
 fn json_format() {
-    let mig = Mig::new(&repo());
+    let mig = Mig::new(repo());
     let r = mig.with(["heads", "--format", "json"]).run().redacted();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
@@ -160,7 +160,7 @@ fn bad_revision_files_are_refused_with_file_and_line() {
 #[test]
 fn unresolved_url_only_matters_to_commands_that_connect() {
     // The demo's sqlalchemy.url is %(DATABASE_URL)s and DATABASE_URL is unset here.
-    let r = Mig::new(&repo())
+    let r = Mig::new(repo())
         .args(["upgrade", "head", "--sql"])
         .run()
         .redacted();
@@ -171,7 +171,7 @@ fn unresolved_url_only_matters_to_commands_that_connect() {
 #[test]
 fn demo_offline_sql_applies_cleanly_with_psql() {
     let db = crate::support::pg_db("demo_psql");
-    let sql = Mig::new(&repo())
+    let sql = Mig::new(repo())
         .args(["upgrade", "head", "--sql"])
         .run()
         .redacted();

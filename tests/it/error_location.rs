@@ -28,7 +28,7 @@ fn failure(run: &Run) -> String {
 fn fails(section: &str, url: &str, args: &[&str]) -> String {
     let mut all = vec!["-n", section, "--url", url];
     all.extend(args);
-    let run = Mig::new(&fixture()).args(&all).run();
+    let run = Mig::new(fixture()).args(&all).run();
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     failure(&run)
 }
@@ -57,7 +57,7 @@ fn a_syntax_error_in_a_later_statement_names_that_statement() {
     "#);
     // One revision at a time: the batch then starts with the first revision's history row.
     let db = pg_db("errloc_second_alone");
-    let run = Mig::new(&fixture())
+    let run = Mig::new(fixture())
         .args(["--url", db.url(), "upgrade", "001_first"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -83,7 +83,7 @@ fn a_runtime_error_in_the_middle_of_a_batch_names_that_statement() {
 #[test]
 fn a_key_violation_in_a_downgrade_names_that_statement() {
     let db = pg_db("errloc_downgrade");
-    let run = Mig::new(&fixture())
+    let run = Mig::new(fixture())
         .args(["-n", "downgrade", "--url", db.url(), "upgrade", "head"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);

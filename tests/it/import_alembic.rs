@@ -191,7 +191,7 @@ fn import_keeps_the_graph_and_matches_alembic_offline() {
     ] {
         let a = alembic(&f.alembic_dir, args);
         assert!(a.status.success(), "alembic {args:?}: {}", text(&a.stderr));
-        let m = Mig::new(&f.out()).args(args).run();
+        let m = Mig::new(f.out()).args(args).run();
         assert_eq!(m.code, 0, "mig {args:?}: {}", m.stderr);
         if args == ["branches"] {
             // Alembic lists a branch point's children from a frozenset: no stable order.
@@ -252,7 +252,7 @@ fn converted_project_roundtrips_on_the_ephemeral_server() {
     let f = Fixture::new("shop", OFFLINE_URL);
     let run = f.import(&["--skip-failing"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rt = Mig::new(&f.out()).args(["roundtrip", "--ephemeral"]).run();
+    let rt = Mig::new(f.out()).args(["roundtrip", "--ephemeral"]).run();
     assert_eq!(rt.code, 0, "stdout: {}\nstderr: {}", rt.stdout, rt.stderr);
     assert!(
         rt.stdout
@@ -282,7 +282,7 @@ fn mig_continues_a_database_alembic_migrated_halfway() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The same rows, read by both tools (in no particular order: neither sorts them).
     let a = alembic(&f.alembic_dir, &["current"]);
-    let mig = Mig::new(&f.out());
+    let mig = Mig::new(f.out());
     let m = mig.with(["current"]).run();
     assert_eq!(m.code, 0, "{}", m.stderr);
     assert_eq!(sorted_lines(&m.stdout), sorted_lines(&text(&a.stdout)));

@@ -32,7 +32,7 @@ fn sqlite_project_keeps_its_database_file_and_matches_alembic() {
             .all(|c| c["ok"] == true),
         "{report}"
     );
-    let mig = Mig::new(&f.out());
+    let mig = Mig::new(f.out());
     for args in [
         &["upgrade", "0007", "--sql"][..],
         &["downgrade", "0002:base", "--sql"],
@@ -69,7 +69,7 @@ fn dialect_flag_renders_for_another_dialect() {
     let ini = std::fs::read_to_string(f.out().join("alembic.ini")).expect("ini");
     assert!(ini.contains("\n[mig]\ndialect = sqlite\n"), "{ini}");
     // SQLite has no transactional DDL in Alembic's offline output: no BEGIN.
-    let sql = Mig::new(&f.out()).args(["upgrade", "0001", "--sql"]).run();
+    let sql = Mig::new(f.out()).args(["upgrade", "0001", "--sql"]).run();
     assert!(
         sql.stdout.starts_with("CREATE TABLE alembic_version"),
         "{}",
@@ -110,7 +110,7 @@ fn env_py_version_table_options_carry_over_to_the_ini() {
     let args = ["upgrade", "0002", "--sql"];
     let a = alembic(&f.alembic_dir, &args);
     let expected = format!("CREATE SCHEMA IF NOT EXISTS app;\n\n{}", text(&a.stdout));
-    assert_eq!(Mig::new(&f.out()).args(&args).run().stdout, expected);
+    assert_eq!(Mig::new(f.out()).args(args).run().stdout, expected);
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn several_version_locations_keep_their_layout_and_order() {
     );
     let args = ["upgrade", "0008", "--sql"];
     let a = alembic(&f.alembic_dir, &args);
-    assert_eq!(Mig::new(&f.out()).args(&args).run().stdout, text(&a.stdout));
+    assert_eq!(Mig::new(f.out()).args(args).run().stdout, text(&a.stdout));
 }
 
 #[test]

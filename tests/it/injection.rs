@@ -32,7 +32,7 @@ fn tables(url: &str) -> Vec<String> {
 
 /// Runs `args` and asserts the payload was refused at load, naming `source`.
 fn refused(dir: &Path, env: &[(&str, &str)], args: &[&str], source: &str) {
-    let out = Mig::new(dir).envs(&env).args(args).run();
+    let out = Mig::new(dir).envs(env).args(args).run();
     let stderr = out.stderr.as_str();
     assert_eq!(out.code, 2, "{args:?}: {stderr}");
     assert!(

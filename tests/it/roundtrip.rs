@@ -14,7 +14,7 @@ fn case(name: &str) {
     let ini = fixtures().join(name).join("alembic.ini");
     let ini = ini.to_str().expect("utf-8 path");
     let run = |section: &str| {
-        Mig::new(&fixtures())
+        Mig::new(fixtures())
             .args([
                 "-q",
                 "-c",

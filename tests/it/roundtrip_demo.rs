@@ -8,7 +8,7 @@ use crate::support::{repo, Mig};
 
 #[test]
 fn demo_passes_in_steps_mode() {
-    let run = Mig::new(&repo()).args(["roundtrip", "--ephemeral"]).run();
+    let run = Mig::new(repo()).args(["roundtrip", "--ephemeral"]).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     for revision in [
         "000000000000",
@@ -48,7 +48,7 @@ fn demo_passes_in_steps_mode() {
 fn demo_passes_in_full_mode_and_junit_is_valid_xml() {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("roundtrip.xml");
-    let run = Mig::new(&repo())
+    let run = Mig::new(repo())
         .args([
             "--format",
             "junit",
@@ -86,7 +86,7 @@ fn junit_of_a_leaky_history_carries_the_findings_escaped() {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("report.xml");
     let ini = crate::roundtrip_support::fixtures().join("constraint_collision/alembic.ini");
-    let run = Mig::new(&repo())
+    let run = Mig::new(repo())
         .args([
             "-c",
             ini.to_str().unwrap(),

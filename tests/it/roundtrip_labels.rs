@@ -8,7 +8,7 @@ use crate::support::Mig;
 fn naming_violations_are_labelled_as_such_and_check_names_appear_once() {
     // A SQLite project whose downgrade leaves a table and whose primary key breaks
     // `naming_convention.pk`.
-    let mig = Mig::new(&fixture("broken"));
+    let mig = Mig::new(fixture("broken"));
     let run = mig.with(["roundtrip"]).run().redacted();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let range = &run.stdout[run.stdout.find("whole range").expect("whole range")..];

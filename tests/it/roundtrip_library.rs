@@ -73,7 +73,7 @@ fn usage_errors_exit_2_before_anything_runs() {
     let server = support::server_url();
     let ini = fixtures().join("table/alembic.ini");
     let ini = ini.to_str().unwrap();
-    let mig = Mig::new(&repo());
+    let mig = Mig::new(repo());
     let run = mig
         .with(["-c", ini, "--url", &server, "roundtrip", "--in-place"])
         .run();
@@ -125,7 +125,7 @@ fn usage_errors_exit_2_before_anything_runs() {
 fn in_place_with_yes_runs_on_the_given_database_and_leaves_it_at_the_end() {
     let db = support::pg_db("rt_in_place");
     let ini = fixtures().join("table/alembic.ini");
-    let run = Mig::new(&repo())
+    let run = Mig::new(repo())
         .args([
             "-c",
             ini.to_str().unwrap(),

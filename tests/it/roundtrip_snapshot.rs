@@ -7,7 +7,7 @@ use crate::support::{psql, repo, Mig};
 
 /// The demo migrated online: `mig upgrade head`.
 fn upgraded_online(url: &str) {
-    let run = Mig::new(&repo())
+    let run = Mig::new(repo())
         .args(["--url", url, "upgrade", "head"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -15,13 +15,13 @@ fn upgraded_online(url: &str) {
 
 /// The demo migrated from `mig upgrade head --sql` through `psql -v ON_ERROR_STOP=1`.
 fn upgraded_offline(url: &str) {
-    let sql = Mig::new(&repo()).args(["upgrade", "head", "--sql"]).run();
+    let sql = Mig::new(repo()).args(["upgrade", "head", "--sql"]).run();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
     psql(url, &sql.stdout);
 }
 
 fn snapshot(url: &str) -> String {
-    let run = Mig::new(&repo()).args(["--url", url, "snapshot"]).run();
+    let run = Mig::new(repo()).args(["--url", url, "snapshot"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.stdout
 }
@@ -46,7 +46,7 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("offline.json");
-    let mig = Mig::new(&repo());
+    let mig = Mig::new(repo());
     let run = mig
         .with([
             "--url",

@@ -8,7 +8,7 @@ use crate::support::Mig;
 
 #[test]
 fn a_clean_sqlite_project_passes() {
-    let run = Mig::new(&fixtures().join("sqlite"))
+    let run = Mig::new(fixtures().join("sqlite"))
         .args(["-n", "clean", "roundtrip"])
         .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -47,7 +47,7 @@ fn every_kind_sqlite_expresses_is_caught() {
 
 #[test]
 fn the_json_report_carries_each_finding_with_its_revision() {
-    let run = Mig::new(&fixtures().join("sqlite"))
+    let run = Mig::new(fixtures().join("sqlite"))
         .args(["--format", "json", "roundtrip"])
         .run();
     assert_eq!(run.code, 1, "{}", run.stderr);

@@ -16,7 +16,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn a_rebuild_of_the_same_table_finds_nothing() {
-    let run = Mig::new(&fixture()).args(["roundtrip"]).run();
+    let run = Mig::new(fixture()).args(["roundtrip"]).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -28,7 +28,7 @@ fn a_rebuild_of_the_same_table_finds_nothing() {
 
 #[test]
 fn a_rebuild_that_changes_a_column_type_is_found() {
-    let run = Mig::new(&fixture())
+    let run = Mig::new(fixture())
         .args(["-n", "changed", "--format", "json", "roundtrip"])
         .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
