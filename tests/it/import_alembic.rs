@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::compat::alembic::{alembic, python_bin};
+use crate::compat::alembic::{alembic, python_bin, text};
 use crate::support::{self, copy_dir, Mig, Run};
 
 /// A copy of fixture `case` in a temp dir (`<tmp>/<case>`), with `sqlalchemy.url` set.
@@ -56,10 +56,6 @@ impl Fixture {
     pub fn converted_file(&self, name: &str) -> String {
         std::fs::read_to_string(self.out().join("versions").join(name)).expect("converted file")
     }
-}
-
-pub fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 pub fn sorted_lines(s: &str) -> Vec<String> {

@@ -3,8 +3,8 @@
 //! options carry over, a missing interpreter is named, several version locations keep
 //! their layout, and `--check` exits 1 on a difference.
 
-use crate::compat::alembic::alembic;
-use crate::import_alembic::{sorted_lines, text, Fixture, OFFLINE_URL};
+use crate::compat::alembic::{alembic, text};
+use crate::import_alembic::{sorted_lines, Fixture, OFFLINE_URL};
 use crate::support::Mig;
 
 #[test]

@@ -3,10 +3,11 @@
 //! `client_connection_check_interval` on PostgreSQL 14+, so the server notices the dead
 //! client within seconds (issue 9 item 3, SPEC section 13).
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::project::project_with_ini;
-use crate::support::{block_on, pg_db, Mig};
+use crate::support::project::{project_with_ini, revision};
+use crate::support::{block_on, pg_db, Mig, Spawned};
 
 async fn count(url: &str, sql: &str) -> i64 {
     let mut conn = crate::support::connect_pg(url).await.expect("connect");
@@ -16,22 +17,26 @@ async fn count(url: &str, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// A project whose one revision, `r1`, runs `upgrade` (a long sleep in it).
+fn long_project(upgrade: &str, downgrade: &str) -> tempfile::TempDir {
+    let text = revision("r1", "", upgrade, downgrade);
+    project_with_ini(
+        "[alembic]\nscript_location = %(here)s\n",
+        &[("r1_long.sql", text)],
+    )
+}
+
+/// `mig --url URL upgrade head` in `dir`, started.
+fn upgrade_head(dir: &Path, url: &str) -> Spawned {
+    Mig::new(dir).url(url).args(["upgrade", "head"]).spawn()
+}
+
 #[test]
 fn a_sigkilled_mig_leaves_no_server_session_behind() {
     let db = pg_db("killed_client");
     let url = db.url().to_string();
-    let tmp = project_with_ini(
-        "[alembic]\nscript_location = %(here)s\n",
-        &[(
-            "r1_long.sql",
-            "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
-             -- migrate:upgrade\nSELECT pg_sleep(600);\n\n-- migrate:downgrade\nSELECT 1;\n",
-        )],
-    );
-    let mut child = Mig::new(tmp.path())
-        .url(&url)
-        .args(["upgrade", "head"])
-        .spawn();
+    let tmp = long_project("SELECT pg_sleep(600);", "SELECT 1;");
+    let mut child = upgrade_head(tmp.path(), &url);
 
     let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
                     AND datname = current_database() AND pid <> pg_backend_pid()";
@@ -67,19 +72,11 @@ fn a_sigkilled_mig_leaves_no_server_session_behind() {
 fn a_terminated_session_is_reported_without_driver_source_locations() {
     let db = pg_db("terminated_session");
     let url = db.url().to_string();
-    let tmp = project_with_ini(
-        "[alembic]\nscript_location = %(here)s\n",
-        &[(
-            "r1_long.sql",
-            "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
-             -- migrate:upgrade\nCREATE TABLE t (id int);\nSELECT pg_sleep(601);\n\n\
-             -- migrate:downgrade\nDROP TABLE t;\n",
-        )],
+    let tmp = long_project(
+        "CREATE TABLE t (id int);\nSELECT pg_sleep(601);",
+        "DROP TABLE t;",
     );
-    let child = Mig::new(tmp.path())
-        .url(&url)
-        .args(["upgrade", "head"])
-        .spawn();
+    let child = upgrade_head(tmp.path(), &url);
 
     let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
                     AND datname = current_database() AND pid <> pg_backend_pid() \

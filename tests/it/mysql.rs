@@ -6,7 +6,7 @@
 use crate::support::mariadb::{
     hold_user_lock, my_db, my_query, waiting_on_user_lock, waiting_revision,
 };
-use crate::support::project::{project, revision_with};
+use crate::support::project::{project, revision, root_a};
 use crate::support::{wait_for, Mig};
 
 /// `a` -> `b` -> `c`, each creating one table.
@@ -14,27 +14,20 @@ fn chain() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
+            revision("a", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
         ),
         (
             "b.sql",
-            revision_with(
+            revision(
                 "b",
                 "a",
-                "",
                 "CREATE TABLE t_b (id int);\n\nINSERT INTO t_b VALUES (1);",
                 "DROP TABLE t_b;",
             ),
         ),
         (
             "c.sql",
-            revision_with(
-                "c",
-                "b",
-                "",
-                "CREATE TABLE t_c (id int);",
-                "DROP TABLE t_c;",
-            ),
+            revision("c", "b", "CREATE TABLE t_c (id int);", "DROP TABLE t_c;"),
         ),
     ])
 }
@@ -159,13 +152,7 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     let db = my_db("my_lock");
     let url = db.url();
     let lock = format!("{}_hold", db.name());
-    let proj = project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
-        ("n2.sql", waiting_revision("n2", "a", &lock)),
-    ]);
+    let proj = project(&[root_a(), ("n2.sql", waiting_revision("n2", "a", &lock))]);
     let dir = proj.path();
     let held = hold_user_lock(url, &lock);
     let mig = Mig::new(dir).url(url);
@@ -247,7 +234,7 @@ fn connection_and_statement_errors_name_the_problem() {
 
     std::fs::write(
         dir.join("versions/c.sql"),
-        revision_with("c", "b", "", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
+        revision("c", "b", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
     )
     .expect("write");
     let failed = Mig::new(dir).url(db.url()).args(["upgrade", "head"]).run();
@@ -271,9 +258,8 @@ fn concurrent_runs_apply_each_revision_once() {
     let proj = project(&[
         (
             "a.sql",
-            revision_with(
+            revision(
                 "a",
-                "",
                 "",
                 "CREATE TABLE runs (rev varchar(8));\n\nINSERT INTO runs VALUES ('a');",
                 "DROP TABLE runs;",
@@ -281,20 +267,18 @@ fn concurrent_runs_apply_each_revision_once() {
         ),
         (
             "b.sql",
-            revision_with(
+            revision(
                 "b",
                 "a",
-                "",
                 "INSERT INTO runs VALUES ('b');",
                 "DELETE FROM runs;",
             ),
         ),
         (
             "c.sql",
-            revision_with(
+            revision(
                 "c",
                 "b",
-                "",
                 "INSERT INTO runs VALUES ('c');",
                 "DELETE FROM runs;",
             ),

@@ -2,14 +2,10 @@
 //! halfway, mig continues, Alembic reads what mig wrote and goes back down, mig finishes;
 //! `current` reads the same through both. The version table each creates is the same.
 
-use crate::compat::alembic::alembic;
+use crate::compat::alembic::{alembic, text};
 use crate::compat::project::{graphs, write_pair};
 use crate::support::mariadb::{my_db, my_query, MariaDb};
 use crate::support::Mig;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The `sqlalchemy.url` of `database` for both tools (SQLAlchemy's pymysql form).
 fn pymysql_url(database: &str) -> String {

@@ -15,17 +15,14 @@ use crate::support::mariadb::{
     hold_session, hold_user_lock, my_db, my_exec, my_kill, my_query, waiting_on_user_lock,
     waiting_revision, MyDb,
 };
-use crate::support::project::{project, revision_with};
+use crate::support::project::{project, revision, root_a, three_statements};
 use crate::support::{wait_for, Mig};
 
 /// `a`, then `n2` (no `Transaction: none`: on MySQL every step commits statement by
 /// statement) whose statement 2 waits for a user lock held by the test.
 fn kill_project(db: &MyDb) -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         ("n2.sql", waiting_revision("n2", "a", &lock_name(db))),
     ])
 }
@@ -158,18 +155,9 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
 fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
     let db = my_db("my_failed_resume");
     let url = db.url();
-    let body = |second: &str| {
-        format!("CREATE TABLE t1 (id int);\n\n{second}\n\nCREATE TABLE t3 (id int);")
-    };
     let proj = project(&[(
         "n1.sql",
-        revision_with(
-            "n1",
-            "",
-            "",
-            &body("INSERT INTO nope VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
-        ),
+        three_statements("n1", "", "", "INSERT INTO nope VALUES (1);"),
     )]);
     let dir = proj.path();
     let mig = Mig::new(dir).url(url);
@@ -186,13 +174,7 @@ fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
     assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
     std::fs::write(
         dir.join("versions/n1.sql"),
-        revision_with(
-            "n1",
-            "",
-            "",
-            &body("INSERT INTO t1 VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
-        ),
+        three_statements("n1", "", "", "INSERT INTO t1 VALUES (1);"),
     )
     .expect("fix");
     let resumed = mig.with(["upgrade", "head", "--resume"]).run();
@@ -208,16 +190,12 @@ fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
 /// `a`, then `b` whose statement `failing_at` fails, with `body` before it.
 fn failing_project(body: &str) -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            revision_with(
+            revision(
                 "b",
                 "a",
-                "",
                 &format!("{body}\n\nINSERT INTO nope VALUES (1);"),
                 "DELETE FROM t0;",
             ),
@@ -298,13 +276,10 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
     let db = my_db("my_sigterm");
     let url = db.url();
     let proj = project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            revision_with("b", "a", "", "CREATE TABLE t1 (id int);\n\nINSERT INTO t0 VALUES (1);\n\nCREATE TABLE t3 (id int);", "DROP TABLE t3;\nDROP TABLE t1;"),
+            three_statements("b", "a", "", "INSERT INTO t0 VALUES (1);"),
         ),
     ]);
     let dir = proj.path();
@@ -358,9 +333,8 @@ fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
     crate::support::mariadb::my_exec(url, "CREATE TABLE t0 (id int)");
     let proj = project(&[(
         "a.sql",
-        revision_with(
+        revision(
             "a",
-            "",
             "",
             "INSERT INTO t0 VALUES (1);\n\nINSERT INTO nope VALUES (1);",
             "DELETE FROM t0;",

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::support::project::{project, revision_with};
+use crate::support::project::{project, revision, root_a, three_statements};
 use crate::support::{hold_session, pg_db, pg_query, wait_for, HeldSession, Mig, Run};
 
 /// Takes advisory lock `key` on a session of its own; returns once it is held.
@@ -28,20 +28,14 @@ pub fn hold_advisory_lock(url: &str, key: i64) -> HeldSession {
 /// waits for advisory lock 4242 (held by the test) and inserts one row into `t1`.
 pub fn kill_project() -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "n2.sql",
-            revision_with(
+            three_statements(
                 "n2",
                 "a",
                 "-- Transaction: none\n",
-                "CREATE TABLE t1 (id int);\n\n\
-                 INSERT INTO t1 SELECT 1 FROM (SELECT pg_advisory_xact_lock(4242)) AS waited;\n\n\
-                 CREATE TABLE t3 (id int);",
-                "DROP TABLE t3;\nDROP TABLE t1;",
+                "INSERT INTO t1 SELECT 1 FROM (SELECT pg_advisory_xact_lock(4242)) AS waited;",
             ),
         ),
     ])
@@ -271,17 +265,19 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
     let db = pg_db("failed_resolve");
     let url = db.url();
     let proj = project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "n2.sql",
-            revision_with("n2", "a", "-- Transaction: none\n", "CREATE TABLE t1 (id int);\n\nINSERT INTO nope VALUES (1);\n\nCREATE TABLE t3 (id int);", "DROP TABLE t3;\nDROP TABLE t1;"),
+            three_statements(
+                "n2",
+                "a",
+                "-- Transaction: none\n",
+                "INSERT INTO nope VALUES (1);",
+            ),
         ),
         (
             "b.sql",
-            revision_with("b", "n2", "", "CREATE TABLE tb (id int);", "DROP TABLE tb;"),
+            revision("b", "n2", "CREATE TABLE tb (id int);", "DROP TABLE tb;"),
         ),
     ]);
     let dir = proj.path();
@@ -331,17 +327,13 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
 fn sqlite_records_progress_and_resumes_after_a_fix() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite:///{}", tmp.path().join("db.sqlite").display());
-    let body = |second: &str| {
-        format!("CREATE TABLE t1 (id int);\n\n{second}\n\nCREATE TABLE t3 (id int);")
-    };
     let proj = project(&[(
         "n1.sql",
-        revision_with(
+        three_statements(
             "n1",
             "",
             "-- Transaction: none\n",
-            &body("INSERT INTO nope VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
+            "INSERT INTO nope VALUES (1);",
         ),
     )]);
     let dir = proj.path();
@@ -358,12 +350,11 @@ fn sqlite_records_progress_and_resumes_after_a_fix() {
     assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
     std::fs::write(
         dir.join("versions/n1.sql"),
-        revision_with(
+        three_statements(
             "n1",
             "",
             "-- Transaction: none\n",
-            &body("INSERT INTO t1 VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
+            "INSERT INTO t1 VALUES (1);",
         ),
     )
     .expect("fix");

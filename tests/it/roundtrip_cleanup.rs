@@ -7,8 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::roundtrip_support::fixtures;
-use crate::support::cli::Spawned;
-use crate::support::{self, block_on, processes_mentioning, repo, Mig};
+use crate::support::{self, block_on, processes_mentioning, repo, Mig, Spawned};
 
 /// Starts `mig args` in `dir` with `TMPDIR` set, and returns once stderr shows `marker`.
 fn start_until(dir: &Path, tmp: &Path, args: &[&str], marker: &str) -> Spawned {

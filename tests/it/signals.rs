@@ -3,22 +3,18 @@
 //! rolled back, the lock released at once, the state printed, exit 143 / 130.
 
 use crate::online_interrupted::{hold_advisory_lock, kill_project, N2_LINE_1};
-use crate::support::project::{project, revision_with};
+use crate::support::project::{project, revision, root_a};
 use crate::support::{pg_db, pg_query, wait_for, Mig};
 
 /// `a`, then `b`: a table and a statement that sleeps ten minutes, in one transaction.
 fn sleepy() -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            revision_with(
+            revision(
                 "b",
                 "a",
-                "",
                 "CREATE TABLE tb (id int);\nSELECT pg_sleep(600);",
                 "DROP TABLE tb;",
             ),

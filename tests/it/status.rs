@@ -4,24 +4,18 @@
 //! the progress columns); commands that change nothing say so; a failed first run is
 //! in the history table.
 
-use crate::support::project::{project, revision_with};
+use crate::support::project::{project, revision, revision_with};
 use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
 fn chain() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
-            revision_with("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
+            revision("a", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
         ),
         (
             "b.sql",
-            revision_with(
-                "b",
-                "a",
-                "",
-                "CREATE TABLE t_b (id int);",
-                "DROP TABLE t_b;",
-            ),
+            revision("b", "a", "CREATE TABLE t_b (id int);", "DROP TABLE t_b;"),
         ),
         (
             "c.sql",
@@ -80,13 +74,7 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     // A changed file is `changed`, with the drift text; not pending.
     std::fs::write(
         dir.join("versions/a.sql"),
-        revision_with(
-            "a",
-            "",
-            "",
-            "CREATE TABLE t_a (id bigint);",
-            "DROP TABLE t_a;",
-        ),
+        revision("a", "", "CREATE TABLE t_a (id bigint);", "DROP TABLE t_a;"),
     )
     .expect("edit");
     let changed = mig.with(["status", "--exit-code"]).ok();
@@ -184,7 +172,7 @@ fn a_failed_first_run_on_sqlite_is_in_the_history_table() {
     let url = format!("sqlite:///{}", tmp.path().join("db.sqlite").display());
     let proj = project(&[(
         "a.sql",
-        revision_with("a", "", "", "INSERT INTO nope VALUES (1);", ""),
+        revision("a", "", "INSERT INTO nope VALUES (1);", ""),
     )]);
     let dir = proj.path();
     let mig = Mig::new(dir).url(&url);

@@ -10,7 +10,7 @@ pub mod mariadb;
 pub mod pgbouncer;
 pub mod project;
 
-pub use cli::{Mig, Run};
+pub use cli::{Mig, Run, Spawned};
 
 use std::future::Future;
 use std::path::{Path, PathBuf};

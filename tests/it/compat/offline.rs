@@ -1,16 +1,12 @@
 //! Offline output and graph commands, mig against real Alembic, byte for byte.
 
-use super::alembic::alembic;
+use super::alembic::{self, alembic, text};
 use super::project::{graphs, write_pair, Rev};
 use crate::support::Mig;
 
 const PG: &str = "postgresql://u@localhost/db";
 const SQLITE: &str = "sqlite:///compat.db";
 const MYSQL: &str = "mysql://u@localhost/db";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Runs `args` through both tools on the same fixture; both must succeed with the same stdout.
 fn same_output(revs: &[Rev], url: &str, opts: &[(&str, &str)], args: &[&str]) {
@@ -54,29 +50,9 @@ fn sorted_lines(s: &str) -> String {
     lines.join("\n")
 }
 
-/// Both tools must fail with the same `FAILED:` line.
+/// Both tools must fail with the same `FAILED:` line on `revs`.
 fn same_failure(revs: &[Rev], args: &[&str]) {
-    let pair = write_pair(revs, PG, &[]);
-    let a = alembic(&pair.alembic_dir, args);
-    assert!(
-        !a.status.success(),
-        "alembic {args:?} unexpectedly succeeded"
-    );
-    // Alembic prints `FAILED:` on stdout, mig on stderr (SPEC section 5).
-    let failed = |s: &[u8]| {
-        text(s)
-            .lines()
-            .find(|l| l.starts_with("FAILED:"))
-            .map(str::to_string)
-            .unwrap_or_else(|| text(s))
-    };
-    let m = Mig::new(&pair.mig_dir).args(args).run();
-    assert!(m.code != 0, "mig {args:?} unexpectedly succeeded");
-    assert_eq!(
-        failed(m.stderr.as_bytes()),
-        failed(&a.stdout),
-        "for {args:?}"
-    );
+    alembic::same_failure(&write_pair(revs, PG, &[]), args);
 }
 
 #[test]

@@ -20,7 +20,7 @@ use mig::provision::user::server_user;
 use mig::provision::watchdog::Watchdog;
 use sqlx::Connection as _;
 
-use super::project::revision;
+use super::project::three_statements;
 use super::{block_on, HeldSession};
 
 /// A running private MariaDB server.
@@ -266,16 +266,9 @@ pub fn waiting_on_user_lock(url: &str, prefix: &str) -> Vec<String> {
 
 /// A revision whose second statement waits for user lock `name`, held by the test.
 pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
-    revision(
-        id,
-        down,
-        &format!(
-            "CREATE TABLE t1 (id int);\n\n\
-             INSERT INTO t1 SELECT 1 FROM (SELECT GET_LOCK('{name}', 600) AS got) AS waited;\n\n\
-             CREATE TABLE t3 (id int);"
-        ),
-        "DROP TABLE t3;\nDROP TABLE t1;",
-    )
+    let wait = format!("SELECT GET_LOCK('{name}', 600) AS got");
+    let second = format!("INSERT INTO t1 SELECT 1 FROM ({wait}) AS waited;");
+    three_statements(id, down, "", &second)
 }
 
 async fn exec_at(url: &str, sql: &str) -> Result<(), sqlx::Error> {

@@ -36,6 +36,20 @@ pub fn revision(id: &str, revises: &str, up: &str, down: &str) -> String {
     revision_with(id, revises, "", up, down)
 }
 
+/// `("a.sql", text)`: revision `a`, a root that creates table `t0`.
+pub fn root_a() -> (&'static str, String) {
+    let text = revision("a", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;");
+    ("a.sql", text)
+}
+
+/// Revision `id` whose upgrade is three statements, `CREATE TABLE t1`, `second` and
+/// `CREATE TABLE t3` (statement 1 on line 7 plus the `header` lines), and whose downgrade
+/// drops both tables.
+pub fn three_statements(id: &str, revises: &str, header: &str, second: &str) -> String {
+    let up = format!("CREATE TABLE t1 (id int);\n\n{second}\n\nCREATE TABLE t3 (id int);");
+    revision_with(id, revises, header, &up, "DROP TABLE t3;\nDROP TABLE t1;")
+}
+
 /// A project in a temp dir: [`INI`] and `versions/<name>` for each `(name, text)`.
 pub fn project<S: AsRef<str>>(revisions: &[(&str, S)]) -> tempfile::TempDir {
     project_with_ini(INI, revisions)
