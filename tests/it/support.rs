@@ -1,7 +1,10 @@
 //! The test harness: one private PostgreSQL server per test-binary run, started lazily on
 //! first use, and a fresh database per test on it (or on the server named by
 //! `MIG_TEST_DATABASE_URL`). The server's watchdog stops and removes it when the binary
-//! exits, however it exits. A missing server is a failure, never a skip.
+//! exits, however it exits. A missing server is a failure, never a skip. Beside it, what
+//! the test files share: running `mig` ([`cli`]), small projects ([`project`]), the other
+//! servers ([`mariadb`], [`pgbouncer`]), reading and writing PostgreSQL, held sessions,
+//! waits and processes.
 
 #![allow(dead_code)]
 
@@ -256,4 +259,35 @@ pub fn psql(url: &str, input: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A free loopback TCP port (free when asked; the server about to use it binds it next).
+pub fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Waits until the server `child` (called `name`) accepts connections on loopback `port`;
+/// an error with `log()` when it exits first or `timeout` passes.
+pub fn wait_listening(
+    child: &mut std::process::Child,
+    port: u16,
+    timeout: Duration,
+    name: &str,
+    log: impl Fn() -> String,
+) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("{name} exited ({status}): {}", log()));
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{name} did not listen: {}", log()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
 }

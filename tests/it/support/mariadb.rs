@@ -8,12 +8,11 @@
 //! exits. A fresh database per test, queries and held sessions on it. A missing server is a
 //! failure, never a skip.
 
-use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mig::provision::unique_name;
 use mig::provision::user::server_user;
@@ -21,7 +20,7 @@ use mig::provision::watchdog::Watchdog;
 use sqlx::Connection as _;
 
 use super::project::three_statements;
-use super::{block_on, HeldSession};
+use super::{block_on, free_port, wait_listening, HeldSession};
 
 /// A running private MariaDB server.
 pub struct MariaDb {
@@ -132,16 +131,9 @@ impl MariaDb {
             .spawn()
             .map_err(|e| format!("{}: {e}", server.display()))?;
         watchdog.watch_pid(child.id());
-        let deadline = Instant::now() + START_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("mariadbd exited ({status}): {}", log_tail(&dir)));
-            }
-            if Instant::now() > deadline {
-                return Err(format!("mariadbd did not listen: {}", log_tail(&dir)));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_listening(&mut child, port, START_TIMEOUT, "mariadbd", || {
+            log_tail(&dir)
+        })?;
         Ok(MariaDb {
             port,
             dir,
@@ -297,12 +289,4 @@ fn log_tail(dir: &Path) -> String {
     let text = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|addr| addr.port())
-        .map_err(|e| e.to_string())
 }
