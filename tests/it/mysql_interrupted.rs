@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::online_interrupted::{
-    assert_nothing_to_resolve_for_a, assert_reported_and_refused, assert_resumed,
+    assert_nothing_to_resolve_for_a, assert_reported_and_refused, assert_resolved, assert_resumed,
     assert_status_while_running, assert_up_to_date_at_n2,
 };
 use crate::support::mariadb::{
@@ -106,19 +106,7 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
     // Undone by hand: the version table stays at `a`, a plain upgrade runs n2 whole.
     my_exec(url, "DROP TABLE t1");
     let mig = Mig::new(dir).url(url);
-    let said = mig
-        .with([
-            "resolve",
-            "n2",
-            "--reverted",
-            "--reason",
-            "dropped t1 by hand",
-        ])
-        .ok();
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as reverted; the version table holds a\n"
-    );
+    assert_resolved(dir, url, false, "dropped t1 by hand");
     assert_eq!(
         my_query(
             url,
@@ -135,13 +123,7 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
     mig.with(["downgrade", "a"]).ok();
     killed_after_statement_1(dir, &db);
     my_exec(url, "INSERT INTO t1 VALUES (1); CREATE TABLE t3 (id int)");
-    let said = mig
-        .with(["resolve", "n2", "--applied", "--reason", "finished by hand"])
-        .ok();
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as applied; the version table holds n2\n"
-    );
+    assert_resolved(dir, url, true, "finished by hand");
     assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
     assert!(mig
         .with(["status"])

@@ -164,6 +164,26 @@ pub fn assert_up_to_date_at_n2(dir: &Path, url: &str) {
     assert!(status.contains("applied      n2"), "{status}");
 }
 
+/// `resolve n2 --applied|--reverted --reason REASON` says where the version table now is
+/// (`n2` or `a`).
+pub fn assert_resolved(dir: &Path, url: &str, applied: bool, reason: &str) {
+    let (flag, how, holds) = if applied {
+        ("--applied", "applied", "n2")
+    } else {
+        ("--reverted", "reverted", "a")
+    };
+    let said = Mig::new(dir)
+        .url(url)
+        .args(["resolve", "n2", flag, "--reason", reason])
+        .ok();
+    assert_eq!(
+        said,
+        format!(
+            "Resolved the interrupted upgrade of n2 as {how}; the version table holds {holds}\n"
+        )
+    );
+}
+
 /// `resolve` of a revision with no interrupted step: exit 3, naming it.
 pub fn assert_nothing_to_resolve_for_a(dir: &Path, url: &str) {
     let wrong = Mig::new(dir)
@@ -232,19 +252,7 @@ fn a_killed_revision_resolved_by_hand_either_way() {
 
     // Undone by hand: the version table stays at `a`, and a plain upgrade runs n2 whole.
     pg_query(url, "DROP TABLE t1");
-    let said = mig
-        .with([
-            "resolve",
-            "n2",
-            "--reverted",
-            "--reason",
-            "dropped t1 by hand",
-        ])
-        .ok();
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as reverted; the version table holds a\n"
-    );
+    assert_resolved(dir, url, false, "dropped t1 by hand");
     assert_eq!(
         pg_query(
             url,
@@ -302,19 +310,7 @@ fn a_failed_statement_after_a_committed_one_is_interrupted_and_resolved_as_appli
     assert!(down.stderr.contains("revision n2 ("), "{}", down.stderr);
 
     pg_query(url, "CREATE TABLE t3 (id int)");
-    let said = mig
-        .with([
-            "resolve",
-            "n2",
-            "--applied",
-            "--reason",
-            "created t3 by hand",
-        ])
-        .ok();
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as applied; the version table holds n2\n"
-    );
+    assert_resolved(dir, url, true, "created t3 by hand");
     mig.with(["upgrade", "head"]).ok();
     assert_eq!(mig.with(["current"]).ok(), "b (head)\n");
     let status = mig.with(["status"]).ok();
