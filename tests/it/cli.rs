@@ -82,6 +82,29 @@ fn revisions_branches_and_merges() {
     ");
 }
 
+/// What differs between runs (the project's path, generated revision ids, dates) comes
+/// out redacted, so snapshots of it hold.
+#[test]
+fn generated_revisions_snapshot_through_the_redaction() {
+    let (_tmp, dir) = init_project();
+    let mig = Mig::new(&dir);
+    let made = mig.with(["revision", "-m", "first"]).run().success();
+    assert_snapshot!(made.redacted().stdout, @"Generating [DIR]/versions/[REV]_first.sql ...  done");
+    let shown = mig.with(["show", "head"]).run().success().redacted();
+    let shown: Vec<&str> = shown.stdout.lines().map(str::trim_end).collect();
+    assert_snapshot!(shown.join("\n"), @r"
+    Rev: [REV] (head)
+    Parent: <base>
+    Path: [DIR]/versions/[REV]_first.sql
+
+        first
+
+        Revision ID: [REV]
+        Revises:
+        Create Date: [TIME]
+    ");
+}
+
 #[test]
 fn json_format() {
     let mig = Mig::new(repo());

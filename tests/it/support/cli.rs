@@ -322,7 +322,9 @@ fn patterns() -> &'static [(Regex, &'static str)] {
         let temp = temp.trim_end_matches('/');
         [
             (format!(r"{temp}/\.tmp[[:alnum:]]+"), "[TEMP]"),
-            (r"\b\d{14}(_\d+)?\b".to_string(), "[REV]"),
+            // A timestamp id (`%Y%m%d%H%M%S`, `_2` when one second made several), also
+            // in a file name (`<id>_<slug>.sql`).
+            (r"(^|\D)\d{14}(_\d+)?(\D|$)".to_string(), "${1}[REV]${3}"),
             (
                 r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?( ?(UTC|Z|[+-]\d{2}(:?\d{2})?))?"
                     .to_string(),
