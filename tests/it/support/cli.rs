@@ -1,8 +1,9 @@
 //! The one way the tests run the `mig` binary: a builder
-//! (`Mig::new(dir).url(url).args([..]).env(k, v).run()`) that starts it in `dir` with
-//! no configuration from the test's own environment, and the finished [`Run`] with its
-//! checks (`.success()`, `.code(n)`) and a redacted form for snapshots. It must not know
-//! any test's project layout or database.
+//! (`Mig::new(dir).url(url).args([..]).env(k, v).run()`, or `.spawn()` to drive a run
+//! that is still going) that starts it in `dir` with no configuration from the test's
+//! own environment, and the finished [`Run`] with its checks (`.success()`, `.code(n)`)
+//! and a redacted form for snapshots. It must not know any test's project layout or
+//! database.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead as _, BufReader, Read as _};
@@ -24,7 +25,7 @@ const CLEARED: &[&str] = &[
 
 /// The operator every run records (`USER@HOSTNAME`), so history rows and reports read
 /// the same on every machine.
-pub const OPERATOR: (&str, &str) = ("deployer", "ci1");
+const OPERATOR: (&str, &str) = ("deployer", "ci1");
 
 /// One `mig` invocation, not started yet.
 #[derive(Clone, Debug)]
@@ -38,7 +39,7 @@ pub struct Mig {
 impl Mig {
     /// `mig` in working directory `dir`, with every `MIG_*` variable and the others mig
     /// reads (`DATABASE_URL`, `ALEMBIC_CONFIG`, the deployment signals) removed, and the
-    /// operator fixed to [`OPERATOR`].
+    /// operator fixed to `deployer@ci1`.
     pub fn new(dir: impl AsRef<Path>) -> Mig {
         let mut env: Vec<(OsString, Option<OsString>)> = std::env::vars_os()
             .map(|(name, _)| name)
@@ -127,8 +128,8 @@ impl Mig {
         self.clone().args(args)
     }
 
-    /// The command as configured, for a test that must drive the process itself.
-    pub fn command(&self) -> Command {
+    /// The command as configured.
+    fn command(&self) -> Command {
         let mut command = match self.wrapper.split_first() {
             Some((program, args)) => {
                 let mut command = Command::new(program);
