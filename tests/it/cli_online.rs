@@ -51,8 +51,8 @@ fn demo_project_upgrades_into_zero_admin() {
     let url = db.url().to_string();
     let proj = demo_with_probe();
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     let where_ = pg_query(
         &url,
         "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'alembic_version'",
@@ -65,16 +65,10 @@ fn demo_project_upgrades_into_zero_admin() {
     // The probe table lands in zero_admin (first in search_path) and saw the path.
     let seen = pg_query(&url, "SELECT sp FROM zero_admin.search_path_seen");
     assert_eq!(seen, ["zero_admin, public"]);
-    assert_eq!(
-        mig.with(["--url", &url, "current"]).ok(),
-        "251019_probe (head)\n"
-    );
-    mig.with(["--url", &url, "downgrade", "-1"]).ok();
-    mig.with(["--url", &url, "downgrade", "-1"]).ok();
-    assert_eq!(
-        mig.with(["--url", &url, "current"]).ok(),
-        "251018_initial_baseline\n"
-    );
+    assert_eq!(mig.with(["current"]).ok(), "251019_probe (head)\n");
+    mig.with(["downgrade", "-1"]).ok();
+    mig.with(["downgrade", "-1"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "251018_initial_baseline\n");
     let tables = pg_query(
         &url,
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'zero_admin'",
@@ -84,17 +78,14 @@ fn demo_project_upgrades_into_zero_admin() {
         ["alembic_version,mig_history"],
         "only bookkeeping is left after downgrading the inbox"
     );
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    assert_eq!(
-        mig.with(["--url", &url, "current"]).ok(),
-        "251019_probe (head)\n"
-    );
+    mig.with(["upgrade", "head"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "251019_probe (head)\n");
     assert!(mig
-        .with(["--url", &url, "history", "-i"])
+        .with(["history", "-i"])
         .ok()
         .contains("(head) (current)"));
     // At the heads, unchanged files, conventions hold.
-    mig.with(["--url", &url, "check"]).ok();
+    mig.with(["check"]).ok();
 }
 
 #[test]

@@ -12,10 +12,8 @@ fn protect_and_unprotect_on_postgresql() {
     let proj = demo();
     let dir = proj.path();
     let name = db.name().to_string();
-    let mig = Mig::new(dir);
-    let out = mig
-        .with(["--url", &url, "protect", "--reason", "live orders"])
-        .ok();
+    let mig = Mig::new(dir).url(&url);
+    let out = mig.with(["protect", "--reason", "live orders"]).ok();
     assert!(
         out.starts_with(&format!(
             "Database `{name}` is protected: marked by `mig protect` ("
@@ -32,7 +30,7 @@ fn protect_and_unprotect_on_postgresql() {
     );
 
     let err = mig
-        .with(["--url", &url, "unprotect", "--confirm", "prod"])
+        .with(["unprotect", "--confirm", "prod"])
         .run()
         .code(2)
         .stderr;
@@ -52,7 +50,7 @@ fn protect_and_unprotect_on_postgresql() {
 
     // The environment keeps it protected after the marker is gone.
     let out = mig
-        .with(["--url", &url, "unprotect", "--confirm", &name])
+        .with(["unprotect", "--confirm", &name])
         .env("FLY_APP_NAME", "aquarius")
         .run();
     assert!(out.code == 0);
@@ -68,8 +66,7 @@ fn protect_and_unprotect_on_postgresql() {
         ["0"]
     );
     assert_eq!(
-        mig.with(["--url", &url, "unprotect", "--confirm", &name])
-            .ok(),
+        mig.with(["unprotect", "--confirm", &name]).ok(),
         format!("Database `{name}` is not protected.\n")
     );
     assert_eq!(
@@ -84,10 +81,8 @@ fn protect_on_sqlite_names_the_file() {
     let dir = proj.path();
     let file = dir.join("shop.db");
     let url = sqlite_url(&file);
-    let mig = Mig::new(dir);
-    let out = mig
-        .with(["--url", &url, "--format", "json", "protect"])
-        .ok();
+    let mig = Mig::new(dir).url(&url);
+    let out = mig.with(["--format", "json", "protect"]).ok();
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["database"], "shop.db");
     assert_eq!(json["marker"]["name"], "shop.db");
@@ -95,7 +90,6 @@ fn protect_on_sqlite_names_the_file() {
         lite_strings(&file, "SELECT name FROM mig_environment"),
         ["shop.db"]
     );
-    mig.with(["--url", &url, "unprotect", "--confirm", "shop.db"])
-        .ok();
+    mig.with(["unprotect", "--confirm", "shop.db"]).ok();
     assert!(lite_strings(&file, "SELECT name FROM mig_environment").is_empty());
 }

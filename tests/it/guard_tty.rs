@@ -68,10 +68,9 @@ fn typed_name_countdown_and_ctrl_c_on_a_terminal() {
     let name = db.name().to_string();
     let proj = demo();
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    mig.with(["--url", &url, "protect", "--reason", "on call"])
-        .ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    mig.with(["protect", "--reason", "on call"]).ok();
     pg_exec(&url, "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) VALUES (gen_random_uuid(), 'api', 'h1')");
     let rows = || pg_query(&url, "SELECT count(*)::text FROM zero_admin.inbox_items");
 

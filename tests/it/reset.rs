@@ -91,20 +91,11 @@ fn rebuild_equals_a_fresh_upgrade_and_seeds_the_required_data() {
 fn dry_run_counts_rows_exactly_and_changes_nothing() {
     let (db, proj) = seeded_demo("reset_dry");
     let (url, dir) = (db.url().to_string(), proj.path());
-    let mig = Mig::new(dir);
-    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    let snapshot_before = mig.with(["snapshot"]).ok();
     let history_before = history_kinds(&url);
     let json = mig
-        .with([
-            "--url",
-            &url,
-            "--format",
-            "json",
-            "reset",
-            "--dry-run",
-            "--seed",
-            "all",
-        ])
+        .with(["--format", "json", "reset", "--dry-run", "--seed", "all"])
         .ok();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["dry_run"], true);
@@ -135,8 +126,6 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
 
     let text = mig
         .with([
-            "--url",
-            &url,
             "reset",
             "--dry-run",
             "--strategy",
@@ -154,7 +143,7 @@ fn dry_run_counts_rows_exactly_and_changes_nothing() {
         "{text}"
     );
 
-    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
+    assert_eq!(mig.with(["snapshot"]).ok(), snapshot_before);
     assert_eq!(pg_query(&url, INBOX), ["3"]);
     assert_eq!(
         history_kinds(&url),
@@ -183,21 +172,13 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
         )],
     );
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    mig.with(["--url", &url, "seed"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    mig.with(["seed"]).ok();
     pg_exec(&url, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
-    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let snapshot_before = mig.with(["snapshot"]).ok();
     let out = mig
-        .with([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "truncate",
-            "--yes",
-            "--no-backup",
-        ])
+        .with(["reset", "--strategy", "truncate", "--yes", "--no-backup"])
         .ok();
     assert!(
         out.contains(
@@ -207,7 +188,7 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
     );
     assert!(out.contains("  seeded base (1 rows)\n"), "{out}");
     assert_eq!(
-        mig.with(["--url", &url, "snapshot"]).ok(),
+        mig.with(["snapshot"]).ok(),
         snapshot_before,
         "the schema stays"
     );
@@ -223,7 +204,7 @@ fn truncate_keeps_the_schema_empties_data_and_restarts_identities() {
         ["1"],
         "serial restarted"
     );
-    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r1 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "r1 (head)\n");
     assert_eq!(pg_query(&url, "SELECT name FROM mig_seed"), ["base"]);
 }
 
@@ -234,29 +215,21 @@ fn downgrade_strategy_runs_down_and_up_and_refuses_irreversible_revisions() {
     let r1 = revision("r1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;");
     let proj = project_with_seeds(&[("r1.sql", &r1)], &[]);
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1)");
     let out = mig
-        .with([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "downgrade",
-            "--yes",
-            "--no-backup",
-        ])
+        .with(["reset", "--strategy", "downgrade", "--yes", "--no-backup"])
         .ok();
     assert!(out.contains("  reverted r1\n  applied r1\n"), "{out}");
     assert_eq!(pg_query(&url, "SELECT count(*)::text FROM t"), ["0"]);
 
     let r2 = "-- r2\n--\n-- Revision ID: r2\n-- Revises: r1\n\n-- migrate:upgrade\nCREATE TABLE u (id integer);\n\n-- migrate:downgrade irreversible\n";
     std::fs::write(dir.join("versions/r2.sql"), r2).unwrap();
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    mig.with(["upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (2)");
     let err = mig
-        .with(["--url", &url, "reset", "--strategy", "downgrade", "--yes"])
+        .with(["reset", "--strategy", "downgrade", "--yes"])
         .run()
         .code(2)
         .stderr;
@@ -285,8 +258,8 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
     );
     let proj = project_with_seeds(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     pg_exec(&url, "INSERT INTO t VALUES (1), (2)");
     pg_exec(
         &url,
@@ -295,17 +268,17 @@ fn a_failing_rebuild_leaves_the_database_as_it_was() {
             db.name()
         ),
     );
-    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let snapshot_before = mig.with(["snapshot"]).ok();
     let err = mig
-        .with(["--url", &url, "reset", "--yes", "--no-backup"])
+        .with(["reset", "--yes", "--no-backup"])
         .run()
         .code(3)
         .stderr;
     assert!(err.contains("upgrade refused"), "{err}");
     assert!(err.contains("The reset ran in one transaction, which was rolled back: the database is as it was before"), "{err}");
-    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
+    assert_eq!(mig.with(["snapshot"]).ok(), snapshot_before);
     assert_eq!(pg_query(&url, "SELECT count(*)::text FROM t"), ["2"]);
-    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "r2 (head)\n");
     assert_eq!(
         pg_query(
             &url,

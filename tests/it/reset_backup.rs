@@ -13,10 +13,10 @@ fn postgresql_backup_is_a_verified_pg_dump_directory() {
     let proj = demo();
     let dir = proj.path();
     upgraded_and_seeded(dir, &url);
-    let mig = Mig::new(dir);
+    let mig = Mig::new(dir).url(&url);
     let out_dir = dir.join("bk");
     let out = mig
-        .with(["--url", &url, "backup", "--out", out_dir.to_str().unwrap()])
+        .with(["backup", "--out", out_dir.to_str().unwrap()])
         .ok();
     assert!(
         out.starts_with(&format!("Backup written to {} (", out_dir.display())),
@@ -97,13 +97,13 @@ fn sqlite_backup_is_vacuum_into_and_verified() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     lite_exec_all(
         &file,
         "INSERT INTO items VALUES (1, 'a'), (2, NULL), (3, 'it''s');",
     );
-    let out = mig.with(["--url", &url, "--format", "json", "backup"]).ok();
+    let out = mig.with(["--format", "json", "backup"]).ok();
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let path = std::path::PathBuf::from(report["path"].as_str().unwrap());
     assert!(path.starts_with(dir.join("backups")), "{}", path.display());

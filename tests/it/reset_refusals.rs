@@ -14,8 +14,8 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     let untouched = |url: &str| assert_eq!(pg_query(url, INBOX), ["3"]);
 
     // Unprotected, no terminal, no flag.
-    let mig = Mig::new(dir);
-    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
+    let mig = Mig::new(dir).url(&url);
+    let err = mig.with(["reset"]).run().code(2).stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to ask on: pass `--yes` or `--confirm {name}`; nothing was changed"
@@ -24,7 +24,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     );
     // A wrong name is refused even unprotected.
     let err = mig
-        .with(["--url", &url, "reset", "--confirm", "other"])
+        .with(["reset", "--confirm", "other"])
         .run()
         .code(2)
         .stderr;
@@ -42,10 +42,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         ("MIG_ENV", "production"),
         ("RAILWAY_ENVIRONMENT", "production"),
     ] {
-        let out = mig
-            .with(["--url", &url, "reset", "--yes"])
-            .env(key, value)
-            .run();
+        let out = mig.with(["reset", "--yes"]).env(key, value).run();
         assert_eq!(out.code, 2, "{key}");
         let err = out.stderr;
         assert!(err.contains(&format!("database `{name}` is protected (the environment says production ({key}={value})): `--yes` is not enough")), "{err}");
@@ -53,13 +50,8 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     untouched(&url);
 
     // The marker makes it protected.
-    mig.with(["--url", &url, "protect", "--reason", "customer data"])
-        .ok();
-    let err = mig
-        .with(["--url", &url, "reset", "--yes"])
-        .run()
-        .code(2)
-        .stderr;
+    mig.with(["protect", "--reason", "customer data"]).ok();
+    let err = mig.with(["reset", "--yes"]).run().code(2).stderr;
     assert!(
         err.contains(&format!(
             "database `{name}` is protected (marked by `mig protect` ("
@@ -67,7 +59,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
         "{err}"
     );
     assert!(err.contains(&format!(": customer data)): `--yes` is not enough to reset (rebuild) the database; pass `--confirm {name}`")), "{err}");
-    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
+    let err = mig.with(["reset"]).run().code(2).stderr;
     assert!(
         err.contains(&format!(
             "without a terminal to confirm on, pass `--confirm {name}`"
@@ -82,8 +74,7 @@ fn protection_refuses_yes_and_wrong_names_and_needs_a_flag_without_a_terminal() 
     assert!(!history_kinds(&url).contains(&"reset".to_string()));
 
     // The right name goes through, and the marker survives the reset.
-    mig.with(["--url", &url, "reset", "--confirm", &name, "--no-backup"])
-        .ok();
+    mig.with(["reset", "--confirm", &name, "--no-backup"]).ok();
     assert_eq!(pg_query(&url, INBOX), ["0"]);
     assert_eq!(
         pg_query(&url, "SELECT reason FROM zero_admin.mig_environment"),
@@ -104,10 +95,10 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         &[],
     );
     let dir = proj.path();
-    let mig = Mig::new(dir);
+    let mig = Mig::new(dir).url(&url);
     for strategy in ["rebuild", "truncate", "downgrade"] {
         let err = mig
-            .with(["--url", &url, "reset", "--yes", "--strategy", strategy])
+            .with(["reset", "--yes", "--strategy", strategy])
             .run()
             .code(2)
             .stderr;
@@ -120,15 +111,7 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         );
     }
     let out = mig
-        .with([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "rebuild",
-            "--all",
-            "--dry-run",
-        ])
+        .with(["reset", "--strategy", "rebuild", "--all", "--dry-run"])
         .ok();
     assert!(out.contains("  drop view public.v\n  drop table legacy.things (2 rows)\n  drop schema legacy\n  apply r1\n"), "{out}");
     assert_eq!(
@@ -136,8 +119,6 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         ["2"]
     );
     mig.with([
-        "--url",
-        &url,
         "reset",
         "--strategy",
         "rebuild",
@@ -150,7 +131,7 @@ fn a_database_without_a_version_table_needs_rebuild_all() {
         pg_query(&url, "SELECT (to_regnamespace('legacy') IS NULL)::text"),
         ["true"]
     );
-    assert_eq!(mig.with(["--url", &url, "current"]).ok(), "r1 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "r1 (head)\n");
 }
 
 #[test]

@@ -38,18 +38,11 @@ fn sqlite_truncate_and_rebuild() {
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
     upgraded_and_seeded(dir, &url);
-    let mig = Mig::new(dir);
+    let mig = Mig::new(dir).url(&url);
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
 
     let dry = mig
-        .with([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "truncate",
-            "--dry-run",
-        ])
+        .with(["reset", "--strategy", "truncate", "--dry-run"])
         .ok();
     assert!(
         dry.contains("  empty table kids (3 rows)\n  empty table parents (3 rows)\n"),
@@ -61,16 +54,7 @@ fn sqlite_truncate_and_rebuild() {
     );
 
     let out = mig
-        .with([
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "truncate",
-            "--seed",
-            "all",
-            "--yes",
-        ])
+        .with(["reset", "--strategy", "truncate", "--seed", "all", "--yes"])
         .ok();
     assert!(
         out.contains("  emptied table kids (3 rows)\n  emptied table parents (3 rows)\n"),
@@ -93,11 +77,9 @@ fn sqlite_truncate_and_rebuild() {
     assert_eq!(backups.len(), 1, "the backup was taken first");
 
     // Rebuild: every object goes and comes back from the revisions; data from the seeds.
-    let snapshot_before = mig.with(["--url", &url, "snapshot"]).ok();
+    let snapshot_before = mig.with(["snapshot"]).ok();
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('z');");
-    let out = mig
-        .with(["--url", &url, "reset", "--yes", "--no-backup"])
-        .ok();
+    let out = mig.with(["reset", "--yes", "--no-backup"]).ok();
     assert!(out.contains("  dropped view named\n"), "{out}");
     assert!(out.contains("  dropped table parents (2 rows)\n"), "{out}");
     assert!(
@@ -108,7 +90,7 @@ fn sqlite_truncate_and_rebuild() {
         out.contains("  applied r1\n  seeded root (1 rows)\n"),
         "{out}"
     );
-    assert_eq!(mig.with(["--url", &url, "snapshot"]).ok(), snapshot_before);
+    assert_eq!(mig.with(["snapshot"]).ok(), snapshot_before);
     assert_eq!(lite_strings(&file, "SELECT name FROM parents"), ["root"]);
     assert_eq!(
         lite_strings(
@@ -118,7 +100,7 @@ fn sqlite_truncate_and_rebuild() {
         ["reset"],
         "the history table was rebuilt too: one reset row since"
     );
-    let err = mig.with(["--url", &url, "reset"]).run().code(2).stderr;
+    let err = mig.with(["reset"]).run().code(2).stderr;
     assert!(
         err.contains("without a terminal to ask on: pass `--yes` or `--confirm app.db`"),
         "{err}"
@@ -133,8 +115,8 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     // r2 changed after it was applied: its new body fails when the rebuild runs it.
     let broken = revision(
         "r2",
@@ -144,7 +126,7 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
     );
     std::fs::write(dir.join("versions/r2.sql"), broken).unwrap();
     let err = mig
-        .with(["--url", &url, "reset", "--yes", "--no-backup"])
+        .with(["reset", "--yes", "--no-backup"])
         .run()
         .code(3)
         .stderr;
@@ -158,7 +140,7 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
         "{err}"
     );
     assert_eq!(
-        mig.with(["--url", &url, "current"]).ok(),
+        mig.with(["current"]).ok(),
         "r1\n",
         "r1 ran again, r2 did not"
     );

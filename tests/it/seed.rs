@@ -32,21 +32,21 @@ fn demo_seeds_required_then_all_then_nothing() {
     let dir = proj.path();
 
     // Before the schema exists both seeds are blocked by their `Requires:`.
-    let mig = Mig::new(dir);
-    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    let list = mig.with(["seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  blocked: needs revision 251018_schema_v1_inbox"),
         "{list}"
     );
-    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
+    let err = mig.with(["seed"]).run().code(3).stderr;
     assert!(
         err.contains("seed `system_events` (")
             && err.contains("requires revision `251018_schema_v1_inbox`, which is not applied"),
         "{err}"
     );
 
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    let out = mig.with(["--url", &url, "seed"]).ok();
+    mig.with(["upgrade", "head"]).ok();
+    let out = mig.with(["seed"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
@@ -56,7 +56,7 @@ fn demo_seeds_required_then_all_then_nothing() {
     assert_eq!(pg_query(&url, COUNT_OUTBOX), ["3"]);
     assert_eq!(pg_query(&url, COUNT_INBOX), ["0"]);
 
-    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
+    let list = mig.with(["seed", "--list"]).ok();
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(
         lines[0].split_whitespace().collect::<Vec<_>>(),
@@ -71,7 +71,7 @@ fn demo_seeds_required_then_all_then_nothing() {
         "{list}"
     );
 
-    let out = mig.with(["--url", &url, "seed", "--all"]).ok();
+    let out = mig.with(["seed", "--all"]).ok();
     assert!(out.contains("Seeded `sample_inbox` (optional, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
@@ -80,7 +80,7 @@ fn demo_seeds_required_then_all_then_nothing() {
     );
     assert_eq!(pg_query(&url, COUNT_INBOX), ["2"]);
 
-    let out = mig.with(["--url", &url, "seed", "--all"]).ok();
+    let out = mig.with(["seed", "--all"]).ok();
     assert_eq!(out, "No seeds to run: every selected seed is applied.\n");
     assert_eq!(
         seed_rows(&url),
@@ -102,7 +102,7 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     let proj = demo();
     let dir = proj.path();
     upgraded_and_seeded(dir, &url);
-    let mig = Mig::new(dir);
+    let mig = Mig::new(dir).url(&url);
     let before = pg_query(
         &url,
         "SELECT name || ' ' || applied_at::text FROM zero_admin.mig_seed ORDER BY name",
@@ -115,7 +115,7 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     std::fs::write(&path, text).unwrap();
 
-    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
+    let list = mig.with(["seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  changed (applied 20"),
         "{list}"
@@ -126,10 +126,10 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     // Without --sync a changed seed is not run again.
     assert_eq!(
-        mig.with(["--url", &url, "seed", "--all"]).ok(),
+        mig.with(["seed", "--all"]).ok(),
         "No seeds to run: every selected seed is applied.\n"
     );
-    let out = mig.with(["--url", &url, "seed", "--all", "--sync"]).ok();
+    let out = mig.with(["seed", "--all", "--sync"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(
         out.contains(", again): 3 rows in "),
@@ -144,21 +144,17 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     assert_eq!(after[0], before[0], "sample_inbox untouched");
     assert_ne!(after[1], before[1], "system_events recorded again");
     assert!(mig
-        .with(["--url", &url, "seed", "--list"])
+        .with(["seed", "--list"])
         .ok()
         .contains("system_events  required  applied 20"));
 
     // A named seed runs even when applied and unchanged.
-    let out = mig.with(["--url", &url, "seed", "sample_inbox"]).ok();
+    let out = mig.with(["seed", "sample_inbox"]).ok();
     assert!(
         out.contains("Seeded `sample_inbox` (optional, ") && out.contains(", again): 0 rows"),
         "{out}"
     );
-    let err = mig
-        .with(["--url", &url, "seed", "nope"])
-        .run()
-        .code(2)
-        .stderr;
+    let err = mig.with(["seed", "nope"]).run().code(2).stderr;
     assert!(
         err.contains("no seed is named `nope` (seeds: system_events, sample_inbox)"),
         "{err}"
@@ -171,11 +167,11 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     let history_before = pg_query(&url, "SELECT count(*)::text FROM zero_admin.mig_history");
 
-    let out = mig.with(["--url", &url, "seed", "--all", "--dry-run"]).ok();
+    let out = mig.with(["seed", "--all", "--dry-run"]).ok();
     assert!(
         out.contains("Would seed `system_events` (required, "),
         "{out}"
@@ -213,9 +209,7 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
     );
 
     // The counts are what a real run then changes.
-    let json = mig
-        .with(["--url", &url, "--format", "json", "seed", "--all"])
-        .ok();
+    let json = mig.with(["--format", "json", "seed", "--all"]).ok();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["dry_run"], false);
     assert_eq!(report["seeds"][0]["name"], "system_events");
@@ -250,9 +244,9 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
             ("c.sql", "-- Seed: c\n-- After: b\nINSERT INTO items VALUES (4, 'four');\n"),
         ]);
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let err = mig.with(["seed"]).run().code(3).stderr;
     let b = dir.join("seeds/b.sql");
     assert!(
         err.contains(&format!(
@@ -283,7 +277,7 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
         "-- Seed: b\n-- After: a\nINSERT INTO items VALUES (2, 'two');\n",
     )
     .unwrap();
-    let out = mig.with(["--url", &url, "seed"]).ok();
+    let out = mig.with(["seed"]).ok();
     assert!(
         out.contains("Seeded `b`") && out.contains("Seeded `c`") && !out.contains("Seeded `a`"),
         "{out}"
@@ -303,9 +297,9 @@ fn transaction_none_seed_failure_says_what_stays() {
             "-- Seed: a\n-- Transaction: none\nINSERT INTO items VALUES (1, 'one');\nINSERT INTO items VALUES (1, 'again');\n",
         )]);
     let dir = proj.path();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    let err = mig.with(["--url", &url, "seed"]).run().code(3).stderr;
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let err = mig.with(["seed"]).run().code(3).stderr;
     assert!(
         err.contains(
             ":4 (statement 2 of 2: `INSERT INTO items VALUES (1, 'again')`): duplicate key"
@@ -387,12 +381,9 @@ fn seed_locations_is_read_from_the_mig_section() {
         format!("{ini}\n[mig]\nseed_locations = %(here)s/data\n"),
     )
     .unwrap();
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
-    assert!(mig
-        .with(["--url", &url, "seed"])
-        .ok()
-        .contains("Seeded `x`"));
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    assert!(mig.with(["seed"]).ok().contains("Seeded `x`"));
     assert_eq!(pg_query(&url, "SELECT name FROM items"), ["seven"]);
     pg_exec(&url, "DELETE FROM items");
 }

@@ -20,10 +20,10 @@ fn sqlite_seeds_run_in_order_and_roll_back_a_failure() {
     let dir = proj.path();
     let db = dir.join("app.db");
     let url = sqlite_url(&db);
-    let mig = Mig::new(dir);
-    mig.with(["--url", &url, "upgrade", "head"]).ok();
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
 
-    let out = mig.with(["--url", &url, "seed", "--dry-run"]).ok();
+    let out = mig.with(["seed", "--dry-run"]).ok();
     assert!(
         out.contains("Would seed `early`")
             && out.contains("  line 2: INSERT 1 rows\n  line 3: INSERT 1 rows\n"),
@@ -34,7 +34,7 @@ fn sqlite_seeds_run_in_order_and_roll_back_a_failure() {
         ["0"]
     );
 
-    let out = mig.with(["--url", &url, "seed"]).ok();
+    let out = mig.with(["seed"]).ok();
     let early = out.find("Seeded `early`").expect("early ran");
     let late = out.find("Seeded `late`").expect("late ran");
     assert!(early < late, "{out}");
@@ -43,11 +43,7 @@ fn sqlite_seeds_run_in_order_and_roll_back_a_failure() {
         ["early", "early2", "late"]
     );
 
-    let err = mig
-        .with(["--url", &url, "seed", "--all"])
-        .run()
-        .code(3)
-        .stderr;
+    let err = mig.with(["seed", "--all"]).run().code(3).stderr;
     assert!(err.contains("3_demo.sql:4 (statement 2 of 2: `INSERT INTO items (name) VALUES (NULL)`): NOT NULL constraint failed"), "{err}");
     assert!(
         err.contains("its transaction was rolled back: nothing of `demo` is applied"),
@@ -65,6 +61,6 @@ fn sqlite_seeds_run_in_order_and_roll_back_a_failure() {
         lite_strings(&db, "SELECT direction || ' ' || success FROM mig_history WHERE direction = 'seed' ORDER BY started_at"),
         ["seed 1", "seed 0"]
     );
-    let list = mig.with(["--url", &url, "seed", "--list"]).ok();
+    let list = mig.with(["seed", "--list"]).ok();
     assert!(list.contains("3  demo   optional  pending"), "{list}");
 }
