@@ -1,3 +1,6 @@
+//! The statement splitter: quoting, comments and dollar quotes per dialect, locations and
+//! errors (bodies holding semicolons: `tests/bodies.rs`; random input: `tests/garbage.rs`).
+
 use insta::assert_snapshot;
 
 use super::*;
@@ -258,104 +261,6 @@ fn block_comments_nest_in_postgres_only() {
 }
 
 #[test]
-fn postgres_parentheses_hold_semicolons() {
-    let sql = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2)); SELECT 1";
-    assert_eq!(
-        texts(sql, Postgresql),
-        [
-            "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))",
-            "SELECT 1"
-        ]
-    );
-    // A stray `)` does not go negative and swallow the next statement.
-    assert_eq!(
-        texts("SELECT 1); SELECT 2", Postgresql),
-        ["SELECT 1)", "SELECT 2"]
-    );
-}
-
-#[test]
-fn postgres_begin_atomic_bodies() {
-    let sql = "\
-CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql
-BEGIN ATOMIC
-  SELECT CASE WHEN a > 0 THEN a ELSE 0 END;
-  SELECT a + b;
-END;
-CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END;
-create procedure q() begin atomic select 1; end;
-SELECT 2";
-    assert_eq!(
-        texts(sql, Postgresql),
-        [
-            "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN a > 0 THEN a ELSE 0 END;\n  SELECT a + b;\nEND",
-            "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END",
-            "create procedure q() begin atomic select 1; end",
-            "SELECT 2"
-        ]
-    );
-}
-
-#[test]
-fn transaction_begin_is_not_a_block() {
-    for dialect in ALL {
-        assert_eq!(
-            texts(
-                "BEGIN; SELECT CASE WHEN true THEN 1 END; END; COMMIT",
-                dialect
-            ),
-            ["BEGIN", "SELECT CASE WHEN true THEN 1 END", "END", "COMMIT"]
-        );
-    }
-}
-
-#[test]
-fn sqlite_trigger_bodies() {
-    let sql = "\
-CREATE TRIGGER trg AFTER INSERT ON t
-WHEN CASE WHEN new.a IS NULL THEN 0 ELSE 1 END
-BEGIN
-  UPDATE t SET a = CASE WHEN new.a > 0 THEN 1 ELSE 0 END WHERE id = new.id;
-  INSERT INTO log VALUES ('end;');
-END;
-CREATE TEMP TRIGGER IF NOT EXISTS t2 BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'no'); END;
-SELECT 1;";
-    assert_eq!(
-        texts(sql, Sqlite),
-        [
-            "CREATE TRIGGER trg AFTER INSERT ON t\nWHEN CASE WHEN new.a IS NULL THEN 0 ELSE 1 END\nBEGIN\n  UPDATE t SET a = CASE WHEN new.a > 0 THEN 1 ELSE 0 END WHERE id = new.id;\n  INSERT INTO log VALUES ('end;');\nEND",
-            "CREATE TEMP TRIGGER IF NOT EXISTS t2 BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'no'); END",
-            "SELECT 1"
-        ]
-    );
-}
-
-#[test]
-fn mysql_routine_and_trigger_bodies() {
-    let sql = "\
-CREATE DEFINER=`root`@`%` PROCEDURE p(IN n INT)
-BEGIN
-  DECLARE i INT DEFAULT 0;
-  IF n > 0 THEN SET i = 1; ELSE SET i = 2; END IF;
-  CASE i WHEN 1 THEN SELECT 1; ELSE SELECT 2; END CASE;
-  l: LOOP SET i = i + 1; IF i > 3 THEN LEAVE l; END IF; END LOOP l;
-  WHILE i < 9 DO SET i = i + 1; END WHILE;
-  REPEAT SET i = i - 1; UNTIL i = 0 END REPEAT;
-  SELECT CASE WHEN i = 0 THEN 'zero' END;
-END;
-CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = IF(NEW.a > 0, 1, 0); END;
-SELECT 1";
-    let statements = texts(sql, Mysql);
-    assert_eq!(statements.len(), 3, "{statements:#?}");
-    assert!(statements[0].ends_with("SELECT CASE WHEN i = 0 THEN 'zero' END;\nEND"));
-    assert_eq!(
-        statements[1],
-        "CREATE TRIGGER trg BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = IF(NEW.a > 0, 1, 0); END"
-    );
-    assert_eq!(statements[2], "SELECT 1");
-}
-
-#[test]
 fn unterminated_constructs_are_located_where_they_start() {
     assert_snapshot!(error("SELECT 1;\nSELECT 'abc;\n", Postgresql), @"unterminated quoted string at line 2, column 8");
     assert_snapshot!(error("SELECT E'abc\\';", Postgresql), @"unterminated quoted string at line 1, column 8");
@@ -391,90 +296,6 @@ fn many_statements_on_one_line_stay_linear() {
     assert!(split_statements(&dollars, Postgresql).is_ok());
 }
 
-/// A tiny deterministic generator (xorshift), so the garbage test needs no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-const PIECES: [&str; 44] = [
-    "'", "\"", "`", "$", "$$", "$a$", "$1", "E'", "e", "\\", "--", "-", "#", "/*", "*/", "/*!",
-    "[", "]", "(", ")", ";", ";", "\n", "\r\n", " ", "\t", "é", "ß", "😀", "\u{0}", "BEGIN", "END",
-    "CASE", "CREATE", "TRIGGER", "FUNCTION", "OR", "REPLACE", "IF", "LOOP", "atomic", "x", "1",
-    "*",
-];
-
-fn garbage(rng: &mut Rng) -> String {
-    if rng.below(4) == 0 {
-        let bytes: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
-        return String::from_utf8_lossy(&bytes).into_owned();
-    }
-    (0..rng.below(48))
-        .map(|_| PIECES[rng.below(PIECES.len())])
-        .collect()
-}
-
-/// Byte offset of a 1-based (line, column) in `sql`, if it exists.
-fn offset_of(sql: &str, line: usize, column: usize) -> Option<usize> {
-    let line_start = if line == 1 {
-        0
-    } else {
-        sql.match_indices('\n').nth(line - 2)?.0 + 1
-    };
-    let rest = &sql[line_start..];
-    let rest_line = rest.split('\n').next()?;
-    if column == rest_line.chars().count() + 1 {
-        return Some(line_start + rest_line.len());
-    }
-    rest_line
-        .char_indices()
-        .nth(column - 1)
-        .map(|(offset, _)| line_start + offset)
-}
-
-#[test]
-fn random_garbage_never_panics_and_statements_point_into_the_input() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for _ in 0..20_000 {
-        let sql = garbage(&mut rng);
-        for dialect in ALL {
-            let result = split_statements(&sql, dialect);
-            assert_eq!(
-                result.as_ref().err().cloned(),
-                validate(&sql, dialect).err(),
-                "{sql:?}"
-            );
-            match result {
-                Ok(statements) => {
-                    let mut previous = 0;
-                    for statement in statements {
-                        assert!(!statement.text.is_empty(), "{sql:?}");
-                        assert!(!statement.text.ends_with(char::is_whitespace));
-                        let at = offset_of(&sql, statement.line, statement.column)
-                            .unwrap_or_else(|| panic!("{statement:?} outside {sql:?}"));
-                        assert!(at >= previous, "{sql:?}");
-                        assert!(sql[previous..].contains(statement.text), "{sql:?}");
-                        previous = at;
-                    }
-                }
-                Err(err) => {
-                    assert!(offset_of(&sql, err.line, err.column).is_some(), "{sql:?}");
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn unicode_spaces_are_whitespace() {
     for dialect in ALL {
@@ -500,3 +321,6 @@ fn excerpts_start_at_the_first_token() {
     assert_eq!(without_leading_comments("-- only", Sqlite), "-- only");
     assert_eq!(without_leading_comments("SELECT 1", Sqlite), "SELECT 1");
 }
+
+mod bodies;
+mod garbage;

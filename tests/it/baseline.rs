@@ -3,10 +3,9 @@
 //! nearest one and the difference; `--stamp` records a match so that `upgrade head`
 //! continues from there.
 
-use std::path::Path;
-
-use crate::roundtrip_support::{mig, write_project, Run};
+use crate::roundtrip_support::write_project;
 use crate::support;
+use crate::support::{pg_exec, Mig};
 
 const REVISIONS: &[(&str, &str, &str, &str)] = &[
     (
@@ -29,28 +28,11 @@ const REVISIONS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-fn run(dir: &Path, ini: &Path, url: &str, args: &[&str]) -> Run {
-    let mut all = vec!["-q", "-c", ini.to_str().unwrap(), "--url", url];
-    all.extend_from_slice(args);
-    mig(dir, &all)
-}
-
-fn exec(url: &str, sql: &str) {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    support::block_on(async move {
-        let mut conn = support::connect_pg(&url).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    });
-}
-
 /// A database made by hand from the upgrade SQL of the first `k` revisions.
 fn by_hand(test: &str, k: usize) -> crate::support::PgDb {
     let db = support::pg_db(test);
     for (_, _, up, _) in &REVISIONS[..k] {
-        exec(db.url(), up);
+        pg_exec(db.url(), up);
     }
     db
 }
@@ -60,7 +42,8 @@ fn detect_names_the_revision_and_stamp_lets_upgrade_continue() {
     let dir = tempfile::tempdir().unwrap();
     let ini = write_project(dir.path(), "", REVISIONS);
     let db = by_hand("baseline_exact", 2);
-    let detect = run(dir.path(), &ini, db.url(), &["baseline", "--detect"]);
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let detect = mig.with(["baseline", "--detect"]).run();
     assert_eq!(detect.code, 0, "{}{}", detect.stdout, detect.stderr);
     assert!(
         detect.stdout.contains("is at revision `b2`"),
@@ -68,18 +51,18 @@ fn detect_names_the_revision_and_stamp_lets_upgrade_continue() {
         detect.stdout
     );
     // Detecting wrote nothing.
-    let current = run(dir.path(), &ini, db.url(), &["current"]);
+    let current = mig.with(["current"]).run();
     assert!(!current.stdout.contains("b2"), "{}", current.stdout);
 
-    let stamp = run(dir.path(), &ini, db.url(), &["baseline", "--stamp"]);
+    let stamp = mig.with(["baseline", "--stamp"]).run();
     assert_eq!(stamp.code, 0, "{}{}", stamp.stdout, stamp.stderr);
     assert!(stamp.stdout.contains("stamped"), "{}", stamp.stdout);
-    let up = run(dir.path(), &ini, db.url(), &["upgrade", "head"]);
+    let up = mig.with(["upgrade", "head"]).run();
     assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);
-    let current = run(dir.path(), &ini, db.url(), &["current"]);
+    let current = mig.with(["current"]).run();
     assert!(current.stdout.contains("b3"), "{}", current.stdout);
     // Now mig knows the database: it has no drift.
-    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
 }
 
@@ -88,8 +71,9 @@ fn an_extra_object_gives_the_nearest_revision_and_the_difference() {
     let dir = tempfile::tempdir().unwrap();
     let ini = write_project(dir.path(), "", REVISIONS);
     let db = by_hand("baseline_nearest", 2);
-    exec(db.url(), "CREATE INDEX ix_hand ON account (id, name);");
-    let detect = run(dir.path(), &ini, db.url(), &["baseline", "--detect"]);
+    pg_exec(db.url(), "CREATE INDEX ix_hand ON account (id, name);");
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let detect = mig.with(["baseline", "--detect"]).run();
     assert_eq!(detect.code, 1, "{}{}", detect.stdout, detect.stderr);
     assert!(
         detect.stdout.contains("nearest: `b2` with 1 difference"),
@@ -101,7 +85,7 @@ fn an_extra_object_gives_the_nearest_revision_and_the_difference() {
         "{}",
         detect.stdout
     );
-    let stamp = run(dir.path(), &ini, db.url(), &["baseline", "--stamp"]);
+    let stamp = mig.with(["baseline", "--stamp"]).run();
     assert_eq!(stamp.code, 1, "{}{}", stamp.stdout, stamp.stderr);
     assert!(stamp.stdout.contains("not stamped"), "{}", stamp.stdout);
 }

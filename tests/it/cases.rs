@@ -2,10 +2,8 @@
 //! binary on PostgreSQL and on SQLite: the version rows afterwards, which revision
 //! bodies ran (each creates table `t_<id>`), and the error text word for word.
 
-use std::process::Command;
-
 use crate::compat::project::{graphs, write_mig, Rev};
-use crate::support::{block_on, pg_db};
+use crate::support::{block_on, pg_db, Mig};
 
 enum Db {
     Pg(crate::support::PgDb),
@@ -74,17 +72,14 @@ impl Case {
     }
 
     fn run(&self, args: &[&str]) -> (bool, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_mig"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run mig");
-        let failed = String::from_utf8_lossy(&out.stderr)
+        let out = Mig::new(self.dir.path()).args(args).run();
+        let failed = out
+            .stderr
             .lines()
             .find_map(|l| l.strip_prefix("FAILED: "))
             .unwrap_or_default()
             .to_string();
-        (out.status.success(), failed)
+        (out.code == 0, failed)
     }
 
     fn ok(&self, args: &[&str]) {

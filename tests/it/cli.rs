@@ -1,50 +1,14 @@
 //! The `mig` binary end to end for the commands that need no connection: project
 //! creation, graph printing, exit codes and error texts (temp paths redacted).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use insta::assert_snapshot;
 
-/// Runs `mig` in a directory; output with the directory replaced by `[DIR]`.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn mig(dir: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig");
-    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir.display().to_string(), "[DIR]");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: clean(&out.stdout),
-        stderr: clean(&out.stderr),
-    }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn new_project() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("proj");
-    let r = mig(tmp.path(), &["init", "proj"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    (tmp, dir)
-}
+use crate::support::project::{ini_with_url_from_env, init_project, project_with_ini, revision};
+use crate::support::{psql, repo, Mig};
 
 #[test]
 fn init_writes_a_project_that_loads() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
     for f in [
         "alembic.ini",
         "versions",
@@ -53,18 +17,22 @@ fn init_writes_a_project_that_loads() {
     ] {
         assert!(dir.join(f).exists(), "{f} missing");
     }
-    let r = mig(&dir, &["heads"]);
+    let r = Mig::new(&dir).args(["heads"]).run().redacted();
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
-    let again = mig(dir.parent().unwrap(), &["init", "proj"]);
+    let again = Mig::new(dir.parent().unwrap())
+        .args(["init", "proj"])
+        .run()
+        .redacted();
     assert_eq!(again.code, 2);
     assert_snapshot!(again.stderr, @"FAILED: `proj/alembic.ini` already exists; not overwriting an existing project");
 }
 
 #[test]
 fn revisions_branches_and_merges() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
+    let mig = Mig::new(&dir);
     let ok = |args: &[&str]| {
-        let r = mig(&dir, args);
+        let r = mig.with(args).run().redacted();
         assert_eq!(r.code, 0, "mig {args:?}: {}", r.stderr);
         r.stdout
     };
@@ -84,10 +52,13 @@ fn revisions_branches_and_merges() {
         "side",
     ]);
     // Two heads now: a plain `revision` must be told where to go.
-    let r = mig(&dir, &["revision", "-m", "x"]);
+    let r = mig.with(["revision", "-m", "x"]).run().redacted();
     assert_eq!(r.code, 2);
     assert_snapshot!(r.stderr, @"FAILED: Multiple heads are present; please specify the head revision on which the new revision should be based, or perform a merge.");
-    let r = mig(&dir, &["revision", "-m", "x", "--head", "aaa"]);
+    let r = mig
+        .with(["revision", "-m", "x", "--head", "aaa"])
+        .run()
+        .redacted();
     assert_snapshot!(r.stderr, @"FAILED: Revision aaa is not a head revision; please specify --splice to create a new branch from this revision");
     ok(&["merge", "-m", "join", "--rev-id", "mmm", "heads"]);
     assert_snapshot!(ok(&["heads"]), @"mmm (side) (head)");
@@ -111,14 +82,38 @@ fn revisions_branches_and_merges() {
     ");
 }
 
+/// What differs between runs (the project's path, generated revision ids, dates) comes
+/// out redacted, so snapshots of it hold.
+#[test]
+fn generated_revisions_snapshot_through_the_redaction() {
+    let (_tmp, dir) = init_project();
+    let mig = Mig::new(&dir);
+    let made = mig.with(["revision", "-m", "first"]).run().success();
+    assert_snapshot!(made.redacted().stdout, @"Generating [DIR]/versions/[REV]_first.sql ...  done");
+    let shown = mig.with(["show", "head"]).run().success().redacted();
+    let shown: Vec<&str> = shown.stdout.lines().map(str::trim_end).collect();
+    assert_snapshot!(shown.join("\n"), @r"
+    Rev: [REV] (head)
+    Parent: <base>
+    Path: [DIR]/versions/[REV]_first.sql
+
+        first
+
+        Revision ID: [REV]
+        Revises:
+        Create Date: [TIME]
+    ");
+}
+
 #[test]
 fn json_format() {
-    let r = mig(&repo(), &["heads", "--format", "json"]);
+    let mig = Mig::new(repo());
+    let r = mig.with(["heads", "--format", "json"]).run().redacted();
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(v[0]["revision"], "251018_schema_v1_inbox");
     assert_eq!(v[0]["is_head"], true);
-    let r = mig(&repo(), &["history", "--format", "json"]);
+    let r = mig.with(["history", "--format", "json"]).run().redacted();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(3));
 }
@@ -126,37 +121,25 @@ fn json_format() {
 #[test]
 fn missing_config_is_a_usage_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let r = mig(tmp.path(), &["heads"]);
+    let r = Mig::new(tmp.path()).args(["heads"]).run().redacted();
     assert_eq!(r.code, 2);
     assert_snapshot!(r.stderr, @"FAILED: No config file 'alembic.ini' found, or file has no '[alembic]' section");
 }
 
-fn project_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(tmp.path().join("versions")).expect("mkdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n\
-         sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]\ndialect = postgresql\n",
-    )
-    .expect("ini");
-    for (name, text) in files {
-        std::fs::write(tmp.path().join("versions").join(name), text).expect("write");
-    }
-    tmp
-}
-
 fn rev(id: &str, down: &str, body: &str) -> String {
-    format!("-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {down}\n\n-- migrate:upgrade\n{body}\n\n-- migrate:downgrade\n")
+    revision(id, down, body, "")
 }
 
 #[test]
 fn bad_revision_files_are_refused_with_file_and_line() {
-    let dup = project_with(&[
-        ("a.sql", &rev("a", "", "SELECT 1;")),
-        ("b.sql", &rev("a", "", "SELECT 2;")),
-    ]);
-    let r = mig(dup.path(), &["heads"]);
+    let dup = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[
+            ("a.sql", &rev("a", "", "SELECT 1;")),
+            ("b.sql", &rev("a", "", "SELECT 2;")),
+        ],
+    );
+    let r = Mig::new(dup.path()).args(["heads"]).run().redacted();
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("a.sql") && r.stderr.contains("b.sql"),
@@ -164,8 +147,11 @@ fn bad_revision_files_are_refused_with_file_and_line() {
         r.stderr
     );
 
-    let parent = project_with(&[("a.sql", &rev("a", "nope", "SELECT 1;"))]);
-    let r = mig(parent.path(), &["heads"]);
+    let parent = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[("a.sql", &rev("a", "nope", "SELECT 1;"))],
+    );
+    let r = Mig::new(parent.path()).args(["heads"]).run().redacted();
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("nope") && r.stderr.contains("a.sql"),
@@ -173,13 +159,22 @@ fn bad_revision_files_are_refused_with_file_and_line() {
         r.stderr
     );
 
-    let quote = project_with(&[("a.sql", &rev("a", "", "SELECT 'open;"))]);
-    let r = mig(quote.path(), &["upgrade", "head", "--sql"]);
+    let quote = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[("a.sql", &rev("a", "", "SELECT 'open;"))],
+    );
+    let r = Mig::new(quote.path())
+        .args(["upgrade", "head", "--sql"])
+        .run()
+        .redacted();
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("a.sql:7"), "{}", r.stderr);
 
-    let long = project_with(&[("a.sql", &rev(&"x".repeat(33), "", "SELECT 1;"))]);
-    let r = mig(long.path(), &["heads"]);
+    let long = project_with_ini(
+        &ini_with_url_from_env("dialect = postgresql"),
+        &[("a.sql", &rev(&"x".repeat(33), "", "SELECT 1;"))],
+    );
+    let r = Mig::new(long.path()).args(["heads"]).run().redacted();
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("32"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
@@ -188,7 +183,10 @@ fn bad_revision_files_are_refused_with_file_and_line() {
 #[test]
 fn unresolved_url_only_matters_to_commands_that_connect() {
     // The demo's sqlalchemy.url is %(DATABASE_URL)s and DATABASE_URL is unset here.
-    let r = mig(&repo(), &["upgrade", "head", "--sql"]);
+    let r = Mig::new(repo())
+        .args(["upgrade", "head", "--sql"])
+        .run()
+        .redacted();
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.starts_with("CREATE SCHEMA IF NOT EXISTS zero_admin;\n\nSET search_path TO zero_admin, public;\n\nBEGIN;\n"));
 }
@@ -196,40 +194,18 @@ fn unresolved_url_only_matters_to_commands_that_connect() {
 #[test]
 fn demo_offline_sql_applies_cleanly_with_psql() {
     let db = crate::support::pg_db("demo_psql");
-    let sql = mig(&repo(), &["upgrade", "head", "--sql"]);
+    let sql = Mig::new(repo())
+        .args(["upgrade", "head", "--sql"])
+        .run()
+        .redacted();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
-    let psql = |input: &str, extra: &[&str]| {
-        use std::io::Write;
-        let mut child = Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At"])
-            .args(extra)
-            .arg(db.url())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("psql on PATH");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-        let out = child.wait_with_output().expect("psql");
-        assert!(
-            out.status.success(),
-            "psql failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    psql(&sql.stdout, &[]);
-    let tables = psql(
-        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'zero_admin'",
-        &[],
-    );
+    psql(db.url(), &sql.stdout);
+    let tables = psql(db.url(), "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'zero_admin'");
     assert_snapshot!(tables.trim(), @"alembic_version,chunks,dead_letters,event_outbox,inbox_items,parsed_items,processed_events");
-    let version = psql("SELECT version_num FROM zero_admin.alembic_version", &[]);
+    let version = psql(
+        db.url(),
+        "SELECT version_num FROM zero_admin.alembic_version",
+    );
     assert_eq!(version.trim(), "251018_schema_v1_inbox");
 }
 
@@ -240,21 +216,18 @@ fn removed_working_directory_is_named() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let gone = tmp.path().join("gone");
     std::fs::create_dir(&gone).unwrap();
-    // The shell enters the directory, removes it, then becomes mig: mig starts in a
+    // The shell starts in the directory, removes it, then becomes mig: mig starts in a
     // working directory that no longer exists.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("cd \"$1\" && rmdir \"$1\" && exec \"$2\" heads")
-        .arg("sh")
-        .arg(&gone)
-        .arg(env!("CARGO_BIN_EXE_mig"))
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig");
-    assert_eq!(out.status.code(), Some(2));
+    let out = Mig::new(&gone)
+        .arg("heads")
+        .via(
+            "sh",
+            ["-c", "d=$(pwd -P) && rmdir \"$d\" && exec \"$0\" \"$@\""],
+        )
+        .run();
+    assert_eq!(out.code, 2);
     assert_snapshot!(
-        String::from_utf8_lossy(&out.stderr).trim(),
+        out.stderr.trim(),
         @"FAILED: cannot read the working directory: No such file or directory (os error 2)"
     );
 }
@@ -264,13 +237,13 @@ fn removed_working_directory_is_named() {
 /// text), before anything runs.
 #[test]
 fn in_place_needs_yes_is_one_rule() {
-    let (_tmp, dir) = new_project();
+    let (_tmp, dir) = init_project();
     for args in [
         &["roundtrip", "--in-place"][..],
         &["roundtrip", "--runbook", "--in-place"],
         &["runbook", "--in-place"],
     ] {
-        let r = mig(&dir, args);
+        let r = Mig::new(&dir).args(args).run().redacted();
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert_eq!(
             r.stderr.trim(),

@@ -1,34 +1,9 @@
 //! The `mig` binary against real databases: the demo project on PostgreSQL, Alembic
 //! interoperability in both directions, concurrent processes, checks and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use crate::compat::alembic::alembic;
 use crate::compat::project::{graphs, write_pair, Rev};
-use crate::support::{block_on, pg_db};
-
-fn mig(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = mig(dir, args);
-    assert!(
-        out.status.success(),
-        "mig {args:?} failed ({:?}):\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::support::{block_on, pg_db, pg_query, repo, Mig};
 
 /// The harness URL (`postgresql://mig@%2Ftmp%2Fdir:5432/db?...`) in the form both
 /// SQLAlchemy and mig read: a unix-socket directory goes into `?host=`.
@@ -44,19 +19,6 @@ pub fn portable_url(url: &str) -> String {
     let host = host.replace("%2F", "/");
     let (db, _query) = path.split_once('?').unwrap_or((path, ""));
     format!("{scheme_user}@/{db}?host={host}&port={port}")
-}
-
-async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = crate::support::connect_pg(url).await.expect("connect");
-    let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_all(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A copy of the demo project with one more revision that records the `search_path`
@@ -89,46 +51,41 @@ fn demo_project_upgrades_into_zero_admin() {
     let url = db.url().to_string();
     let proj = demo_with_probe();
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    let where_ = block_on(query(
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let where_ = pg_query(
         &url,
         "SELECT table_schema::text FROM information_schema.tables WHERE table_name = 'alembic_version'",
-    ));
+    );
     assert_eq!(
         where_,
         ["zero_admin"],
         "version table must be in zero_admin only"
     );
     // The probe table lands in zero_admin (first in search_path) and saw the path.
-    let seen = block_on(query(&url, "SELECT sp FROM zero_admin.search_path_seen"));
+    let seen = pg_query(&url, "SELECT sp FROM zero_admin.search_path_seen");
     assert_eq!(seen, ["zero_admin, public"]);
-    assert_eq!(
-        ok(dir, &["--url", &url, "current"]),
-        "251019_probe (head)\n"
-    );
-    ok(dir, &["--url", &url, "downgrade", "-1"]);
-    ok(dir, &["--url", &url, "downgrade", "-1"]);
-    assert_eq!(
-        ok(dir, &["--url", &url, "current"]),
-        "251018_initial_baseline\n"
-    );
-    let tables = block_on(query(
+    assert_eq!(mig.with(["current"]).ok(), "251019_probe (head)\n");
+    mig.with(["downgrade", "-1"]).ok();
+    mig.with(["downgrade", "-1"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "251018_initial_baseline\n");
+    let tables = pg_query(
         &url,
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'zero_admin'",
-    ));
+    );
     assert_eq!(
         tables,
         ["alembic_version,mig_history"],
         "only bookkeeping is left after downgrading the inbox"
     );
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    assert_eq!(
-        ok(dir, &["--url", &url, "current"]),
-        "251019_probe (head)\n"
-    );
-    assert!(ok(dir, &["--url", &url, "history", "-i"]).contains("(head) (current)"));
+    mig.with(["upgrade", "head"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "251019_probe (head)\n");
+    assert!(mig
+        .with(["history", "-i"])
+        .ok()
+        .contains("(head) (current)"));
     // At the heads, unchanged files, conventions hold.
-    ok(dir, &["--url", &url, "check"]);
+    mig.with(["check"]).ok();
 }
 
 #[test]
@@ -144,30 +101,31 @@ fn alembic_and_mig_continue_each_others_databases() {
         let url = portable_url(db.url());
         if opts.iter().any(|(k, _)| *k == "version_table_schema") {
             // Alembic does not create the schema (alembic#659); give it one.
-            block_on(query(db.url(), "CREATE SCHEMA myschema"));
+            pg_query(db.url(), "CREATE SCHEMA myschema");
         }
         let pair = write_pair(&graphs::linear(), &url, opts);
         // Alembic first, mig continues.
         let a = alembic(&pair.alembic_dir, &["upgrade", "2b3c4d5e6f70"]);
         assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-        assert_eq!(ok(&pair.mig_dir, &["current"]), "2b3c4d5e6f70\n");
-        ok(&pair.mig_dir, &["upgrade", "3c4d99999999"]);
+        let mig = Mig::new(&pair.mig_dir);
+        assert_eq!(mig.with(["current"]).ok(), "2b3c4d5e6f70\n");
+        mig.with(["upgrade", "3c4d99999999"]).ok();
         // mig's database, Alembic continues and agrees on where it is.
         let a = alembic(&pair.alembic_dir, &["current"]);
         assert_eq!(String::from_utf8_lossy(&a.stdout), "3c4d99999999\n");
         let a = alembic(&pair.alembic_dir, &["upgrade", "head"]);
         assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-        assert_eq!(ok(&pair.mig_dir, &["current"]), "4e5f60718293 (head)\n");
+        assert_eq!(mig.with(["current"]).ok(), "4e5f60718293 (head)\n");
         // Every revision body ran once, whoever ran it.
-        let tables = block_on(query(
+        let tables = pg_query(
             db.url(),
             "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 't\\_%'",
-        ));
+        );
         assert_eq!(
             tables,
             ["t_1a2b3c4d5e6f,t_2b3c4d5e6f70,t_3c4d5e6f7081,t_3c4d99999999,t_4e5f60718293"]
         );
-        ok(&pair.mig_dir, &["downgrade", "base"]);
+        mig.with(["downgrade", "base"]).ok();
         assert_eq!(
             String::from_utf8_lossy(&alembic(&pair.alembic_dir, &["current"]).stdout),
             ""
@@ -179,7 +137,7 @@ fn alembic_and_mig_continue_each_others_databases() {
 fn eight_processes_at_once_apply_each_revision_once() {
     let db = pg_db("eight");
     let url = db.url().to_string();
-    block_on(query(&url, "CREATE TABLE side_effects (rev text)"));
+    pg_query(&url, "CREATE TABLE side_effects (rev text)");
     let revs: Vec<Rev> = (0..5)
         .map(|i| {
             let id = format!("r{i}");
@@ -200,33 +158,19 @@ fn eight_processes_at_once_apply_each_revision_once() {
         .collect();
     let pair = write_pair(&revs, &portable_url(&url), &[]);
     let children: Vec<_> = (0..8)
-        .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_mig"))
-                .args(["upgrade", "head"])
-                .current_dir(&pair.mig_dir)
-                .env_remove("DATABASE_URL")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn mig")
-        })
+        .map(|_| Mig::new(&pair.mig_dir).args(["upgrade", "head"]).spawn())
         .collect();
     for child in children {
-        let out = child.wait_with_output().expect("wait");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        child.wait().success();
     }
-    let counts = block_on(query(
+    let counts = pg_query(
         &url,
         "SELECT string_agg(rev || '=' || n, ',' ORDER BY rev) FROM \
          (SELECT rev, count(*)::text AS n FROM side_effects GROUP BY rev) c",
-    ));
+    );
     assert_eq!(counts, ["r0=1,r1=1,r2=1,r3=1,r4=1"]);
     assert_eq!(
-        block_on(query(&url, "SELECT version_num FROM alembic_version")),
+        pg_query(&url, "SELECT version_num FROM alembic_version"),
         ["r4"]
     );
 }
@@ -237,13 +181,14 @@ fn check_drift_strict_and_accept() {
     let url = db.url().to_string();
     let pair = write_pair(&graphs::linear(), &portable_url(&url), &[]);
     let dir = &pair.mig_dir;
-    let out = mig(dir, &["check"]);
-    assert_eq!(out.status.code(), Some(1), "not at heads yet");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the heads are [4e5f60718293]"));
-    let out = mig(dir, &["current", "--check-heads"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Database is not on all head revisions"));
-    ok(dir, &["upgrade", "3c4d99999999"]);
+    let mig = Mig::new(dir);
+    let out = mig.with(["check"]).run();
+    assert_eq!(out.code, 1, "not at heads yet");
+    assert!(out.stderr.contains("the heads are [4e5f60718293]"));
+    let out = mig.with(["current", "--check-heads"]).run();
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("Database is not on all head revisions"));
+    mig.with(["upgrade", "3c4d99999999"]).ok();
     // Edit an applied revision: drift.
     let file = dir.join("versions/2b3c4d5e6f70_rev.sql");
     let text = std::fs::read_to_string(&file).expect("read");
@@ -252,33 +197,31 @@ fn check_drift_strict_and_accept() {
         text.replace("(id INTEGER PRIMARY KEY)", "(id BIGINT PRIMARY KEY)"),
     )
     .expect("write");
-    let out = mig(dir, &["upgrade", "head", "--strict"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = mig.with(["upgrade", "head", "--strict"]).run();
+    assert_eq!(out.code, 1);
+    let err = out.stderr.as_str();
     assert!(
         err.contains("2b3c4d5e6f70") && err.contains("changed since it was applied"),
         "{err}"
     );
     assert_eq!(
-        ok(dir, &["current"]),
+        mig.with(["current"]).ok(),
         "3c4d99999999\n",
         "--strict ran nothing"
     );
     // Without --strict it warns and upgrades.
-    let out = mig(dir, &["upgrade", "head"]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("WARN  [mig]"));
-    assert_eq!(mig(dir, &["check"]).status.code(), Some(1));
-    ok(
-        dir,
-        &[
-            "accept",
-            "2b3c4d5e6f70",
-            "--reason",
-            "widened the id on purpose",
-        ],
-    );
-    ok(dir, &["check"]);
+    let out = mig.with(["upgrade", "head"]).run();
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("WARN  [mig]"));
+    assert_eq!(mig.with(["check"]).run().code, 1);
+    mig.with([
+        "accept",
+        "2b3c4d5e6f70",
+        "--reason",
+        "widened the id on purpose",
+    ])
+    .ok();
+    mig.with(["check"]).ok();
 }
 
 /// `upgrade --strict` judges drift on its own session, under the migration lock: what
@@ -286,14 +229,13 @@ fn check_drift_strict_and_accept() {
 /// second connection before the lock saw the history as it was and upgraded).
 #[test]
 fn upgrade_checks_drift_under_its_lock() {
-    use std::process::Stdio;
     use std::time::Duration;
 
     let db = pg_db("drift_lock");
     let url = db.url().to_string();
     let pair = write_pair(&graphs::linear(), &portable_url(&url), &[]);
     let dir = &pair.mig_dir;
-    ok(dir, &["upgrade", "3c4d99999999"]);
+    Mig::new(dir).args(["upgrade", "3c4d99999999"]).ok();
     let child = block_on(async {
         let parsed = mig::url::DatabaseUrl::parse(&url).expect("url");
         let mut holder = mig::db::open(&parsed, &mig::config::ExecSettings::default())
@@ -307,14 +249,7 @@ fn upgrade_checks_drift_under_its_lock() {
         )
         .await
         .expect("lock");
-        let child = Command::new(env!("CARGO_BIN_EXE_mig"))
-            .args(["upgrade", "head", "--strict"])
-            .current_dir(dir)
-            .env_remove("DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn mig");
+        let mut child = Mig::new(dir).args(["upgrade", "head", "--strict"]).spawn();
         let mig::db::Connection::Postgres(pg) = &mut holder else {
             panic!("expected PostgreSQL");
         };
@@ -328,13 +263,11 @@ fn upgrade_checks_drift_under_its_lock() {
              AND datname = current_database() AND pid NOT IN (pg_backend_pid(), {holder_pid}) \
              AND query LIKE '%pg_try_advisory_lock%'"
         );
-        let mut child = child;
-        while query(&url, &waiting).await != ["1"] {
-            if let Some(status) = child.try_wait().expect("try_wait") {
-                let out = child.wait_with_output().expect("output");
+        while pg_query(&url, &waiting) != ["1"] {
+            if let Some(status) = child.child().try_wait().expect("try_wait") {
                 panic!(
                     "mig ended ({status}) before waiting for the lock:\n{}",
-                    String::from_utf8_lossy(&out.stderr)
+                    child.wait().stderr
                 );
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -352,15 +285,15 @@ fn upgrade_checks_drift_under_its_lock() {
         lock.release(&mut holder).await.expect("release");
         child
     });
-    let out = child.wait_with_output().expect("wait");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let out = child.wait();
+    let err = &out.stderr;
+    assert_eq!(out.code, 1, "{err}");
     assert!(
         err.contains("2b3c4d5e6f70") && err.contains("changed since it was applied"),
         "{err}"
     );
     assert_eq!(
-        ok(dir, &["current"]),
+        Mig::new(dir).args(["current"]).ok(),
         "3c4d99999999\n",
         "--strict ran nothing"
     );
@@ -380,13 +313,9 @@ fn database_errors_exit_3_without_the_password() {
         &["current", "--verbose"],
         &["check"],
     ] {
-        let out = mig(&pair.mig_dir, args);
-        assert_eq!(out.status.code(), Some(3), "{args:?}");
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Mig::new(&pair.mig_dir).args(args).run();
+        assert_eq!(out.code, 3, "{args:?}");
+        let all = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
         assert!(!all.contains("s3cr3t-pw"), "password leaked: {all}");
         assert!(all.contains("***"), "{all}");
     }
@@ -402,13 +331,14 @@ fn ensure_version_online_and_offline() {
         &portable_url(&url),
         &[("version_table_schema", "vs")],
     );
-    ok(&pair.mig_dir, &["ensure-version"]);
-    ok(&pair.mig_dir, &["ensure-version"]);
+    let mig = Mig::new(&pair.mig_dir);
+    mig.with(["ensure-version"]).ok();
+    mig.with(["ensure-version"]).ok();
     assert_eq!(
-        block_on(query(&url, "SELECT count(*)::text FROM vs.alembic_version")),
+        pg_query(&url, "SELECT count(*)::text FROM vs.alembic_version"),
         ["0"]
     );
-    let sql = ok(&pair.mig_dir, &["ensure-version", "--sql"]);
+    let sql = mig.with(["ensure-version", "--sql"]).ok();
     assert!(
         sql.starts_with(
             "CREATE SCHEMA IF NOT EXISTS vs;\n\nBEGIN;\n\nCREATE TABLE vs.alembic_version"

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-use crate::roundtrip_support::{mig, write_project, Run};
+use crate::roundtrip_support::write_project;
 use crate::support;
+use crate::support::{pg_exec, Mig};
 
 fn project(dir: &Path) -> std::path::PathBuf {
     write_project(
@@ -29,27 +30,15 @@ fn project(dir: &Path) -> std::path::PathBuf {
     )
 }
 
-fn run(dir: &Path, ini: &Path, url: &str, args: &[&str]) -> Run {
-    let mut all = vec!["-q", "-c", ini.to_str().unwrap(), "--url", url];
-    all.extend_from_slice(args);
-    mig(dir, &all)
-}
-
-fn exec(url: &str, sql: &str) {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    support::block_on(async move {
-        let mut conn = support::connect_pg(&url).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    });
-}
-
 /// A database at head, made by `mig upgrade head`.
 fn upgraded(test: &str, dir: &Path, ini: &Path) -> crate::support::PgDb {
     let db = support::pg_db(test);
-    let up = run(dir, ini, db.url(), &["upgrade", "head"]);
+    let up = Mig::new(dir)
+        .arg("-q")
+        .config(ini)
+        .url(db.url())
+        .args(["upgrade", "head"])
+        .run();
     assert_eq!(up.code, 0, "{}{}", up.stdout, up.stderr);
     db
 }
@@ -59,7 +48,12 @@ fn a_clean_database_has_no_drift() {
     let dir = tempfile::tempdir().unwrap();
     let ini = project(dir.path());
     let db = upgraded("drift_clean", dir.path(), &ini);
-    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    let drift = Mig::new(dir.path())
+        .arg("-q")
+        .config(&ini)
+        .url(db.url())
+        .args(["drift"])
+        .run();
     assert_eq!(drift.code, 0, "{}{}", drift.stdout, drift.stderr);
     assert!(drift.stdout.contains("no drift"), "{}", drift.stdout);
     assert!(drift.stdout.contains("at `d2`"), "{}", drift.stdout);
@@ -70,14 +64,15 @@ fn hand_made_changes_are_each_reported() {
     let dir = tempfile::tempdir().unwrap();
     let ini = project(dir.path());
     let db = upgraded("drift_hand", dir.path(), &ini);
-    exec(
+    pg_exec(
         db.url(),
         "CREATE INDEX ix_hand ON invoice (account_id);
          ALTER TABLE account DROP COLUMN note;
          ALTER TABLE account ALTER COLUMN name SET DEFAULT 'y';
          GRANT SELECT ON invoice TO PUBLIC;",
     );
-    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(db.url());
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
     let out = &drift.stdout;
     for expected in [
@@ -90,7 +85,7 @@ fn hand_made_changes_are_each_reported() {
     ] {
         assert!(out.contains(expected), "no `{expected}` in:\n{out}");
     }
-    let json = run(dir.path(), &ini, db.url(), &["--format", "json", "drift"]);
+    let json = mig.with(["--format", "json", "drift"]).run();
     assert_eq!(json.code, 1);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     let ids: Vec<String> = report["findings"]
@@ -111,7 +106,7 @@ fn a_role_that_can_only_read_is_enough() {
     let ini = project(dir.path());
     let db = upgraded("drift_reader", dir.path(), &ini);
     let role = format!("reader_{}", db.name().len() + std::process::id() as usize);
-    exec(
+    pg_exec(
         db.url(),
         &format!(
             "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN \
@@ -125,17 +120,18 @@ fn a_role_that_can_only_read_is_enough() {
     );
     let url = db.url().replacen("://mig@", &format!("://{role}@"), 1);
     assert_ne!(url, db.url(), "the test server's URL names the user `mig`");
-    let drift = run(dir.path(), &ini, &url, &["drift"]);
+    let mig = Mig::new(dir.path()).arg("-q").config(&ini).url(&url);
+    let drift = mig.with(["drift"]).run();
     assert_eq!(drift.code, 1, "{}{}", drift.stdout, drift.stderr);
     // What the reader saw differs only in the grants this test made.
     assert!(drift.stdout.contains("grant"), "{}", drift.stdout);
     assert!(!drift.stdout.contains("table"), "{}", drift.stdout);
 
-    exec(
+    pg_exec(
         db.url(),
         &format!("REVOKE SELECT ON alembic_version FROM {role}"),
     );
-    let denied = run(dir.path(), &ini, &url, &["drift"]);
+    let denied = mig.with(["drift"]).run();
     assert_eq!(denied.code, 3, "{}{}", denied.stdout, denied.stderr);
     assert!(
         denied
@@ -151,11 +147,16 @@ fn unknown_revisions_in_the_version_table_stop_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let ini = project(dir.path());
     let db = upgraded("drift_unknown", dir.path(), &ini);
-    exec(
+    pg_exec(
         db.url(),
         "UPDATE alembic_version SET version_num = 'zzz999'",
     );
-    let drift = run(dir.path(), &ini, db.url(), &["drift"]);
+    let drift = Mig::new(dir.path())
+        .arg("-q")
+        .config(&ini)
+        .url(db.url())
+        .args(["drift"])
+        .run();
     assert_eq!(drift.code, 2, "{}{}", drift.stdout, drift.stderr);
     assert!(
         drift

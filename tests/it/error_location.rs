@@ -6,29 +6,29 @@
 
 use std::path::PathBuf;
 
-use crate::roundtrip_support::{mig, Run};
 use crate::runbook::runbook;
 use crate::support::pg_db;
+use crate::support::{Mig, Run};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/error_location")
 }
 
-/// From `FAILED:` on, with the fixture directory shown as `<dir>`.
+/// From `FAILED:` on, redacted (the fixture directory shown as `[DIR]`).
 fn failure(run: &Run) -> String {
-    let dir = fixture().display().to_string();
+    let run = run.redacted();
     let start = run
         .stderr
         .find("FAILED:")
         .unwrap_or_else(|| panic!("no FAILED: in\n{}", run.stderr));
-    run.stderr[start..].replace(&dir, "<dir>")
+    run.stderr[start..].to_string()
 }
 
 /// `mig -n <section> --url <url> <args>` in the fixture, which must fail with exit 3.
 fn fails(section: &str, url: &str, args: &[&str]) -> String {
     let mut all = vec!["-n", section, "--url", url];
     all.extend(args);
-    let run = mig(&fixture(), &all);
+    let run = Mig::new(fixture()).args(&all).run();
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
     failure(&run)
 }
@@ -37,7 +37,7 @@ fn fails(section: &str, url: &str, args: &[&str]) -> String {
 fn a_syntax_error_in_a_first_revision_names_its_statement_not_begin() {
     let db = pg_db("errloc_first");
     insta::assert_snapshot!(fails("first", db.url(), &["upgrade", "head"]), @r#"
-    FAILED: revision `001_first` failed at `<dir>/first/001_first.sql` line 7, column 1: syntax error at or near "NUL" (SQLSTATE 42601)
+    FAILED: revision `001_first` failed at `[DIR]/first/001_first.sql` line 7, column 1: syntax error at or near "NUL" (SQLSTATE 42601)
       statement: CREATE TABLE a ( id int NOT NUL )
       the server points at line 8, column 14
     the database now: the version table does not exist; rolled back: `upgrade  -> 001_first`
@@ -50,19 +50,21 @@ fn a_syntax_error_in_a_later_statement_names_that_statement() {
     // server rejects all of it before running any, so only its position tells which.
     let db = pg_db("errloc_second");
     insta::assert_snapshot!(fails("alembic", db.url(), &["upgrade", "head"]), @r#"
-    FAILED: revision `002_second` failed at `<dir>/second/002_second.sql` line 10, column 1: syntax error at or near "NUL" (SQLSTATE 42601)
+    FAILED: revision `002_second` failed at `[DIR]/second/002_second.sql` line 10, column 1: syntax error at or near "NUL" (SQLSTATE 42601)
       statement: CREATE TABLE c ( id int NOT NUL )
       the server points at line 11, column 14
     the database now: the version table does not exist; rolled back: `upgrade  -> 001_first`, `upgrade 001_first -> 002_second`
     "#);
     // One revision at a time: the batch then starts with the first revision's history row.
     let db = pg_db("errloc_second_alone");
-    let run = mig(&fixture(), &["--url", db.url(), "upgrade", "001_first"]);
+    let run = Mig::new(fixture())
+        .args(["--url", db.url(), "upgrade", "001_first"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = fails("alembic", db.url(), &["upgrade", "head"]);
     assert!(
         text.starts_with(
-            "FAILED: revision `002_second` failed at `<dir>/second/002_second.sql` line 10, column 1"
+            "FAILED: revision `002_second` failed at `[DIR]/second/002_second.sql` line 10, column 1"
         ),
         "{text}"
     );
@@ -72,7 +74,7 @@ fn a_syntax_error_in_a_later_statement_names_that_statement() {
 fn a_runtime_error_in_the_middle_of_a_batch_names_that_statement() {
     let db = pg_db("errloc_runtime");
     insta::assert_snapshot!(fails("runtime", db.url(), &["upgrade", "head"]), @r"
-    FAILED: revision `002_runtime` failed at `<dir>/runtime/002_runtime.sql` line 10, column 3: division by zero (SQLSTATE 22012)
+    FAILED: revision `002_runtime` failed at `[DIR]/runtime/002_runtime.sql` line 10, column 3: division by zero (SQLSTATE 22012)
       statement: UPDATE b SET id = id / 0
     the database now: the version table does not exist; rolled back: `upgrade  -> 001_first`, `upgrade 001_first -> 002_runtime`
     ");
@@ -81,13 +83,12 @@ fn a_runtime_error_in_the_middle_of_a_batch_names_that_statement() {
 #[test]
 fn a_key_violation_in_a_downgrade_names_that_statement() {
     let db = pg_db("errloc_downgrade");
-    let run = mig(
-        &fixture(),
-        &["-n", "downgrade", "--url", db.url(), "upgrade", "head"],
-    );
+    let run = Mig::new(fixture())
+        .args(["-n", "downgrade", "--url", db.url(), "upgrade", "head"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!(fails("downgrade", db.url(), &["downgrade", "base"]), @r#"
-    FAILED: revision `002_down` failed at `<dir>/downgrade/002_down.sql` line 12, column 1: duplicate key value violates unique constraint "d_pkey" (SQLSTATE 23505)
+    FAILED: revision `002_down` failed at `[DIR]/downgrade/002_down.sql` line 12, column 1: duplicate key value violates unique constraint "d_pkey" (SQLSTATE 23505)
       statement: INSERT INTO d VALUES (1)
       detail: Key (id)=(1) already exists.
     the database now: the version table holds `002_down`; rolled back: `downgrade 002_down -> 001_first`
@@ -99,9 +100,11 @@ fn roundtrip_and_runbook_name_the_same_statement() {
     let dir = fixture();
     let json = tempfile::NamedTempFile::new().unwrap();
     let path = json.path().to_str().unwrap();
-    let run = mig(&dir, &["--format", "json", "roundtrip", "-o", path]);
+    let run = Mig::new(&dir)
+        .args(["--format", "json", "roundtrip", "-o", path])
+        .run();
     assert_eq!(run.code, 3, "{}{}", run.stdout, run.stderr);
-    let located = "revision `002_second` failed at `<dir>/second/002_second.sql` line 10, \
+    let located = "revision `002_second` failed at `[DIR]/second/002_second.sql` line 10, \
                    column 1: syntax error at or near \"NUL\" (SQLSTATE 42601)\n  \
                    statement: CREATE TABLE c ( id int NOT NUL )\n  \
                    the server points at line 11, column 14\n";
@@ -140,7 +143,7 @@ fn roundtrip_and_runbook_name_the_same_statement() {
     let book = runbook(&dir, &["--url", &url], &["--scratch", "--stable"]);
     assert_eq!(book.code, 3, "{}\n{}", book.stderr, book.markdown);
     // The runbook shows paths relative to the project.
-    let relative = located.replace("<dir>/", "");
+    let relative = located.replace("[DIR]/", "");
     let flat = relative.replace("\n  ", " / ");
     let flat = flat.trim_end();
     assert!(
@@ -150,7 +153,7 @@ fn roundtrip_and_runbook_name_the_same_statement() {
     );
     assert!(
         book.stderr
-            .contains(&located.replace("<dir>", &dir.display().to_string())),
+            .contains(&located.replace("[DIR]", &dir.display().to_string())),
         "{}",
         book.stderr
     );

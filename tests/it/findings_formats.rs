@@ -8,10 +8,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::roundtrip_support::{mig, write_project, Run};
+use crate::roundtrip_support::write_project;
 use crate::runbook::fixture;
 use crate::sarif_validator::{assert_valid, problems};
 use crate::support;
+use crate::support::{Mig, Run};
 
 /// `r1` makes a table, `r2` an index and a table its downgrade forgets, `r3` fails at
 /// its second statement.
@@ -40,9 +41,8 @@ fn project(dir: &Path) -> std::path::PathBuf {
 /// `mig -q -c INI --url URL --format FORMAT roundtrip --scratch` on a scratch database.
 fn roundtrip(dir: &Path, ini: &Path, test: &str, format: &str) -> Run {
     let db = support::pg_db(test);
-    mig(
-        dir,
-        &[
+    Mig::new(dir)
+        .args(&[
             "-q",
             "-c",
             ini.to_str().unwrap(),
@@ -52,8 +52,8 @@ fn roundtrip(dir: &Path, ini: &Path, test: &str, format: &str) -> Run {
             format,
             "roundtrip",
             "--scratch",
-        ],
-    )
+        ])
+        .run()
 }
 
 /// `(ruleId, level, uri, startLine)` of each result.
@@ -187,10 +187,9 @@ fn roundtrip_github_annotations_name_file_and_line() {
 
 #[test]
 fn a_clean_roundtrip_is_a_valid_log_without_results() {
-    let run = mig(
-        &fixture("sqlite"),
-        &["-q", "--format", "sarif", "roundtrip"],
-    );
+    let run = Mig::new(&fixture("sqlite"))
+        .args(&["-q", "--format", "sarif", "roundtrip"])
+        .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let log: Value = serde_json::from_str(&run.stdout).expect("SARIF");
     assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
@@ -199,10 +198,9 @@ fn a_clean_roundtrip_is_a_valid_log_without_results() {
         "roundtrip/downgrade-residue"
     );
     assert_valid(&run.stdout);
-    let run = mig(
-        &fixture("sqlite"),
-        &["-q", "--format", "github", "roundtrip"],
-    );
+    let run = Mig::new(&fixture("sqlite"))
+        .args(&["-q", "--format", "github", "roundtrip"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.starts_with("roundtrip ok: 0 findings; ") && run.stdout.lines().count() == 1,
@@ -215,8 +213,10 @@ fn a_clean_roundtrip_is_a_valid_log_without_results() {
 fn roundtrip_runbook_prints_the_verifier_s_sarif() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("broken");
-    crate::runbook::copy_dir(&fixture("broken"), &dir);
-    let run = mig(&dir, &["-q", "--format", "sarif", "roundtrip", "--runbook"]);
+    crate::support::copy_dir(&fixture("broken"), &dir);
+    let run = Mig::new(&dir)
+        .args(&["-q", "--format", "sarif", "roundtrip", "--runbook"])
+        .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let log: Value = serde_json::from_str(&run.stdout).expect("SARIF on stdout");
     // The stages before the verifier leave the residue behind (the runbook reports it),
@@ -268,7 +268,7 @@ fn drift_in_sarif_and_github_annotations() {
     let with = |args: &[&str]| {
         let mut all = base.to_vec();
         all.extend_from_slice(args);
-        mig(dir.path(), &all)
+        Mig::new(dir.path()).args(&all).run()
     };
     let up = with(&["upgrade", "head"]);
     assert_eq!(up.code, 0, "{}", up.stderr);
@@ -325,7 +325,9 @@ fn drift_in_sarif_and_github_annotations() {
 #[test]
 fn other_commands_refuse_the_ci_formats() {
     for format in ["sarif", "github"] {
-        let run = mig(&fixture("sqlite"), &["--format", format, "heads"]);
+        let run = Mig::new(&fixture("sqlite"))
+            .args(&["--format", format, "heads"])
+            .run();
         assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
         assert!(
             run.stderr.contains(&format!(

@@ -3,23 +3,19 @@
 //! during it, and a wrong name.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::seed_support::{demo, ok, pg_exec, pg_strings};
-use crate::support::pg_db;
+use crate::seed_support::demo;
+use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
 /// Runs mig with `args` in `dir` on a pseudo-terminal; types `typed` at the name
 /// prompt; with `interrupt`, sends Ctrl-C once the countdown started. Returns the exit
 /// code (negative: killed by that signal) and everything the terminal showed.
 const DRIVER: &str = r#"
 import os, pty, sys, json, time
-mig, cwd, typed, interrupt = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
-args = sys.argv[5:]
-for key in ["DATABASE_URL", "MIG_CONFIG", "ALEMBIC_CONFIG", "MIG_ENV", "RAILWAY_ENVIRONMENT", "FLY_APP_NAME"]:
-    os.environ.pop(key, None)
+typed, interrupt, mig = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
+args = sys.argv[4:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.chdir(cwd)
     os.execv(mig, [mig] + args)
 seen = b""
 def read_until(marker, timeout=60):
@@ -52,22 +48,13 @@ print(json.dumps({"code": code, "output": seen.decode("utf-8", "replace")}))
 "#;
 
 fn on_terminal(dir: &Path, typed: &str, interrupt: bool, args: &[&str]) -> (i64, String) {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(DRIVER)
-        .arg(env!("CARGO_BIN_EXE_mig"))
-        .arg(dir)
-        .arg(typed)
-        .arg(if interrupt { "1" } else { "0" })
+    let interrupt = if interrupt { "1" } else { "0" };
+    let driver = Mig::new(dir)
         .args(args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "driver: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("driver json");
+        .via("python3", ["-c", DRIVER, typed, interrupt])
+        .run();
+    assert_eq!(driver.code, 0, "driver: {}", driver.stderr);
+    let report: serde_json::Value = serde_json::from_str(&driver.stdout).expect("driver json");
     (
         report["code"].as_i64().unwrap(),
         report["output"].as_str().unwrap().to_string(),
@@ -81,10 +68,11 @@ fn typed_name_countdown_and_ctrl_c_on_a_terminal() {
     let name = db.name().to_string();
     let proj = demo();
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    ok(dir, &["--url", &url, "protect", "--reason", "on call"]);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    mig.with(["protect", "--reason", "on call"]).ok();
     pg_exec(&url, "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) VALUES (gen_random_uuid(), 'api', 'h1')");
-    let rows = || pg_strings(&url, "SELECT count(*)::text FROM zero_admin.inbox_items");
+    let rows = || pg_query(&url, "SELECT count(*)::text FROM zero_admin.inbox_items");
 
     // A wrong name: refused, nothing touched.
     let (code, output) = on_terminal(
@@ -123,7 +111,7 @@ fn typed_name_countdown_and_ctrl_c_on_a_terminal() {
     );
     assert_eq!(rows(), ["1"]);
     assert!(
-        pg_strings(
+        pg_query(
             &url,
             "SELECT count(*)::text FROM zero_admin.mig_history WHERE direction = 'reset'"
         ) == ["0"]

@@ -5,9 +5,9 @@
 //! reach SQL as one quoted name.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use crate::support::{block_on, pg_db};
+use crate::support::project::project_with_ini;
+use crate::support::{pg_db, pg_query, Mig};
 
 const PAYLOAD: &str = "\"public\"; DROP TABLE important; --";
 
@@ -17,56 +17,24 @@ const REVISION: &str = "-- one\n--\n-- Revision ID: r1\n-- Revises:\n\n\
 
 /// A project whose `[mig]` section holds `mig_lines`.
 fn project(mig_lines: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        format!(
-            "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n{mig_lines}\n"
-        ),
-    )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
-    std::fs::write(tmp.path().join("versions/r1_one.sql"), REVISION).expect("revision");
-    tmp
-}
-
-fn mig(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mig"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("MIG_SEARCH_PATH")
-        .env_remove("MIG_VERSION_TABLE");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("run mig")
-}
-
-async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = crate::support::connect_pg(url).await.expect("connect");
-    let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_all(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+    let ini = format!(
+        "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n{mig_lines}\n"
+    );
+    project_with_ini(&ini, &[("r1_one.sql", REVISION)])
 }
 
 fn tables(url: &str) -> Vec<String> {
-    block_on(query(
+    pg_query(
         url,
         "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-    ))
+    )
 }
 
 /// Runs `args` and asserts the payload was refused at load, naming `source`.
 fn refused(dir: &Path, env: &[(&str, &str)], args: &[&str], source: &str) {
-    let out = mig(dir, env, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    let out = Mig::new(dir).envs(env).args(args).run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code, 2, "{args:?}: {stderr}");
     assert!(
         stderr.contains(&format!(
             "FAILED: invalid value `{PAYLOAD}` for `search_path` {source}: element 1"
@@ -74,7 +42,7 @@ fn refused(dir: &Path, env: &[(&str, &str)], args: &[&str], source: &str) {
         "{args:?}: {stderr}"
     );
     assert!(stderr.contains("closing double quote"), "{stderr}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = out.stdout.as_str();
     assert!(!stdout.contains("DROP TABLE important"), "{stdout}");
 }
 
@@ -82,7 +50,7 @@ fn refused(dir: &Path, env: &[(&str, &str)], args: &[&str], source: &str) {
 fn a_search_path_payload_is_refused_from_ini_env_and_flag_online_and_offline() {
     let db = pg_db("injection_refused");
     let url = db.url().to_string();
-    block_on(query(&url, "CREATE TABLE important (id int)"));
+    pg_query(&url, "CREATE TABLE important (id int)");
 
     let plain = project("");
     let in_ini = project(&format!("search_path = {PAYLOAD}"));
@@ -115,21 +83,20 @@ fn a_search_path_payload_is_refused_from_ini_env_and_flag_online_and_offline() {
 fn names_legal_after_quoting_reach_sql_as_one_name() {
     let db = pg_db("injection_quoted");
     let url = db.url().to_string();
-    block_on(query(&url, "CREATE TABLE important (id int)"));
-    block_on(query(&url, "CREATE SCHEMA \"x; DROP TABLE important; --\""));
+    pg_query(&url, "CREATE TABLE important (id int)");
+    pg_query(&url, "CREATE SCHEMA \"x; DROP TABLE important; --\"");
     let dir = project("");
     let env = [
         ("MIG_SEARCH_PATH", "\"x; DROP TABLE important; --\", public"),
         ("MIG_VERSION_TABLE", "v\"; DROP TABLE important; --"),
     ];
 
-    let out = mig(dir.path(), &env, &["upgrade", "head", "--sql"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let sql = String::from_utf8_lossy(&out.stdout);
+    let out = Mig::new(dir.path())
+        .envs(&env)
+        .args(["upgrade", "head", "--sql"])
+        .run();
+    assert!(out.code == 0, "{}", out.stderr.as_str());
+    let sql = out.stdout.as_str();
     assert!(
         sql.starts_with(
             "SET search_path TO \"x; DROP TABLE important; --\", public;\n\nBEGIN;\n\n\
@@ -138,18 +105,17 @@ fn names_legal_after_quoting_reach_sql_as_one_name() {
         "{sql}"
     );
 
-    let out = mig(dir.path(), &env, &["--url", &url, "upgrade", "head"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Mig::new(dir.path())
+        .envs(&env)
+        .args(["--url", &url, "upgrade", "head"])
+        .run();
+    assert!(out.code == 0, "{}", out.stderr.as_str());
     assert_eq!(tables(&url), ["important"]);
-    let created = block_on(query(
+    let created = pg_query(
         &url,
         "SELECT schemaname || '.' || tablename FROM pg_tables \
          WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'public') ORDER BY 1",
-    ));
+    );
     assert_eq!(
         created,
         [
@@ -158,6 +124,9 @@ fn names_legal_after_quoting_reach_sql_as_one_name() {
             "x; DROP TABLE important; --.v\"; DROP TABLE important; --"
         ]
     );
-    let out = mig(dir.path(), &env, &["--url", &url, "current"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "r1 (head)\n");
+    let out = Mig::new(dir.path())
+        .envs(&env)
+        .args(["--url", &url, "current"])
+        .run();
+    assert_eq!(out.stdout.as_str(), "r1 (head)\n");
 }

@@ -3,10 +3,11 @@
 //! `client_connection_check_interval` on PostgreSQL 14+, so the server notices the dead
 //! client within seconds (issue 9 item 3, SPEC section 13).
 
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::{block_on, pg_db};
+use crate::support::project::{project_with_ini, revision};
+use crate::support::{block_on, pg_db, Mig, Spawned};
 
 async fn count(url: &str, sql: &str) -> i64 {
     let mut conn = crate::support::connect_pg(url).await.expect("connect");
@@ -16,32 +17,26 @@ async fn count(url: &str, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// A project whose one revision, `r1`, runs `upgrade` (a long sleep in it).
+fn long_project(upgrade: &str, downgrade: &str) -> tempfile::TempDir {
+    let text = revision("r1", "", upgrade, downgrade);
+    project_with_ini(
+        "[alembic]\nscript_location = %(here)s\n",
+        &[("r1_long.sql", text)],
+    )
+}
+
+/// `mig --url URL upgrade head` in `dir`, started.
+fn upgrade_head(dir: &Path, url: &str) -> Spawned {
+    Mig::new(dir).url(url).args(["upgrade", "head"]).spawn()
+}
+
 #[test]
 fn a_sigkilled_mig_leaves_no_server_session_behind() {
     let db = pg_db("killed_client");
     let url = db.url().to_string();
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        "[alembic]\nscript_location = %(here)s\n",
-    )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
-    std::fs::write(
-        tmp.path().join("versions/r1_long.sql"),
-        "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
-         -- migrate:upgrade\nSELECT pg_sleep(600);\n\n-- migrate:downgrade\nSELECT 1;\n",
-    )
-    .expect("revision");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(["--url", &url, "upgrade", "head"])
-        .current_dir(tmp.path())
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn mig");
+    let tmp = long_project("SELECT pg_sleep(600);", "SELECT 1;");
+    let mut child = upgrade_head(tmp.path(), &url);
 
     let sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
                     AND datname = current_database() AND pid <> pg_backend_pid()";
@@ -49,11 +44,14 @@ fn a_sigkilled_mig_leaves_no_server_session_behind() {
     let deadline = Instant::now() + Duration::from_secs(60);
     while block_on(count(&url, &sleeping)) == 0 {
         assert!(Instant::now() < deadline, "mig never reached pg_sleep");
-        assert!(child.try_wait().unwrap().is_none(), "mig ended early");
+        assert!(
+            child.child().try_wait().unwrap().is_none(),
+            "mig ended early"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
-    child.kill().expect("SIGKILL");
-    child.wait().expect("wait");
+    child.child().kill().expect("SIGKILL");
+    child.wait();
 
     // Bounded poll: without the check the session would sleep on for ten minutes.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -74,29 +72,11 @@ fn a_sigkilled_mig_leaves_no_server_session_behind() {
 fn a_terminated_session_is_reported_without_driver_source_locations() {
     let db = pg_db("terminated_session");
     let url = db.url().to_string();
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        "[alembic]\nscript_location = %(here)s\n",
-    )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
-    std::fs::write(
-        tmp.path().join("versions/r1_long.sql"),
-        "-- long\n--\n-- Revision ID: r1\n-- Revises:\n\n\
-         -- migrate:upgrade\nCREATE TABLE t (id int);\nSELECT pg_sleep(601);\n\n\
-         -- migrate:downgrade\nDROP TABLE t;\n",
-    )
-    .expect("revision");
-    let child = Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(["--url", &url, "upgrade", "head"])
-        .current_dir(tmp.path())
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn mig");
+    let tmp = long_project(
+        "CREATE TABLE t (id int);\nSELECT pg_sleep(601);",
+        "DROP TABLE t;",
+    );
+    let child = upgrade_head(tmp.path(), &url);
 
     let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'mig' \
                     AND datname = current_database() AND pid <> pg_backend_pid() \
@@ -110,19 +90,14 @@ fn a_terminated_session_is_reported_without_driver_source_locations() {
                      WHERE application_name = 'mig' AND datname = current_database() \
                      AND pid <> pg_backend_pid()";
     assert!(block_on(count(&url, terminate)) >= 1, "no session to end");
-    let out = child.wait_with_output().expect("wait");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    let out = child.wait();
+    let (stdout, stderr) = (&out.stdout, &out.stderr);
+    assert_eq!(out.code, 3, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
         stderr.contains("FAILED:"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    for text in [&stdout, &stderr] {
+    for text in [stdout, stderr] {
         assert!(
             !text.contains("(sqlx_") && !text.contains("sqlx_postgres"),
             "a driver source location reached the user:\n{text}"

@@ -3,35 +3,31 @@
 //! `mig_history` rows as Alembic (and mig on PostgreSQL) write them; the `GET_LOCK`
 //! migration lock held by one run makes another wait and time out naming the holder.
 
-use crate::online_interrupted::{mig, ok, project, rev, spawn, wait_for};
-use crate::support::mariadb::{my_db, my_query};
+use crate::support::mariadb::{
+    hold_user_lock, my_db, my_query, waiting_on_user_lock, waiting_revision,
+};
+use crate::support::project::{project, revision, root_a};
+use crate::support::{wait_for, Mig};
 
 /// `a` -> `b` -> `c`, each creating one table.
 fn chain() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
-            rev("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
+            revision("a", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
         ),
         (
             "b.sql",
-            rev(
+            revision(
                 "b",
                 "a",
-                "",
                 "CREATE TABLE t_b (id int);\n\nINSERT INTO t_b VALUES (1);",
                 "DROP TABLE t_b;",
             ),
         ),
         (
             "c.sql",
-            rev(
-                "c",
-                "b",
-                "",
-                "CREATE TABLE t_c (id int);",
-                "DROP TABLE t_c;",
-            ),
+            revision("c", "b", "CREATE TABLE t_c (id int);", "DROP TABLE t_c;"),
         ),
     ])
 }
@@ -52,22 +48,23 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
     let proj = chain();
     let dir = proj.path();
 
-    assert_eq!(ok(dir, url, &["current"]), "");
-    assert!(ok(dir, url, &["status"]).ends_with("heads: c\n3 pending\n"));
-    let up = mig(dir, url, &["upgrade", "b"]);
+    let mig = Mig::new(dir).url(url);
+    assert_eq!(mig.with(["current"]).ok(), "");
+    assert!(mig.with(["status"]).ok().ends_with("heads: c\n3 pending\n"));
+    let up = mig.with(["upgrade", "b"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     assert!(
         up.stderr.contains("Running upgrade a -> b, b"),
         "{}",
         up.stderr
     );
-    assert_eq!(ok(dir, url, &["current"]), "b\n");
+    assert_eq!(mig.with(["current"]).ok(), "b\n");
     assert_eq!(
         tables(url),
         ["alembic_version", "mig_history", "t_a", "t_b"]
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t_b"), ["1"]);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with("applied      a  versions/a.sql  applied 20"),
         "{status}"
@@ -77,30 +74,33 @@ fn upgrade_downgrade_current_stamp_and_status_on_mariadb() {
         status.ends_with("pending      c  versions/c.sql\nheads: c\n1 pending\n"),
         "{status}"
     );
-    assert_eq!(mig(dir, url, &["status", "--exit-code"]).code, 1);
+    assert_eq!(mig.with(["status", "--exit-code"]).run().code, 1);
 
-    ok(dir, url, &["upgrade", "head"]);
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
-    let again = mig(dir, url, &["upgrade", "head"]);
+    mig.with(["upgrade", "head"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
+    let again = mig.with(["upgrade", "head"]).run();
     assert!(
         again.stderr.contains("Already at head c; nothing to do."),
         "{}",
         again.stderr
     );
-    assert!(ok(dir, url, &["status", "--exit-code"]).ends_with("heads: c\nup to date\n"));
+    assert!(mig
+        .with(["status", "--exit-code"])
+        .ok()
+        .ends_with("heads: c\nup to date\n"));
 
-    ok(dir, url, &["downgrade", "-1"]);
-    assert_eq!(ok(dir, url, &["current"]), "b\n");
+    mig.with(["downgrade", "-1"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "b\n");
     assert!(!tables(url).contains(&"t_c".to_string()));
-    ok(dir, url, &["downgrade", "base"]);
-    assert_eq!(ok(dir, url, &["current"]), "");
+    mig.with(["downgrade", "base"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
 
     // Stamp writes the version table only.
-    ok(dir, url, &["stamp", "c"]);
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
+    mig.with(["stamp", "c"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
     assert_eq!(tables(url), ["alembic_version", "mig_history"]);
-    ok(dir, url, &["stamp", "base"]);
+    mig.with(["stamp", "base"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM alembic_version"), ["0"]);
 }
 
@@ -110,8 +110,9 @@ fn the_version_table_and_history_rows_are_as_alembic_and_mig_write_them() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "b"]);
-    ok(dir, url, &["downgrade", "a"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "b"]).ok();
+    mig.with(["downgrade", "a"]).ok();
 
     // Alembic's MySQL version table: `version_num VARCHAR(32) NOT NULL`, primary key.
     assert_eq!(
@@ -146,102 +147,22 @@ fn the_version_table_and_history_rows_are_as_alembic_and_mig_write_them() {
     );
 }
 
-/// A revision whose second statement waits for user lock `name`, held by the test.
-pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
-    rev(
-        id,
-        down,
-        "",
-        &format!(
-            "CREATE TABLE t1 (id int);\n\n\
-             INSERT INTO t1 SELECT 1 FROM (SELECT GET_LOCK('{name}', 600) AS got) AS waited;\n\n\
-             CREATE TABLE t3 (id int);"
-        ),
-        "DROP TABLE t3;\nDROP TABLE t1;",
-    )
-}
-
-/// A session of the test, holding what its statements took until dropped.
-pub struct HeldSession {
-    release: Option<std::sync::mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for HeldSession {
-    fn drop(&mut self) {
-        drop(self.release.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Runs `sql` on a session of its own (`LOCK TABLES t WRITE`); returns once it ran.
-pub fn hold_session(url: &str, sql: &str) -> HeldSession {
-    use sqlx::Connection as _;
-    let (url, sql) = (url.to_string(), sql.to_string());
-    let (release, wait) = std::sync::mpsc::channel::<()>();
-    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        crate::support::block_on(async move {
-            let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
-                .execute(&mut conn)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
-            held_tx.send(()).expect("held");
-            let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
-            let _ = conn.close().await;
-        })
-    });
-    held_rx
-        .recv()
-        .expect("the test's session ran its statements");
-    HeldSession {
-        release: Some(release),
-        thread: Some(thread),
-    }
-}
-
-/// Takes user lock `name` (`GET_LOCK`, named for one test: free) on a session of its own
-/// until dropped.
-pub fn hold_user_lock(url: &str, name: &str) -> HeldSession {
-    hold_session(url, &format!("DO GET_LOCK('{name}', 10)"))
-}
-
-/// Connection ids of sessions of this database running a statement that starts `prefix`
-/// and waiting for a user lock.
-pub fn waiting_on_user_lock(url: &str, prefix: &str) -> Vec<String> {
-    my_query(
-        url,
-        &format!(
-            "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
-             WHERE db = DATABASE() AND info LIKE '{prefix}%' AND state = 'User lock'"
-        ),
-    )
-}
-
 #[test]
 fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     let db = my_db("my_lock");
     let url = db.url();
     let lock = format!("{}_hold", db.name());
-    let proj = project(&[
-        (
-            "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
-        ("n2.sql", waiting_revision("n2", "a", &lock)),
-    ]);
+    let proj = project(&[root_a(), ("n2.sql", waiting_revision("n2", "a", &lock))]);
     let dir = proj.path();
     let held = hold_user_lock(url, &lock);
-    let mut first = spawn(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    let first = mig.with(["upgrade", "head"]).spawn();
     wait_for("the first run to wait inside n2", || {
         waiting_on_user_lock(url, "INSERT INTO t1").len() == 1
     });
     let holder = waiting_on_user_lock(url, "INSERT INTO t1").remove(0);
 
-    let second = mig(dir, url, &["upgrade", "head", "--lock-timeout", "1s"]);
+    let second = mig.with(["upgrade", "head", "--lock-timeout", "1s"]).run();
     assert_eq!(second.code, 3, "{}", second.stderr);
     let expected = format!(
         "timed out after 1s waiting for the migration lock `mig:{}::alembic_version` \
@@ -257,16 +178,11 @@ fn a_second_run_waits_for_the_get_lock_and_times_out_naming_the_holder() {
     assert!(second.stderr.contains("user `root`"), "{}", second.stderr);
 
     drop(held);
-    let status = first.wait().expect("the first run ends");
-    assert!(
-        status.success(),
-        "{}",
-        std::fs::read_to_string(dir.join("spawned.stderr")).unwrap_or_default()
-    );
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
+    first.wait().success();
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
     // The lock went with the first run's session: a third run takes it at once.
-    let third = mig(dir, url, &["upgrade", "head", "--lock-timeout", "1s"]);
+    let third = mig.with(["upgrade", "head", "--lock-timeout", "1s"]).run();
     assert_eq!(third.code, 0, "{}", third.stderr);
 }
 
@@ -283,14 +199,14 @@ fn unix_socket_urls_connect() {
         db.name(),
         socket.display()
     );
-    let up = mig(dir, &pymysql, &["upgrade", "a"]);
+    let up = Mig::new(dir).url(&pymysql).args(["upgrade", "a"]).run();
     assert_eq!(up.code, 0, "{}", up.stderr);
     let native = format!(
         "mariadb://root@localhost/{}?socket={}",
         db.name(),
         socket.display()
     );
-    assert_eq!(ok(dir, &native, &["current"]), "a\n");
+    assert_eq!(Mig::new(dir).url(&native).args(["current"]).ok(), "a\n");
 }
 
 /// A missing database is diagnosed in words, without the password; a failing statement
@@ -302,7 +218,7 @@ fn connection_and_statement_errors_name_the_problem() {
     let dir = proj.path();
     let port = crate::support::mariadb::MariaDb::get().port();
     let missing = format!("mysql://root:s3cret@127.0.0.1:{port}/{}_gone", db.name());
-    let out = mig(dir, &missing, &["current"]);
+    let out = Mig::new(dir).url(&missing).args(["current"]).run();
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr.contains(&format!(
@@ -318,10 +234,10 @@ fn connection_and_statement_errors_name_the_problem() {
 
     std::fs::write(
         dir.join("versions/c.sql"),
-        rev("c", "b", "", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
+        revision("c", "b", "INSERT INTO nope VALUES (1);", "SELECT 1;"),
     )
     .expect("write");
-    let failed = mig(dir, db.url(), &["upgrade", "head"]);
+    let failed = Mig::new(dir).url(db.url()).args(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(&format!(
@@ -342,9 +258,8 @@ fn concurrent_runs_apply_each_revision_once() {
     let proj = project(&[
         (
             "a.sql",
-            rev(
+            revision(
                 "a",
-                "",
                 "",
                 "CREATE TABLE runs (rev varchar(8));\n\nINSERT INTO runs VALUES ('a');",
                 "DROP TABLE runs;",
@@ -352,29 +267,28 @@ fn concurrent_runs_apply_each_revision_once() {
         ),
         (
             "b.sql",
-            rev(
+            revision(
                 "b",
                 "a",
-                "",
                 "INSERT INTO runs VALUES ('b');",
                 "DELETE FROM runs;",
             ),
         ),
         (
             "c.sql",
-            rev(
+            revision(
                 "c",
                 "b",
-                "",
                 "INSERT INTO runs VALUES ('c');",
                 "DELETE FROM runs;",
             ),
         ),
     ]);
     let dir = proj.path();
+    let mig = Mig::new(dir).url(url);
     let outs: Vec<_> = std::thread::scope(|scope| {
         let runs: Vec<_> = (0..8)
-            .map(|_| scope.spawn(|| mig(dir, url, &["upgrade", "head", "--lock-timeout", "60s"])))
+            .map(|_| scope.spawn(|| mig.with(["upgrade", "head", "--lock-timeout", "60s"]).run()))
             .collect();
         runs.into_iter()
             .map(|run| run.join().expect("a run"))
@@ -387,7 +301,7 @@ fn concurrent_runs_apply_each_revision_once() {
         my_query(url, "SELECT rev FROM runs ORDER BY rev"),
         ["a", "b", "c"]
     );
-    assert_eq!(ok(dir, url, &["current"]), "c (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "c (head)\n");
     assert_eq!(
         my_query(url, "SELECT count(*) FROM mig_history WHERE success"),
         ["3"]

@@ -2,13 +2,10 @@
 //! halfway, mig continues, Alembic reads what mig wrote and goes back down, mig finishes;
 //! `current` reads the same through both. The version table each creates is the same.
 
-use crate::compat::alembic::alembic;
-use crate::compat::project::{graphs, mig, write_pair};
+use crate::compat::alembic::{alembic, text};
+use crate::compat::project::{graphs, write_pair};
 use crate::support::mariadb::{my_db, my_query, MariaDb};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::support::Mig;
 
 /// The `sqlalchemy.url` of `database` for both tools (SQLAlchemy's pymysql form).
 fn pymysql_url(database: &str) -> String {
@@ -32,11 +29,7 @@ fn alembic_upgrades_halfway_mig_continues_and_the_other_way_round() {
         );
         text(&out.stdout)
     };
-    let run_mig = |args: &[&str]| {
-        let out = mig(&pair.mig_dir, args);
-        assert!(out.status.success(), "mig {args:?}: {}", text(&out.stderr));
-        text(&out.stdout)
-    };
+    let run_mig = |args: &[&str]| Mig::new(&pair.mig_dir).args(args).run().success().stdout;
 
     run_alembic(&["upgrade", "2b3c4d5e6f70"]);
     assert_eq!(run_mig(&["current"]), "2b3c4d5e6f70\n");
@@ -89,8 +82,10 @@ fn the_version_table_mig_creates_is_the_one_alembic_creates() {
     let mig_pair = write_pair(&revs, &pymysql_url(by_mig.name()), &[]);
     let out = alembic(&alembic_pair.alembic_dir, &["upgrade", "1a2b3c4d5e6f"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = mig(&mig_pair.mig_dir, &["upgrade", "1a2b3c4d5e6f"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    Mig::new(&mig_pair.mig_dir)
+        .args(["upgrade", "1a2b3c4d5e6f"])
+        .run()
+        .success();
     let layout = |url: &str| {
         my_query(
             url,

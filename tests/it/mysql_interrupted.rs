@@ -7,19 +7,22 @@
 
 use std::path::Path;
 
-use crate::mysql::{hold_session, hold_user_lock, waiting_on_user_lock, waiting_revision};
-use crate::online_interrupted::{mig, ok, project, rev, spawn, wait_for};
-use crate::signals::signal;
-use crate::support::mariadb::{my_db, my_exec, my_kill, my_query, MyDb};
+use crate::online_interrupted::{
+    assert_nothing_to_resolve_for_a, assert_reported_and_refused, assert_resolved, assert_resumed,
+    assert_status_while_running, assert_up_to_date_at_n2,
+};
+use crate::support::mariadb::{
+    hold_session, hold_user_lock, my_db, my_exec, my_kill, my_query, waiting_on_user_lock,
+    waiting_revision, MyDb,
+};
+use crate::support::project::{project, revision, root_a, three_statements};
+use crate::support::{wait_for, Mig};
 
 /// `a`, then `n2` (no `Transaction: none`: on MySQL every step commits statement by
 /// statement) whose statement 2 waits for a user lock held by the test.
 fn kill_project(db: &MyDb) -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         ("n2.sql", waiting_revision("n2", "a", &lock_name(db))),
     ])
 }
@@ -36,7 +39,7 @@ fn lock_name(db: &MyDb) -> String {
 fn killed_after_statement_1(dir: &Path, db: &MyDb) {
     let url = db.url();
     let held = hold_user_lock(url, &lock_name(db));
-    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    let mut child = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
     wait_for("statement 2 of n2 to wait for the user lock", || {
         waiting_on_user_lock(url, "INSERT INTO t1").len() == 1
     });
@@ -49,16 +52,9 @@ fn killed_after_statement_1(dir: &Path, db: &MyDb) {
         ),
         ["1"]
     );
-    let running = ok(dir, url, &["status"]);
-    assert!(
-        running.contains(
-            "1 interrupted\nanother mig run holds the migration lock now: an `interrupted` \
-             step may still be running\n"
-        ),
-        "{running}"
-    );
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
+    assert_status_while_running(dir, url);
+    child.child().kill().expect("SIGKILL");
+    child.wait();
     my_kill(url, &id);
     wait_for("the killed run's session to end", || {
         my_query(
@@ -70,12 +66,6 @@ fn killed_after_statement_1(dir: &Path, db: &MyDb) {
     drop(held);
 }
 
-fn wording() -> String {
-    format!(
-        "revision n2 (versions/n2.sql) was interrupted after statement 1 of 3 (line {N2_LINE_1}) at "
-    )
-}
-
 #[test]
 fn mysql_a_killed_revision_is_reported_refused_and_resumed() {
     let db = my_db("my_killed_resume");
@@ -84,61 +74,15 @@ fn mysql_a_killed_revision_is_reported_refused_and_resumed() {
     let dir = proj.path();
     killed_after_statement_1(dir, &db);
 
-    let status = mig(dir, url, &["status"]);
-    assert_eq!(status.code, 0, "{}", status.stderr);
-    assert!(status.stdout.contains(&wording()), "{}", status.stdout);
-    assert!(
-        status
-            .stdout
-            .contains("by deployer@ci1; statements 1..1 are applied"),
-        "{}",
-        status.stdout
-    );
-    assert!(
-        status.stdout.contains("interrupted  n2"),
-        "{}",
-        status.stdout
-    );
-    assert!(
-        status.stdout.ends_with("1 interrupted\n1 pending\n"),
-        "{}",
-        status.stdout
-    );
-    assert_eq!(mig(dir, url, &["status", "--exit-code"]).code, 1);
-    let current = mig(dir, url, &["current"]);
-    assert_eq!((current.code, current.stdout.as_str()), (0, "a\n"));
-    assert!(current.stderr.contains(&wording()), "{}", current.stderr);
-    let check = mig(dir, url, &["check"]);
-    assert_eq!(check.code, 1);
-    assert!(check.stderr.contains(&wording()), "{}", check.stderr);
-
-    let refused = mig(dir, url, &["upgrade", "head"]);
-    assert_eq!(refused.code, 3, "{}", refused.stderr);
-    assert!(refused.stderr.contains(&wording()), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("run `mig upgrade --resume` to continue it"),
-        "{}",
-        refused.stderr
-    );
+    assert_reported_and_refused(dir, url, N2_LINE_1);
     // Statement 1 committed, statement 2's row went with the killed session.
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["0"]);
     assert!(my_query(url, "SHOW TABLES LIKE 't3'").is_empty());
 
-    let resumed = mig(dir, url, &["upgrade", "head", "--resume"]);
-    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
-    assert!(
-        resumed
-            .stderr
-            .contains("Skipping statement 1 of 3 (line 7) of n2: applied by the interrupted run"),
-        "{}",
-        resumed.stderr
-    );
+    assert_resumed(dir, url, N2_LINE_1);
     // Statement 2 ran once (one row), statement 3 once (it would fail a second time).
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
     assert_eq!(my_query(url, "SHOW TABLES LIKE 't3'"), ["t3"]);
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
     assert_eq!(
         my_query(
             url,
@@ -146,9 +90,7 @@ fn mysql_a_killed_revision_is_reported_refused_and_resumed() {
         ),
         ["0"]
     );
-    let status = ok(dir, url, &["status", "--exit-code"]);
-    assert!(status.ends_with("heads: n2\nup to date\n"), "{status}");
-    assert!(status.contains("applied      n2"), "{status}");
+    assert_up_to_date_at_n2(dir, url);
 }
 
 #[test]
@@ -159,33 +101,12 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
     let dir = proj.path();
     killed_after_statement_1(dir, &db);
 
-    let wrong = mig(dir, url, &["resolve", "a", "--applied", "--reason", "x"]);
-    assert_eq!(wrong.code, 3);
-    assert!(
-        wrong
-            .stderr
-            .contains("revision `a` has no interrupted step to resolve"),
-        "{}",
-        wrong.stderr
-    );
+    assert_nothing_to_resolve_for_a(dir, url);
 
     // Undone by hand: the version table stays at `a`, a plain upgrade runs n2 whole.
     my_exec(url, "DROP TABLE t1");
-    let said = ok(
-        dir,
-        url,
-        &[
-            "resolve",
-            "n2",
-            "--reverted",
-            "--reason",
-            "dropped t1 by hand",
-        ],
-    );
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as reverted; the version table holds a\n"
-    );
+    let mig = Mig::new(dir).url(url);
+    assert_resolved(dir, url, false, "dropped t1 by hand");
     assert_eq!(
         my_query(
             url,
@@ -194,25 +115,20 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
         ),
         ["resolve reverted dropped t1 by hand deployer@ci1"]
     );
-    ok(dir, url, &["upgrade", "head"]);
+    mig.with(["upgrade", "head"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
 
     // Killed again after statement 1, finished by hand this time: resolved as applied.
-    ok(dir, url, &["downgrade", "a"]);
+    mig.with(["downgrade", "a"]).ok();
     killed_after_statement_1(dir, &db);
     my_exec(url, "INSERT INTO t1 VALUES (1); CREATE TABLE t3 (id int)");
-    let said = ok(
-        dir,
-        url,
-        &["resolve", "n2", "--applied", "--reason", "finished by hand"],
-    );
-    assert_eq!(
-        said,
-        "Resolved the interrupted upgrade of n2 as applied; the version table holds n2\n"
-    );
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
-    assert!(ok(dir, url, &["status"]).ends_with("heads: n2\nup to date\n"));
+    assert_resolved(dir, url, true, "finished by hand");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
+    assert!(mig
+        .with(["status"])
+        .ok()
+        .ends_with("heads: n2\nup to date\n"));
 }
 
 /// A statement that fails after the first one committed: the same state without a kill;
@@ -221,62 +137,47 @@ fn mysql_a_killed_revision_resolved_by_hand_either_way() {
 fn mysql_a_failed_statement_after_a_committed_one_is_interrupted_and_resumed() {
     let db = my_db("my_failed_resume");
     let url = db.url();
-    let body = |second: &str| {
-        format!("CREATE TABLE t1 (id int);\n\n{second}\n\nCREATE TABLE t3 (id int);")
-    };
     let proj = project(&[(
         "n1.sql",
-        rev(
-            "n1",
-            "",
-            "",
-            &body("INSERT INTO nope VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
-        ),
+        three_statements("n1", "", "", "INSERT INTO nope VALUES (1);"),
     )]);
     let dir = proj.path();
-    let failed = mig(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(failed.stderr.contains("nope"), "{}", failed.stderr);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision n1 (versions/n1.sql) was interrupted after statement 1 of 3 (line 7) at "
         ),
         "{status}"
     );
-    assert_eq!(mig(dir, url, &["upgrade", "head"]).code, 3);
+    assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
     std::fs::write(
         dir.join("versions/n1.sql"),
-        rev(
-            "n1",
-            "",
-            "",
-            &body("INSERT INTO t1 VALUES (1);"),
-            "DROP TABLE t3;\nDROP TABLE t1;",
-        ),
+        three_statements("n1", "", "", "INSERT INTO t1 VALUES (1);"),
     )
     .expect("fix");
-    let resumed = mig(dir, url, &["upgrade", "head", "--resume"]);
+    let resumed = mig.with(["upgrade", "head", "--resume"]).run();
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert_eq!(my_query(url, "SELECT count(*) FROM t1"), ["1"]);
-    assert_eq!(ok(dir, url, &["current"]), "n1 (head)\n");
-    assert!(ok(dir, url, &["status"]).ends_with("heads: n1\nup to date\n"));
+    assert_eq!(mig.with(["current"]).ok(), "n1 (head)\n");
+    assert!(mig
+        .with(["status"])
+        .ok()
+        .ends_with("heads: n1\nup to date\n"));
 }
 
 /// `a`, then `b` whose statement `failing_at` fails, with `body` before it.
 fn failing_project(body: &str) -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            rev(
+            revision(
                 "b",
                 "a",
-                "",
                 &format!("{body}\n\nINSERT INTO nope VALUES (1);"),
                 "DELETE FROM t0;",
             ),
@@ -293,8 +194,9 @@ fn mysql_a_failed_dml_only_step_rolls_back_whole_and_stays_pending() {
     let url = db.url();
     let proj = failing_project("INSERT INTO t0 VALUES (1);");
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "a"]);
-    let failed = mig(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
@@ -310,7 +212,7 @@ fn mysql_a_failed_dml_only_step_rolls_back_whole_and_stays_pending() {
         failed.stderr
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(status.ends_with("heads: b\n1 pending\n"), "{status}");
 }
 
@@ -322,8 +224,9 @@ fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
     let url = db.url();
     let proj = failing_project("INSERT INTO t0 VALUES (1);\n\nCREATE TABLE t9 (id int);");
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "a"]);
-    let failed = mig(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed.stderr.contains(
@@ -338,7 +241,7 @@ fn mysql_dml_committed_by_a_later_ddl_is_reported_as_applied() {
         failed.stderr
     );
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision b (versions/b.sql) was interrupted after statement 2 of 3 (line 9)"
@@ -355,35 +258,27 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
     let db = my_db("my_sigterm");
     let url = db.url();
     let proj = project(&[
-        (
-            "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            rev(
-                "b",
-                "a",
-                "",
-                "CREATE TABLE t1 (id int);\n\nINSERT INTO t0 VALUES (1);\n\nCREATE TABLE t3 (id int);",
-                "DROP TABLE t3;\nDROP TABLE t1;",
-            ),
+            three_statements("b", "a", "", "INSERT INTO t0 VALUES (1);"),
         ),
     ]);
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "a"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
     let held = hold_session(url, "LOCK TABLES t0 WRITE");
-    let child = spawn(dir, url, &["upgrade", "head"]);
+    let child = mig.with(["upgrade", "head"]).spawn();
     let waiting = "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
                    WHERE db = DATABASE() AND info LIKE 'INSERT INTO t0%' \
                    AND state LIKE 'Waiting for table%'";
     wait_for("statement 2 of b to wait for the table lock", || {
         my_query(url, waiting).len() == 1
     });
-    signal(&child, "TERM");
-    let output = child.wait_with_output().expect("mig ends");
-    assert_eq!(output.status.code(), Some(143));
-    let err = std::fs::read_to_string(dir.join("spawned.stderr")).expect("stderr");
+    child.signal("TERM");
+    let ended = child.wait();
+    assert_eq!(ended.code, 143);
+    let err = ended.stderr;
     assert!(
         err.contains("FAILED: interrupted by SIGTERM; revision `b` failed at"),
         "{err}"
@@ -398,16 +293,16 @@ fn mysql_sigterm_in_statement_2_cancels_it_and_leaves_the_step_interrupted() {
     );
     drop(held);
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(
             "revision b (versions/b.sql) was interrupted after statement 1 of 3 (line 7)"
         ),
         "{status}"
     );
-    ok(dir, url, &["upgrade", "head", "--resume"]);
+    mig.with(["upgrade", "head", "--resume"]).ok();
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["1"]);
-    assert_eq!(ok(dir, url, &["current"]), "b (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "b (head)\n");
 }
 
 /// The first run on a fresh database: the version and history tables (DDL, which commits
@@ -420,16 +315,16 @@ fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
     crate::support::mariadb::my_exec(url, "CREATE TABLE t0 (id int)");
     let proj = project(&[(
         "a.sql",
-        rev(
+        revision(
             "a",
-            "",
             "",
             "INSERT INTO t0 VALUES (1);\n\nINSERT INTO nope VALUES (1);",
             "DELETE FROM t0;",
         ),
     )]);
     let dir = proj.path();
-    let failed = mig(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         failed
@@ -440,7 +335,7 @@ fn mysql_a_failed_dml_only_first_revision_rolls_back_whole() {
     );
     assert!(!failed.stderr.contains("stay applied"), "{}", failed.stderr);
     assert_eq!(my_query(url, "SELECT count(*) FROM t0"), ["0"]);
-    assert!(ok(dir, url, &["status"]).ends_with("heads: a\n1 pending\n"));
+    assert!(mig.with(["status"]).ok().ends_with("heads: a\n1 pending\n"));
     assert_eq!(
         my_query(
             url,

@@ -14,24 +14,9 @@ use crate::support;
 
 fn merge_graph() -> Vec<Revision> {
     vec![
-        rev(
-            "a",
-            &[],
-            "CREATE TABLE t_a (id INTEGER);",
-            "DROP TABLE t_a;",
-        ),
-        rev(
-            "b1",
-            &["a"],
-            "CREATE TABLE t_b1 (id INTEGER);",
-            "DROP TABLE t_b1;",
-        ),
-        rev(
-            "c1",
-            &["a"],
-            "CREATE TABLE t_c1 (id INTEGER);",
-            "DROP TABLE t_c1;",
-        ),
+        table_rev("a", &[]),
+        table_rev("b1", &["a"]),
+        table_rev("c1", &["a"]),
         rev("m", &["b1", "c1"], "", ""),
     ]
 }

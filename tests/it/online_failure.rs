@@ -15,18 +15,8 @@ const IDS: [&str; 3] = ["a", "b", "c"];
 /// starts at line 9, column 1 of `versions/c.sql`.
 fn failing_chain() -> Vec<Revision> {
     vec![
-        rev(
-            "a",
-            &[],
-            "CREATE TABLE t_a (id INTEGER);",
-            "DROP TABLE t_a;",
-        ),
-        rev(
-            "b",
-            &["a"],
-            "CREATE TABLE t_b (id INTEGER);",
-            "DROP TABLE t_b;",
-        ),
+        table_rev("a", &[]),
+        table_rev("b", &["a"]),
         rev(
             "c",
             &["b"],
@@ -180,7 +170,7 @@ async fn transaction_none_lists_the_statements_that_ran() {
     let config = config(ExecSettings::default());
     let target = url(db.url());
     let revisions = graph(vec![
-        rev("a", &[], "CREATE TABLE t_a (id INTEGER);", "DROP TABLE t_a;"),
+        table_rev("a", &[]),
         outside_transaction(rev(
             "b",
             &["a"],

@@ -18,18 +18,8 @@ const IDS: [&str; 3] = ["a", "b", "c"];
 
 fn revisions() -> Vec<Revision> {
     vec![
-        rev(
-            "a",
-            &[],
-            "CREATE TABLE t_a (id INTEGER);",
-            "DROP TABLE t_a;",
-        ),
-        rev(
-            "b",
-            &["a"],
-            "CREATE TABLE t_b (id INTEGER);",
-            "DROP TABLE t_b;",
-        ),
+        table_rev("a", &[]),
+        table_rev("b", &["a"]),
         rev("c", &["b"], "SELECT * FROM nope;", ""),
     ]
 }

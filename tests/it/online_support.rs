@@ -60,6 +60,17 @@ pub fn rev(id: &str, down: &[&str], upgrade: &str, downgrade: &str) -> Revision 
     }
 }
 
+/// Revision `id` after `down` whose upgrade creates table `t_<id>` and whose downgrade
+/// drops it.
+pub fn table_rev(id: &str, down: &[&str]) -> Revision {
+    rev(
+        id,
+        down,
+        &format!("CREATE TABLE t_{id} (id INTEGER);"),
+        &format!("DROP TABLE t_{id};"),
+    )
+}
+
 /// The same revision with `Transaction: none`.
 pub fn outside_transaction(mut revision: Revision) -> Revision {
     revision.transaction = TransactionMode::None;

@@ -6,11 +6,11 @@
 //! `search_path` a run sets does not leak to the pooler's other clients.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use crate::runbook::{repo, runbook};
+use crate::runbook::runbook;
 use crate::support::pgbouncer::{PgBouncer, PoolMode};
-use crate::support::{block_on, ephemeral_db};
+use crate::support::project::{project_with_ini, revision};
+use crate::support::{block_on, ephemeral_db, pg_query, repo, Mig, Run};
 
 /// With it, the version table and the revisions' tables live in `app`, set through
 /// `search_path`.
@@ -20,74 +20,41 @@ const IN_APP: &str = "version_table_schema = app\nsearch_path = app, public\n";
 /// schema); with `record`, each upgrade also records its run in `public.ran` (which the
 /// test creates).
 fn project(mig_section: &str, record: bool, extra: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        format!("[alembic]\nscript_location = %(here)s\n\n[mig]\n{mig_section}"),
+    let mut files: Vec<(String, String)> = [("r1", ""), ("r2", "r1"), ("r3", "r2")]
+        .into_iter()
+        .map(|(id, down)| {
+            let record = if record {
+                format!("INSERT INTO public.ran VALUES ('{id}');\n")
+            } else {
+                String::new()
+            };
+            let up = format!("{record}CREATE TABLE t_{id} (id int PRIMARY KEY);");
+            let text = revision(id, down, &up, &format!("DROP TABLE t_{id};"));
+            (format!("{id}_t.sql"), text)
+        })
+        .collect();
+    files.extend(extra.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    project_with_ini(
+        &format!("[alembic]\nscript_location = %(here)s\n\n[mig]\n{mig_section}"),
+        &files,
     )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("mkdir");
-    let revisions = [("r1", ""), ("r2", "r1"), ("r3", "r2")];
-    for (id, down) in revisions {
-        let record = if record {
-            format!("INSERT INTO public.ran VALUES ('{id}');\n")
-        } else {
-            String::new()
-        };
-        std::fs::write(
-            tmp.path().join(format!("versions/{id}_t.sql")),
-            format!(
-                "-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {down}\n\n-- migrate:upgrade\n\
-                 {record}CREATE TABLE t_{id} (id int PRIMARY KEY);\n\n\
-                 -- migrate:downgrade\nDROP TABLE t_{id};\n"
-            ),
-        )
-        .expect("revision");
-    }
-    for (name, text) in extra {
-        std::fs::write(tmp.path().join("versions").join(name), text).expect("revision");
-    }
-    tmp
-}
-
-fn mig(dir: &Path, url: &str, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mig"));
-    command
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("MIG_POOLER");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("run mig")
 }
 
 fn ok(dir: &Path, url: &str, args: &[&str], bouncer: &PgBouncer) -> String {
-    let out = mig(dir, url, &[], args);
+    let out = Mig::new(dir).url(url).args(args).run();
     assert!(
-        out.status.success(),
-        "mig {args:?} failed ({:?}):\n{}\n{}\nPgBouncer log:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
+        out.code == 0,
+        "mig {args:?} failed ({}):\n{}\n{}\nPgBouncer log:\n{}",
+        out.code,
+        out.stdout,
+        out.stderr,
         bouncer.log()
     );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-async fn query(url: &str, sql: &str) -> Vec<String> {
-    let mut conn = crate::support::connect_pg(url).await.expect("connect");
-    let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-        .persistent(false)
-        .fetch_all(&mut conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+    out.stdout
 }
 
 fn every_command_five_times(mode: PoolMode) {
@@ -96,9 +63,9 @@ fn every_command_five_times(mode: PoolMode) {
     let url = bouncer.url(db.name());
     let proj = project(IN_APP, true, &[]);
     let dir = proj.path();
-    block_on(query(db.url(), "CREATE TABLE public.ran (rev text)"));
-    let out = mig(dir, &url, &[], &["current"]);
-    let announced = String::from_utf8_lossy(&out.stderr).contains(
+    pg_query(db.url(), "CREATE TABLE public.ran (rev text)");
+    let out = Mig::new(dir).url(&url).args(["current"]).run();
+    let announced = out.stderr.contains(
         "INFO  [mig] Through a transaction-mode pooler (detected: transactions ran on \
          different server backends)",
     );
@@ -158,15 +125,15 @@ fn every_command_five_times(mode: PoolMode) {
         ok(clean.path(), &url, &["runbook", "--scratch"], bouncer);
     }
     // Each round applied r1 once, r2 and r3 twice (after the stamp back to r1).
-    let ran = block_on(query(
+    let ran = pg_query(
         db.url(),
         "SELECT rev || ':' || count(*) FROM public.ran GROUP BY rev ORDER BY rev",
-    ));
+    );
     assert_eq!(ran, ["r1:5", "r2:10", "r3:10"]);
-    let accepted = block_on(query(
+    let accepted = pg_query(
         db.url(),
         "SELECT count(*)::text FROM app.mig_history WHERE direction = 'accept'",
-    ));
+    );
     assert_eq!(accepted, ["5"]);
 }
 
@@ -200,19 +167,18 @@ fn eight_concurrent_upgrades(per_migration: &str) {
         &[],
     );
     let dir = proj.path();
-    block_on(query(db.url(), "CREATE TABLE public.ran (rev text)"));
+    pg_query(db.url(), "CREATE TABLE public.ran (rev text)");
     // Named rather than detected: eight clients probing one pooler at once could each be
     // handed server connections that hide the pooling (detection is tested on its own).
-    let outputs: Vec<Output> = std::thread::scope(|scope| {
+    let outputs: Vec<Run> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..8)
             .map(|_| {
                 scope.spawn(|| {
-                    mig(
-                        dir,
-                        &url,
-                        &[("MIG_POOLER", "transaction")],
-                        &["upgrade", "head"],
-                    )
+                    Mig::new(dir)
+                        .url(&url)
+                        .env("MIG_POOLER", "transaction")
+                        .args(["upgrade", "head"])
+                        .run()
                 })
             })
             .collect();
@@ -220,13 +186,13 @@ fn eight_concurrent_upgrades(per_migration: &str) {
     });
     for out in &outputs {
         assert!(
-            out.status.success(),
+            out.code == 0,
             "{}\nPgBouncer log:\n{}",
-            String::from_utf8_lossy(&out.stderr),
+            out.stderr.as_str(),
             bouncer.log()
         );
     }
-    let ran = block_on(query(db.url(), "SELECT rev FROM public.ran ORDER BY rev"));
+    let ran = pg_query(db.url(), "SELECT rev FROM public.ran ORDER BY rev");
     assert_eq!(ran, ["r1", "r2", "r3"]);
     assert_eq!(ok(dir, &url, &["current"], bouncer), "r3 (head)\n");
 }
@@ -245,9 +211,9 @@ fn non_transactional_revisions_are_refused_through_a_transaction_pooler_only() {
     let db = ephemeral_db("pooler_refused");
     let url = bouncer.url(db.name());
     ok(dir, &url, &["upgrade", "r2"], bouncer);
-    let out = mig(dir, &url, &[], &["upgrade", "head"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = Mig::new(dir).url(&url).args(["upgrade", "head"]).run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code, 2, "{stderr}");
     assert!(
         stderr.contains(&format!(
             "FAILED: revision `r4` (`{}`) is `Transaction: none`, which cannot run through a \
@@ -268,10 +234,10 @@ fn non_transactional_revisions_are_refused_through_a_transaction_pooler_only() {
     let url = bouncer.url(db.name());
     ok(dir, &url, &["upgrade", "head"], bouncer);
     assert_eq!(ok(dir, &url, &["current"], bouncer), "r4 (head)\n");
-    let index = block_on(query(
+    let index = pg_query(
         db.url(),
         "SELECT indexname::text FROM pg_indexes WHERE indexname = 'ix_t_r1'",
-    ));
+    );
     assert_eq!(index, ["ix_t_r1"]);
 }
 
@@ -286,17 +252,17 @@ fn a_failing_revision_through_a_transaction_pooler_is_reported_and_recorded() {
     let db = ephemeral_db("pooler_failure");
     let url = bouncer.url(db.name());
     ok(dir, &url, &["upgrade", "r3"], bouncer);
-    let out = mig(dir, &url, &[], &["upgrade", "head"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let out = Mig::new(dir).url(&url).args(["upgrade", "head"]).run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code, 3, "{stderr}");
     assert!(stderr.contains("r4_bad.sql"), "{stderr}");
     assert!(stderr.contains("no_such_table"), "{stderr}");
     assert_eq!(ok(dir, &url, &["current"], bouncer), "r3\n");
-    let recorded = block_on(query(
+    let recorded = pg_query(
         db.url(),
         "SELECT revision || ':' || success::text FROM app.mig_history \
          WHERE revision = 'r4'",
-    ));
+    );
     assert_eq!(recorded, ["r4:false"]);
 }
 
@@ -310,10 +276,10 @@ fn the_search_path_of_a_run_does_not_leak_to_other_clients_of_the_pooler() {
     ok(dir, &url, &["upgrade", "head"], bouncer);
     ok(dir, &url, &["current"], bouncer);
     // The tables landed in `app`, the first schema of the configured search_path.
-    let tables = block_on(query(
+    let tables = pg_query(
         db.url(),
         "SELECT tablename::text FROM pg_tables WHERE schemaname = 'app' ORDER BY 1",
-    ));
+    );
     assert_eq!(
         tables,
         ["alembic_version", "mig_history", "t_r1", "t_r2", "t_r3"]
@@ -347,7 +313,7 @@ fn drift_reads_through_a_transaction_pooler_and_leaves_no_connection_read_only()
     // Another client of the pooler, on whichever server connection it gets, may write:
     // drift's reads were read-only by transaction, not by a session setting left behind.
     for _ in 0..8 {
-        let seen = block_on(query(&url, "SHOW default_transaction_read_only"));
+        let seen = pg_query(&url, "SHOW default_transaction_read_only");
         assert_eq!(seen, ["off"]);
     }
 }
@@ -427,8 +393,8 @@ fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_
     let dir = proj.path();
     let db = ephemeral_db("pooler_status_interrupted");
     // Directly: a `Transaction: none` revision cannot run through the transaction pooler.
-    let out = mig(dir, db.url(), &[], &["upgrade", "head"]);
-    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let out = Mig::new(dir).url(db.url()).args(["upgrade", "head"]).run();
+    assert_eq!(out.code, 3, "{out:?}");
     let bouncer = PgBouncer::get(PoolMode::Transaction);
     let url = bouncer.url(db.name());
     for round in 0..5 {
@@ -440,11 +406,11 @@ fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_
             "{round}: {status}"
         );
     }
-    let locks = block_on(query(
+    let locks = pg_query(
         db.url(),
         "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' \
          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    ));
+    );
     assert_eq!(locks, ["0"]);
     // While another session holds the lock, the step may still be running.
     let id = mig::db::LockKey::new(db.name(), Some("app"), "alembic_version").advisory_id();
@@ -456,9 +422,9 @@ fn status_of_an_interrupted_step_through_a_transaction_pooler_sees_the_lock_and_
             .execute(&mut holder)
             .await
             .expect("lock");
-        mig(dir, &url, &[], &["status"])
+        Mig::new(dir).url(&url).args(["status"]).run()
     });
-    let text = String::from_utf8_lossy(&status.stdout);
+    let text = status.stdout.as_str();
     assert!(
         text.contains("another mig run holds the migration lock now"),
         "{status:?}"

@@ -2,8 +2,9 @@
 //! counts equal `count(*)`, the data is there, and reading back catches a changed
 //! manifest.
 
-use crate::seed_support::{demo, lite_exec_all, ok, pg_strings, project, revision, sqlite_url};
-use crate::support::{block_on, pg_db};
+use crate::seed_support::{demo, lite_exec_all, sqlite_url, upgraded_and_seeded};
+use crate::support::project::{project_with_seeds, revision};
+use crate::support::{block_on, pg_db, pg_query, Mig};
 
 #[test]
 fn postgresql_backup_is_a_verified_pg_dump_directory() {
@@ -11,13 +12,12 @@ fn postgresql_backup_is_a_verified_pg_dump_directory() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    ok(dir, &["--url", &url, "seed", "--all"]);
+    upgraded_and_seeded(dir, &url);
+    let mig = Mig::new(dir).url(&url);
     let out_dir = dir.join("bk");
-    let out = ok(
-        dir,
-        &["--url", &url, "backup", "--out", out_dir.to_str().unwrap()],
-    );
+    let out = mig
+        .with(["backup", "--out", out_dir.to_str().unwrap()])
+        .ok();
     assert!(
         out.starts_with(&format!("Backup written to {} (", out_dir.display())),
         "{out}"
@@ -41,7 +41,7 @@ fn postgresql_backup_is_a_verified_pg_dump_directory() {
         if name == "mig_history" {
             continue; // the backup's own row came after it
         }
-        let count = pg_strings(
+        let count = pg_query(
             &url,
             &format!("SELECT count(*)::text FROM \"{schema}\".\"{name}\""),
         );
@@ -50,7 +50,7 @@ fn postgresql_backup_is_a_verified_pg_dump_directory() {
     let outbox = tables.iter().find(|t| t["name"] == "event_outbox").unwrap();
     assert_eq!(outbox["rows"], 3);
     assert_eq!(
-        pg_strings(
+        pg_query(
             &url,
             "SELECT reason FROM zero_admin.mig_history WHERE direction = 'backup'"
         ),
@@ -93,16 +93,17 @@ fn sqlite_backup_is_vacuum_into_and_verified() {
         "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);",
         "DROP TABLE items;",
     );
-    let proj = project(&[("r1.sql", &rev)], &[]);
+    let proj = project_with_seeds(&[("r1.sql", &rev)], &[]);
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    ok(dir, &["--url", &url, "upgrade", "head"]);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     lite_exec_all(
         &file,
         "INSERT INTO items VALUES (1, 'a'), (2, NULL), (3, 'it''s');",
     );
-    let out = ok(dir, &["--url", &url, "--format", "json", "backup"]);
+    let out = mig.with(["--format", "json", "backup"]).ok();
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let path = std::path::PathBuf::from(report["path"].as_str().unwrap());
     assert!(path.starts_with(dir.join("backups")), "{}", path.display());

@@ -2,7 +2,9 @@
 //! upgrades again, truncate deletes in foreign-key order and resets `sqlite_sequence`,
 //! the backup first, and the dry run.
 
-use crate::seed_support::{fails, lite_exec_all, lite_strings, ok, project, revision, sqlite_url};
+use crate::seed_support::{lite_exec_all, lite_strings, sqlite_url, upgraded_and_seeded};
+use crate::support::project::{project_with_seeds, revision};
+use crate::support::Mig;
 
 fn sqlite_project() -> tempfile::TempDir {
     let r1 = revision(
@@ -14,7 +16,7 @@ fn sqlite_project() -> tempfile::TempDir {
          CREATE VIEW named AS SELECT name FROM parents;",
         "DROP VIEW named;\nDROP TABLE kids;\nDROP TABLE parents;",
     );
-    project(
+    project_with_seeds(
         &[("r1.sql", &r1)],
         &[
             (
@@ -35,21 +37,13 @@ fn sqlite_truncate_and_rebuild() {
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    ok(dir, &["--url", &url, "seed", "--all"]);
+    upgraded_and_seeded(dir, &url);
+    let mig = Mig::new(dir).url(&url);
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('x'), ('y'); INSERT INTO kids (parent_id) VALUES (2), (3);");
 
-    let dry = ok(
-        dir,
-        &[
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "truncate",
-            "--dry-run",
-        ],
-    );
+    let dry = mig
+        .with(["reset", "--strategy", "truncate", "--dry-run"])
+        .ok();
     assert!(
         dry.contains("  empty table kids (3 rows)\n  empty table parents (3 rows)\n"),
         "{dry}"
@@ -59,19 +53,9 @@ fn sqlite_truncate_and_rebuild() {
         ["3"]
     );
 
-    let out = ok(
-        dir,
-        &[
-            "--url",
-            &url,
-            "reset",
-            "--strategy",
-            "truncate",
-            "--seed",
-            "all",
-            "--yes",
-        ],
-    );
+    let out = mig
+        .with(["reset", "--strategy", "truncate", "--seed", "all", "--yes"])
+        .ok();
     assert!(
         out.contains("  emptied table kids (3 rows)\n  emptied table parents (3 rows)\n"),
         "{out}"
@@ -93,9 +77,9 @@ fn sqlite_truncate_and_rebuild() {
     assert_eq!(backups.len(), 1, "the backup was taken first");
 
     // Rebuild: every object goes and comes back from the revisions; data from the seeds.
-    let snapshot_before = ok(dir, &["--url", &url, "snapshot"]);
+    let snapshot_before = mig.with(["snapshot"]).ok();
     lite_exec_all(&file, "INSERT INTO parents (name) VALUES ('z');");
-    let out = ok(dir, &["--url", &url, "reset", "--yes", "--no-backup"]);
+    let out = mig.with(["reset", "--yes", "--no-backup"]).ok();
     assert!(out.contains("  dropped view named\n"), "{out}");
     assert!(out.contains("  dropped table parents (2 rows)\n"), "{out}");
     assert!(
@@ -106,7 +90,7 @@ fn sqlite_truncate_and_rebuild() {
         out.contains("  applied r1\n  seeded root (1 rows)\n"),
         "{out}"
     );
-    assert_eq!(ok(dir, &["--url", &url, "snapshot"]), snapshot_before);
+    assert_eq!(mig.with(["snapshot"]).ok(), snapshot_before);
     assert_eq!(lite_strings(&file, "SELECT name FROM parents"), ["root"]);
     assert_eq!(
         lite_strings(
@@ -116,7 +100,7 @@ fn sqlite_truncate_and_rebuild() {
         ["reset"],
         "the history table was rebuilt too: one reset row since"
     );
-    let err = fails(dir, &["--url", &url, "reset"], 2);
+    let err = mig.with(["reset"]).run().code(2).stderr;
     assert!(
         err.contains("without a terminal to ask on: pass `--yes` or `--confirm app.db`"),
         "{err}"
@@ -127,11 +111,12 @@ fn sqlite_truncate_and_rebuild() {
 fn sqlite_rebuild_failure_says_exactly_what_was_done() {
     let r1 = revision("r1", "", "CREATE TABLE t (id INTEGER);", "DROP TABLE t;");
     let r2 = revision("r2", "r1", "CREATE TABLE u (id INTEGER);", "DROP TABLE u;");
-    let proj = project(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
+    let proj = project_with_seeds(&[("r1.sql", &r1), ("r2.sql", &r2)], &[]);
     let dir = proj.path();
     let file = dir.join("app.db");
     let url = sqlite_url(&file);
-    ok(dir, &["--url", &url, "upgrade", "head"]);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
     // r2 changed after it was applied: its new body fails when the rebuild runs it.
     let broken = revision(
         "r2",
@@ -140,7 +125,11 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
         "DROP TABLE u;",
     );
     std::fs::write(dir.join("versions/r2.sql"), broken).unwrap();
-    let err = fails(dir, &["--url", &url, "reset", "--yes", "--no-backup"], 3);
+    let err = mig
+        .with(["reset", "--yes", "--no-backup"])
+        .run()
+        .code(3)
+        .stderr;
     assert!(
         err.contains("reset failed: the drops were committed (table alembic_version, table mig_history, table t, table u), then `upgrade heads` failed: "),
         "{err}"
@@ -151,7 +140,7 @@ fn sqlite_rebuild_failure_says_exactly_what_was_done() {
         "{err}"
     );
     assert_eq!(
-        ok(dir, &["--url", &url, "current"]),
+        mig.with(["current"]).ok(),
         "r1\n",
         "r1 ran again, r2 did not"
     );

@@ -3,8 +3,9 @@
 //! the matching clean history exits 0. Every case runs on a scratch database of the
 //! shared test server (`--scratch --url`), cases in parallel.
 
-use crate::roundtrip_support::{expected, fixtures, mig, names};
+use crate::roundtrip_support::{expected, fixtures, names};
 use crate::support;
+use crate::support::Mig;
 
 /// Runs one case: the leaky history, then the clean one.
 fn case(name: &str) {
@@ -13,9 +14,8 @@ fn case(name: &str) {
     let ini = fixtures().join(name).join("alembic.ini");
     let ini = ini.to_str().expect("utf-8 path");
     let run = |section: &str| {
-        mig(
-            &fixtures(),
-            &[
+        Mig::new(fixtures())
+            .args([
                 "-q",
                 "-c",
                 ini,
@@ -25,8 +25,8 @@ fn case(name: &str) {
                 &server,
                 "roundtrip",
                 "--scratch",
-            ],
-        )
+            ])
+            .run()
     };
     let leaky = run("alembic");
     assert_eq!(

@@ -3,55 +3,17 @@
 //! with no server process, temp directory or scratch database remaining; a finished
 //! `--scratch` run drops its database too.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Stdio};
 
-use crate::roundtrip_support::{fixtures, mig_command, repo};
-use crate::support::{self, block_on, processes_mentioning};
+use crate::roundtrip_support::fixtures;
+use crate::support::{self, block_on, processes_mentioning, repo, Mig, Spawned};
 
-/// Starts `mig args` in `dir` with `TMPDIR` set, and returns once stderr shows `marker`,
-/// with a thread collecting the rest of stderr.
-fn start_until(
-    dir: &Path,
-    tmp: &Path,
-    args: &[&str],
-    marker: &str,
-) -> (Child, std::thread::JoinHandle<String>) {
-    let mut child = mig_command(dir)
-        .args(args)
-        .env("TMPDIR", tmp)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn mig");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        let read = stderr.read_line(&mut line).expect("read stderr");
-        assert!(read > 0, "mig ended before `{marker}`:\n{seen}");
-        seen.push_str(&line);
-        if line.contains(marker) {
-            break;
-        }
-    }
-    let rest = std::thread::spawn(move || {
-        let mut rest = String::new();
-        while stderr.read_line(&mut rest).map(|n| n > 0).unwrap_or(false) {}
-        rest
-    });
-    (child, rest)
-}
-
-fn interrupt(child: &mut Child) -> i32 {
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-    child.wait().expect("wait").code().unwrap_or(-1)
+/// Starts `mig args` in `dir` with `TMPDIR` set, and returns once stderr shows `marker`.
+fn start_until(dir: &Path, tmp: &Path, args: &[&str], marker: &str) -> Spawned {
+    let mut child = Mig::new(dir).args(args).env("TMPDIR", tmp).spawn();
+    child.stderr_until(marker);
+    child
 }
 
 /// A temp dir the private server's account can enter (mig runs it unprivileged as root).
@@ -111,7 +73,7 @@ fn ctrl_c_stops_and_removes_the_private_server() {
     let project = tempfile::tempdir().unwrap();
     let ini = slow_project(project.path());
     let started = std::time::Instant::now();
-    let (mut child, stderr) = start_until(
+    let child = start_until(
         &repo(),
         tmp.path(),
         &["-c", &ini, "roundtrip", "--ephemeral"],
@@ -121,13 +83,14 @@ fn ctrl_c_stops_and_removes_the_private_server() {
     let root: Vec<String> = entries(tmp.path());
     assert!(root.iter().any(|e| e.starts_with("mig-pg-")), "{root:?}");
     assert!(!processes_mentioning(tmp.path().to_str().unwrap()).is_empty());
-    let code = interrupt(&mut child);
-    assert_eq!(code, 130);
+    child.signal("INT");
+    let ended = child.wait();
+    assert_eq!(ended.code, 130);
     assert!(
         started.elapsed().as_secs() < 50,
         "mig waited for the sleeping statement"
     );
-    let stderr = stderr.join().unwrap();
+    let stderr = ended.stderr;
     assert!(
         stderr.ends_with("FAILED: interrupted; the private server was stopped and removed\n"),
         "{stderr}"
@@ -150,7 +113,7 @@ fn ctrl_c_drops_the_scratch_database() {
     let server = support::server_url();
     let project = tempfile::tempdir().unwrap();
     let ini = slow_project(project.path());
-    let (mut child, stderr) = start_until(
+    let child = start_until(
         &repo(),
         tmp.path(),
         &["-c", &ini, "--url", &server, "roundtrip", "--scratch"],
@@ -162,14 +125,15 @@ fn ctrl_c_drops_the_scratch_database() {
         1,
         "the scratch database exists mid-run"
     );
-    let code = interrupt(&mut child);
-    assert_eq!(code, 130);
+    child.signal("INT");
+    let ended = child.wait();
+    assert_eq!(ended.code, 130);
     assert_eq!(
         databases_of(pid),
         Vec::<String>::new(),
         "scratch database left behind"
     );
-    let stderr = stderr.join().unwrap();
+    let stderr = ended.stderr;
     assert!(
         stderr.ends_with("FAILED: interrupted; the scratch database was dropped\n"),
         "{stderr}"
@@ -180,7 +144,7 @@ fn ctrl_c_drops_the_scratch_database() {
 fn a_finished_scratch_run_drops_its_database_and_says_which() {
     let server = support::server_url();
     let ini = fixtures().join("comment/alembic.ini");
-    let child = mig_command(&repo())
+    let run = Mig::new(repo())
         .args([
             "-c",
             ini.to_str().unwrap(),
@@ -189,10 +153,9 @@ fn a_finished_scratch_run_drops_its_database_and_says_which() {
             "roundtrip",
             "--scratch",
         ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&child.stdout);
-    assert_eq!(child.status.code(), Some(1), "{stdout}");
+        .run();
+    let stdout = run.stdout;
+    assert_eq!(run.code, 1, "{stdout}");
     let first = stdout.lines().next().unwrap_or_default();
     assert!(
         first.starts_with("mig roundtrip (steps) on a scratch database `mig_scratch_"),

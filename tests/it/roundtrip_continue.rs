@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-use crate::roundtrip_support::{mig, write_project, Run};
+use crate::roundtrip_support::write_project;
 use crate::support;
+use crate::support::{Mig, Run};
 
 /// r2's downgrade fails, r4's downgrade leaves its table behind, r3 and r5 are clean.
 fn history(dir: &Path) -> std::path::PathBuf {
@@ -42,7 +43,7 @@ fn roundtrip(dir: &Path, ini: &Path, extra: &[&str]) -> Run {
         "--scratch",
     ];
     args.extend_from_slice(extra);
-    mig(dir, &args)
+    Mig::new(dir).args(&args).run()
 }
 
 /// `revision check status` per check of the JSON report, with finding headlines.
@@ -194,17 +195,16 @@ fn sqlite_projects_go_on_with_a_new_file() {
         text.replace("dialect = postgresql", "dialect = sqlite"),
     )
     .unwrap();
-    let run = mig(
-        dir.path(),
-        &[
+    let run = Mig::new(dir.path())
+        .args([
             "-q",
             "-c",
             ini.to_str().unwrap(),
             "--format",
             "json",
             "roundtrip",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
     let shown = outline(&run);
     assert!(

@@ -4,11 +4,11 @@
 
 use std::process::Command;
 
-use crate::roundtrip_support::{mig, repo};
+use crate::support::{repo, Mig};
 
 #[test]
 fn demo_passes_in_steps_mode() {
-    let run = mig(&repo(), &["roundtrip", "--ephemeral"]);
+    let run = Mig::new(repo()).args(["roundtrip", "--ephemeral"]).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     for revision in [
         "000000000000",
@@ -48,9 +48,8 @@ fn demo_passes_in_steps_mode() {
 fn demo_passes_in_full_mode_and_junit_is_valid_xml() {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("roundtrip.xml");
-    let run = mig(
-        &repo(),
-        &[
+    let run = Mig::new(repo())
+        .args([
             "--format",
             "junit",
             "roundtrip",
@@ -58,8 +57,8 @@ fn demo_passes_in_full_mode_and_junit_is_valid_xml() {
             "full",
             "--output",
             report.to_str().unwrap(),
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     // With --output, stdout gets the text summary.
     assert!(
@@ -87,9 +86,8 @@ fn junit_of_a_leaky_history_carries_the_findings_escaped() {
     let out = tempfile::tempdir().unwrap();
     let report = out.path().join("report.xml");
     let ini = crate::roundtrip_support::fixtures().join("constraint_collision/alembic.ini");
-    let run = mig(
-        &repo(),
-        &[
+    let run = Mig::new(repo())
+        .args([
             "-c",
             ini.to_str().unwrap(),
             "--url",
@@ -100,8 +98,8 @@ fn junit_of_a_leaky_history_carries_the_findings_escaped() {
             "--scratch",
             "-o",
             report.to_str().unwrap(),
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let checked = python_check_junit(&report);
     assert!(

@@ -4,8 +4,9 @@
 
 use mig::roundtrip::{CheckKind, Options, Problem, Status};
 
-use crate::roundtrip_support::{fixtures, mig, outline, project, repo, verify, write_project};
+use crate::roundtrip_support::{fixtures, outline, project, verify, write_project};
 use crate::support;
+use crate::support::{repo, Mig};
 
 #[tokio::test]
 async fn a_declared_keep_is_accepted_and_a_keep_not_left_is_reported() {
@@ -72,15 +73,14 @@ fn usage_errors_exit_2_before_anything_runs() {
     let server = support::server_url();
     let ini = fixtures().join("table/alembic.ini");
     let ini = ini.to_str().unwrap();
-    let run = mig(
-        &repo(),
-        &["-c", ini, "--url", &server, "roundtrip", "--in-place"],
-    );
+    let mig = Mig::new(repo());
+    let run = mig
+        .with(["-c", ini, "--url", &server, "roundtrip", "--in-place"])
+        .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--in-place` runs upgrades and downgrades on the configured database itself; add `--yes` to confirm");
-    let run = mig(
-        &repo(),
-        &[
+    let run = mig
+        .with([
             "-c",
             ini,
             "roundtrip",
@@ -88,13 +88,12 @@ fn usage_errors_exit_2_before_anything_runs() {
             "full",
             "--from",
             "0001_base",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: `--from` applies to `--mode steps`; `--mode full` checks the last revision of `--to`");
-    let run = mig(
-        &repo(),
-        &[
+    let run = mig
+        .with([
             "-c",
             ini,
             "--url",
@@ -103,8 +102,8 @@ fn usage_errors_exit_2_before_anything_runs() {
             "--scratch",
             "--to",
             "nope",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.starts_with("FAILED: "), "{}", run.stderr);
     // Scratch needs a URL: `%(DATABASE_URL)s` does not resolve without the variable.
@@ -114,11 +113,11 @@ fn usage_errors_exit_2_before_anything_runs() {
         .unwrap()
         .replace("[mig]", "sqlalchemy.url = %(DATABASE_URL)s\n\n[mig]");
     std::fs::write(&ini, text).unwrap();
-    let run = mig(dir.path(), &["roundtrip", "--scratch"]);
+    let run = Mig::new(dir.path()).args(["roundtrip", "--scratch"]).run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("DATABASE_URL"), "{}", run.stderr);
     // The same project on a private server needs no URL at all.
-    let run = mig(dir.path(), &["roundtrip"]);
+    let run = Mig::new(dir.path()).args(["roundtrip"]).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
@@ -126,9 +125,8 @@ fn usage_errors_exit_2_before_anything_runs() {
 fn in_place_with_yes_runs_on_the_given_database_and_leaves_it_at_the_end() {
     let db = support::pg_db("rt_in_place");
     let ini = fixtures().join("table/alembic.ini");
-    let run = mig(
-        &repo(),
-        &[
+    let run = Mig::new(repo())
+        .args([
             "-c",
             ini.to_str().unwrap(),
             "-n",
@@ -138,8 +136,8 @@ fn in_place_with_yes_runs_on_the_given_database_and_leaves_it_at_the_end() {
             "roundtrip",
             "--in-place",
             "--yes",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout

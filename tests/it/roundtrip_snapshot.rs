@@ -2,46 +2,26 @@
 //! database built by `mig upgrade head` equals one built from the `--sql` text through
 //! `psql`, and `diff` compares files and URLs with exit 1 on a difference.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
-use crate::roundtrip_support::{mig, repo};
 use crate::support;
+use crate::support::{psql, repo, Mig};
 
 /// The demo migrated online: `mig upgrade head`.
 fn upgraded_online(url: &str) {
-    let run = mig(&repo(), &["--url", url, "upgrade", "head"]);
+    let run = Mig::new(repo())
+        .args(["--url", url, "upgrade", "head"])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 /// The demo migrated from `mig upgrade head --sql` through `psql -v ON_ERROR_STOP=1`.
 fn upgraded_offline(url: &str) {
-    let sql = mig(&repo(), &["upgrade", "head", "--sql"]);
+    let sql = Mig::new(repo()).args(["upgrade", "head", "--sql"]).run();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
-    let mut child = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1"])
-        .arg(url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql on PATH");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(sql.stdout.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    psql(url, &sql.stdout);
 }
 
 fn snapshot(url: &str) -> String {
-    let run = mig(&repo(), &["--url", url, "snapshot"]);
+    let run = Mig::new(repo()).args(["--url", url, "snapshot"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.stdout
 }
@@ -66,16 +46,16 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("offline.json");
-    let run = mig(
-        &repo(),
-        &[
+    let mig = Mig::new(repo());
+    let run = mig
+        .with([
             "--url",
             offline.url(),
             "snapshot",
             "--output",
             file.to_str().unwrap(),
-        ],
-    );
+        ])
+        .run();
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
     let from_psql = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
@@ -84,7 +64,9 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
     );
 
     // `diff` of a file and a URL: the same, then one index apart.
-    let same = mig(&repo(), &["diff", file.to_str().unwrap(), online.url()]);
+    let same = mig
+        .with(["diff", file.to_str().unwrap(), online.url()])
+        .run();
     assert_eq!(
         (same.code, same.stdout.as_str()),
         (0, "no differences\n"),
@@ -98,19 +80,20 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
             .await
             .unwrap();
     });
-    let differs = mig(&repo(), &["diff", file.to_str().unwrap(), online.url()]);
+    let differs = mig
+        .with(["diff", file.to_str().unwrap(), online.url()])
+        .run();
     assert_eq!(differs.code, 1, "{}", differs.stderr);
     insta::assert_snapshot!(differs.stdout, @"extra index zero_admin.ix_extra");
-    let json = mig(
-        &repo(),
-        &[
+    let json = mig
+        .with([
             "--format",
             "json",
             "diff",
             online.url(),
             file.to_str().unwrap(),
-        ],
-    );
+        ])
+        .run();
     assert_eq!(json.code, 1, "{}", json.stderr);
     let parsed: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -124,10 +107,10 @@ fn online_and_offline_builds_snapshot_identically_and_deterministically() {
 fn diff_refuses_unreadable_files_and_mixed_dialects() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.json");
-    let run = mig(
-        dir.path(),
-        &["diff", missing.to_str().unwrap(), missing.to_str().unwrap()],
-    );
+    let mig = Mig::new(dir.path());
+    let run = mig
+        .with(["diff", missing.to_str().unwrap(), missing.to_str().unwrap()])
+        .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.starts_with("FAILED: cannot read snapshot `"),
@@ -139,32 +122,29 @@ fn diff_refuses_unreadable_files_and_mixed_dialects() {
     let lite = dir.path().join("lite.json");
     std::fs::write(&pg, "{\"dialect\": \"postgresql\", \"objects\": []}").unwrap();
     std::fs::write(&lite, "{\"dialect\": \"sqlite\", \"objects\": []}").unwrap();
-    let run = mig(
-        dir.path(),
-        &["diff", pg.to_str().unwrap(), lite.to_str().unwrap()],
-    );
+    let run = mig
+        .with(["diff", pg.to_str().unwrap(), lite.to_str().unwrap()])
+        .run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr.trim(), @"FAILED: cannot compare a postgresql snapshot with a sqlite one");
-    let run = mig(
-        dir.path(),
-        &["diff", pg.to_str().unwrap(), pg.to_str().unwrap()],
-    );
+    let run = mig
+        .with(["diff", pg.to_str().unwrap(), pg.to_str().unwrap()])
+        .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
 fn snapshot_of_an_unreachable_database_exits_3_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
-    let run = mig(
-        dir.path(),
-        &[
+    let run = Mig::new(dir.path())
+        .args([
             "--url",
             "postgresql://u:s3cret@127.0.0.1:1/db",
             "-c",
             repo().join("alembic.ini").to_str().unwrap(),
             "snapshot",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stderr.starts_with("FAILED: "), "{}", run.stderr);
     assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);

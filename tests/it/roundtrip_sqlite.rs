@@ -3,11 +3,14 @@
 //! index, trigger, view), each finding naming its revision. And `mig snapshot`/`mig diff`
 //! on SQLite files.
 
-use crate::roundtrip_support::{fixtures, mig, names};
+use crate::roundtrip_support::{fixtures, names};
+use crate::support::Mig;
 
 #[test]
 fn a_clean_sqlite_project_passes() {
-    let run = mig(&fixtures().join("sqlite"), &["-n", "clean", "roundtrip"]);
+    let run = Mig::new(fixtures().join("sqlite"))
+        .args(["-n", "clean", "roundtrip"])
+        .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -26,7 +29,7 @@ fn a_clean_sqlite_project_passes() {
 #[test]
 fn every_kind_sqlite_expresses_is_caught() {
     let dir = fixtures().join("sqlite");
-    let run = mig(&dir, &["roundtrip"]);
+    let run = Mig::new(&dir).args(["roundtrip"]).run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let listing = std::fs::read_to_string(dir.join("cases.txt")).unwrap();
     let mut kinds = Vec::new();
@@ -44,10 +47,9 @@ fn every_kind_sqlite_expresses_is_caught() {
 
 #[test]
 fn the_json_report_carries_each_finding_with_its_revision() {
-    let run = mig(
-        &fixtures().join("sqlite"),
-        &["--format", "json", "roundtrip"],
-    );
+    let run = Mig::new(fixtures().join("sqlite"))
+        .args(["--format", "json", "roundtrip"])
+        .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["status"], "residue");
@@ -102,14 +104,15 @@ fn snapshot_and_diff_of_sqlite_files() {
         "b.db",
         "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX ix_t_name ON t (name);",
     );
-    let snap = mig(dir.path(), &["--url", &a, "snapshot"]);
+    let mig = Mig::new(dir.path());
+    let snap = mig.with(["--url", &a, "snapshot"]).run();
     assert_eq!(snap.code, 0, "{}", snap.stderr);
     assert!(
         snap.stdout.starts_with("{\n  \"dialect\": \"sqlite\""),
         "{}",
         snap.stdout
     );
-    let run = mig(dir.path(), &["diff", &a, &b]);
+    let run = mig.with(["diff", &a, &b]).run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(run.stdout, @"extra index ix_t_name");
 }

@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::roundtrip_support::mig;
+use crate::support::Mig;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sqlite_rebuild")
@@ -16,7 +16,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn a_rebuild_of_the_same_table_finds_nothing() {
-    let run = mig(&fixture(), &["roundtrip"]);
+    let run = Mig::new(fixture()).args(["roundtrip"]).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -28,10 +28,9 @@ fn a_rebuild_of_the_same_table_finds_nothing() {
 
 #[test]
 fn a_rebuild_that_changes_a_column_type_is_found() {
-    let run = mig(
-        &fixture(),
-        &["-n", "changed", "--format", "json", "roundtrip"],
-    );
+    let run = Mig::new(fixture())
+        .args(["-n", "changed", "--format", "json", "roundtrip"])
+        .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let found: Vec<String> = report["checks"]

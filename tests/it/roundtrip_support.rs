@@ -1,52 +1,17 @@
-//! Helpers for the roundtrip tests: running the `mig` binary, the fixture library,
-//! projects written on the fly, the library entry point on a scratch database, and
-//! checking that a report names an object and a revision on one line.
+//! Helpers for the roundtrip tests: the fixture library, projects written on the fly,
+//! the library entry point on a scratch database, and checking that a report names an
+//! object and a revision on one line.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use mig::commands::Project;
 use mig::config::LoadOptions;
 use mig::roundtrip::{self, Options, Place, Report};
 
-use crate::support;
-
-/// A finished `mig` run.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// The `mig` command, run in `dir`, with no configuration from the environment.
-pub fn mig_command(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mig"));
-    command
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("MIG_DIALECT");
-    command
-}
-
-/// Runs `mig args` in `dir`.
-pub fn mig(dir: &Path, args: &[&str]) -> Run {
-    let out: Output = mig_command(dir).args(args).output().expect("run mig");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// The repository root (the demo project).
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{self, repo};
 
 /// `tests/fixtures/roundtrip`.
 pub fn fixtures() -> PathBuf {

@@ -4,12 +4,13 @@
 //! `tests/fixtures/runbook/snapshots/`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use regex::Regex;
 
+use crate::support::{copy_dir, repo, Mig};
+
 /// One `mig runbook` run: exit code, streams, and the files it wrote.
-pub struct Run {
+pub struct Book {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -19,7 +20,7 @@ pub struct Run {
     pub files: Vec<String>,
 }
 
-impl Run {
+impl Book {
     /// Every output the run produced, for secret checks.
     pub fn everything(&self) -> String {
         format!(
@@ -38,33 +39,34 @@ impl Run {
         let end = rest.find("\n## ").unwrap_or(rest.len());
         rest[..end].to_string()
     }
+
+    /// The check line `- <mark> **<title>**: <detail>`.
+    pub fn check(&self, title: &str) -> &str {
+        self.markdown
+            .lines()
+            .find(|l| l.starts_with("- ") && l.contains(&format!("**{title}")))
+            .unwrap_or_else(|| panic!("no check `{title}` in:\n{}", self.markdown))
+    }
 }
 
-/// Runs `mig <args> runbook --out <tmp> <runbook_args>` in `dir` with no database
-/// environment.
-pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Run {
+/// Runs `mig <global> runbook --out <tmp> <args>` in `dir`.
+pub fn runbook(dir: &Path, global: &[&str], args: &[&str]) -> Book {
     let out = tempfile::tempdir().expect("tempdir");
     runbook_into(dir, out.path(), global, args)
 }
 
 /// [`runbook`] into the output directory `out`; the Markdown and JSON read are the
 /// first of their kind in name order.
-pub fn runbook_into(dir: &Path, out: &Path, global: &[&str], args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
+pub fn runbook_into(dir: &Path, out: &Path, global: &[&str], args: &[&str]) -> Book {
+    let run = Mig::new(dir)
         .args(global)
         .arg("runbook")
         .arg("--out")
         .arg(out)
         .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("MIG_PROJECT")
         // The private server takes its time zone from the environment (initdb).
         .env("TZ", "UTC")
-        .output()
-        .expect("run mig");
+        .run();
     let mut files: Vec<String> = std::fs::read_dir(out)
         .map(|entries| {
             entries
@@ -81,32 +83,14 @@ pub fn runbook_into(dir: &Path, out: &Path, global: &[&str], args: &[&str]) -> R
             .map(|f| std::fs::read_to_string(out.join(f)).expect("read output"))
             .unwrap_or_default()
     };
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    Book {
+        code: run.code,
         markdown: read(".md"),
         json: read(".json"),
+        stdout: run.stdout,
+        stderr: run.stderr,
         files,
     }
-}
-
-/// Copies a fixture directory tree.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn fixture(case: &str) -> PathBuf {
@@ -228,18 +212,13 @@ fn roundtrip_with_runbook_prints_the_report_and_writes_the_runbook() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("notes");
     copy_dir(&fixture("sqlite"), &dir);
-    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
+    let output = Mig::new(&dir)
         .args(["--format", "json", "roundtrip", "--runbook"])
-        .current_dir(&dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+        .run();
+    let stderr = &output.stderr;
+    assert_eq!(output.code, 0, "{stderr}");
     let report: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("the verifier's JSON report on stdout");
+        serde_json::from_str(&output.stdout).expect("the verifier's JSON report on stdout");
     assert_eq!(report["status"], "ok");
     assert_eq!(report["revisions"].as_array().map(Vec::len), Some(2));
     let written: Vec<PathBuf> = std::fs::read_dir(dir.join("runbook"))
@@ -262,18 +241,14 @@ fn roundtrip_with_runbook_prints_the_report_and_writes_the_runbook() {
 
     let broken = tmp.path().join("broken");
     copy_dir(&fixture("broken"), &broken);
-    let output = Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(["roundtrip", "--runbook"])
-        .current_dir(&broken)
-        .output()
-        .expect("run mig");
-    assert_eq!(output.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let output = Mig::new(&broken).args(["roundtrip", "--runbook"]).run();
+    assert_eq!(output.code, 1);
+    let stdout = &output.stdout;
     assert!(stdout.contains("002_tags"), "the text report: {stdout}");
 }
 
 /// The verdict line the run printed last on stdout, and the one its JSON summary implies.
-fn verdict(run: &Run, out: &Path) -> (String, String) {
+fn verdict(run: &Book, out: &Path) -> (String, String) {
     let json: serde_json::Value = serde_json::from_str(&run.json).expect("json");
     let n = |key: &str| json["summary"][key].as_u64().expect("count");
     let (passed, failed, warnings, not_run) =

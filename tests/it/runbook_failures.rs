@@ -2,36 +2,19 @@
 //! refused connection and an unavailable extension, revision files that do not load,
 //! malformed DoD files and templates, and no password in any output.
 
-use crate::runbook::{copy_dir, fixture, repo, runbook, Run};
-use crate::support::server_url;
+use crate::runbook::{fixture, runbook, Book};
+use crate::support::cli::redact;
+use crate::support::project::project_with_ini;
+use crate::support::{copy_dir, repo, server_url, Mig};
 
-/// The `- <mark> **<title>**...` line of a check.
-fn line<'a>(run: &'a Run, title: &str) -> &'a str {
-    run.markdown
-        .lines()
-        .find(|l| l.starts_with("- ") && l.contains(&format!("**{title}")))
-        .unwrap_or_else(|| panic!("no check `{title}` in:\n{}", run.markdown))
-}
-
-fn failed(run: &Run, title: &str) {
-    let l = line(run, title);
+fn failed(run: &Book, title: &str) {
+    let l = run.check(title);
     assert!(l.starts_with("- ❌"), "`{title}` should fail: {l}");
 }
 
-fn not_run(run: &Run, title: &str) {
-    let l = line(run, title);
+fn not_run(run: &Book, title: &str) {
+    let l = run.check(title);
     assert!(l.starts_with("- ⏭"), "`{title}` should not run: {l}");
-}
-
-/// A project directory with an ini file and revisions (`name`, text).
-fn project(ini: &str, revisions: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("alembic.ini"), ini).expect("ini");
-    std::fs::create_dir(dir.path().join("versions")).expect("versions");
-    for (name, text) in revisions {
-        std::fs::write(dir.path().join("versions").join(name), text).expect("revision");
-    }
-    dir
 }
 
 #[test]
@@ -41,15 +24,21 @@ fn every_kind_of_check_fails_once() {
     let run = runbook(&fixture("broken"), &[], &["--stable"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stderr, run.markdown);
     failed(&run, "naming_convention.pk = pk_%(table_name)s");
-    assert!(line(&run, "naming_convention.pk").contains("`items_pkey`, expected `pk_items`"));
+    assert!(run
+        .check("naming_convention.pk")
+        .contains("`items_pkey`, expected `pk_items`"));
     failed(&run, "downgrade to base leaves only the declared keeps");
-    assert!(line(&run, "downgrade to base").contains("extra table audit_log"));
+    assert!(run
+        .check("downgrade to base")
+        .contains("extra table audit_log"));
     failed(&run, "a wrong expectation");
-    assert!(line(&run, "a wrong expectation").contains("got `0` (expected `1`)"));
+    assert!(run
+        .check("a wrong expectation")
+        .contains("got `0` (expected `1`)"));
     failed(&run, "a missing object");
     failed(&run, "a query that fails");
     // The checks that hold still pass, and the summary names each failure.
-    assert!(line(&run, "items exist").starts_with("- ✅"));
+    assert!(run.check("items exist").starts_with("- ✅"));
     let summary = run.section("## Summary");
     assert!(summary.contains("5 failed"), "{summary}");
     assert!(
@@ -61,7 +50,7 @@ fn every_kind_of_check_fails_once() {
 
 #[test]
 fn an_unavailable_extension_fails_the_privilege_check_and_the_revision() {
-    let dir = project(
+    let dir = project_with_ini(
         "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n",
         &[(
             "001_ext.sql",
@@ -119,7 +108,7 @@ fn no_password_in_any_output() {
 
 #[test]
 fn revision_files_that_do_not_load() {
-    let dir = project(
+    let dir = project_with_ini(
         "[alembic]\nscript_location = %(here)s\nsqlalchemy.url = sqlite:///x.db\n",
         &[("001_bad.sql", "-- no id\n\n-- migrate:upgrade\nSELECT 1;\n")],
     );
@@ -145,7 +134,7 @@ fn malformed_dod_files_and_templates_are_usage_errors() {
     let run = runbook(&dir, &[], &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.files.is_empty(), "{:?}", run.files);
-    let stderr = run.stderr.replace(&dir.display().to_string(), "[DIR]");
+    let stderr = redact(&run.stderr, &dir);
     insta::assert_snapshot!(stderr.trim(), @r#"FAILED: `[DIR]/dod.toml` line 6, column 1: check 2 has `sql` but no `expect` (a literal, `true`, `"non-null"` or `"rows = N"`)"#);
 
     std::fs::remove_file(dir.join("dod.toml")).expect("rm");
@@ -189,10 +178,7 @@ fn in_place_needs_yes() {
 
 #[test]
 fn ctrl_c_stops_the_run_drops_the_scratch_database_and_the_runbook_says_so() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
-    let dir = project(
+    let dir = project_with_ini(
         "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n",
         &[
             (
@@ -208,34 +194,21 @@ fn ctrl_c_stops_the_run_drops_the_scratch_database_and_the_runbook_says_so() {
         ],
     );
     let out = tempfile::tempdir().expect("tempdir");
-    let mut child = crate::roundtrip_support::mig_command(dir.path())
+    let mut child = Mig::new(dir.path())
         .args(["--url", &server_url(), "runbook", "--scratch", "--stable"])
         .arg("--out")
         .arg(out.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn mig");
+        .spawn();
     let pid = child.id();
     // Once the sleeping revision is logged, the interrupt lands mid-statement.
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("Running upgrade r1 -> r2") {
-        let read = stderr.read_line(&mut seen).expect("read stderr");
-        assert!(read > 0, "mig ended early:\n{seen}");
-    }
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
-    let mut rest = String::new();
-    while stderr.read_line(&mut rest).map(|n| n > 0).unwrap_or(false) {}
-    let output = child.wait_with_output().expect("wait");
-    assert_eq!(output.status.code(), Some(130), "{seen}{rest}");
+    let seen = child.stderr_until("Running upgrade r1 -> r2");
+    child.signal("INT");
+    let output = child.wait();
+    let rest = &output.stderr[seen.len()..];
+    assert_eq!(output.code, 130, "{}", output.stderr);
     let interrupted = "the run failed: interrupted; the scratch database was dropped";
     assert!(rest.contains(&format!("FAILED: {interrupted}")), "{rest}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = &output.stdout;
     assert!(
         stdout.contains("; stopped at the run, written to "),
         "{stdout}"

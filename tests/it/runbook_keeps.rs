@@ -9,24 +9,16 @@
 //! again (a keep says what a revision's own downgrade may leave, not that the objects
 //! outlive the whole history), so keeps are accepted, not required, over a whole range.
 
-use std::process::{Command, Output};
-
-use crate::runbook::{runbook, Run};
-use crate::support::server_url;
+use crate::runbook::{runbook, Book};
+use crate::support::project::project_with_ini;
+use crate::support::{server_url, Mig, Run};
 
 /// A PostgreSQL project with these revisions (file name, text).
 fn with_revisions(revisions: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("alembic.ini"),
+    project_with_ini(
         "[alembic]\nscript_location = %(here)s\n\n[mig]\ndialect = postgresql\n",
+        revisions,
     )
-    .expect("ini");
-    std::fs::create_dir(dir.path().join("versions")).expect("versions");
-    for (name, text) in revisions {
-        std::fs::write(dir.path().join("versions").join(name), text).expect("revision");
-    }
-    dir
 }
 
 /// A project whose one revision leaves its enum type behind on downgrade, declared with
@@ -45,27 +37,15 @@ fn project(keep: &str) -> tempfile::TempDir {
 }
 
 /// `mig --url <test server> roundtrip --scratch`.
-fn roundtrip(dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(["--url", &server_url(), "roundtrip", "--scratch"])
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig")
+fn roundtrip(dir: &std::path::Path) -> Run {
+    Mig::new(dir)
+        .url(server_url())
+        .args(["roundtrip", "--scratch"])
+        .run()
 }
 
-fn runbook_on_server(dir: &std::path::Path) -> Run {
+fn runbook_on_server(dir: &std::path::Path) -> Book {
     runbook(dir, &["--url", &server_url()], &["--scratch", "--stable"])
-}
-
-/// The check line `- <mark> **<title>**: <detail>`.
-fn line<'a>(run: &'a Run, title: &str) -> &'a str {
-    run.markdown
-        .lines()
-        .find(|l| l.starts_with("- ") && l.contains(&format!("**{title}")))
-        .unwrap_or_else(|| panic!("no check `{title}` in:\n{}", run.markdown))
 }
 
 const DOWN: &str = "downgrade to base leaves only the declared keeps";
@@ -74,18 +54,13 @@ const DOWN: &str = "downgrade to base leaves only the declared keeps";
 fn an_enum_keep_without_schema_in_upper_case_is_accepted_by_both() {
     let dir = project("enum Mood");
     let verified = roundtrip(dir.path());
-    let report = String::from_utf8_lossy(&verified.stdout);
-    assert_eq!(
-        verified.status.code(),
-        Some(0),
-        "{report}\n{}",
-        String::from_utf8_lossy(&verified.stderr)
-    );
+    let report = &verified.stdout;
+    assert_eq!(verified.code, 0, "{report}\n{}", verified.stderr);
 
     let run = runbook_on_server(dir.path());
     assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.markdown);
     assert_eq!(
-        line(&run, DOWN),
+        run.check(DOWN),
         format!("- ✅ **{DOWN}**: left behind as declared: type public.mood")
     );
 }
@@ -94,17 +69,17 @@ fn an_enum_keep_without_schema_in_upper_case_is_accepted_by_both() {
 fn a_keep_of_the_wrong_kind_leaves_the_same_residue_in_both() {
     let dir = project("table mood");
     let verified = roundtrip(dir.path());
-    let report = String::from_utf8_lossy(&verified.stdout);
-    assert_eq!(verified.status.code(), Some(1), "{report}");
+    let report = &verified.stdout;
+    assert_eq!(verified.code, 1, "{report}");
     assert!(report.contains("extra type public.mood"), "{report}");
 
     let run = runbook_on_server(dir.path());
     assert_eq!(run.code, 1, "{}\n{}", run.stderr, run.markdown);
-    assert!(line(&run, DOWN).starts_with("- ❌"), "{}", line(&run, DOWN));
+    assert!(run.check(DOWN).starts_with("- ❌"), "{}", run.check(DOWN));
     assert!(
-        line(&run, DOWN).contains("extra type public.mood"),
+        run.check(DOWN).contains("extra type public.mood"),
         "{}",
-        line(&run, DOWN)
+        run.check(DOWN)
     );
 }
 
@@ -127,13 +102,13 @@ fn a_keep_that_an_earlier_downgrade_removes_passes_both() {
         ),
     ]);
     let verified = roundtrip(dir.path());
-    let report = String::from_utf8_lossy(&verified.stdout);
-    assert_eq!(verified.status.code(), Some(0), "{report}");
+    let report = &verified.stdout;
+    assert_eq!(verified.code, 0, "{report}");
 
     let run = runbook_on_server(dir.path());
     assert_eq!(run.code, 0, "{}\n{}", run.stderr, run.markdown);
     assert_eq!(
-        line(&run, DOWN),
+        run.check(DOWN),
         format!("- ✅ **{DOWN}**: nothing left behind")
     );
 }

@@ -8,8 +8,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::roundtrip_support::mig;
-use crate::runbook::{copy_dir, fixture, runbook};
+use crate::runbook::{fixture, runbook};
+use crate::support::copy_dir;
+use crate::support::Mig;
 
 /// `(name, state, needs)` of each seed in the runbook's JSON.
 fn states(json: &Value) -> Vec<(String, String, Option<String>)> {
@@ -102,17 +103,16 @@ fn a_seed_that_needs_a_revision_the_run_did_not_reach_is_blocked() {
     let dir = tmp.path().join("seeded");
     copy_dir(&fixture("seeded"), &dir);
     // The verifier's range ends at the first revision: the database is left there.
-    let run = mig(
-        &dir,
-        &[
+    let run = Mig::new(&dir)
+        .args(&[
             "roundtrip",
             "--runbook",
             "--to",
             "001_notebooks",
             "--in-place",
             "--yes",
-        ],
-    );
+        ])
+        .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let json = written_json(&dir.join("runbook"));
     let blocked = owned(&[
@@ -132,7 +132,9 @@ fn a_seed_that_needs_a_revision_the_run_did_not_reach_is_blocked() {
     );
     assert_eq!(json["summary"]["warnings"], 1);
     // `mig seed --list` on the same database says the same.
-    let list = mig(&dir, &["--format", "json", "seed", "--list"]);
+    let list = Mig::new(&dir)
+        .args(&["--format", "json", "seed", "--list"])
+        .run();
     assert_eq!(list.code, 0, "{}", list.stderr);
     let listed: Value = serde_json::from_str(&list.stdout).expect("seed --list json");
     let listed: Vec<(String, String, Option<String>)> = listed

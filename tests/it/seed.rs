@@ -2,21 +2,22 @@
 //! optional, `Requires`, `--list`, `--sync`, `--dry-run`, JSON), failures that name the
 //! file and line and keep earlier seeds, and refused seed files.
 
-use crate::seed_support::{demo, fails, ok, pg_exec, pg_strings, project, revision};
-use crate::support::pg_db;
+use crate::seed_support::{demo, upgraded_and_seeded};
+use crate::support::project::{project_with_seeds, revision};
+use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
 const COUNT_OUTBOX: &str = "SELECT count(*)::text FROM zero_admin.event_outbox";
 const COUNT_INBOX: &str = "SELECT count(*)::text FROM zero_admin.inbox_items";
 
 fn seed_rows(url: &str) -> Vec<String> {
-    pg_strings(
+    pg_query(
         url,
         "SELECT name || ' ' || kind || ' ' || rows_affected FROM zero_admin.mig_seed ORDER BY name",
     )
 }
 
 fn seed_history(url: &str) -> Vec<String> {
-    pg_strings(
+    pg_query(
         url,
         "SELECT success::text || ' ' || coalesce(reason, '') FROM zero_admin.mig_history \
          WHERE direction = 'seed' ORDER BY started_at",
@@ -31,30 +32,31 @@ fn demo_seeds_required_then_all_then_nothing() {
     let dir = proj.path();
 
     // Before the schema exists both seeds are blocked by their `Requires:`.
-    let list = ok(dir, &["--url", &url, "seed", "--list"]);
+    let mig = Mig::new(dir).url(&url);
+    let list = mig.with(["seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  blocked: needs revision 251018_schema_v1_inbox"),
         "{list}"
     );
-    let err = fails(dir, &["--url", &url, "seed"], 3);
+    let err = mig.with(["seed"]).run().code(3).stderr;
     assert!(
         err.contains("seed `system_events` (")
             && err.contains("requires revision `251018_schema_v1_inbox`, which is not applied"),
         "{err}"
     );
 
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    let out = ok(dir, &["--url", &url, "seed"]);
+    mig.with(["upgrade", "head"]).ok();
+    let out = mig.with(["seed"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
         !out.contains("sample_inbox"),
         "optional seeds need --all: {out}"
     );
-    assert_eq!(pg_strings(&url, COUNT_OUTBOX), ["3"]);
-    assert_eq!(pg_strings(&url, COUNT_INBOX), ["0"]);
+    assert_eq!(pg_query(&url, COUNT_OUTBOX), ["3"]);
+    assert_eq!(pg_query(&url, COUNT_INBOX), ["0"]);
 
-    let list = ok(dir, &["--url", &url, "seed", "--list"]);
+    let list = mig.with(["seed", "--list"]).ok();
     let lines: Vec<&str> = list.lines().collect();
     assert_eq!(
         lines[0].split_whitespace().collect::<Vec<_>>(),
@@ -69,16 +71,16 @@ fn demo_seeds_required_then_all_then_nothing() {
         "{list}"
     );
 
-    let out = ok(dir, &["--url", &url, "seed", "--all"]);
+    let out = mig.with(["seed", "--all"]).ok();
     assert!(out.contains("Seeded `sample_inbox` (optional, "), "{out}");
     assert!(out.contains("): 3 rows in "), "{out}");
     assert!(
         !out.contains("system_events"),
         "applied seeds do not run again: {out}"
     );
-    assert_eq!(pg_strings(&url, COUNT_INBOX), ["2"]);
+    assert_eq!(pg_query(&url, COUNT_INBOX), ["2"]);
 
-    let out = ok(dir, &["--url", &url, "seed", "--all"]);
+    let out = mig.with(["seed", "--all"]).ok();
     assert_eq!(out, "No seeds to run: every selected seed is applied.\n");
     assert_eq!(
         seed_rows(&url),
@@ -99,9 +101,9 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    ok(dir, &["--url", &url, "seed", "--all"]);
-    let before = pg_strings(
+    upgraded_and_seeded(dir, &url);
+    let mig = Mig::new(dir).url(&url);
+    let before = pg_query(
         &url,
         "SELECT name || ' ' || applied_at::text FROM zero_admin.mig_seed ORDER BY name",
     );
@@ -113,7 +115,7 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     std::fs::write(&path, text).unwrap();
 
-    let list = ok(dir, &["--url", &url, "seed", "--list"]);
+    let list = mig.with(["seed", "--list"]).ok();
     assert!(
         list.contains("system_events  required  changed (applied 20"),
         "{list}"
@@ -124,34 +126,35 @@ fn sync_reruns_only_changed_seeds_and_names_rerun_applied_ones() {
     );
     // Without --sync a changed seed is not run again.
     assert_eq!(
-        ok(dir, &["--url", &url, "seed", "--all"]),
+        mig.with(["seed", "--all"]).ok(),
         "No seeds to run: every selected seed is applied.\n"
     );
-    let out = ok(dir, &["--url", &url, "seed", "--all", "--sync"]);
+    let out = mig.with(["seed", "--all", "--sync"]).ok();
     assert!(out.contains("Seeded `system_events` (required, "), "{out}");
     assert!(
         out.contains(", again): 3 rows in "),
         "ON CONFLICT inserts 0, the UPDATE touches 3: {out}"
     );
     assert!(!out.contains("sample_inbox"), "{out}");
-    assert_eq!(pg_strings(&url, COUNT_OUTBOX), ["3"]);
-    let after = pg_strings(
+    assert_eq!(pg_query(&url, COUNT_OUTBOX), ["3"]);
+    let after = pg_query(
         &url,
         "SELECT name || ' ' || applied_at::text FROM zero_admin.mig_seed ORDER BY name",
     );
     assert_eq!(after[0], before[0], "sample_inbox untouched");
     assert_ne!(after[1], before[1], "system_events recorded again");
-    assert!(
-        ok(dir, &["--url", &url, "seed", "--list"]).contains("system_events  required  applied 20")
-    );
+    assert!(mig
+        .with(["seed", "--list"])
+        .ok()
+        .contains("system_events  required  applied 20"));
 
     // A named seed runs even when applied and unchanged.
-    let out = ok(dir, &["--url", &url, "seed", "sample_inbox"]);
+    let out = mig.with(["seed", "sample_inbox"]).ok();
     assert!(
         out.contains("Seeded `sample_inbox` (optional, ") && out.contains(", again): 0 rows"),
         "{out}"
     );
-    let err = fails(dir, &["--url", &url, "seed", "nope"], 2);
+    let err = mig.with(["seed", "nope"]).run().code(2).stderr;
     assert!(
         err.contains("no seed is named `nope` (seeds: system_events, sample_inbox)"),
         "{err}"
@@ -164,10 +167,11 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
     let url = db.url().to_string();
     let proj = demo();
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    let history_before = pg_strings(&url, "SELECT count(*)::text FROM zero_admin.mig_history");
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let history_before = pg_query(&url, "SELECT count(*)::text FROM zero_admin.mig_history");
 
-    let out = ok(dir, &["--url", &url, "seed", "--all", "--dry-run"]);
+    let out = mig.with(["seed", "--all", "--dry-run"]).ok();
     assert!(
         out.contains("Would seed `system_events` (required, "),
         "{out}"
@@ -188,10 +192,10 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
         "{out}"
     );
 
-    assert_eq!(pg_strings(&url, COUNT_OUTBOX), ["0"]);
-    assert_eq!(pg_strings(&url, COUNT_INBOX), ["0"]);
+    assert_eq!(pg_query(&url, COUNT_OUTBOX), ["0"]);
+    assert_eq!(pg_query(&url, COUNT_INBOX), ["0"]);
     assert_eq!(
-        pg_strings(
+        pg_query(
             &url,
             "SELECT (to_regclass('zero_admin.mig_seed') IS NULL)::text"
         ),
@@ -199,21 +203,21 @@ fn dry_run_counts_rows_per_statement_and_changes_nothing() {
         "a dry run creates no mig_seed table"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT count(*)::text FROM zero_admin.mig_history"),
+        pg_query(&url, "SELECT count(*)::text FROM zero_admin.mig_history"),
         history_before,
         "a dry run writes no history row"
     );
 
     // The counts are what a real run then changes.
-    let json = ok(dir, &["--url", &url, "--format", "json", "seed", "--all"]);
+    let json = mig.with(["--format", "json", "seed", "--all"]).ok();
     let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["dry_run"], false);
     assert_eq!(report["seeds"][0]["name"], "system_events");
     assert_eq!(report["seeds"][0]["statements"][0]["rows"], 3);
     assert_eq!(report["seeds"][1]["statements"][1]["line"], 14);
-    assert_eq!(pg_strings(&url, COUNT_OUTBOX), ["3"]);
+    assert_eq!(pg_query(&url, COUNT_OUTBOX), ["3"]);
     assert_eq!(
-        pg_strings(&url, "SELECT count(*)::text FROM zero_admin.parsed_items"),
+        pg_query(&url, "SELECT count(*)::text FROM zero_admin.parsed_items"),
         ["1"]
     );
 }
@@ -231,20 +235,18 @@ fn table_revision() -> String {
 fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
     let db = pg_db("seed_fail");
     let url = db.url().to_string();
-    let proj = project(
-        &[("r1.sql", &table_revision())],
-        &[
+    let proj = project_with_seeds(&[("r1.sql", &table_revision())], &[
             ("a.sql", "-- Seed: a\n\nINSERT INTO items VALUES (1, 'one');\n"),
             (
                 "b.sql",
                 "-- second\n-- Seed: b\n-- After: a\n\nINSERT INTO items VALUES (2, 'two');\n\nINSERT INTO items VALUES (3, NULL);\n",
             ),
             ("c.sql", "-- Seed: c\n-- After: b\nINSERT INTO items VALUES (4, 'four');\n"),
-        ],
-    );
+        ]);
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    let err = fails(dir, &["--url", &url, "seed"], 3);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let err = mig.with(["seed"]).run().code(3).stderr;
     let b = dir.join("seeds/b.sql");
     assert!(
         err.contains(&format!(
@@ -258,12 +260,12 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
         "{err}"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT id::text FROM items ORDER BY id"),
+        pg_query(&url, "SELECT id::text FROM items ORDER BY id"),
         ["1"]
     );
-    assert_eq!(pg_strings(&url, "SELECT name FROM mig_seed"), ["a"]);
+    assert_eq!(pg_query(&url, "SELECT name FROM mig_seed"), ["a"]);
     assert_eq!(
-        pg_strings(
+        pg_query(
             &url,
             "SELECT success::text || ' ' || reason FROM mig_history WHERE direction = 'seed'"
         ),
@@ -275,13 +277,13 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
         "-- Seed: b\n-- After: a\nINSERT INTO items VALUES (2, 'two');\n",
     )
     .unwrap();
-    let out = ok(dir, &["--url", &url, "seed"]);
+    let out = mig.with(["seed"]).ok();
     assert!(
         out.contains("Seeded `b`") && out.contains("Seeded `c`") && !out.contains("Seeded `a`"),
         "{out}"
     );
     assert_eq!(
-        pg_strings(&url, "SELECT id::text FROM items ORDER BY id"),
+        pg_query(&url, "SELECT id::text FROM items ORDER BY id"),
         ["1", "2", "4"]
     );
 }
@@ -290,16 +292,14 @@ fn a_failing_seed_is_named_rolled_back_and_earlier_seeds_stay() {
 fn transaction_none_seed_failure_says_what_stays() {
     let db = pg_db("seed_notx");
     let url = db.url().to_string();
-    let proj = project(
-        &[("r1.sql", &table_revision())],
-        &[(
+    let proj = project_with_seeds(&[("r1.sql", &table_revision())], &[(
             "a.sql",
             "-- Seed: a\n-- Transaction: none\nINSERT INTO items VALUES (1, 'one');\nINSERT INTO items VALUES (1, 'again');\n",
-        )],
-    );
+        )]);
     let dir = proj.path();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    let err = fails(dir, &["--url", &url, "seed"], 3);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    let err = mig.with(["seed"]).run().code(3).stderr;
     assert!(
         err.contains(
             ":4 (statement 2 of 2: `INSERT INTO items VALUES (1, 'again')`): duplicate key"
@@ -310,11 +310,8 @@ fn transaction_none_seed_failure_says_what_stays() {
         err.contains("`Transaction: none`: statements 1..1 of `a` ran outside a transaction and stay applied; `a` is not recorded as applied"),
         "{err}"
     );
-    assert_eq!(pg_strings(&url, "SELECT id::text FROM items"), ["1"]);
-    assert_eq!(
-        pg_strings(&url, "SELECT count(*)::text FROM mig_seed"),
-        ["0"]
-    );
+    assert_eq!(pg_query(&url, "SELECT id::text FROM items"), ["1"]);
+    assert_eq!(pg_query(&url, "SELECT count(*)::text FROM mig_seed"), ["0"]);
 }
 
 #[test]
@@ -345,14 +342,14 @@ fn bad_seed_files_are_refused_naming_the_files() {
         ),
     ];
     for (seeds, expected) in cases {
-        let proj = project(&[("r1.sql", &rev)], seeds);
+        let proj = project_with_seeds(&[("r1.sql", &rev)], seeds);
         let dir = proj.path();
         let seeds_dir = dir.join("seeds").display().to_string();
         for args in [
             &["--url", &url, "seed"][..],
             &["--url", &url, "seed", "--list"],
         ] {
-            let err = fails(dir, args, 2);
+            let err = Mig::new(dir).args(args).run().code(2).stderr;
             assert_eq!(
                 err.trim_end().replace(&seeds_dir, "SEEDS"),
                 format!("FAILED: {expected}")
@@ -361,7 +358,7 @@ fn bad_seed_files_are_refused_naming_the_files() {
     }
     // Nothing ran: not even the bookkeeping tables exist.
     assert_eq!(
-        pg_strings(&url, "SELECT (to_regclass('mig_seed') IS NULL)::text"),
+        pg_query(&url, "SELECT (to_regclass('mig_seed') IS NULL)::text"),
         ["true"]
     );
 }
@@ -370,7 +367,7 @@ fn bad_seed_files_are_refused_naming_the_files() {
 fn seed_locations_is_read_from_the_mig_section() {
     let db = pg_db("seed_locations");
     let url = db.url().to_string();
-    let proj = project(&[("r1.sql", &table_revision())], &[]);
+    let proj = project_with_seeds(&[("r1.sql", &table_revision())], &[]);
     let dir = proj.path();
     std::fs::create_dir(dir.join("data")).unwrap();
     std::fs::write(
@@ -384,8 +381,9 @@ fn seed_locations_is_read_from_the_mig_section() {
         format!("{ini}\n[mig]\nseed_locations = %(here)s/data\n"),
     )
     .unwrap();
-    ok(dir, &["--url", &url, "upgrade", "head"]);
-    assert!(ok(dir, &["--url", &url, "seed"]).contains("Seeded `x`"));
-    assert_eq!(pg_strings(&url, "SELECT name FROM items"), ["seven"]);
+    let mig = Mig::new(dir).url(&url);
+    mig.with(["upgrade", "head"]).ok();
+    assert!(mig.with(["seed"]).ok().contains("Seeded `x`"));
+    assert_eq!(pg_query(&url, "SELECT name FROM items"), ["seven"]);
     pg_exec(&url, "DELETE FROM items");
 }

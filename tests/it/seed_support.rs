@@ -1,67 +1,10 @@
 //! Helpers for the seed, guard and reset tests: a copy of the demo project (with its
-//! seeds), small SQLite projects, running the binary and reading a database back.
+//! seeds) and reading a SQLite database back.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-use crate::online_support::{exec_pg, lite, pg, strings_lite, strings_pg};
-use crate::support::block_on;
-
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The `mig` binary in `dir`, with a clean environment for configuration and protection.
-pub fn mig_cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mig"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .env_remove("MIG_ENV")
-        .env_remove("RAILWAY_ENVIRONMENT")
-        .env_remove("FLY_APP_NAME");
-    cmd
-}
-
-pub fn mig(dir: &Path, args: &[&str]) -> Output {
-    mig_cmd(dir, args).output().expect("run mig")
-}
-
-/// Runs mig, asserts success, returns stdout.
-pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = mig(dir, args);
-    assert!(
-        out.status.success(),
-        "mig {args:?} failed ({:?}):\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Runs mig, asserts exit `code`, returns stderr.
-pub fn fails(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = mig(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "mig {args:?}: stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
-    }
-}
+use crate::online_support::{lite, strings_lite};
+use crate::support::{block_on, copy_dir, pg_db, pg_exec, pg_query, repo, Mig};
 
 /// A copy of the demo project: alembic.ini, versions/, seeds/.
 pub fn demo() -> tempfile::TempDir {
@@ -70,51 +13,6 @@ pub fn demo() -> tempfile::TempDir {
     copy_dir(&repo().join("versions"), &tmp.path().join("versions"));
     copy_dir(&repo().join("seeds"), &tmp.path().join("seeds"));
     tmp
-}
-
-/// A project with `revisions` (file name, text) and `seeds` (file name, text), no
-/// `[mig]` section.
-pub fn project(revisions: &[(&str, &str)], seeds: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        tmp.path().join("alembic.ini"),
-        "[alembic]\nscript_location = %(here)s\nversion_locations = %(here)s/versions\n",
-    )
-    .expect("ini");
-    std::fs::create_dir(tmp.path().join("versions")).expect("versions");
-    std::fs::create_dir(tmp.path().join("seeds")).expect("seeds");
-    for (name, text) in revisions {
-        std::fs::write(tmp.path().join("versions").join(name), text).expect("revision");
-    }
-    for (name, text) in seeds {
-        std::fs::write(tmp.path().join("seeds").join(name), text).expect("seed");
-    }
-    tmp
-}
-
-/// A revision file creating `up` and dropping with `down`.
-pub fn revision(id: &str, revises: &str, up: &str, down: &str) -> String {
-    format!(
-        "-- {id}\n--\n-- Revision ID: {id}\n-- Revises: {revises}\n\n-- migrate:upgrade\n{up}\n\n\
-         -- migrate:downgrade\n{down}\n"
-    )
-}
-
-/// The first column of every row, as text, on PostgreSQL.
-pub fn pg_strings(url: &str, sql: &str) -> Vec<String> {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    block_on(async move {
-        let mut conn = pg(&url).await;
-        strings_pg(&mut conn, &sql).await
-    })
-}
-
-pub fn pg_exec(url: &str, sql: &str) {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    block_on(async move {
-        let mut conn = pg(&url).await;
-        exec_pg(&mut conn, &sql).await;
-    })
 }
 
 pub fn lite_strings(path: &Path, sql: &str) -> Vec<String> {
@@ -137,4 +35,35 @@ pub fn lite_exec_all(path: &Path, sql: &str) {
         let mut conn = lite(&path).await;
         crate::online_support::exec_lite(&mut conn, &sql).await;
     })
+}
+
+pub const OUTBOX: &str = "SELECT count(*)::text FROM zero_admin.event_outbox";
+pub const INBOX: &str = "SELECT count(*)::text FROM zero_admin.inbox_items";
+
+/// `upgrade head`, then `seed --all`, of the project in `dir` on `url`.
+pub fn upgraded_and_seeded(dir: &Path, url: &str) {
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "head"]).ok();
+    mig.with(["seed", "--all"]).ok();
+}
+
+/// The demo, upgraded and fully seeded, with one more inbox item of the application's.
+pub fn seeded_demo(test: &str) -> (crate::support::PgDb, tempfile::TempDir) {
+    let db = pg_db(test);
+    let proj = demo();
+    let url = db.url().to_string();
+    upgraded_and_seeded(proj.path(), &url);
+    pg_exec(
+        &url,
+        "INSERT INTO zero_admin.inbox_items (tenant_id, source, content_hash) \
+         VALUES ('00000000-0000-0000-0000-0000000000bb', 'api', 'sha256:app')",
+    );
+    (db, proj)
+}
+
+pub fn history_kinds(url: &str) -> Vec<String> {
+    pg_query(
+        url,
+        "SELECT direction FROM zero_admin.mig_history ORDER BY started_at",
+    )
 }

@@ -2,39 +2,19 @@
 //! on PostgreSQL: the running statement is cancelled on the server, the transaction
 //! rolled back, the lock released at once, the state printed, exit 143 / 130.
 
-use std::path::Path;
-use std::process::{Child, Command};
-
-use crate::online_interrupted::{
-    hold_advisory_lock, kill_project, mig, ok, pg_query, project, rev, spawn, wait_for, N2_LINE_1,
-};
-use crate::support::pg_db;
-
-pub fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-}
-
-fn stderr(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("spawned.stderr")).expect("stderr")
-}
+use crate::online_interrupted::{hold_advisory_lock, kill_project, N2_LINE_1};
+use crate::support::project::{project, revision, root_a};
+use crate::support::{pg_db, pg_query, wait_for, Mig};
 
 /// `a`, then `b`: a table and a statement that sleeps ten minutes, in one transaction.
 fn sleepy() -> tempfile::TempDir {
     project(&[
-        (
-            "a.sql",
-            rev("a", "", "", "CREATE TABLE t0 (id int);", "DROP TABLE t0;"),
-        ),
+        root_a(),
         (
             "b.sql",
-            rev(
+            revision(
                 "b",
                 "a",
-                "",
                 "CREATE TABLE tb (id int);\nSELECT pg_sleep(600);",
                 "DROP TABLE tb;",
             ),
@@ -56,13 +36,14 @@ fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
     let url = db.url();
     let proj = sleepy();
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "a"]);
-    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "a"]).ok();
+    let child = mig.with(["upgrade", "head"]).spawn();
     wait_for("revision b to sleep", || sleeping(url).len() == 1);
-    signal(&child, "TERM");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(143));
-    let err = stderr(dir);
+    child.signal("TERM");
+    let ended = child.wait();
+    assert_eq!(ended.code, 143);
+    let err = ended.stderr;
     assert!(err.contains("SIGTERM received"), "{err}");
     assert!(
         err.contains("FAILED: interrupted by SIGTERM; revision `b` failed at"),
@@ -89,9 +70,9 @@ fn sigterm_during_a_long_transactional_revision_cancels_and_rolls_back() {
         ),
         ["0"]
     );
-    assert_eq!(ok(dir, url, &["current"]), "a\n");
-    ok(dir, url, &["downgrade", "base"]);
-    assert_eq!(ok(dir, url, &["current"]), "");
+    assert_eq!(mig.with(["current"]).ok(), "a\n");
+    mig.with(["downgrade", "base"]).ok();
+    assert_eq!(mig.with(["current"]).ok(), "");
     // The failure is in the history table.
     assert_eq!(
         pg_query(
@@ -109,8 +90,8 @@ fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
     let url = db.url();
     let proj = sleepy();
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "a"]);
-    let mut holder = spawn(dir, url, &["upgrade", "head"]);
+    Mig::new(dir).url(url).args(["upgrade", "a"]).ok();
+    let holder = Mig::new(dir).url(url).args(["upgrade", "head"]).spawn();
     wait_for("revision b to sleep", || sleeping(url).len() == 1);
 
     let waiter_dir = tempfile::tempdir().expect("tempdir");
@@ -118,7 +99,10 @@ fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
     for name in ["alembic.ini", "versions/a.sql", "versions/b.sql"] {
         std::fs::copy(dir.join(name), waiter_dir.path().join(name)).expect("copy");
     }
-    let mut waiter = spawn(waiter_dir.path(), url, &["upgrade", "head"]);
+    let waiter = Mig::new(waiter_dir.path())
+        .url(url)
+        .args(["upgrade", "head"])
+        .spawn();
     // Polling for the lock shows up as a second mig session whose last query tried it.
     wait_for("the second run to poll for the lock", || {
         pg_query(
@@ -129,18 +113,19 @@ fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
         .len()
             == 1
     });
-    signal(&waiter, "INT");
-    assert_eq!(waiter.wait().expect("wait").code(), Some(130));
-    let err = stderr(waiter_dir.path());
+    waiter.signal("INT");
+    let ended = waiter.wait();
+    assert_eq!(ended.code, 130);
+    let err = ended.stderr;
     assert!(
         err.contains("FAILED: interrupted by SIGINT before anything was changed"),
         "{err}"
     );
 
-    signal(&holder, "TERM");
-    assert_eq!(holder.wait().expect("wait").code(), Some(143));
-    assert_eq!(ok(dir, url, &["current"]), "a\n");
-    let again = mig(dir, url, &["status"]);
+    holder.signal("TERM");
+    assert_eq!(holder.wait().code, 143);
+    assert_eq!(Mig::new(dir).url(url).args(["current"]).ok(), "a\n");
+    let again = Mig::new(dir).url(url).args(["status"]).run();
     assert!(again.stdout.ends_with("1 pending\n"), "{}", again.stdout);
 }
 
@@ -154,7 +139,8 @@ fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
     let proj = kill_project();
     let dir = proj.path();
     let held = hold_advisory_lock(url, 4242);
-    let mut child = spawn(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    let child = mig.with(["upgrade", "head"]).spawn();
     wait_for("statement 2 of n2 to wait for the lock", || {
         pg_query(
             url,
@@ -164,9 +150,10 @@ fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
         .len()
             == 1
     });
-    signal(&child, "TERM");
-    assert_eq!(child.wait().expect("wait").code(), Some(143));
-    let err = stderr(dir);
+    child.signal("TERM");
+    let ended = child.wait();
+    assert_eq!(ended.code, 143);
+    let err = ended.stderr;
     assert!(
         err.contains("FAILED: interrupted by SIGTERM; revision `n2` failed at"),
         "{err}"
@@ -185,15 +172,15 @@ fn sigterm_in_a_non_transactional_revision_leaves_it_interrupted() {
     )
     .is_empty());
     drop(held);
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.contains(&format!(
             "revision n2 (versions/n2.sql) was interrupted after statement 1 of 3 (line {N2_LINE_1})"
         )),
         "{status}"
     );
-    assert_eq!(mig(dir, url, &["upgrade", "head"]).code, 3);
-    ok(dir, url, &["upgrade", "head", "--resume"]);
+    assert_eq!(mig.with(["upgrade", "head"]).run().code, 3);
+    mig.with(["upgrade", "head", "--resume"]).ok();
     assert_eq!(pg_query(url, "SELECT count(*)::text FROM t1"), ["1"]);
-    assert_eq!(ok(dir, url, &["current"]), "n2 (head)\n");
+    assert_eq!(mig.with(["current"]).ok(), "n2 (head)\n");
 }

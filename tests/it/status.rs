@@ -4,28 +4,22 @@
 //! the progress columns); commands that change nothing say so; a failed first run is
 //! in the history table.
 
-use crate::online_interrupted::{mig, ok, pg_exec, pg_query, project, rev};
-use crate::support::pg_db;
+use crate::support::project::{project, revision, revision_with};
+use crate::support::{pg_db, pg_exec, pg_query, Mig};
 
 fn chain() -> tempfile::TempDir {
     project(&[
         (
             "a.sql",
-            rev("a", "", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
+            revision("a", "", "CREATE TABLE t_a (id int);", "DROP TABLE t_a;"),
         ),
         (
             "b.sql",
-            rev(
-                "b",
-                "a",
-                "",
-                "CREATE TABLE t_b (id int);",
-                "DROP TABLE t_b;",
-            ),
+            revision("b", "a", "CREATE TABLE t_b (id int);", "DROP TABLE t_b;"),
         ),
         (
             "c.sql",
-            rev(
+            revision_with(
                 "c",
                 "b",
                 "-- Transaction: none\n",
@@ -42,16 +36,17 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    let fresh = ok(dir, url, &["status"]);
+    let mig = Mig::new(dir).url(url);
+    let fresh = mig.with(["status"]).ok();
     assert_eq!(
         fresh,
         "pending      a  versions/a.sql\npending      b  versions/b.sql\n\
          pending      c  versions/c.sql\nheads: c\n3 pending\n"
     );
-    assert_eq!(mig(dir, url, &["status", "--exit-code"]).code, 1);
+    assert_eq!(mig.with(["status", "--exit-code"]).run().code, 1);
 
-    ok(dir, url, &["upgrade", "b"]);
-    let partway = ok(dir, url, &["status"]);
+    mig.with(["upgrade", "b"]).ok();
+    let partway = mig.with(["status"]).ok();
     let lines: Vec<&str> = partway.lines().collect();
     assert!(
         lines[0].starts_with("applied      a  versions/a.sql  applied 20")
@@ -61,7 +56,7 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     assert!(lines[2].starts_with("pending      c"), "{partway}");
     assert!(partway.ends_with("heads: c\n1 pending\n"), "{partway}");
 
-    let json = ok(dir, url, &["--format", "json", "status"]);
+    let json = mig.with(["--format", "json", "status"]).ok();
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(value["pending"], 1);
     assert_eq!(value["up_to_date"], false);
@@ -70,22 +65,19 @@ fn status_lists_every_revision_and_exits_1_when_something_is_pending() {
     assert_eq!(value["revisions"][1]["applied_by"], "deployer@ci1");
     assert_eq!(value["revisions"][2]["state"], "pending");
 
-    ok(dir, url, &["upgrade", "head"]);
-    assert!(ok(dir, url, &["status", "--exit-code"]).ends_with("heads: c\nup to date\n"));
+    mig.with(["upgrade", "head"]).ok();
+    assert!(mig
+        .with(["status", "--exit-code"])
+        .ok()
+        .ends_with("heads: c\nup to date\n"));
 
     // A changed file is `changed`, with the drift text; not pending.
     std::fs::write(
         dir.join("versions/a.sql"),
-        rev(
-            "a",
-            "",
-            "",
-            "CREATE TABLE t_a (id bigint);",
-            "DROP TABLE t_a;",
-        ),
+        revision("a", "", "CREATE TABLE t_a (id bigint);", "DROP TABLE t_a;"),
     )
     .expect("edit");
-    let changed = ok(dir, url, &["status", "--exit-code"]);
+    let changed = mig.with(["status", "--exit-code"]).ok();
     assert!(changed.starts_with("changed      a"), "{changed}");
     assert!(
         changed.contains("    revision `a` (`"),
@@ -100,8 +92,9 @@ fn commands_that_change_nothing_say_so() {
     let url = db.url();
     let proj = chain();
     let dir = proj.path();
-    ok(dir, url, &["upgrade", "head"]);
-    let again = mig(dir, url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(url);
+    mig.with(["upgrade", "head"]).ok();
+    let again = mig.with(["upgrade", "head"]).run();
     assert_eq!(again.code, 0);
     assert!(
         again
@@ -110,8 +103,8 @@ fn commands_that_change_nothing_say_so() {
         "{}",
         again.stderr
     );
-    ok(dir, url, &["downgrade", "base"]);
-    let down = mig(dir, url, &["downgrade", "base"]);
+    mig.with(["downgrade", "base"]).ok();
+    let down = mig.with(["downgrade", "base"]).run();
     assert!(
         down.stderr.contains("Already at base; nothing to do."),
         "{}",
@@ -131,7 +124,8 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY); \
          INSERT INTO alembic_version VALUES ('a'); CREATE TABLE t_a (id int)",
     );
-    let status = ok(dir, url, &["status"]);
+    let mig = Mig::new(dir).url(url);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with(
             "applied      a  versions/a.sql  (no history row: applied by Alembic or stamped)\n"
@@ -148,14 +142,14 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
          INSERT INTO mig_history VALUES ('a', 'upgrade', NULL, '2025-10-18 17:30:00+00', 5, \
          'old@host', '0.1.0', TRUE, NULL, NULL)",
     );
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(
         status.starts_with(
             "applied      a  versions/a.sql  applied 2025-10-18 17:30:00 UTC by old@host\n"
         ),
         "{status}"
     );
-    ok(dir, url, &["upgrade", "head"]);
+    mig.with(["upgrade", "head"]).ok();
     assert_eq!(
         pg_query(
             url,
@@ -167,7 +161,7 @@ fn databases_of_alembic_and_of_an_older_mig_work() {
           error,reason,progress,statements_done,statements_total,statement_line,version_rows"
         ]
     );
-    let status = ok(dir, url, &["status"]);
+    let status = mig.with(["status"]).ok();
     assert!(status.contains("by old@host\n"), "{status}");
     assert!(status.ends_with("up to date\n"), "{status}");
 }
@@ -178,10 +172,11 @@ fn a_failed_first_run_on_sqlite_is_in_the_history_table() {
     let url = format!("sqlite:///{}", tmp.path().join("db.sqlite").display());
     let proj = project(&[(
         "a.sql",
-        rev("a", "", "", "INSERT INTO nope VALUES (1);", ""),
+        revision("a", "", "INSERT INTO nope VALUES (1);", ""),
     )]);
     let dir = proj.path();
-    let failed = mig(dir, &url, &["upgrade", "head"]);
+    let mig = Mig::new(dir).url(&url);
+    let failed = mig.with(["upgrade", "head"]).run();
     assert_eq!(failed.code, 3, "{}", failed.stderr);
     assert!(
         !failed.stderr.contains("could not be recorded"),
@@ -204,5 +199,5 @@ fn a_failed_first_run_on_sqlite_is_in_the_history_table() {
         .expect("history")
     });
     assert_eq!(rows, [("a".to_string(), "upgrade".to_string(), 0)]);
-    assert!(ok(dir, &url, &["status"]).ends_with("1 pending\n"));
+    assert!(mig.with(["status"]).ok().ends_with("1 pending\n"));
 }

@@ -1,15 +1,24 @@
 //! The test harness: one private PostgreSQL server per test-binary run, started lazily on
 //! first use, and a fresh database per test on it (or on the server named by
 //! `MIG_TEST_DATABASE_URL`). The server's watchdog stops and removes it when the binary
-//! exits, however it exits. A missing server is a failure, never a skip.
+//! exits, however it exits. A missing server is a failure, never a skip. Beside it, what
+//! the test files share: running `mig` ([`cli`]), small projects ([`project`]), the other
+//! servers ([`mariadb`], [`pgbouncer`]), reading and writing PostgreSQL, held sessions,
+//! waits and processes.
 
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod mariadb;
 pub mod pgbouncer;
+pub mod project;
+
+pub use cli::{Mig, Run, Spawned};
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use mig::provision::{unique_name, EphemeralPostgres, ScratchDatabase};
 use mig::url::DatabaseUrl;
@@ -168,4 +177,162 @@ pub async fn open(
 pub async fn connect_pg(url: &str) -> Result<sqlx::PgConnection, mig::db::DbError> {
     let url = mig::url::DatabaseUrl::parse(url).expect("a valid database URL");
     mig::db::connect_postgres(&url, None).await
+}
+
+/// The rows of `sql` on PostgreSQL (or a pooler in front of it), first column as text
+/// (`NULL` as the empty string).
+pub fn pg_query(url: &str, sql: &str) -> Vec<String> {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    block_on(async move {
+        let mut conn = connect_pg(&url).await.expect("connect");
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .persistent(false)
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter().map(|(v,)| v.unwrap_or_default()).collect()
+    })
+}
+
+/// Runs `sql` on PostgreSQL (several statements allowed).
+pub fn pg_exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    block_on(async move {
+        let mut conn = connect_pg(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    })
+}
+
+/// The repository root (the demo project).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the directory tree `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// Waits for `done` (a state another process reaches), failing after a minute.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "gave up waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A database session a test keeps open on a thread of its own (holding a lock, say)
+/// until the value is dropped.
+pub struct HeldSession {
+    release: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for HeldSession {
+    fn drop(&mut self) {
+        drop(self.release.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Runs `open` (connect, take what is to be held, return the connection) on a thread of
+/// its own and returns once it did; the connection closes when the value is dropped.
+pub fn hold_session<F, C>(open: F) -> HeldSession
+where
+    F: Future<Output = C> + Send + 'static,
+    C: Send + 'static,
+{
+    let (release, wait) = std::sync::mpsc::channel::<()>();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        block_on(async move {
+            let conn = open.await;
+            held_tx.send(()).expect("held");
+            let _ = tokio::task::spawn_blocking(move || wait.recv()).await;
+            drop(conn);
+        })
+    });
+    held_rx
+        .recv()
+        .expect("the test's session holds what it took");
+    HeldSession {
+        release: Some(release),
+        thread: Some(thread),
+    }
+}
+
+/// Feeds `input` to `psql -X -q -v ON_ERROR_STOP=1 -At <url>` and returns its stdout;
+/// fails the test when psql fails.
+pub fn psql(url: &str, input: &str) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At"])
+        .arg(url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql on PATH");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Written from a thread so that psql's output cannot fill its pipe while it waits.
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("psql");
+    writer.join().expect("writer").expect("write to psql");
+    assert!(
+        out.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A free loopback TCP port (free when asked; the server about to use it binds it next).
+pub fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|e| e.to_string())
+}
+
+/// Waits until the server `child` (called `name`) accepts connections on loopback `port`;
+/// an error with `log()` when it exits first or `timeout` passes.
+pub fn wait_listening(
+    child: &mut std::process::Child,
+    port: u16,
+    timeout: Duration,
+    name: &str,
+    log: impl Fn() -> String,
+) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("{name} exited ({status}): {}", log()));
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{name} did not listen: {}", log()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
 }

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use super::project::Pair;
+use crate::support::Mig;
+
 /// The Alembic version the expected outputs were taken from.
 pub const ALEMBIC_VERSION: &str = "1.20.1";
 
@@ -84,4 +87,25 @@ pub fn alembic(dir: &Path, args: &[&str]) -> Output {
         .env_remove("DATABASE_URL")
         .output()
         .expect("run alembic")
+}
+
+/// A tool's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `args` through Alembic and mig on `pair`: both must fail with the same `FAILED:`
+/// line (Alembic prints it on stdout, mig on stderr, SPEC section 5).
+pub fn same_failure(pair: &Pair, args: &[&str]) {
+    let failed = |output: &str| {
+        output
+            .lines()
+            .find(|l| l.starts_with("FAILED:"))
+            .map_or_else(|| output.to_string(), str::to_string)
+    };
+    let a = alembic(&pair.alembic_dir, args);
+    assert!(!a.status.success(), "alembic {args:?} succeeded");
+    let m = Mig::new(&pair.mig_dir).args(args).run();
+    assert!(m.code != 0, "mig {args:?} succeeded");
+    assert_eq!(failed(&m.stderr), failed(&text(&a.stdout)), "for {args:?}");
 }

@@ -1,15 +1,12 @@
 //! Offline output and graph commands, mig against real Alembic, byte for byte.
 
-use super::alembic::alembic;
-use super::project::{graphs, mig, write_pair, Rev};
+use super::alembic::{self, alembic, text};
+use super::project::{graphs, write_pair, Rev};
+use crate::support::Mig;
 
 const PG: &str = "postgresql://u@localhost/db";
 const SQLITE: &str = "sqlite:///compat.db";
 const MYSQL: &str = "mysql://u@localhost/db";
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Runs `args` through both tools on the same fixture; both must succeed with the same stdout.
 fn same_output(revs: &[Rev], url: &str, opts: &[(&str, &str)], args: &[&str]) {
@@ -20,12 +17,12 @@ fn same_output(revs: &[Rev], url: &str, opts: &[(&str, &str)], args: &[&str]) {
         "alembic {args:?} failed: {}",
         text(&a.stderr)
     );
-    let m = mig(&pair.mig_dir, args);
+    let m = Mig::new(&pair.mig_dir).args(args).run();
     assert!(
-        m.status.success(),
+        m.code == 0,
         "mig {args:?} failed ({:?}): {}",
-        m.status.code(),
-        text(&m.stderr)
+        m.code,
+        m.stderr.clone()
     );
     let mut expected = text(&a.stdout);
     // mig's one deliberate addition (SPEC section 3): the schema of the version table is
@@ -35,7 +32,7 @@ fn same_output(revs: &[Rev], url: &str, opts: &[(&str, &str)], args: &[&str]) {
             expected = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n\n{expected}");
         }
     }
-    let mut actual = text(&m.stdout);
+    let mut actual = m.stdout.clone();
     if args == ["branches"] {
         // Alembic lists a branch point's children from a frozenset: no stable order.
         expected = sorted_lines(&expected);
@@ -53,25 +50,9 @@ fn sorted_lines(s: &str) -> String {
     lines.join("\n")
 }
 
-/// Both tools must fail with the same `FAILED:` line.
+/// Both tools must fail with the same `FAILED:` line on `revs`.
 fn same_failure(revs: &[Rev], args: &[&str]) {
-    let pair = write_pair(revs, PG, &[]);
-    let a = alembic(&pair.alembic_dir, args);
-    assert!(
-        !a.status.success(),
-        "alembic {args:?} unexpectedly succeeded"
-    );
-    // Alembic prints `FAILED:` on stdout, mig on stderr (SPEC section 5).
-    let failed = |s: &[u8]| {
-        text(s)
-            .lines()
-            .find(|l| l.starts_with("FAILED:"))
-            .map(str::to_string)
-            .unwrap_or_else(|| text(s))
-    };
-    let m = mig(&pair.mig_dir, args);
-    assert!(!m.status.success(), "mig {args:?} unexpectedly succeeded");
-    assert_eq!(failed(&m.stderr), failed(&a.stdout), "for {args:?}");
+    alembic::same_failure(&write_pair(revs, PG, &[]), args);
 }
 
 #[test]
@@ -214,9 +195,9 @@ fn negative_relative_targets_parse_like_alembic() {
     same_output(&graphs::linear(), PG, &[], &["stamp", "-1", "--sql"]);
     let pair = write_pair(&graphs::linear(), PG, &[]);
     let a = alembic(&pair.alembic_dir, &["show", "-1"]);
-    let m = mig(&pair.mig_dir, &["show", "-1"]);
-    assert!(m.status.success(), "{}", text(&m.stderr));
-    assert_eq!(same_paths(&text(&m.stdout)), text(&a.stdout));
+    let m = Mig::new(&pair.mig_dir).args(["show", "-1"]).run();
+    assert!(m.code == 0, "{}", m.stderr.clone());
+    assert_eq!(same_paths(&m.stdout.clone()), text(&a.stdout));
 }
 
 /// mig's output with its project's revision paths spelled as the Alembic project's.
@@ -257,13 +238,15 @@ fn ensure_version_sql_like_alembic() {
             let pair = write_pair(&graphs::linear(), url, opts);
             let a = alembic(&pair.alembic_dir, &["ensure_version", "--sql"]);
             assert!(a.status.success(), "alembic: {}", text(&a.stderr));
-            let m = mig(&pair.mig_dir, &["ensure-version", "--sql"]);
-            assert!(m.status.success(), "mig: {}", text(&m.stderr));
+            let m = Mig::new(&pair.mig_dir)
+                .args(["ensure-version", "--sql"])
+                .run();
+            assert!(m.code == 0, "mig: {}", m.stderr.clone());
             let mut expected = text(&a.stdout);
             if let Some((_, schema)) = opts.iter().find(|(k, _)| *k == "version_table_schema") {
                 expected = format!("CREATE SCHEMA IF NOT EXISTS {schema};\n\n{expected}");
             }
-            assert_eq!(text(&m.stdout), expected, "{url} with {opts:?}");
+            assert_eq!(m.stdout.clone(), expected, "{url} with {opts:?}");
         }
     }
 }

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// One revision of a fixture graph.
 #[derive(Debug, Clone)]
@@ -224,18 +223,6 @@ pub fn write_alembic(dir: &Path, revs: &[Rev], url: &str, mig_options: &[(&str, 
         );
         std::fs::write(dir.join("versions").join(format!("{}_rev.py", r.id)), s).expect("rev");
     }
-}
-
-/// Runs the `mig` binary in `dir`.
-pub fn mig(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mig"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("MIG_CONFIG")
-        .env_remove("ALEMBIC_CONFIG")
-        .output()
-        .expect("run mig")
 }
 
 /// The reference graphs of the Alembic reference, section 6.

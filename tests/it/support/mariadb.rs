@@ -5,21 +5,22 @@
 //! private PostgreSQL's unprivileged account when the tests run as root. Its pid file is
 //! `postmaster.pid` so that the shared [`Watchdog`] stops it (SIGQUIT, which mariadbd
 //! takes as a shutdown) and removes its directory when the test binary exits, however it
-//! exits. A fresh database per test. A missing server is a failure, never a skip.
+//! exits. A fresh database per test, queries and held sessions on it. A missing server is a
+//! failure, never a skip.
 
-use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mig::provision::unique_name;
 use mig::provision::user::server_user;
 use mig::provision::watchdog::Watchdog;
 use sqlx::Connection as _;
 
-use super::block_on;
+use super::project::three_statements;
+use super::{block_on, free_port, wait_listening, HeldSession};
 
 /// A running private MariaDB server.
 pub struct MariaDb {
@@ -130,16 +131,9 @@ impl MariaDb {
             .spawn()
             .map_err(|e| format!("{}: {e}", server.display()))?;
         watchdog.watch_pid(child.id());
-        let deadline = Instant::now() + START_TIMEOUT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("mariadbd exited ({status}): {}", log_tail(&dir)));
-            }
-            if Instant::now() > deadline {
-                return Err(format!("mariadbd did not listen: {}", log_tail(&dir)));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_listening(&mut child, port, START_TIMEOUT, "mariadbd", || {
+            log_tail(&dir)
+        })?;
         Ok(MariaDb {
             port,
             dir,
@@ -230,6 +224,45 @@ pub fn my_kill(url: &str, id: &str) {
     }
 }
 
+/// Runs `sql` on a session of its own (`LOCK TABLES t WRITE`); returns once it ran. What
+/// it took is held until the value is dropped.
+pub fn hold_session(url: &str, sql: &str) -> HeldSession {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    super::hold_session(async move {
+        let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn
+    })
+}
+
+/// Takes user lock `name` (`GET_LOCK`, named for one test: free) on a session of its own
+/// until dropped.
+pub fn hold_user_lock(url: &str, name: &str) -> HeldSession {
+    hold_session(url, &format!("DO GET_LOCK('{name}', 10)"))
+}
+
+/// Connection ids of sessions of this database running a statement that starts `prefix`
+/// and waiting for a user lock.
+pub fn waiting_on_user_lock(url: &str, prefix: &str) -> Vec<String> {
+    my_query(
+        url,
+        &format!(
+            "SELECT CAST(id AS CHAR) FROM information_schema.processlist \
+             WHERE db = DATABASE() AND info LIKE '{prefix}%' AND state = 'User lock'"
+        ),
+    )
+}
+
+/// A revision whose second statement waits for user lock `name`, held by the test.
+pub fn waiting_revision(id: &str, down: &str, name: &str) -> String {
+    let wait = format!("SELECT GET_LOCK('{name}', 600) AS got");
+    let second = format!("INSERT INTO t1 SELECT 1 FROM ({wait}) AS waited;");
+    three_statements(id, down, "", &second)
+}
+
 async fn exec_at(url: &str, sql: &str) -> Result<(), sqlx::Error> {
     let mut conn = sqlx::MySqlConnection::connect(url).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
@@ -256,12 +289,4 @@ fn log_tail(dir: &Path) -> String {
     let text = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|addr| addr.port())
-        .map_err(|e| e.to_string())
 }

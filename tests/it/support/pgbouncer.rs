@@ -5,15 +5,16 @@
 //! the tests run as root (PgBouncer refuses root). The server's watchdog stops it and
 //! removes its directory when the test binary exits, however it exits.
 
-use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mig::provision::user::server_user;
 use mig::provision::watchdog::Watchdog;
+
+use super::{free_port, wait_listening};
 
 /// PgBouncer's `pool_mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,16 +135,8 @@ impl PgBouncer {
             .spawn()
             .map_err(|e| format!("{}: {e}", binary.display()))?;
         watchdog.watch_pid(child.id());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(format!("pgbouncer exited ({status}): {}", log(&dir)));
-            }
-            if Instant::now() > deadline {
-                return Err(format!("pgbouncer did not listen: {}", log(&dir)));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let timeout = Duration::from_secs(20);
+        wait_listening(&mut child, port, timeout, "pgbouncer", || log(&dir))?;
         Ok(PgBouncer {
             port,
             dir,
@@ -168,12 +161,4 @@ fn pg_port(socket_dir: &Path) -> Result<u16, String> {
             port.parse().ok()
         })
         .ok_or_else(|| format!("no server socket in {}", socket_dir.display()))
-}
-
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|addr| addr.port())
-        .map_err(|e| e.to_string())
 }
