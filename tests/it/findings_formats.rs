@@ -42,7 +42,7 @@ fn project(dir: &Path) -> std::path::PathBuf {
 fn roundtrip(dir: &Path, ini: &Path, test: &str, format: &str) -> Run {
     let db = support::pg_db(test);
     Mig::new(dir)
-        .args(&[
+        .args([
             "-q",
             "-c",
             ini.to_str().unwrap(),
@@ -187,8 +187,8 @@ fn roundtrip_github_annotations_name_file_and_line() {
 
 #[test]
 fn a_clean_roundtrip_is_a_valid_log_without_results() {
-    let run = Mig::new(&fixture("sqlite"))
-        .args(&["-q", "--format", "sarif", "roundtrip"])
+    let run = Mig::new(fixture("sqlite"))
+        .args(["-q", "--format", "sarif", "roundtrip"])
         .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let log: Value = serde_json::from_str(&run.stdout).expect("SARIF");
@@ -198,8 +198,8 @@ fn a_clean_roundtrip_is_a_valid_log_without_results() {
         "roundtrip/downgrade-residue"
     );
     assert_valid(&run.stdout);
-    let run = Mig::new(&fixture("sqlite"))
-        .args(&["-q", "--format", "github", "roundtrip"])
+    let run = Mig::new(fixture("sqlite"))
+        .args(["-q", "--format", "github", "roundtrip"])
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -215,7 +215,7 @@ fn roundtrip_runbook_prints_the_verifier_s_sarif() {
     let dir = tmp.path().join("broken");
     crate::support::copy_dir(&fixture("broken"), &dir);
     let run = Mig::new(&dir)
-        .args(&["-q", "--format", "sarif", "roundtrip", "--runbook"])
+        .args(["-q", "--format", "sarif", "roundtrip", "--runbook"])
         .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let log: Value = serde_json::from_str(&run.stdout).expect("SARIF on stdout");
@@ -325,8 +325,8 @@ fn drift_in_sarif_and_github_annotations() {
 #[test]
 fn other_commands_refuse_the_ci_formats() {
     for format in ["sarif", "github"] {
-        let run = Mig::new(&fixture("sqlite"))
-            .args(&["--format", format, "heads"])
+        let run = Mig::new(fixture("sqlite"))
+            .args(["--format", format, "heads"])
             .run();
         assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
         assert!(

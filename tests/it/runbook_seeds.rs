@@ -104,7 +104,7 @@ fn a_seed_that_needs_a_revision_the_run_did_not_reach_is_blocked() {
     copy_dir(&fixture("seeded"), &dir);
     // The verifier's range ends at the first revision: the database is left there.
     let run = Mig::new(&dir)
-        .args(&[
+        .args([
             "roundtrip",
             "--runbook",
             "--to",
@@ -133,7 +133,7 @@ fn a_seed_that_needs_a_revision_the_run_did_not_reach_is_blocked() {
     assert_eq!(json["summary"]["warnings"], 1);
     // `mig seed --list` on the same database says the same.
     let list = Mig::new(&dir)
-        .args(&["--format", "json", "seed", "--list"])
+        .args(["--format", "json", "seed", "--list"])
         .run();
     assert_eq!(list.code, 0, "{}", list.stderr);
     let listed: Value = serde_json::from_str(&list.stdout).expect("seed --list json");
