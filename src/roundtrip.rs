@@ -11,6 +11,7 @@
 //! ([`Place::InPlace`]). [`Stages`] lends the driver to `mig runbook`: its stages, their
 //! snapshots and the keep judgements over them.
 
+mod ci;
 mod driver;
 mod error;
 pub mod finding;

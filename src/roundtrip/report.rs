@@ -1,7 +1,7 @@
 //! The verifier's results: one [`Check`] per revision and check (upgrade, downgrade,
 //! upgrade again) plus the whole-range checks, each with its status, [`Finding`]s, error
 //! and timing; summarised per revision. Serialised as the `--format json` output;
-//! [`Report::findings`] turns it into the shared findings of the CI formats. Pure data.
+//! `ci.rs` turns it into the shared findings of the CI formats. Pure data.
 
 use std::fmt;
 use std::time::Duration;
@@ -12,8 +12,6 @@ use crate::dialect::Dialect;
 
 use super::finding::Finding;
 use super::Mode;
-
-mod findings;
 
 /// How a check ended, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -115,7 +115,7 @@ fn sigint_while_waiting_for_the_lock_exits_130_and_changes_nothing() {
     });
     waiter.signal("INT");
     let ended = waiter.wait();
-    assert_eq!(ended.code, 130);
+    assert_eq!(ended.code, 130, "{}", ended.stderr);
     let err = ended.stderr;
     assert!(
         err.contains("FAILED: interrupted by SIGINT before anything was changed"),

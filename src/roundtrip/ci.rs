@@ -6,10 +6,10 @@
 //! names it. Whole-range findings point at a file only through a failing statement.
 //! Pure.
 
-use super::{Check, CheckKind, Report, Status};
+use super::finding::Problem;
+use super::report::{Check, CheckKind, Report, Status};
+use super::text;
 use crate::findings::{self, Level, Location, Rule, Sources};
-use crate::roundtrip::finding::Problem;
-use crate::roundtrip::text;
 
 /// The roundtrip's rules, in the order SARIF lists them.
 pub const RULES: &[Rule] = &[
