@@ -31,7 +31,7 @@ pub use connect::{
     APPLICATION_NAME,
 };
 pub use diagnose::{ConnectError, ConnectProblem};
-pub use history::{Direction, HistoryEntry, HistoryRow, HistoryTable, RecordedChecksum};
+pub use history::{HistoryEntry, HistoryKind, HistoryRow, HistoryTable, RecordedChecksum};
 pub use lock::{begin_immediate, LockHolder, LockKey, LockTimeout, MigrationLock};
 pub use open::{open, open_detecting_pooler};
 pub use pooler::{PooledBegin, Pooler, PoolerReason};

@@ -11,7 +11,7 @@ mod offline;
 mod sink;
 
 pub use error::{ExecError, FailedAt, Progress, SinkFailure};
-pub use executor::{Executor, Report, StepReport};
+pub use executor::{Executor, RunReport, StepReport};
 pub use live::{
     AppliedStep, Interrupt, LiveError, LiveSink, LiveStart, RanStatement, Resume, ServerError,
     StatementFailure, StepInProgress,

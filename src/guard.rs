@@ -8,7 +8,7 @@ mod marker;
 
 use crate::config::ExecSettings;
 use crate::db::audit::{record_run, RunRecord};
-use crate::db::history::Direction;
+use crate::db::history::HistoryKind;
 use crate::db::{Connection, DbError};
 
 pub use confirm::{authorize, Confirmation, Terminal, COUNTDOWN_SECONDS};
@@ -119,7 +119,7 @@ pub async fn protect(
     settings: &ExecSettings,
     reason: Option<&str>,
 ) -> Result<Protection, GuardError> {
-    let record = RunRecord::start(Direction::Protect);
+    let record = RunRecord::start(HistoryKind::Protect);
     let database = database_name(conn).await?;
     let table = MarkerTable::new(conn.dialect(), settings);
     execute_all(
@@ -144,7 +144,7 @@ pub async fn unprotect(
     settings: &ExecSettings,
     confirm: &str,
 ) -> Result<Protection, GuardError> {
-    let record = RunRecord::start(Direction::Protect);
+    let record = RunRecord::start(HistoryKind::Protect);
     let before = protection(conn, settings).await?;
     if confirm != before.database {
         return Err(GuardError::Refused(format!(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::backup::{self, Backup};
 use crate::db::audit::{record_run, RunRecord};
-use crate::db::history::Direction;
+use crate::db::history::HistoryKind;
 use crate::engine::session::Session;
 use crate::guard::database_name;
 
@@ -34,7 +34,7 @@ async fn locked(
     out: Option<&Path>,
 ) -> Result<Backup, Error> {
     let config = &project.config;
-    let mut record = RunRecord::start(Direction::Backup);
+    let mut record = RunRecord::start(HistoryKind::Backup);
     let database = database_name(&mut session.conn).await?;
     let path = match out {
         Some(path) => path.to_path_buf(),

@@ -6,14 +6,14 @@ use chrono::Utc;
 use sqlx::AssertSqlSafe;
 
 use super::connect::Connection;
-use super::history::{operator, Direction, HistoryEntry, HistoryTable};
+use super::history::{operator, HistoryEntry, HistoryKind, HistoryTable};
 use super::{query_error, DbError};
 use crate::config::ExecSettings;
 
 /// What one run reports into its history row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRecord {
-    pub kind: Direction,
+    pub kind: HistoryKind,
     /// When the run started.
     pub started_at: chrono::DateTime<Utc>,
     pub duration_ms: i64,
@@ -26,7 +26,7 @@ pub struct RunRecord {
 
 impl RunRecord {
     /// A record for a run of `kind` that started now.
-    pub fn start(kind: Direction) -> RunRecord {
+    pub fn start(kind: HistoryKind) -> RunRecord {
         RunRecord {
             kind,
             started_at: Utc::now(),
@@ -57,7 +57,7 @@ pub async fn record_run(
     let action = format!("writing the history row into `{}`", table.qualified());
     let entry = HistoryEntry {
         revision: None,
-        direction: record.kind,
+        kind: record.kind,
         checksum: None,
         started_at: record.started_at,
         duration_ms: record.duration_ms,

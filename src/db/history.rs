@@ -36,7 +36,7 @@ pub const MIG_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What a history row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub enum HistoryKind {
     Upgrade,
     Downgrade,
     Stamp,
@@ -54,19 +54,19 @@ pub enum Direction {
     Protect,
 }
 
-impl Direction {
+impl HistoryKind {
     /// The value stored in the `direction` column.
     pub fn as_str(self) -> &'static str {
         match self {
-            Direction::Upgrade => "upgrade",
-            Direction::Downgrade => "downgrade",
-            Direction::Stamp => "stamp",
-            Direction::Accept => "accept",
-            Direction::Resolve => "resolve",
-            Direction::Seed => "seed",
-            Direction::Reset => "reset",
-            Direction::Backup => "backup",
-            Direction::Protect => "protect",
+            HistoryKind::Upgrade => "upgrade",
+            HistoryKind::Downgrade => "downgrade",
+            HistoryKind::Stamp => "stamp",
+            HistoryKind::Accept => "accept",
+            HistoryKind::Resolve => "resolve",
+            HistoryKind::Seed => "seed",
+            HistoryKind::Reset => "reset",
+            HistoryKind::Backup => "backup",
+            HistoryKind::Protect => "protect",
         }
     }
 }
@@ -75,7 +75,7 @@ impl Direction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
     pub revision: Option<String>,
-    pub direction: Direction,
+    pub kind: HistoryKind,
     pub checksum: Option<String>,
     pub started_at: DateTime<Utc>,
     pub duration_ms: i64,
@@ -242,7 +242,7 @@ impl HistoryTable {
         format!(
             "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}{progress})",
             text(entry.revision.as_deref()),
-            text(Some(entry.direction.as_str())),
+            text(Some(entry.kind.as_str())),
             text(entry.checksum.as_deref()),
             self.timestamp_literal(entry.started_at),
             entry.duration_ms,
@@ -358,8 +358,8 @@ impl HistoryTable {
             std::collections::BTreeMap::new();
         for row in self.rows(conn).await? {
             let counts = row.success
-                && (row.direction == Direction::Upgrade.as_str()
-                    || row.direction == Direction::Accept.as_str());
+                && (row.direction == HistoryKind::Upgrade.as_str()
+                    || row.direction == HistoryKind::Accept.as_str());
             if let (true, Some(revision), Some(checksum)) = (counts, row.revision, row.checksum) {
                 latest.insert(
                     revision.clone(),

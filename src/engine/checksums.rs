@@ -12,7 +12,7 @@ use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
-use crate::db::history::{operator, section_checksum, Direction, HistoryEntry, HistoryTable};
+use crate::db::history::{operator, section_checksum, HistoryEntry, HistoryKind, HistoryTable};
 use crate::db::{read_state, Connection, DbError, PooledBegin};
 use crate::execute::Interrupt;
 use crate::revision::Revision;
@@ -133,7 +133,7 @@ pub async fn accept(
     };
     let entry = HistoryEntry {
         revision: Some(revision.id.clone()),
-        direction: Direction::Accept,
+        kind: HistoryKind::Accept,
         checksum: Some(section_checksum(&revision.upgrade)),
         started_at: chrono::Utc::now(),
         duration_ms: 0,

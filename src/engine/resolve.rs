@@ -10,7 +10,7 @@ use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
-use crate::db::history::{operator, Direction, HistoryEntry, StepProgress};
+use crate::db::history::{operator, HistoryEntry, HistoryKind, StepProgress};
 use crate::db::VersionSql;
 use crate::db::{begin_immediate, read_state, Connection, DbError, HistoryTable};
 use crate::execute::Interrupt;
@@ -102,8 +102,8 @@ where
         )));
     };
     let (direction, kind) = match step.direction.as_str() {
-        "downgrade" => (Direction::Downgrade, StepKind::Downgrade),
-        _ => (Direction::Upgrade, StepKind::Upgrade),
+        "downgrade" => (HistoryKind::Downgrade, StepKind::Downgrade),
+        _ => (HistoryKind::Upgrade, StepKind::Upgrade),
     };
     let state = read_state(conn, version_table).await?;
     let version_sql = VersionSql::new(conn.dialect(), version_table);
@@ -137,7 +137,7 @@ where
     statements.push(table.progress_delete_sql(revision, direction));
     statements.push(table.insert_sql(&HistoryEntry {
         revision: Some(revision.to_string()),
-        direction: Direction::Resolve,
+        kind: HistoryKind::Resolve,
         checksum: step.checksum.clone(),
         started_at: chrono::Utc::now(),
         duration_ms: 0,

@@ -22,7 +22,7 @@ use super::sink::{
 
 /// What a successful run did, step by step.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Report {
+pub struct RunReport {
     pub steps: Vec<StepReport>,
 }
 
@@ -102,7 +102,7 @@ impl<'a> Executor<'a> {
         &self,
         plan: &Plan<'_>,
         sink: &mut S,
-    ) -> Result<Report, ExecError<S::Error>> {
+    ) -> Result<RunReport, ExecError<S::Error>> {
         let prepared = self.prepare(plan)?;
         let mut state = RunState {
             heads: plan.start_heads.clone(),
@@ -198,7 +198,7 @@ impl<'a> Executor<'a> {
         prepared: &[Prepared<'_>],
         sink: &mut S,
         state: &mut RunState,
-    ) -> Result<Report, Failure<S::Error>> {
+    ) -> Result<RunReport, Failure<S::Error>> {
         let policy = sink.version_table_policy();
         let from_base = plan.start_heads.is_empty();
         let creates_table = from_base
@@ -218,7 +218,7 @@ impl<'a> Executor<'a> {
             self.create_version_table(sink).await?;
         }
 
-        let mut report = Report::default();
+        let mut report = RunReport::default();
         for (index, step) in prepared.iter().enumerate() {
             if per_step {
                 sink.begin().await.map_err(|e| (FailedAt::Begin, e))?;

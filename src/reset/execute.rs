@@ -10,7 +10,7 @@ use super::strategy::strategy;
 use super::{ResetError, ResetReport, ResetRequest, Strategy};
 use crate::config::Config;
 use crate::db::audit::{record_run, RunRecord};
-use crate::db::history::Direction;
+use crate::db::history::HistoryKind;
 use crate::engine::session::Session;
 use crate::guard::{self, authorize};
 use crate::revision::graph::RevisionMap;
@@ -79,7 +79,7 @@ async fn locked(
     mut report: ResetReport,
     started: Instant,
 ) -> Result<ResetReport, ResetError> {
-    let mut record = RunRecord::start(Direction::Reset);
+    let mut record = RunRecord::start(HistoryKind::Reset);
     // The plan is read again under the lock: another mig may have moved things since.
     report = ResetReport {
         dry_run: false,

@@ -15,7 +15,7 @@ use super::table::SeedTable;
 use super::{Seed, SeedError, SeedFailure, SeedGraph};
 use crate::config::Config;
 use crate::db::audit::{record_run, RunRecord};
-use crate::db::history::{operator, Direction};
+use crate::db::history::{operator, HistoryKind};
 use crate::db::{begin_immediate, query_error, Connection, DbError};
 use crate::engine::session::Session;
 use crate::revision::TransactionMode;
@@ -101,7 +101,7 @@ pub(crate) async fn locked(
     if selected.is_empty() {
         return Ok(report);
     }
-    let mut record = RunRecord::start(Direction::Seed);
+    let mut record = RunRecord::start(HistoryKind::Seed);
     for sql in table.create_sql() {
         execute(conn, &sql)
             .await

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::{Direction, HistoryRow, HistoryTable};
+use super::{HistoryKind, HistoryRow, HistoryTable};
 use crate::db::connect::Connection;
 use crate::db::{query_error, DbError};
 use crate::dialect::Dialect;
@@ -105,7 +105,7 @@ impl HistoryTable {
         )
     }
 
-    fn in_progress_condition(&self, revision: &str, direction: Direction) -> String {
+    fn in_progress_condition(&self, revision: &str, direction: HistoryKind) -> String {
         format!(
             "revision = {} AND direction = {} AND progress = {}",
             self.text_literal(Some(revision)),
@@ -119,7 +119,7 @@ impl HistoryTable {
     pub fn progress_update_sql(
         &self,
         revision: &str,
-        direction: Direction,
+        direction: HistoryKind,
         done: usize,
         line: usize,
         duration_ms: i64,
@@ -133,7 +133,7 @@ impl HistoryTable {
     }
 
     /// Removes the step's progress row (when the step finished, or was resolved).
-    pub fn progress_delete_sql(&self, revision: &str, direction: Direction) -> String {
+    pub fn progress_delete_sql(&self, revision: &str, direction: HistoryKind) -> String {
         format!(
             "DELETE FROM {} WHERE {}",
             self.qualified,

@@ -17,7 +17,7 @@ fn settings(schema: Option<&str>, history: Option<&str>) -> ExecSettings {
 fn entry() -> HistoryEntry {
     HistoryEntry {
         revision: Some("aaa111".into()),
-        direction: Direction::Upgrade,
+        kind: HistoryKind::Upgrade,
         checksum: Some("ab12".into()),
         started_at: Utc.with_ymd_and_hms(2025, 10, 18, 17, 30, 0).unwrap(),
         duration_ms: 42,

@@ -8,7 +8,7 @@ mod failures;
 use crate::config::ExecSettings;
 use crate::dialect::Dialect;
 use crate::execute::{
-    BodyStatement, CreateVersionTable, ExecError, Executor, Report, SetupStatement, Sink,
+    BodyStatement, CreateVersionTable, ExecError, Executor, RunReport, SetupStatement, Sink,
     StepEvent, VersionTablePolicy, VersionWrite,
 };
 use crate::revision::plan::Plan;
@@ -119,6 +119,6 @@ async fn run(
     settings: &ExecSettings,
     plan: &Plan<'_>,
     sink: &mut Recorder,
-) -> Result<Report, ExecError<Boom>> {
+) -> Result<RunReport, ExecError<Boom>> {
     Executor::new(dialect, settings).run(plan, sink).await
 }

@@ -31,7 +31,7 @@ impl LiveSink<'_> {
         let started_at = self.step.as_ref()?.started_at;
         let mut tracking = Tracking {
             revision: revision.id.clone(),
-            direction: direction(step.step.kind()),
+            kind: direction(step.step.kind()),
             total: step.statements,
             done: 0,
             line: 0,
@@ -83,7 +83,7 @@ impl LiveSink<'_> {
         tracking.line = statement.line;
         let entry = HistoryEntry {
             revision: Some(tracking.revision.clone()),
-            direction: tracking.direction,
+            kind: tracking.kind,
             checksum: self.step.as_ref().and_then(|s| s.checksum.clone()),
             started_at: tracking.origin,
             duration_ms: tracking.elapsed_ms(),
@@ -124,7 +124,7 @@ impl LiveSink<'_> {
         tracking.line = statement.line;
         let sql = history.progress_update_sql(
             &tracking.revision,
-            tracking.direction,
+            tracking.kind,
             tracking.done,
             tracking.line,
             tracking.elapsed_ms(),
@@ -139,7 +139,7 @@ impl LiveSink<'_> {
             return;
         };
         if tracking.written {
-            let sql = history.progress_delete_sql(&tracking.revision, tracking.direction);
+            let sql = history.progress_delete_sql(&tracking.revision, tracking.kind);
             self.batch.push(sql, Tag::History);
         }
     }
@@ -153,7 +153,7 @@ impl LiveSink<'_> {
         if !tracking.written || tracking.done > 0 {
             return;
         }
-        let sql = history.progress_delete_sql(&tracking.revision, tracking.direction);
+        let sql = history.progress_delete_sql(&tracking.revision, tracking.kind);
         let _ = crate::on_connection!(&mut *self.conn, c => {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ())
         });

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::db::history::{Direction, HistoryEntry};
+use crate::db::history::{HistoryEntry, HistoryKind};
 use crate::revision::plan::StepKind;
 
 /// What the caller found before the run, under the migration lock.
@@ -96,7 +96,7 @@ impl StepInProgress {
     ) -> HistoryEntry {
         HistoryEntry {
             revision: self.revision.clone(),
-            direction: direction(self.kind),
+            kind: direction(self.kind),
             checksum: self.checksum.clone(),
             started_at: self.started_at,
             duration_ms: i64::try_from(duration.as_millis()).unwrap_or(i64::MAX),
@@ -125,7 +125,7 @@ pub struct Resume {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Tracking {
     pub revision: String,
-    pub direction: Direction,
+    pub kind: HistoryKind,
     pub total: usize,
     pub done: usize,
     /// Line of the last statement done (of the first, until one is done).
@@ -144,10 +144,10 @@ impl Tracking {
     }
 }
 
-pub(super) fn direction(kind: StepKind) -> Direction {
+pub(super) fn direction(kind: StepKind) -> HistoryKind {
     match kind {
-        StepKind::Upgrade => Direction::Upgrade,
-        StepKind::Downgrade => Direction::Downgrade,
-        StepKind::Stamp => Direction::Stamp,
+        StepKind::Upgrade => HistoryKind::Upgrade,
+        StepKind::Downgrade => HistoryKind::Downgrade,
+        StepKind::Stamp => HistoryKind::Stamp,
     }
 }

@@ -9,12 +9,12 @@ fn progress_statements_name_the_step() {
     };
     let table = HistoryTable::new(Dialect::Postgresql, &settings).unwrap();
     assert_eq!(
-        table.progress_update_sql("n2", Direction::Upgrade, 1, 12, 40),
+        table.progress_update_sql("n2", HistoryKind::Upgrade, 1, 12, 40),
         "UPDATE mig_history SET statements_done = 1, statement_line = 12, duration_ms = 40 \
              WHERE revision = 'n2' AND direction = 'upgrade' AND progress = 'in progress'"
     );
     assert_eq!(
-        table.progress_delete_sql("it's", Direction::Downgrade),
+        table.progress_delete_sql("it's", HistoryKind::Downgrade),
         "DELETE FROM mig_history WHERE revision = 'it''s' AND direction = 'downgrade' \
              AND progress = 'in progress'"
     );
