@@ -36,7 +36,7 @@ pub struct BaselineReport {
     pub nearest: Option<Nearest>,
     /// Whether the version table now records the match.
     pub stamped: bool,
-    #[serde(rename = "duration_ms", serialize_with = "millis")]
+    #[serde(rename = "duration_ms", serialize_with = "crate::json::millis")]
     pub duration: Duration,
 }
 
@@ -56,14 +56,8 @@ impl BaselineReport {
 
     /// The report as pretty JSON, with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        crate::json::pretty(self)
     }
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Finds the revision of the database at `url`; with `stamp`, records a match.

@@ -66,6 +66,9 @@ pub enum Error {
     /// Backups (SPEC section 16).
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
+    /// `mig drift` and `mig baseline` could not compare (SPEC section 18).
+    #[error(transparent)]
+    Drift(Box<crate::drift::DriftError>),
     /// Protection and confirmation (SPEC section 15).
     #[error(transparent)]
     Guard(#[from] crate::guard::GuardError),
@@ -96,6 +99,12 @@ pub enum Error {
     Setup { what: &'static str, message: String },
 }
 
+impl From<crate::drift::DriftError> for Error {
+    fn from(err: crate::drift::DriftError) -> Self {
+        Error::Drift(Box::new(err))
+    }
+}
+
 impl Error {
     /// SPEC section 5: 1 a check ran and failed; 3 database errors; 2 usage,
     /// configuration and revision-file errors; 128 + signal when interrupted. The
@@ -114,6 +123,7 @@ impl Error {
             Error::Guard(e) => e.exit_code(),
             Error::Backup(e) => e.exit_code(),
             Error::Reset(e) => e.exit_code(),
+            Error::Drift(e) => e.exit_code(),
             Error::Catalog(CatalogError::Config(_)) => 2,
             Error::Database(_) | Error::Catalog(_) | Error::Setup { .. } => 3,
             Error::Config(_)

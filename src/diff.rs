@@ -89,11 +89,8 @@ impl Findings {
     }
 
     /// The findings as pretty JSON, with a trailing newline.
-    pub fn json(&self) -> String {
-        // Strings and lists of strings: serialising cannot fail.
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+    pub fn to_json(&self) -> String {
+        crate::json::pretty(self)
     }
 
     /// Whether the snapshots are the same (under the options used).

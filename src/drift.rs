@@ -33,7 +33,7 @@ pub struct DriftReport {
     /// Differences of the live catalog from the replayed one: `extra` is in the live
     /// database only.
     pub findings: Vec<Finding>,
-    #[serde(rename = "duration_ms", serialize_with = "millis")]
+    #[serde(rename = "duration_ms", serialize_with = "crate::json::millis")]
     pub duration: Duration,
 }
 
@@ -45,14 +45,8 @@ impl DriftReport {
 
     /// The report as pretty JSON, with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        crate::json::pretty(self)
     }
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Why `mig drift` could not compare.

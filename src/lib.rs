@@ -21,6 +21,7 @@ pub mod execute;
 pub mod findings;
 pub mod guard;
 pub mod import;
+pub mod json;
 pub mod naming;
 pub mod provision;
 pub mod replay;

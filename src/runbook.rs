@@ -38,8 +38,5 @@ pub use template::{Template, TemplateError, BUILTIN, PLACEHOLDERS, PROJECT_TEMPL
 
 /// The runbook as pretty JSON with a trailing newline.
 pub fn to_json(runbook: &Runbook) -> String {
-    // Strings, numbers, maps with string keys: serialising cannot fail.
-    let mut json = serde_json::to_string_pretty(runbook).unwrap_or_default();
-    json.push('\n');
-    json
+    crate::json::pretty(runbook)
 }

@@ -47,7 +47,7 @@ pub struct Manifest {
 impl Manifest {
     pub fn write(&self, dir: &Path) -> Result<(), BackupError> {
         let path = dir.join("manifest.json");
-        let text = serde_json::to_string_pretty(self).unwrap_or_default() + "\n";
+        let text = crate::json::pretty(self);
         std::fs::write(&path, text).map_err(|err| BackupError::Io {
             path,
             message: err.to_string(),

@@ -147,10 +147,7 @@ impl Snapshot {
 
     /// Pretty JSON with a trailing newline; the same snapshot always gives the same bytes.
     pub fn to_json(&self) -> String {
-        // Serialising plain strings, integers and maps with string keys cannot fail.
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        crate::json::pretty(self)
     }
 
     /// Reads [`Snapshot::to_json`] output (objects are re-sorted).

@@ -20,7 +20,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = &project(global)?;
     let done = block_on(backup::run(project, args.out.as_deref()))?;
     if global.format == Format::Json {
-        print(&(serde_json::to_string_pretty(&done).unwrap_or_default() + "\n"));
+        print(&crate::json::pretty(&done));
     } else {
         print(&done.text());
     }

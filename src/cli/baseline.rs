@@ -31,10 +31,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let report = block_interruptible(|interrupt| async move {
         baseline::run(&project.config, &project.map, &url, args.stamp, interrupt)
             .await
-            .map_err(|err| Error::Failed {
-                message: err.to_string(),
-                code: err.exit_code(),
-            })
+            .map_err(Error::from)
     })?;
     let out = match global.format {
         Format::Json => report.to_json(),

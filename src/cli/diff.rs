@@ -36,7 +36,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     };
     let findings = runtime()?.block_on(snapshot::diff(&args.a, &args.b, &config, &opts))?;
     super::print(&if global.format == Format::Json {
-        findings.json()
+        findings.to_json()
     } else {
         findings.report()
     });

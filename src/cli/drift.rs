@@ -27,10 +27,7 @@ pub fn run(global: &GlobalArgs, _args: Args) -> Result<i32, crate::commands::Err
     let report = block_interruptible(|interrupt| async move {
         drift::run(&project.config, &project.map, &url, interrupt)
             .await
-            .map_err(|err| Error::Failed {
-                message: err.to_string(),
-                code: err.exit_code(),
-            })
+            .map_err(Error::from)
     })?;
     let out = match global.format {
         Format::Json => report.to_json(),

@@ -41,7 +41,7 @@ pub fn unprotect(global: &GlobalArgs, args: UnprotectArgs) -> Result<i32, Error>
 
 fn show(global: &GlobalArgs, protection: &Protection) {
     if global.format == Format::Json {
-        print(&(serde_json::to_string_pretty(protection).unwrap_or_default() + "\n"));
+        print(&crate::json::pretty(protection));
     } else {
         print(&guard::protection_text(protection));
     }

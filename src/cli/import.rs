@@ -56,7 +56,7 @@ pub fn run(global: &GlobalArgs, source: Source) -> Result<i32, Error> {
     };
     let report = runtime()?.block_on(import_alembic(&req))?;
     super::print(&if global.format == Format::Json {
-        report.json()
+        report.to_json()
     } else {
         report.text()
     });

@@ -77,7 +77,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     };
     let report = block_on(reset::run(project, &request))?;
     if global.format == Format::Json {
-        print(&(serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"));
+        print(&crate::json::pretty(&report));
     } else {
         print(&report.text());
     }

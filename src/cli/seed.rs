@@ -57,7 +57,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     if args.list {
         let entries = block_on(seed::list(project))?;
         if json {
-            print(&(serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n"));
+            print(&crate::json::pretty(&entries));
         } else {
             print(&list_text(&entries));
         }
@@ -70,6 +70,10 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
         dry_run: args.dry_run,
     };
     let report = block_on(seed::run(project, &request))?;
-    print(&if json { report.json() } else { report.text() });
+    print(&if json {
+        report.to_json()
+    } else {
+        report.text()
+    });
     Ok(0)
 }

@@ -19,7 +19,7 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
     let project = super::project(global)?;
     let found = block_online(status(&project))?;
     super::print(&if global.format == Format::Json {
-        found.json()
+        found.to_json()
     } else {
         found.text()
     });

@@ -171,7 +171,7 @@ fn render<'a>(
     let is_current = |r: &RevisionRef<'_>| current.iter().any(|c| c == r.id());
     if as_json {
         let list: Vec<_> = revs.iter().map(|r| json(r, is_current(r))).collect();
-        return to_json(&list);
+        return crate::json::pretty(&list);
     }
     let mut out = String::new();
     for r in revs {
@@ -185,13 +185,6 @@ fn render<'a>(
     out
 }
 
-pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
-}
-
 /// `mig check --format json`: `{"ok": bool, "problems": [...]}`, one string per problem
 /// (the lines the text form prints).
 pub fn check_json(problems: &[String]) -> String {
@@ -200,7 +193,7 @@ pub fn check_json(problems: &[String]) -> String {
         ok: bool,
         problems: &'a [String],
     }
-    to_json(&Report {
+    crate::json::pretty(&Report {
         ok: problems.is_empty(),
         problems,
     })

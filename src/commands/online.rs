@@ -247,7 +247,7 @@ pub async fn current(
     }
     if as_json {
         let list: Vec<_> = revs.iter().map(|r| inspect::json(r, true)).collect();
-        return Ok(inspect::to_json(&list));
+        return Ok(crate::json::pretty(&list));
     }
     let mut out = String::new();
     if verbose {

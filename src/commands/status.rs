@@ -136,10 +136,8 @@ impl StatusReport {
     }
 
     /// The JSON form (pretty, with a final newline).
-    pub fn json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+    pub fn to_json(&self) -> String {
+        crate::json::pretty(self)
     }
 }
 

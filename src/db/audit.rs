@@ -6,7 +6,7 @@ use chrono::Utc;
 use sqlx::AssertSqlSafe;
 
 use super::connect::Connection;
-use super::history::{operator, HistoryEntry, HistoryKind, HistoryTable};
+use super::history::{HistoryEntry, HistoryKind, HistoryTable};
 use super::{query_error, DbError};
 use crate::config::ExecSettings;
 
@@ -56,16 +56,12 @@ pub async fn record_run(
     };
     let action = format!("writing the history row into `{}`", table.qualified());
     let entry = HistoryEntry {
-        revision: None,
-        kind: record.kind,
-        checksum: None,
         started_at: record.started_at,
         duration_ms: record.duration_ms,
-        operator: operator(),
         success: record.success,
         error: record.error.clone(),
         reason: Some(record.summary.clone()).filter(|s| !s.is_empty()),
-        progress: None,
+        ..HistoryEntry::now(record.kind, None)
     };
     for sql in table.write_sql(conn, &entry).await? {
         crate::on_connection!(&mut *conn, c => {

@@ -87,6 +87,25 @@ pub struct HistoryEntry {
     pub progress: Option<StepProgress>,
 }
 
+impl HistoryEntry {
+    /// A successful row of `kind` written now by this operator, taking no time; the
+    /// caller sets what else it records (`HistoryEntry { reason, ..HistoryEntry::now(..) }`).
+    pub fn now(kind: HistoryKind, revision: Option<String>) -> HistoryEntry {
+        HistoryEntry {
+            revision,
+            kind,
+            checksum: None,
+            started_at: Utc::now(),
+            duration_ms: 0,
+            operator: operator(),
+            success: true,
+            error: None,
+            reason: None,
+            progress: None,
+        }
+    }
+}
+
 /// A row as read back; `started_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` on every backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {

@@ -12,7 +12,7 @@ use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
-use crate::db::history::{operator, section_checksum, HistoryEntry, HistoryKind, HistoryTable};
+use crate::db::history::{section_checksum, HistoryEntry, HistoryKind, HistoryTable};
 use crate::db::{read_state, Connection, DbError, PooledBegin};
 use crate::execute::Interrupt;
 use crate::revision::Revision;
@@ -132,16 +132,9 @@ pub async fn accept(
         return Err(EngineError::HistoryDisabled);
     };
     let entry = HistoryEntry {
-        revision: Some(revision.id.clone()),
-        kind: HistoryKind::Accept,
         checksum: Some(section_checksum(&revision.upgrade)),
-        started_at: chrono::Utc::now(),
-        duration_ms: 0,
-        operator: operator(),
-        success: true,
-        error: None,
         reason: Some(reason.to_string()),
-        progress: None,
+        ..HistoryEntry::now(HistoryKind::Accept, Some(revision.id.clone()))
     };
     let work = async {
         let pooled = session.pooled_begin(settings).await?;

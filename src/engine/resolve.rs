@@ -10,7 +10,7 @@ use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
-use crate::db::history::{operator, HistoryEntry, HistoryKind, StepProgress};
+use crate::db::history::{HistoryEntry, HistoryKind, StepProgress};
 use crate::db::VersionSql;
 use crate::db::{begin_immediate, read_state, Connection, DbError, HistoryTable};
 use crate::execute::Interrupt;
@@ -136,19 +136,13 @@ where
     }
     statements.push(table.progress_delete_sql(revision, direction));
     statements.push(table.insert_sql(&HistoryEntry {
-        revision: Some(revision.to_string()),
-        kind: HistoryKind::Resolve,
         checksum: step.checksum.clone(),
-        started_at: chrono::Utc::now(),
-        duration_ms: 0,
-        operator: operator(),
-        success: true,
-        error: None,
         reason: Some(reason.to_string()),
         progress: Some(StepProgress {
             state: resolution.as_str().into(),
             ..step.progress.clone()
         }),
+        ..HistoryEntry::now(HistoryKind::Resolve, Some(revision.to_string()))
     }));
     in_transaction(conn, statements).await?;
     let mut heads = state.heads.clone();

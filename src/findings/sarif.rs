@@ -75,10 +75,7 @@ pub fn render(findings: &Findings) -> String {
             results,
         }],
     };
-    // Strings and numbers only: serialising cannot fail.
-    let mut json = serde_json::to_string_pretty(&log).unwrap_or_default();
-    json.push('\n');
-    json
+    crate::json::pretty(&log)
 }
 
 fn level(level: Level) -> &'static str {

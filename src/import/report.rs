@@ -127,10 +127,7 @@ impl ImportReport {
     }
 
     /// The JSON report.
-    pub fn json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+    pub fn to_json(&self) -> String {
+        crate::json::pretty(self)
     }
 }

@@ -270,10 +270,7 @@ impl Report {
 
     /// The report as pretty JSON, with a trailing newline.
     pub fn to_json(&self) -> String {
-        // Plain strings, numbers and enums: serialising cannot fail.
-        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
-        json.push('\n');
-        json
+        crate::json::pretty(self)
     }
 }
 

@@ -133,8 +133,8 @@ impl SeedReport {
         out
     }
 
-    pub fn json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn to_json(&self) -> String {
+        crate::json::pretty(self)
     }
 }
 
