@@ -112,32 +112,29 @@ fn allowed(c: char) -> bool {
 
 /// Escapes element text.
 fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars().filter(|c| allowed(*c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(value, false)
 }
 
 /// Escapes an attribute value (line breaks and tabs as character references, so parsers
 /// keep them instead of normalising them to spaces).
 fn attr(value: &str) -> String {
+    escape(value, true)
+}
+
+/// XML-escapes `value`, dropping characters XML 1.0 does not allow; in an attribute also
+/// quotes, line breaks and tabs.
+fn escape(value: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars().filter(|c| allowed(*c)) {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
             c => out.push(c),
         }
     }
