@@ -79,6 +79,12 @@ impl Default for RevisionSettings {
     }
 }
 
+/// mig's table of recorded seeds (SPEC section 14), beside the version table.
+pub const SEED_TABLE: &str = "mig_seed";
+
+/// mig's protection marker table (SPEC section 15), beside the version table.
+pub const ENVIRONMENT_TABLE: &str = "mig_environment";
+
 /// Settings that shape how a plan is executed or rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecSettings {

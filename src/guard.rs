@@ -16,8 +16,7 @@ pub use marker::{database_name, Marker};
 
 use marker::{execute_all, MarkerTable};
 
-/// The protection marker's table.
-pub const ENVIRONMENT_TABLE: &str = "mig_environment";
+pub use crate::config::ENVIRONMENT_TABLE;
 
 /// Why a database counts as protected, if it does.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]

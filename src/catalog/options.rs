@@ -41,7 +41,7 @@ impl SnapshotOptions {
             });
         }
         // Part two's tables: recorded seeds (SPEC section 14) and the protection marker.
-        for name in [crate::seed::SEED_TABLE, crate::guard::ENVIRONMENT_TABLE] {
+        for name in [crate::config::SEED_TABLE, crate::config::ENVIRONMENT_TABLE] {
             bookkeeping.push(TableRef {
                 schema: schema.clone(),
                 name: name.to_string(),

@@ -11,8 +11,7 @@ use crate::config::ExecSettings;
 use crate::db::{query_error, table_exists, Connection, DbError};
 use crate::dialect::Dialect;
 
-/// The table's name.
-pub const SEED_TABLE: &str = "mig_seed";
+pub use crate::config::SEED_TABLE;
 
 /// A row as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
