@@ -26,6 +26,7 @@ mod import_alembic;
 mod import_alembic_options;
 mod injection;
 mod killed_client;
+mod layers;
 mod lock;
 mod mysql;
 mod mysql_alembic;
