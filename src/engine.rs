@@ -37,7 +37,7 @@
 //!   session under its lock, before it plans: one connection per command.
 
 mod cancel;
-mod checksums;
+pub mod checksums;
 mod error;
 mod failure;
 mod resolve;
@@ -56,7 +56,7 @@ use crate::revision::plan::Plan;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
 
-pub use checksums::{accept, drift, Drift};
+pub use checksums::{accept, Drift};
 pub use error::EngineError;
 pub use failure::ApplyFailure;
 pub use resolve::{resolve, Resolution};

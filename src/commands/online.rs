@@ -4,7 +4,7 @@
 //! engine reads under the migration lock, and returns what to print. A command that
 //! changes nothing says so (`Already at head ...; nothing to do.`, INFO).
 
-use crate::engine::{self, EngineError, Interrupted, Outcome, Resolution, Unfinished};
+use crate::engine::{self, EngineError, Outcome, Resolution, Unfinished};
 use crate::revision::graph::CommandError;
 use crate::revision::plan;
 use crate::revision::Revision;
@@ -57,14 +57,6 @@ fn applied<'p>(project: &'p Project, heads: &[String]) -> Result<Vec<&'p Revisio
         .into_iter()
         .map(|r| r.revision())
         .collect())
-}
-
-/// Applied revisions whose file changed since they were recorded.
-pub async fn drift(project: &Project) -> Result<Vec<engine::Drift>, Error> {
-    let url = url(project)?;
-    engine::drift(&project.config, &url, |heads| applied(project, heads))
-        .await
-        .map_err(engine_error)
 }
 
 /// `mig upgrade TARGET`. Drift is a warning, or with `strict` a refusal (exit 1). With
@@ -166,17 +158,6 @@ pub async fn current_rows(project: &Project) -> Result<Vec<String>, Error> {
     engine::current(&project.config, &url).await.map_err(plain)
 }
 
-/// The interrupted steps recorded in the database, with their files.
-pub async fn interrupted(project: &Project) -> Result<Vec<Interrupted>, Error> {
-    let url = url(project)?;
-    Ok(engine::interrupted(&project.config, &url)
-        .await
-        .map_err(plain)?
-        .into_iter()
-        .map(|step| Interrupted::new(step, &project.map, &project.config.here))
-        .collect())
-}
-
 /// `mig resolve REV --applied|--reverted --reason TEXT`.
 pub async fn resolve(
     project: &Project,
@@ -232,10 +213,11 @@ pub async fn current(
     check_heads: bool,
     as_json: bool,
 ) -> Result<String, Error> {
-    let rows = current_rows(project).await?;
-    for found in interrupted(project).await? {
+    let look = super::status::look(project).await?;
+    for found in &look.interrupted {
         tracing::warn!(target: "mig", "{found}");
     }
+    let rows = look.recorded.heads;
     let revs = project.map.current(&rows)?;
     if check_heads {
         let (have, heads) = rows_and_heads(project, &rows);
@@ -276,13 +258,13 @@ pub async fn current(
 /// heads, applied revisions are unchanged, naming conventions hold. The problems found,
 /// one per entry; empty means all good.
 pub async fn check(project: &Project) -> Result<Vec<String>, Error> {
-    let mut problems: Vec<String> = interrupted(project)
-        .await?
+    let look = super::status::look(project).await?;
+    let mut problems: Vec<String> = look
+        .interrupted
         .iter()
         .map(|found| format!("{found}; {}", engine::unfinished::advice(found)))
         .collect();
-    let rows = current_rows(project).await?;
-    let (have, heads) = rows_and_heads(project, &rows);
+    let (have, heads) = rows_and_heads(project, &look.recorded.heads);
     if heads != have {
         problems.push(format!(
             "database is at [{}], the heads are [{}]: run `mig upgrade heads`",
@@ -290,7 +272,7 @@ pub async fn check(project: &Project) -> Result<Vec<String>, Error> {
             heads.join(", ")
         ));
     }
-    for d in drift(project).await? {
+    for d in &look.drift {
         problems.push(d.to_string());
     }
     problems.extend(super::verify_naming(project).await?);

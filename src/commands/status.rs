@@ -1,19 +1,64 @@
 //! `mig status [--format json]` (SPEC section 13): every revision in upgrade order with
 //! its state (`applied` with when and by whom where the history table knows, `pending`,
 //! `interrupted`, `changed` for checksum drift), the heads, and one line `up to date` or
-//! `N pending`. The database's side comes from [`crate::engine::status`], the order from
-//! the upgrade plan from base, drift from [`crate::engine::drift`]; a transaction-mode
-//! pooler is named (from the status read's own session). Returns text or JSON; never
-//! prints.
+//! `N pending`. The database's side is read once, in one session, by [`look`] (also
+//! what `mig current` and `mig check` read): [`crate::engine::status`]'s rows, the
+//! interrupted steps with their files and the checksum drift of the applied revisions,
+//! judged from the same history rows. The order comes from the upgrade plan from base; a
+//! transaction-mode pooler is named (from the read's own session). Returns text or JSON;
+//! never prints.
 
 use serde::Serialize;
 
+use crate::db::history::latest_checksums;
 use crate::db::HistoryRow;
 use crate::engine::unfinished::shown_path;
-use crate::engine::{self, Interrupted};
+use crate::engine::{self, Drift, Interrupted};
 use crate::revision::plan;
 
-use super::{online, Error, Project};
+use super::{Error, Project};
+
+/// What the database records, read in one session without the lock, and judged against
+/// the project's files.
+#[derive(Debug, Clone)]
+pub struct Look {
+    pub recorded: engine::status::Recorded,
+    /// The revisions applied at the version table's rows, base first.
+    pub applied: Vec<String>,
+    /// The interrupted steps, with their files.
+    pub interrupted: Vec<Interrupted>,
+    /// Applied revisions whose upgrade section changed since its checksum was recorded.
+    pub drift: Vec<Drift>,
+}
+
+/// Reads [`Look`] from the configured database.
+pub async fn look(project: &Project) -> Result<Look, Error> {
+    let url = project.config.database_url()?;
+    let recorded = engine::status::read(&project.config, &url)
+        .await
+        .map_err(|e| Error::Engine(Box::new(e)))?;
+    let map = &project.map;
+    let applied: Vec<_> = if recorded.heads.is_empty() {
+        Vec::new()
+    } else {
+        map.history(None, Some("current"), &recorded.heads)?
+            .into_iter()
+            .map(|r| r.revision())
+            .collect()
+    };
+    let drift = engine::checksums::judge(&latest_checksums(&recorded.history), &applied);
+    let interrupted = recorded
+        .interrupted
+        .iter()
+        .map(|step| Interrupted::new(step.clone(), map, &project.config.here))
+        .collect();
+    Ok(Look {
+        applied: applied.iter().map(|r| r.id.clone()).collect(),
+        interrupted,
+        drift,
+        recorded,
+    })
+}
 
 /// A revision's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,32 +188,16 @@ impl StatusReport {
 
 /// Reads the database and judges every revision of the project.
 pub async fn status(project: &Project) -> Result<StatusReport, Error> {
-    let url = project.config.database_url()?;
-    let recorded = engine::status::read(&project.config, &url)
-        .await
-        .map_err(|e| Error::Engine(Box::new(e)))?;
+    let Look {
+        recorded,
+        applied,
+        interrupted,
+        drift,
+    } = look(project).await?;
     let map = &project.map;
     let order: Vec<String> = plan::upgrade(map, &[], "heads")?
         .revisions()
         .map(|revision| revision.id.clone())
-        .collect();
-    let applied: Vec<String> = if recorded.heads.is_empty() {
-        Vec::new()
-    } else {
-        map.history(None, Some("current"), &recorded.heads)?
-            .iter()
-            .map(|r| r.id().to_string())
-            .collect()
-    };
-    let drift = if applied.is_empty() {
-        Vec::new()
-    } else {
-        online::drift(project).await?
-    };
-    let interrupted: Vec<Interrupted> = recorded
-        .interrupted
-        .iter()
-        .map(|step| Interrupted::new(step.clone(), map, &project.config.here))
         .collect();
     let mut revisions = Vec::with_capacity(order.len());
     for id in order {

@@ -373,25 +373,31 @@ impl HistoryTable {
         &self,
         conn: &mut Connection,
     ) -> Result<Vec<RecordedChecksum>, DbError> {
-        let mut latest: std::collections::BTreeMap<String, RecordedChecksum> =
-            std::collections::BTreeMap::new();
-        for row in self.rows(conn).await? {
-            let counts = row.success
-                && (row.direction == HistoryKind::Upgrade.as_str()
-                    || row.direction == HistoryKind::Accept.as_str());
-            if let (true, Some(revision), Some(checksum)) = (counts, row.revision, row.checksum) {
-                latest.insert(
-                    revision.clone(),
-                    RecordedChecksum {
-                        revision,
-                        checksum,
-                        recorded_at: row.started_at,
-                    },
-                );
-            }
-        }
-        Ok(latest.into_values().collect())
+        Ok(latest_checksums(&self.rows(conn).await?))
     }
+}
+
+/// For each revision with a successful `upgrade` or `accept` row among `rows` (oldest
+/// first), the checksum of the latest such row, sorted by revision.
+pub fn latest_checksums(rows: &[HistoryRow]) -> Vec<RecordedChecksum> {
+    let mut latest: std::collections::BTreeMap<&str, RecordedChecksum> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let counts = row.success
+            && (row.direction == HistoryKind::Upgrade.as_str()
+                || row.direction == HistoryKind::Accept.as_str());
+        if let (true, Some(revision), Some(checksum)) = (counts, &row.revision, &row.checksum) {
+            latest.insert(
+                revision,
+                RecordedChecksum {
+                    revision: revision.clone(),
+                    checksum: checksum.clone(),
+                    recorded_at: row.started_at.clone(),
+                },
+            );
+        }
+    }
+    latest.into_values().collect()
 }
 
 /// `user@host` of the person or job running mig: `USER` (else `LOGNAME`, `USERNAME`, else

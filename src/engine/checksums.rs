@@ -12,8 +12,10 @@ use super::cancel::or_interrupted;
 use super::session::Session;
 use super::EngineError;
 use crate::config::Config;
-use crate::db::history::{section_checksum, HistoryEntry, HistoryKind, HistoryTable};
-use crate::db::{read_state, Connection, DbError, PooledBegin};
+use crate::db::history::{
+    section_checksum, HistoryEntry, HistoryKind, HistoryTable, RecordedChecksum,
+};
+use crate::db::{Connection, DbError, PooledBegin};
 use crate::execute::Interrupt;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
@@ -52,35 +54,6 @@ fn short_hash(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
-/// The checksum drift check (`mig check`, `upgrade --strict`): `applied` turns the
-/// current heads into the applied revisions; each one whose upgrade section's checksum
-/// differs from its latest recorded one is reported.
-pub async fn drift<'r, F, E>(
-    config: &Config,
-    url: &DatabaseUrl,
-    applied: F,
-) -> Result<Vec<Drift>, EngineError<E>>
-where
-    F: FnOnce(&[String]) -> Result<Vec<&'r Revision>, E>,
-{
-    let work = async {
-        let mut session = Session::open(url, &config.exec).await?;
-        let found = match session.begin_read(&config.exec).await {
-            Ok(()) => match read_state(&mut session.conn, &config.exec.version_table).await {
-                Ok(state) => read_drift(&mut session.conn, config, &state.heads, applied).await,
-                Err(err) => Err(err.into()),
-            },
-            Err(err) => Err(err.into()),
-        };
-        let ended = session.end_read().await;
-        session.close().await;
-        let found = found?;
-        ended?;
-        Ok(found)
-    };
-    or_interrupted(work, Interrupt::process()).await
-}
-
 /// The drifted revisions among those `applied` finds at `heads`, read on `conn` (an
 /// `upgrade` calls this under its lock, on its own session).
 pub(super) async fn read_drift<'r, F, E>(
@@ -97,8 +70,14 @@ where
         return Ok(Vec::new());
     };
     let recorded = table.recorded_checksums(conn).await?;
+    Ok(judge(&recorded, &revisions))
+}
+
+/// The drifted revisions among `applied`: those whose upgrade section's checksum differs
+/// from the one `recorded` for them (revisions without a recorded one never drift).
+pub fn judge(recorded: &[RecordedChecksum], applied: &[&Revision]) -> Vec<Drift> {
     let mut drifts = Vec::new();
-    for revision in revisions {
+    for revision in applied {
         let Some(last) = recorded.iter().find(|r| r.revision == revision.id) else {
             continue;
         };
@@ -113,7 +92,7 @@ where
             });
         }
     }
-    Ok(drifts)
+    drifts
 }
 
 /// `accept`: records the current checksum of `revision`'s upgrade section with `reason`,

@@ -45,6 +45,7 @@ mod sarif_validator;
 mod seed;
 mod seed_sqlite;
 mod seed_support;
+mod sessions;
 mod signals;
 mod status;
 mod unnamed_statements;

@@ -87,28 +87,20 @@ async fn rows_for_every_step_drift_and_accept() {
     }
     assert!(rows[0].started_at <= rows[1].started_at);
 
-    let all = |_: &[String]| Ok::<_, String>(Vec::new());
-    assert_eq!(engine::drift(&config, &target, all).await.unwrap(), []);
+    assert_eq!(drift(&config, &target, &[]).await, []);
 
     // Edit `b` after it was applied (trailing whitespace and CRLF do not count).
     files[1].upgrade.sql = "CREATE TABLE t_b (id INTEGER);  \r\n".into();
     let applied = |files: &[Revision]| -> Vec<Revision> { files[..2].to_vec() };
     let snapshot = applied(&files);
-    let no_drift = engine::drift(&config, &target, |heads: &[String]| {
-        assert_eq!(heads, ["b"]);
-        Ok::<_, String>(snapshot.iter().collect())
-    })
-    .await
-    .unwrap();
+    let read = engine::status::read(&config, &target).await.unwrap();
+    assert_eq!(read.heads, ["b"]);
+    let no_drift = drift(&config, &target, &snapshot).await;
     assert_eq!(no_drift, []);
 
     files[1].upgrade.sql = "CREATE TABLE t_b (id BIGINT);".into();
     let snapshot = applied(&files);
-    let drifts = engine::drift(&config, &target, |_: &[String]| {
-        Ok::<_, String>(snapshot.iter().collect())
-    })
-    .await
-    .unwrap();
+    let drifts = drift(&config, &target, &snapshot).await;
     assert_eq!(drifts.len(), 1);
     assert_eq!(drifts[0].revision, "b");
     assert_eq!(drifts[0].recorded, b_sum);
@@ -122,11 +114,7 @@ async fn rows_for_every_step_drift_and_accept() {
     engine::accept(&config, &target, &files[1], "widened the id before release")
         .await
         .unwrap();
-    let after = engine::drift(&config, &target, |_: &[String]| {
-        Ok::<_, String>(snapshot.iter().collect())
-    })
-    .await
-    .unwrap();
+    let after = drift(&config, &target, &snapshot).await;
     assert_eq!(after, []);
     let rows = engine::history(&config, &target).await.unwrap();
     let accepted = rows.last().unwrap();
@@ -234,11 +222,7 @@ async fn a_database_migrated_by_alembic_continues() {
     assert_eq!(rows[0].revision.as_deref(), Some("b"));
     let mut edited = files.clone();
     edited[0].upgrade.sql = "CREATE TABLE t_a (id BIGINT);".into();
-    let drifts = engine::drift(&config, &target, |_: &[String]| {
-        Ok::<_, String>(edited[..2].iter().collect())
-    })
-    .await
-    .unwrap();
+    let drifts = drift(&config, &target, &edited[..2]).await;
     assert_eq!(drifts, []);
 }
 
@@ -293,11 +277,19 @@ async fn sqlite_records_history_too() {
         files[0].upgrade.sql = "CREATE TABLE t_a (id TEXT);".into();
         files
     };
-    let drifts = engine::drift(&config, &target, |_: &[String]| {
-        Ok::<_, String>(edited[..2].iter().collect())
-    })
-    .await
-    .unwrap();
+    let drifts = drift(&config, &target, &edited[..2]).await;
     assert_eq!(drifts.len(), 1);
     assert_eq!(drifts[0].revision, "a");
+}
+
+/// The checksum drift of `applied` against what the database records, judged as `mig
+/// status` and `mig check` judge it (from the history rows of one read).
+async fn drift(
+    config: &mig::config::Config,
+    target: &mig::url::DatabaseUrl,
+    applied: &[Revision],
+) -> Vec<mig::engine::Drift> {
+    let read = engine::status::read(config, target).await.unwrap();
+    let applied: Vec<&Revision> = applied.iter().collect();
+    engine::checksums::judge(&mig::db::history::latest_checksums(&read.history), &applied)
 }

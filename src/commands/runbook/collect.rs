@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::Target;
+use crate::db::history::latest_checksums;
 use crate::db::Connection;
 use crate::dialect::{Dialect, SearchPath};
 use crate::engine;
@@ -193,11 +194,13 @@ pub async fn checksum_check(target: &Target<'_>) -> Evidence {
             "the history table is disabled (`history_table` is empty)",
         );
     };
-    let rows = match engine::history(target.config, target.url).await {
-        Ok(rows) => rows,
+    // One read: the version rows and the history rows the drift is judged from.
+    let read = match engine::status::read(target.config, target.url).await {
+        Ok(read) => read,
         Err(err) => return Evidence::failed(title, err.to_string()),
     };
-    let recorded: std::collections::BTreeSet<&str> = rows
+    let recorded: std::collections::BTreeSet<&str> = read
+        .history
         .iter()
         .filter(|r| r.success && r.checksum.is_some())
         .filter_map(|r| r.revision.as_deref())
@@ -208,8 +211,8 @@ pub async fn checksum_check(target: &Target<'_>) -> Evidence {
             format!("`{table}` records no applied revision on the target yet: nothing to compare"),
         );
     }
-    let map = target.map;
-    let drift = engine::drift(target.config, target.url, |heads| applied(map, heads)).await;
+    let drift = applied(target.map, &read.heads)
+        .map(|applied| engine::checksums::judge(&latest_checksums(&read.history), &applied));
     match drift {
         Ok(drift) if drift.is_empty() => Evidence::judged(
             title,
