@@ -86,7 +86,7 @@ pub enum Error {
     #[error(transparent)]
     Snapshot(Box<SnapshotError>),
     /// `mig import` failed; built by `From<ImportError>` in [`crate::import`] (which
-    /// sits above the commands), with the code [`ImportError`] decides.
+    /// sits above the commands), with the code `ImportError` decides.
     #[error("{message}")]
     Import { message: String, code: i32 },
     #[error("cannot read snapshot `{}`: {message}", path.display())]

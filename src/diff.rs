@@ -76,13 +76,13 @@ pub struct Changed {
 /// contents of an extra or missing schema and the comments and grants on an extra or
 /// missing object are not listed on their own.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Findings {
+pub struct Differences {
     pub extra: Vec<ObjectRef>,
     pub missing: Vec<ObjectRef>,
     pub changed: Vec<Changed>,
 }
 
-impl Findings {
+impl Differences {
     /// SPEC section 5: 1 when the snapshots differ.
     pub fn exit_code(&self) -> i32 {
         i32::from(!self.is_empty())
@@ -106,10 +106,10 @@ impl Findings {
 
 /// Compares `before` with `after`: `extra` are objects only `after` has (in a roundtrip:
 /// residue a downgrade left behind), `missing` those only `before` has.
-pub fn diff(before: &Snapshot, after: &Snapshot, opts: &DiffOptions) -> Findings {
+pub fn diff(before: &Snapshot, after: &Snapshot, opts: &DiffOptions) -> Differences {
     let old = index(before);
     let new = index(after);
-    let mut findings = Findings {
+    let mut findings = Differences {
         extra: only_in(&new, &old),
         missing: only_in(&old, &new),
         changed: Vec::new(),

@@ -4,9 +4,9 @@
 //! `roundtrip --ephemeral`), with the target's roles and as the role that owns the version
 //! table there, and reports what the live database has that the revisions did not make,
 //! what it lacks and what differs, as roundtrip [`Finding`]s ([`text`], JSON, and the CI
-//! formats through [`DriftReport::findings`]). Never writes to the target.
+//! formats through [`DriftReport::diagnostics`]). Never writes to the target.
 
-mod findings;
+mod diagnostics;
 pub mod live;
 pub mod text;
 

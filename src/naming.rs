@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::catalog::{Kind, Object, Snapshot};
 use crate::config::NamingConvention;
 use crate::dialect::Dialect;
-use template::{NameTemplate, Subject, TemplateError};
+use template::{NameTemplate, NameTemplateError, Subject};
 
 /// Which template applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -141,12 +141,12 @@ pub fn check(
     let mut templates = Vec::new();
     for (convention, text) in configured(conventions) {
         let template = NameTemplate::parse(text).map_err(|error| match error {
-            TemplateError::UnknownToken(token) => NamingError::UnknownToken {
+            NameTemplateError::UnknownToken(token) => NamingError::UnknownToken {
                 convention,
                 template: text.clone(),
                 token,
             },
-            TemplateError::Unterminated => NamingError::Unterminated {
+            NameTemplateError::Unterminated => NamingError::Unterminated {
                 convention,
                 template: text.clone(),
             },

@@ -28,8 +28,8 @@ pub use extensions::required_extensions;
 pub use markdown::section as markdown_section;
 pub use model::{
     CheckConstraint, Constraints, Dod, Fatal, ForeignKey, Header, Preflight, RevisionRow,
-    Roundtrip, Runbook, SeedRow, Seeds, Setting, Stage, StageState, StepRecord, Summary, Target,
-    UniqueKey,
+    Roundtrip, Runbook, SeedRow, Seeds, Setting, Stage, StageState, StepRecord, Summary,
+    TargetInfo, UniqueKey,
 };
 pub use preflight::{preflight, relative, UrlFacts};
 pub use roundtrip_evidence::RevisionOutcome;

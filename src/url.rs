@@ -29,7 +29,7 @@ pub use redact::redact;
 pub use secret::Secret;
 
 pub(crate) use encode::encode_component;
-/// Percent-encodes a file path (also for the SARIF locations of `crate::findings`).
+/// Percent-encodes a file path (also for the SARIF locations of `crate::diagnostics`).
 pub(crate) use encode::encode_path;
 use encode::encode_query;
 use parse::Backend;

@@ -3,8 +3,8 @@
 //! picks the exit code (0 no drift, 1 drift, 2 unknown revisions or usage, 3 database).
 
 use crate::commands::{Error, Project};
+use crate::diagnostics::{github, sarif};
 use crate::drift::{self, text};
-use crate::findings::{github, sarif};
 
 use super::load_options;
 use super::signal::block_interruptible;
@@ -31,8 +31,8 @@ pub fn run(global: &GlobalArgs, _args: Args) -> Result<i32, crate::commands::Err
     })?;
     let out = match global.format {
         Format::Json => report.to_json(),
-        Format::Sarif => sarif::render(&report.findings(&here)),
-        Format::Github => github::render(&report.findings(&here)),
+        Format::Sarif => sarif::render(&report.diagnostics(&here)),
+        Format::Github => github::render(&report.diagnostics(&here)),
         Format::Text | Format::Junit => text::render(&report),
     };
     print!("{out}");

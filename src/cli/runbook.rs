@@ -11,7 +11,7 @@ use crate::commands::roundtrip::{render, RoundtripRequest};
 use crate::commands::runbook::{runbook, RunbookRequest, Written};
 use crate::commands::{Error, Project};
 use crate::config;
-use crate::findings::Sources;
+use crate::diagnostics::Sources;
 use crate::roundtrip::{Options, Place};
 use crate::seed::SeedChoice;
 

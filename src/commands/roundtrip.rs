@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use crate::findings::{github, sarif, Sources};
+use crate::diagnostics::{github, sarif, Sources};
 use crate::roundtrip::{self, junit, text, Options, Place, Report};
 
 use super::{Error, Project};
@@ -16,9 +16,9 @@ pub enum ReportFormat {
     Text,
     Json,
     Junit,
-    /// SARIF 2.1.0 ([`crate::findings::sarif`]).
+    /// SARIF 2.1.0 ([`crate::diagnostics::sarif`]).
     Sarif,
-    /// GitHub workflow annotations ([`crate::findings::github`]).
+    /// GitHub workflow annotations ([`crate::diagnostics::github`]).
     Github,
 }
 
@@ -86,8 +86,8 @@ pub fn render(report: Report, format: ReportFormat, sources: &Sources) -> Render
         ReportFormat::Text => summary.clone(),
         ReportFormat::Json => report.to_json(),
         ReportFormat::Junit => junit::render(&report),
-        ReportFormat::Sarif => sarif::render(&report.findings(sources)),
-        ReportFormat::Github => github::render(&report.findings(sources)),
+        ReportFormat::Sarif => sarif::render(&report.diagnostics(sources)),
+        ReportFormat::Github => github::render(&report.diagnostics(sources)),
     };
     let exit_code = report.exit_code();
     Rendered {

@@ -253,7 +253,7 @@ async fn run_on_target<I>(
         map,
         url: &workspace.url,
     };
-    let where_ = gather::Place {
+    let where_ = gather::TargetPlace {
         database: workspace.description.clone(),
         temp_sqlite: dialect == Dialect::Sqlite && place != Place::InPlace,
     };

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::{Config, ConfigError, LoadOptions};
-use crate::diff::{diff as compare, DiffOptions, Findings};
+use crate::diff::{diff as compare, DiffOptions, Differences};
 use crate::roundtrip::{snapshot_url, RoundtripError};
 use crate::url::DatabaseUrl;
 
@@ -27,7 +27,7 @@ pub async fn diff(
     b: &str,
     config: &Config,
     opts: &DiffOptions,
-) -> Result<Findings, Error> {
+) -> Result<Differences, Error> {
     let before = side(a, config).await?;
     let after = side(b, config).await?;
     if before.dialect != after.dialect {

@@ -126,7 +126,7 @@ impl StatusReport {
         self.pending > 0 || self.interrupted > 0
     }
 
-    /// The exit code: 1 with `--exit-code` (`requested`) when [`Status::needs_action`].
+    /// The exit code: 1 with `--exit-code` (`requested`) when [`StatusReport::needs_action`].
     pub fn exit_code(&self, requested: bool) -> i32 {
         i32::from(requested && self.needs_action())
     }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{Changed, Cosmetic, FieldChange, Findings, ObjectRef};
+use super::{Changed, Cosmetic, Differences, FieldChange, ObjectRef};
 use crate::catalog::Value;
 
 impl fmt::Display for ObjectRef {
@@ -12,7 +12,7 @@ impl fmt::Display for ObjectRef {
     }
 }
 
-impl Findings {
+impl Differences {
     /// The text `mig diff` prints: the findings, or `no differences`.
     pub fn report(&self) -> String {
         if self.is_empty() {
@@ -23,7 +23,7 @@ impl Findings {
     }
 }
 
-impl fmt::Display for Findings {
+impl fmt::Display for Differences {
     /// ```text
     /// extra index public.ix_users_email
     /// missing column public.users.nickname

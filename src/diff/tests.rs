@@ -251,6 +251,6 @@ fn findings_serialise() {
       ]
     }
     "#);
-    let back: Findings = serde_json::from_str(&json).unwrap_or_default();
+    let back: Differences = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, findings);
 }

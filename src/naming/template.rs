@@ -44,7 +44,7 @@ enum Segment {
 
 /// Why a template cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TemplateError {
+pub(crate) enum NameTemplateError {
     UnknownToken(String),
     Unterminated,
 }
@@ -59,7 +59,7 @@ pub(crate) struct NameTemplate {
 
 impl NameTemplate {
     /// Parses a template written with `%(token)s` or `%%(token)s` (`%%` is a `%`).
-    pub fn parse(text: &str) -> Result<NameTemplate, TemplateError> {
+    pub fn parse(text: &str) -> Result<NameTemplate, NameTemplateError> {
         let text = text.replace("%%(", "%(");
         let mut segments = Vec::new();
         let mut literal = String::new();
@@ -71,7 +71,9 @@ impl NameTemplate {
                 literal.push('%');
                 rest = escaped;
             } else if let Some(open) = after.strip_prefix('(') {
-                let (name, tail) = open.split_once(")s").ok_or(TemplateError::Unterminated)?;
+                let (name, tail) = open
+                    .split_once(")s")
+                    .ok_or(NameTemplateError::Unterminated)?;
                 if !literal.is_empty() {
                     segments.push(Segment::Literal(std::mem::take(&mut literal)));
                 }
@@ -135,8 +137,8 @@ impl NameTemplate {
     }
 }
 
-fn token(name: &str) -> Result<Token, TemplateError> {
-    let unknown = || TemplateError::UnknownToken(name.to_string());
+fn token(name: &str) -> Result<Token, NameTemplateError> {
+    let unknown = || NameTemplateError::UnknownToken(name.to_string());
     match name {
         "table_name" => return Ok(Token::TableName),
         "constraint_name" => return Ok(Token::ConstraintName),

@@ -1,4 +1,4 @@
-//! The roundtrip report as [`crate::findings`] for the CI formats: one error per object
+//! The roundtrip report as [`crate::diagnostics`] for the CI formats: one error per object
 //! finding (residue of a downgrade, a second upgrade that differs, a declared keep not
 //! left, a name that does not fit) and per failed check, one note per skipped check.
 //! A finding of a revision points at its file: at the downgrade section for a downgrade,
@@ -9,7 +9,7 @@
 use super::finding::Problem;
 use super::report::{Check, CheckKind, Report, Status};
 use super::text;
-use crate::findings::{self, Level, Location, Rule, Sources};
+use crate::diagnostics::{self, Level, Location, Rule, Sources};
 
 /// The roundtrip's rules, in the order SARIF lists them.
 pub const RULES: &[Rule] = &[
@@ -69,7 +69,7 @@ pub const RULES: &[Rule] = &[
 
 impl Report {
     /// The report's findings, located in the project's revision files.
-    pub fn findings(&self, sources: &Sources) -> findings::Findings {
+    pub fn diagnostics(&self, sources: &Sources) -> diagnostics::Diagnostics {
         let mut out = Vec::new();
         for check in &self.checks {
             match check.status {
@@ -85,7 +85,7 @@ impl Report {
                             }
                             _ => "roundtrip/upgrade-again-differs",
                         };
-                        out.push(findings::Finding {
+                        out.push(diagnostics::Diagnostic {
                             rule,
                             level: Level::Error,
                             message: format!("{}: {finding}", check.title())
@@ -97,7 +97,7 @@ impl Report {
                 }
                 Status::Failed => {
                     let reason = check.reason.as_deref().unwrap_or("failed");
-                    out.push(findings::Finding {
+                    out.push(diagnostics::Diagnostic {
                         rule: "roundtrip/step-failed",
                         level: Level::Error,
                         message: format!("{} failed: {reason}", check.title()),
@@ -106,7 +106,7 @@ impl Report {
                             .or_else(|| section(check, sources)),
                     });
                 }
-                Status::Skipped => out.push(findings::Finding {
+                Status::Skipped => out.push(diagnostics::Diagnostic {
                     rule: "roundtrip/not-checked",
                     level: Level::Note,
                     message: format!(
@@ -118,7 +118,7 @@ impl Report {
                 }),
             }
         }
-        findings::Findings {
+        diagnostics::Diagnostics {
             command: "roundtrip",
             rules: RULES,
             findings: out,

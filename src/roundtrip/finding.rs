@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::catalog::Kind;
-use crate::diff::{FieldChange, Findings};
+use crate::diff::{Differences, FieldChange};
 use crate::naming::Violation;
 
 use super::keeps::KeepRule;
@@ -45,7 +45,7 @@ pub struct Finding {
 
 impl Finding {
     /// The findings of a snapshot comparison.
-    pub fn from_diff(findings: Findings) -> Vec<Finding> {
+    pub fn from_diff(findings: Differences) -> Vec<Finding> {
         let object = |problem, r: crate::diff::ObjectRef| Finding {
             problem,
             kind: r.kind,

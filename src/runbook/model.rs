@@ -46,7 +46,7 @@ pub struct Header {
     pub operator: Option<String>,
     /// The ini file and section.
     pub config: String,
-    pub target: Target,
+    pub target: TargetInfo,
     /// The server product and version (major only with `--stable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
@@ -60,7 +60,7 @@ pub struct Header {
 
 /// The database the runbook ran against.
 #[derive(Debug, Clone, Serialize)]
-pub struct Target {
+pub struct TargetInfo {
     pub mode: Place,
     /// In words: `a private PostgreSQL server started for this run and removed afterwards`.
     pub description: String,

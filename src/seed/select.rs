@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::report::SeedState;
-use super::table::{Recorded, SeedTable};
+use super::table::{SeedRow, SeedTable};
 use super::{Seed, SeedError, SeedGraph, SeedKind};
 use crate::config::Config;
 use crate::db::{read_state, Connection, DbError};
@@ -27,7 +27,7 @@ pub struct SeedRequest {
 /// What the database says: applied revisions and recorded seeds.
 pub(super) struct Facts {
     pub applied: BTreeSet<String>,
-    pub recorded: BTreeMap<String, Recorded>,
+    pub recorded: BTreeMap<String, SeedRow>,
 }
 
 impl Facts {

@@ -15,7 +15,7 @@ pub use crate::config::SEED_TABLE;
 
 /// A row as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
+pub struct SeedRow {
     pub checksum: String,
     pub applied_at: String,
 }
@@ -95,7 +95,7 @@ impl SeedTable {
     }
 
     /// Every recorded seed by name (empty when the table is missing).
-    pub async fn read(&self, conn: &mut Connection) -> Result<BTreeMap<String, Recorded>, DbError> {
+    pub async fn read(&self, conn: &mut Connection) -> Result<BTreeMap<String, SeedRow>, DbError> {
         if !table_exists(conn, self.schema.as_deref(), SEED_TABLE).await? {
             return Ok(BTreeMap::new());
         }
@@ -116,7 +116,7 @@ impl SeedTable {
             .map(|(name, checksum, applied_at)| {
                 (
                     name,
-                    Recorded {
+                    SeedRow {
                         checksum,
                         applied_at,
                     },

@@ -13,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::roundtrip::{Place, STAGES};
 use crate::runbook::{
     self, Constraints, Dod, DodFile, Evidence, Header, Preflight, Roundtrip, Runbook, Seeds,
-    Summary, Target as TargetFacts,
+    Summary, TargetInfo as TargetFacts,
 };
 use crate::seed::SeedChoice;
 

@@ -54,7 +54,7 @@ fn not_run(fatal: &Fatal) -> String {
 }
 
 /// Where the target is: the workspace's words, and whether it is a temp SQLite file.
-pub(super) struct Place {
+pub(super) struct TargetPlace {
     pub database: String,
     pub temp_sqlite: bool,
 }
@@ -71,7 +71,7 @@ pub(super) struct Extras<'a> {
 /// what was found so far).
 pub(super) async fn gather(
     target: &Target<'_>,
-    place: &Place,
+    place: &TargetPlace,
     extras: &Extras<'_>,
     out: &mut Collected,
 ) {

@@ -54,23 +54,26 @@ fn template_errors() {
     let error = |t: &str| NameTemplate::parse(t).err();
     assert_eq!(
         error("pk_%(table)s"),
-        Some(TemplateError::UnknownToken("table".into()))
+        Some(NameTemplateError::UnknownToken("table".into()))
     );
     assert_eq!(
         error("x_%(column_1_N_name)s"),
-        Some(TemplateError::UnknownToken("column_1_N_name".into()))
+        Some(NameTemplateError::UnknownToken("column_1_N_name".into()))
     );
     assert_eq!(
         error("x_%(referred_column_0_label)s"),
-        Some(TemplateError::UnknownToken(
+        Some(NameTemplateError::UnknownToken(
             "referred_column_0_label".into()
         ))
     );
     assert_eq!(
         error("x_%(column_name)s"),
-        Some(TemplateError::UnknownToken("column_name".into()))
+        Some(NameTemplateError::UnknownToken("column_name".into()))
     );
-    assert_eq!(error("pk_%(table_name"), Some(TemplateError::Unterminated));
+    assert_eq!(
+        error("pk_%(table_name"),
+        Some(NameTemplateError::Unterminated)
+    );
 }
 
 #[test]

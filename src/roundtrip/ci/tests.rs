@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use super::*;
 use crate::catalog::Kind;
+use crate::diagnostics::Diagnostics;
 use crate::dialect::Dialect;
-use crate::findings::Findings;
 use crate::revision::graph::RevisionMap;
 use crate::revision::parse::parse_revision;
 use crate::roundtrip::{Finding, Mode};
@@ -54,7 +54,7 @@ fn report(checks: Vec<Check>) -> Report {
 /// Where a finding points: the file and line.
 type At = Option<(PathBuf, Option<usize>)>;
 
-fn located(findings: &Findings) -> Vec<(&str, Level, String, At)> {
+fn located(findings: &Diagnostics) -> Vec<(&str, Level, String, At)> {
     findings
         .findings
         .iter()
@@ -116,7 +116,7 @@ fn revision_findings_point_at_their_section_or_failing_statement() {
             ms(1),
         ),
     ]);
-    let findings = report.findings(&sources);
+    let findings = report.diagnostics(&sources);
     assert_eq!(findings.command, "roundtrip");
     assert_eq!(findings.base, Path::new("/p"));
     assert_eq!(
@@ -186,7 +186,7 @@ fn a_declared_keep_not_left_has_its_own_rule_and_a_clean_report_has_no_findings(
         }],
         Duration::ZERO,
     )]);
-    let findings = keep.findings(&sources);
+    let findings = keep.diagnostics(&sources);
     assert_eq!(
         findings.findings[0].rule,
         "roundtrip/declared-keep-not-left"
@@ -197,5 +197,5 @@ fn a_declared_keep_not_left_has_its_own_rule_and_a_clean_report_has_no_findings(
         vec![],
         Duration::ZERO,
     )]);
-    assert!(clean.findings(&sources).findings.is_empty());
+    assert!(clean.diagnostics(&sources).findings.is_empty());
 }

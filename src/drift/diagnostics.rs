@@ -1,10 +1,10 @@
-//! The drift report as [`crate::findings`] for the CI formats: one error per object the
+//! The drift report as [`crate::diagnostics`] for the CI formats: one error per object the
 //! live database has, lacks or has otherwise than its revisions make it. Drift findings
 //! point at no file: the replay goes to the recorded heads in one run, so which
 //! revision made an object is not known. Pure.
 
 use super::{text, DriftReport};
-use crate::findings::{Finding, Findings, Level, Rule};
+use crate::diagnostics::{Diagnostic, Diagnostics, Level, Rule};
 use crate::roundtrip::Problem;
 
 /// The drift rules, in the order SARIF lists them.
@@ -38,7 +38,7 @@ pub const RULES: &[Rule] = &[
 
 impl DriftReport {
     /// The report's findings; `base` is the project's directory.
-    pub fn findings(&self, base: &std::path::Path) -> Findings {
+    pub fn diagnostics(&self, base: &std::path::Path) -> Diagnostics {
         let findings = self
             .findings
             .iter()
@@ -56,7 +56,7 @@ impl DriftReport {
                     message.push('\n');
                     message.push_str(line);
                 }
-                Finding {
+                Diagnostic {
                     rule,
                     level: Level::Error,
                     message,
@@ -64,7 +64,7 @@ impl DriftReport {
                 }
             })
             .collect();
-        Findings {
+        Diagnostics {
             command: "drift",
             rules: RULES,
             findings,

@@ -1,7 +1,8 @@
-//! The verifiers' findings for CI systems (DESIGN.md, "findings + reports"): one shape -
-//! a rule, a level, a message and, where there is one, the file and line of the project
-//! it points at - that `roundtrip` ([`crate::roundtrip::Report::findings`]) and `drift`
-//! ([`crate::drift::DriftReport::findings`]) make from their reports, and one renderer
+//! The verifiers' findings as diagnostics for CI systems (DESIGN.md, "findings +
+//! reports"): one shape - a rule, a level, a message and, where there is one, the file
+//! and line of the project it points at - that `roundtrip`
+//! ([`crate::roundtrip::Report::diagnostics`]) and `drift`
+//! ([`crate::drift::DriftReport::diagnostics`]) make from their reports, and one renderer
 //! per CI format over it: SARIF 2.1.0 ([`sarif`]) and GitHub workflow commands
 //! ([`github`]). [`locate`] says where a revision's sections and failing statements are.
 //! Pure: nothing here reads files or talks to a database.
@@ -51,8 +52,8 @@ pub struct Location {
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The [`Rule::id`] of one of the run's [`Findings::rules`].
+pub struct Diagnostic {
+    /// The [`Rule::id`] of one of the run's [`Diagnostics::rules`].
     pub rule: &'static str,
     pub level: Level,
     /// The whole message; the first line says it in short.
@@ -62,19 +63,19 @@ pub struct Finding {
 
 /// Everything one verifier run found, ready for a CI format.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Findings {
+pub struct Diagnostics {
     /// The command: `roundtrip`, `drift`.
     pub command: &'static str,
     /// Every rule the command has, found or not (SARIF lists them all).
     pub rules: &'static [Rule],
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Diagnostic>,
     /// The project's directory, absolute: the base of relative locations.
     pub base: PathBuf,
     /// The run's verdict in one line, as the text report ends.
     pub verdict: String,
 }
 
-impl Findings {
+impl Diagnostics {
     /// The rule `id` names.
     pub fn rule(&self, id: &str) -> Option<(usize, &'static Rule)> {
         self.rules.iter().enumerate().find(|(_, r)| r.id == id)

@@ -6,10 +6,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Findings, Level};
+use super::{Diagnostics, Level};
 
 /// The findings as workflow commands, one per line, and the verdict last.
-pub fn render(findings: &Findings) -> String {
+pub fn render(findings: &Diagnostics) -> String {
     let mut out = String::new();
     for finding in &findings.findings {
         let command = match finding.level {

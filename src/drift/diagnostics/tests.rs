@@ -38,7 +38,7 @@ fn each_object_is_an_error_of_its_rule_without_a_file() {
         ],
         duration: Duration::ZERO,
     };
-    let findings = report.findings(Path::new("/p"));
+    let findings = report.diagnostics(Path::new("/p"));
     assert_eq!(findings.command, "drift");
     assert_eq!(findings.base, Path::new("/p"));
     assert!(
@@ -78,7 +78,7 @@ fn each_object_is_an_error_of_its_rule_without_a_file() {
         findings: Vec::new(),
         ..report
     };
-    let findings = clean.findings(Path::new("/p"));
+    let findings = clean.diagnostics(Path::new("/p"));
     assert!(findings.findings.is_empty());
     assert_eq!(
         findings.verdict,

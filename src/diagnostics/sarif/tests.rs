@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::*;
-use crate::findings::{Finding, Rule};
+use crate::diagnostics::{Diagnostic, Rule};
 
 const RULES: &[Rule] = &[
     Rule {
@@ -22,13 +22,13 @@ const RULES: &[Rule] = &[
     },
 ];
 
-fn findings(located: Vec<(Level, &str, Option<Location>)>) -> Findings {
-    Findings {
+fn findings(located: Vec<(Level, &str, Option<Location>)>) -> Diagnostics {
+    Diagnostics {
         command: "roundtrip",
         rules: RULES,
         findings: located
             .into_iter()
-            .map(|(level, message, location)| Finding {
+            .map(|(level, message, location)| Diagnostic {
                 rule: if level == Level::Error {
                     "t/residue"
                 } else {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Findings, Level, Location};
+use super::{Diagnostics, Level, Location};
 
 /// The SARIF 2.1.0 schema, as the standard publishes it.
 pub const SCHEMA: &str =
@@ -17,7 +17,7 @@ pub const SCHEMA: &str =
 const PROJECT_ROOT: &str = "PROJECTROOT";
 
 /// The findings as a SARIF 2.1.0 log (pretty JSON, trailing newline).
-pub fn render(findings: &Findings) -> String {
+pub fn render(findings: &Diagnostics) -> String {
     let results = findings
         .findings
         .iter()

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::findings::{Finding, Location, Rule};
+use crate::diagnostics::{Diagnostic, Location, Rule};
 
 const RULES: &[Rule] = &[Rule {
     id: "t/residue",
@@ -19,13 +19,13 @@ fn values_are_escaped_as_github_documents() {
 
 #[test]
 fn one_annotation_per_finding_then_the_verdict() {
-    let finding = |level, message: &str, location| Finding {
+    let finding = |level, message: &str, location| Diagnostic {
         rule: "t/residue",
         level,
         message: message.into(),
         location,
     };
-    let findings = Findings {
+    let findings = Diagnostics {
         command: "drift",
         rules: RULES,
         findings: vec![

@@ -1,6 +1,6 @@
 //! Where a finding about a revision points: the revision's file, relative to the project,
 //! at its upgrade or downgrade section, or at the statement that failed when the
-//! engine's message names it (`failed at `<file>` line <n>`). Pure.
+//! engine's message names it (``failed at `FILE` line N``). Pure.
 
 use std::path::{Path, PathBuf};
 
