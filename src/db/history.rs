@@ -20,6 +20,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
+mod operator;
 mod progress;
 
 use super::connect::Connection;
@@ -29,6 +30,7 @@ use crate::config::ExecSettings;
 use crate::dialect::Dialect;
 
 pub(crate) use crate::revision::parse::checksum as section_checksum;
+pub use operator::operator;
 pub use progress::{InterruptedStep, StepProgress, IN_PROGRESS};
 
 /// The mig version recorded in each row.
@@ -398,53 +400,6 @@ pub fn latest_checksums(rows: &[HistoryRow]) -> Vec<RecordedChecksum> {
         }
     }
     latest.into_values().collect()
-}
-
-/// `user@host` of the person or job running mig: `USER` (else `LOGNAME`, `USERNAME`, else
-/// the name of the process's user id in `/etc/passwd`, else the number) and `HOSTNAME`
-/// (else the kernel's host name), `unknown` for what cannot be found.
-pub fn operator() -> String {
-    let user = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
-        .or_else(|| {
-            let uid = process_uid()?;
-            let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-            Some(user_name(&passwd, uid).unwrap_or_else(|| uid.to_string()))
-        })
-        .unwrap_or_else(|| "unknown".into());
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            ["/proc/sys/kernel/hostname", "/etc/hostname"]
-                .iter()
-                .find_map(|path| std::fs::read_to_string(path).ok())
-                .map(|text| text.trim().to_string())
-                .filter(|text| !text.is_empty())
-        })
-        .unwrap_or_else(|| "unknown".into());
-    format!("{}@{}", user.trim(), host.trim())
-}
-
-#[cfg(unix)]
-fn process_uid() -> Option<u32> {
-    Some(rustix::process::getuid().as_raw())
-}
-
-#[cfg(not(unix))]
-fn process_uid() -> Option<u32> {
-    None
-}
-
-/// The name of `uid` in `/etc/passwd` text (`name:x:uid:gid:...` lines).
-fn user_name(passwd: &str, uid: u32) -> Option<String> {
-    passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        let id = fields.nth(1)?;
-        (id.trim().parse::<u32>().ok() == Some(uid) && !name.is_empty()).then(|| name.to_string())
-    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 use chrono::TimeZone;
 
+use super::operator::user_name;
 use super::*;
 use crate::config::VersionTable;
 
