@@ -121,7 +121,7 @@ async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnection, DbErro
 
 /// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
 /// on 14+ and the configured `search_path`.
-async fn session_settings(
+pub(crate) async fn session_settings(
     conn: &mut PgConnection,
     search_path: Option<&str>,
 ) -> Result<(), DbError> {

@@ -1,20 +1,21 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
-//! revisions included), takes catalog snapshots and compares them. Errors come back as
-//! the engine's or the server's message, free of passwords (a move that fails before its
+//! revisions included), takes catalog snapshots and compares them. The verifier's driver
+//! does all of it on one engine session ([`Driver::kept`]), reset between uses; a use
+//! that fails closes it and the next one connects again. Errors come back as the
+//! engine's or the server's message, free of passwords (a move that fails before its
 //! snapshot becomes the mode's failed check). Decides nothing.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use sqlx::Connection as _;
 
 use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
 use crate::config::Config;
-use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
+use crate::db::{connect_postgres, connect_sqlite, Connection, DbError, SqliteLocation};
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
-use crate::engine::{self, EngineError, Outcome};
+use crate::engine::{EngineError, KeptSession, Outcome};
 use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
@@ -28,39 +29,122 @@ use super::report::{Check, CheckKind};
 pub(super) struct Driver<'a> {
     pub config: &'a Config,
     pub map: &'a RevisionMap,
-    pub url: &'a DatabaseUrl,
+    pub url: DatabaseUrl,
     pub snapshot: SnapshotOptions,
     pub diff: DiffOptions,
+    /// Whether moves and snapshots share one engine session ([`Driver::kept`]).
+    keep: bool,
+    /// The shared session between two uses (`None` before the first, and after a use
+    /// that failed: the next one connects again).
+    session: Mutex<Option<KeptSession>>,
 }
 
 impl<'a> Driver<'a> {
-    /// The same driver on another database (a fresh one after a failed step).
-    pub fn on<'b>(&self, url: &'b DatabaseUrl) -> Driver<'b>
-    where
-        'a: 'b,
-    {
+    /// A driver whose every move and snapshot connects on its own, as `mig upgrade` and
+    /// `mig snapshot` would (the runbook's stages).
+    pub fn new(
+        config: &'a Config,
+        map: &'a RevisionMap,
+        url: &DatabaseUrl,
+        snapshot: SnapshotOptions,
+        diff: DiffOptions,
+    ) -> Driver<'a> {
         Driver {
-            config: self.config,
-            map: self.map,
-            url,
-            snapshot: self.snapshot.clone(),
-            diff: self.diff,
+            config,
+            map,
+            url: url.clone(),
+            snapshot,
+            diff,
+            keep: false,
+            session: Mutex::new(None),
         }
+    }
+
+    /// The same driver, its moves and snapshots on one engine session (the verifier,
+    /// alone on its database). Each move still takes and releases the migration lock;
+    /// between uses the session is reset to how it was opened. Close it with
+    /// [`Driver::close`].
+    pub fn kept(mut self) -> Driver<'a> {
+        self.keep = true;
+        self
+    }
+
+    /// The same driver on another database (a fresh one after a failed step).
+    pub fn on(&self, url: &DatabaseUrl) -> Driver<'a> {
+        Driver {
+            keep: self.keep,
+            ..Driver::new(
+                self.config,
+                self.map,
+                url,
+                self.snapshot.clone(),
+                self.diff,
+            )
+        }
+    }
+
+    /// Closes the shared session, if one is open.
+    pub async fn close(&self) {
+        let session = self.session.lock().ok().and_then(|mut held| held.take());
+        if let Some(session) = session {
+            session.close().await;
+        }
+    }
+
+    /// The session for the next use: the shared one, or a new one.
+    async fn session<E>(&self) -> Result<KeptSession, EngineError<E>> {
+        let held = self.session.lock().ok().and_then(|mut held| held.take());
+        match held {
+            Some(session) => Ok(session),
+            None => KeptSession::open(self.config, &self.url).await,
+        }
+    }
+
+    /// After a use: keeps `session` for the next one when this driver shares one and
+    /// the use went well (`healthy`), after resetting it; closes it otherwise.
+    async fn done(&self, mut session: KeptSession, healthy: bool) {
+        if self.keep && healthy {
+            match session.reset(self.config).await {
+                Ok(()) => {
+                    if let Ok(mut held) = self.session.lock() {
+                        *held = Some(session);
+                    }
+                    return;
+                }
+                Err(err) => {
+                    tracing::debug!(target: "mig", "roundtrip: connecting again: {err}");
+                }
+            }
+        }
+        session.close().await;
+    }
+
+    /// Runs `plan` on the driver's session.
+    async fn migrate<E, F>(&self, plan: F) -> Result<Outcome, EngineError<E>>
+    where
+        F: FnMut(&[String]) -> Result<Plan, E>,
+    {
+        let mut session = self.session().await?;
+        let moved = session.migrate(self.config, self.map, plan).await;
+        self.done(session, moved.is_ok()).await;
+        moved
     }
 
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), DriverError> {
-        engine::ensure_version(self.config, self.url)
-            .await
-            .map_err(DriverError::Version)
+        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let made = session.ensure_version(self.config).await;
+        self.done(session, made.is_ok()).await;
+        made.map_err(DriverError::Version)
     }
 
     /// The version table's rows.
     pub async fn heads(&self) -> Result<Vec<String>, DriverError> {
-        engine::current(self.config, self.url)
-            .await
-            .map_err(DriverError::Version)
+        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let heads = session.current(self.config).await;
+        self.done(session, heads.is_ok()).await;
+        heads.map_err(DriverError::Version)
     }
 
     /// `upgrade <target>` or `downgrade <target>`, with the engine's error as it is (the
@@ -74,16 +158,12 @@ impl<'a> Driver<'a> {
         let map = self.map;
         let moved = match direction {
             Direction::Upgrade => {
-                engine::upgrade(self.config, self.url, map, |heads: &[String]| {
-                    plan::upgrade(map, heads, target)
-                })
-                .await
+                self.migrate(|heads: &[String]| plan::upgrade(map, heads, target))
+                    .await
             }
             Direction::Downgrade => {
-                engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-                    plan::downgrade(map, heads, target)
-                })
-                .await
+                self.migrate(|heads: &[String]| plan::downgrade(map, heads, target))
+                    .await
             }
         };
         tracing::debug!(target: "mig", "roundtrip: {direction} {target} in {} ms", clock.elapsed().as_millis());
@@ -108,7 +188,7 @@ impl<'a> Driver<'a> {
     pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, DriverError> {
         let clock = Instant::now();
         let map = self.map;
-        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+        self.migrate(|heads: &[String]| {
             plans::downgrade_one(map, heads, id).ok_or_else(|| NotAlone(id.to_string()))
         })
         .await
@@ -124,24 +204,28 @@ impl<'a> Driver<'a> {
     ) -> Result<(Outcome, Option<String>), DriverError> {
         let map = self.map;
         let mut stopped = None;
-        let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-            let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
-            stopped = at;
-            Ok::<Plan, CommandError>(plan)
-        })
-        .await
-        .map_err(DriverError::Move)?;
+        let outcome = self
+            .migrate(|heads: &[String]| {
+                let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
+                stopped = at;
+                Ok::<Plan, CommandError>(plan)
+            })
+            .await
+            .map_err(DriverError::Move)?;
         Ok((outcome, stopped))
     }
 
     /// A snapshot of the database now.
     pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         let clock = Instant::now();
-        let taken = snapshot_url(self.url, &self.snapshot)
-            .await
-            .map_err(DriverError::Snapshot);
+        let mut session = self.session().await.map_err(|err| match err {
+            EngineError::Database(err) => DriverError::Snapshot(SnapshotError::Connect(err)),
+            other => DriverError::Version(other),
+        })?;
+        let taken = snapshot_on(session.connection(), &self.url, &self.snapshot).await;
+        self.done(session, taken.is_ok()).await;
         tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
-        taken
+        taken.map_err(DriverError::Snapshot)
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
@@ -263,32 +347,47 @@ pub async fn snapshot_url(
     url: &DatabaseUrl,
     opts: &SnapshotOptions,
 ) -> Result<Snapshot, SnapshotError> {
-    match url.dialect() {
-        Dialect::Postgresql => {
-            let mut conn = connect_postgres(url, None).await?;
-            let snapshot = snapshot_postgres(&mut conn, opts).await;
-            let _ = conn.close().await;
-            Ok(snapshot?)
+    let mut conn = match url.dialect() {
+        Dialect::Postgresql => Connection::Postgres(connect_postgres(url, None).await?),
+        Dialect::Sqlite => Connection::Sqlite(
+            connect_sqlite(&sqlite_file(url)?, Duration::from_secs(60)).await?,
+        ),
+        Dialect::Mysql => return Err(mysql_unsupported()),
+    };
+    let snapshot = snapshot_on(&mut conn, url, opts).await;
+    let _ = conn.close().await;
+    snapshot
+}
+
+/// A catalog snapshot on `conn`, a connection to `url`.
+async fn snapshot_on(
+    conn: &mut Connection,
+    url: &DatabaseUrl,
+    opts: &SnapshotOptions,
+) -> Result<Snapshot, SnapshotError> {
+    match conn {
+        Connection::Postgres(pg) => Ok(snapshot_postgres(pg, opts).await?),
+        Connection::Sqlite(lite) => {
+            sqlite_file(url)?;
+            Ok(snapshot_sqlite(lite, opts).await?)
         }
-        Dialect::Sqlite => {
-            let location = match url.database() {
-                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(PathBuf::from(path)),
-                _ => {
-                    return Err(SnapshotError::Unsupported(
-                        "an in-memory SQLite database is private to its connection: there is \
-                         nothing to snapshot",
-                    ))
-                }
-            };
-            let mut conn = connect_sqlite(&location, Duration::from_secs(60)).await?;
-            let snapshot = snapshot_sqlite(&mut conn, opts).await;
-            let _ = conn.close().await;
-            Ok(snapshot?)
-        }
-        Dialect::Mysql => Err(SnapshotError::Unsupported(
-            "MySQL and MariaDB catalogs cannot be snapshotted yet",
+        Connection::Mysql(_) => Err(mysql_unsupported()),
+    }
+}
+
+/// The SQLite file `url` names (an in-memory database cannot be snapshotted).
+fn sqlite_file(url: &DatabaseUrl) -> Result<SqliteLocation, SnapshotError> {
+    match url.database() {
+        Some(path) if !url.is_sqlite_memory() => Ok(SqliteLocation::File(PathBuf::from(path))),
+        _ => Err(SnapshotError::Unsupported(
+            "an in-memory SQLite database is private to its connection: there is nothing to \
+             snapshot",
         )),
     }
+}
+
+fn mysql_unsupported() -> SnapshotError {
+    SnapshotError::Unsupported("MySQL and MariaDB catalogs cannot be snapshotted yet")
 }
 
 /// The revisions an outcome ran, in order.

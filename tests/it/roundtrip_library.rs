@@ -67,6 +67,38 @@ async fn naming_conventions_are_checked_at_the_end_when_configured() {
     assert_eq!(report.exit_code(), 0);
 }
 
+/// The verifier keeps one session for its moves and snapshots; what a revision leaves on
+/// the session (a temporary table, a session `SET`) must not reach the next move, as if
+/// each move had connected on its own. Without the reset between moves, `r1`'s downgrade
+/// fails (its temporary table already exists) and `r2`'s downgrade drops `other.t`
+/// instead of `public.t` (its `search_path` leaked from the upgrade).
+#[tokio::test]
+async fn what_a_revision_leaves_on_the_session_does_not_reach_the_next_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(
+        dir.path(),
+        "",
+        &[
+            (
+                "r1",
+                "",
+                "CREATE SCHEMA other;\nCREATE TABLE other.t (id int);\n\
+                 CREATE TEMP TABLE work (id int);",
+                "\nCREATE TEMP TABLE work (id int);\nDROP SCHEMA other CASCADE;",
+            ),
+            (
+                "r2",
+                "",
+                "CREATE TABLE public.t (id int);\nSET search_path TO other, public;",
+                "\nDROP TABLE t;",
+            ),
+        ],
+    );
+    let report = verify(&project(&ini, "alembic"), &Options::default()).await;
+    assert_eq!(report.status, Status::Ok, "{:#?}", outline(&report));
+    assert_eq!(report.exit_code(), 0);
+}
+
 #[test]
 fn usage_errors_exit_2_before_anything_runs() {
     let server = support::server_url();

@@ -1,0 +1,216 @@
+//! One engine session kept open for several runs (the roundtrip verifier moves its
+//! database up and down hundreds of times and snapshots it in between): it connects,
+//! tells a transaction pooler and finds the server session to cancel once; each run then
+//! takes the migration lock, reads the version table under it, plans, applies and
+//! releases the lock, exactly as a one-shot `upgrade` does after connecting (which is
+//! this: [`KeptSession::open`], one run, [`KeptSession::close`]).
+//!
+//! Between runs, [`KeptSession::reset`] puts the session back as it was opened, so that
+//! what a revision left on it (a session `SET`, `SET ROLE`, temporary tables, advisory
+//! locks, `LISTEN`) reaches neither the next run nor a snapshot, as with a new
+//! connection. PostgreSQL resets in place (`DISCARD ALL` but for the prepared
+//! statements, which mig never names, then its own session settings again); SQLite and
+//! MySQL connect again.
+
+use std::convert::Infallible;
+
+use super::cancel::{cancelling, or_interrupted, Canceller};
+use super::run::Run;
+use super::session::Session;
+use super::unfinished::Unfinished;
+use super::{DriftCheck, EngineError, Outcome};
+use crate::config::Config;
+use crate::db::{query_error, read_state, Connection};
+use crate::execute::{Interrupt, Revisions};
+use crate::revision::plan::Plan;
+use crate::revision::Revision;
+use crate::url::DatabaseUrl;
+
+/// What `DISCARD ALL` does but `DEALLOCATE ALL` (which would pull prepared statements
+/// from under the driver's cache) and what cannot run in the implicit transaction of a
+/// multi-statement query. The lock is released before this runs.
+const RESET_POSTGRES: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; \
+    UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; \
+    DISCARD SEQUENCES";
+
+/// An open engine session; see the module documentation.
+pub struct KeptSession {
+    session: Session,
+    canceller: Canceller,
+    url: DatabaseUrl,
+    /// Interrupted half-way through a statement: the connection cannot be closed
+    /// politely, only dropped (which ends the server session, and a lock granted
+    /// meanwhile with it).
+    broken: bool,
+}
+
+impl KeptSession {
+    /// Connects to `url` (telling a transaction pooler as `[mig] pooler` says) and sets
+    /// the session up as every run of the engine does.
+    pub async fn open<E>(config: &Config, url: &DatabaseUrl) -> Result<KeptSession, EngineError<E>> {
+        let settings = &config.exec;
+        let session = or_interrupted(
+            async { Ok(Session::open(url, settings).await?) },
+            Interrupt::process(),
+        )
+        .await?;
+        Ok(KeptSession::around(session, config, url).await)
+    }
+
+    async fn around(mut session: Session, config: &Config, url: &DatabaseUrl) -> KeptSession {
+        let canceller = Canceller::new(&mut session.conn, session.pooler, url, &config.exec).await;
+        KeptSession {
+            session,
+            canceller,
+            url: url.clone(),
+            broken: false,
+        }
+    }
+
+    /// `upgrade` or `downgrade` (the plan's steps say which way) on this session: plans
+    /// from the heads read under the lock with `plan`, and applies the plan.
+    pub async fn migrate<R, F, E>(
+        &mut self,
+        config: &Config,
+        revisions: &R,
+        plan: F,
+    ) -> Result<Outcome, EngineError<E>>
+    where
+        R: Revisions + ?Sized,
+        F: FnMut(&[String]) -> Result<Plan, E>,
+    {
+        self.run(config, revisions, false, Unfinished::Refuse, None, plan)
+            .await
+    }
+
+    /// `ensure-version` on this session: creates the version table's schema and the
+    /// table if missing.
+    pub async fn ensure_version(&mut self, config: &Config) -> Result<(), EngineError> {
+        let none: &[Revision] = &[];
+        self.run(config, none, false, Unfinished::Ignore, None, stay)
+            .await
+            .map(|_| ())
+    }
+
+    /// `current` on this session: the version table's rows (empty when it does not
+    /// exist; never created).
+    pub async fn current(&mut self, config: &Config) -> Result<Vec<String>, EngineError> {
+        let session = &mut self.session;
+        or_interrupted(
+            async {
+                let state = match session.begin_read(&config.exec).await {
+                    Ok(()) => read_state(&mut session.conn, &config.exec.version_table).await,
+                    Err(err) => Err(err),
+                };
+                let ended = session.end_read().await;
+                let state = state?;
+                ended?;
+                Ok(state.heads)
+            },
+            Interrupt::process(),
+        )
+        .await
+    }
+
+    /// The connection, for reads between runs (catalog snapshots). Whatever the reader
+    /// leaves on the session, [`KeptSession::reset`] clears.
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.session.conn
+    }
+
+    /// Puts the session back as [`KeptSession::open`] left it (see the module
+    /// documentation). Through a transaction pooler nothing lives in the session, so
+    /// nothing is reset. On an error the session is unusable: close it and open another.
+    pub async fn reset(&mut self, config: &Config) -> Result<(), EngineError> {
+        let settings = &config.exec;
+        match &mut self.session.conn {
+            Connection::Postgres(_) if self.session.pooler.is_transaction() => Ok(()),
+            Connection::Postgres(pg) => {
+                sqlx::raw_sql(RESET_POSTGRES)
+                    .execute(&mut *pg)
+                    .await
+                    .map_err(|err| query_error("resetting the session", &err))?;
+                crate::db::connect::session_settings(pg, settings.search_path.as_deref()).await?;
+                Ok(())
+            }
+            Connection::Sqlite(_) | Connection::Mysql(_) => {
+                let session = Session::open(&self.url, settings).await?;
+                let old = std::mem::replace(&mut self.session, session);
+                old.close().await;
+                self.canceller = Canceller::new(
+                    &mut self.session.conn,
+                    self.session.pooler,
+                    &self.url,
+                    settings,
+                )
+                .await;
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes the connection (or drops it, after an interrupted wait).
+    pub async fn close(self) {
+        if !self.broken {
+            self.session.close().await;
+        }
+    }
+
+    /// One locked run: lock, read the version table, plan, apply, unlock; on
+    /// SIGINT/SIGTERM, cancel, roll back, unlock.
+    pub(super) async fn run<R, F, E>(
+        &mut self,
+        config: &Config,
+        revisions: &R,
+        purge: bool,
+        unfinished: Unfinished,
+        check: Option<DriftCheck<'_, '_, E>>,
+        planner: F,
+    ) -> Result<Outcome, EngineError<E>>
+    where
+        R: Revisions + ?Sized,
+        F: FnMut(&[String]) -> Result<Plan, E>,
+    {
+        let settings = &config.exec;
+        let interrupt = Interrupt::process();
+        let session = &mut self.session;
+        let locked = or_interrupted(
+            async {
+                let pooled = session.pooled_begin(settings).await?;
+                let lock = session.lock(settings).await?;
+                Ok((lock, pooled))
+            },
+            interrupt,
+        )
+        .await;
+        let (lock, pooled) = match locked {
+            Ok(locked) => locked,
+            Err(err) => {
+                self.broken = matches!(err, EngineError::Signal { .. });
+                return Err(err);
+            }
+        };
+        let run = Run {
+            config,
+            password: self.url.password(),
+            search_path: session.search_path.clone(),
+            purge,
+            unfinished,
+            interrupt,
+            pooled,
+            transaction_open: false,
+        };
+        let work = run.apply(&mut session.conn, revisions, check, planner);
+        let result = cancelling(work, interrupt, &self.canceller).await;
+        session.unlock(lock, result).await
+    }
+}
+
+/// The plan that moves nothing: `ensure-version`'s.
+pub(super) fn stay(heads: &[String]) -> Result<Plan, Infallible> {
+    Ok(Plan {
+        steps: Vec::new(),
+        start_heads: heads.to_vec(),
+        end_heads: heads.to_vec(),
+    })
+}
