@@ -8,9 +8,8 @@
 //! Between runs, [`KeptSession::reset`] puts the session back as it was opened, so that
 //! what a revision left on it (a session `SET`, `SET ROLE`, temporary tables, advisory
 //! locks, `LISTEN`) reaches neither the next run nor a snapshot, as with a new
-//! connection. PostgreSQL resets in place (`DISCARD ALL` but for the prepared
-//! statements, which mig never names, then its own session settings again); SQLite and
-//! MySQL connect again.
+//! connection. PostgreSQL resets in place (what `DISCARD ALL` does, then mig's own
+//! session settings again); SQLite and MySQL connect again.
 
 use std::convert::Infallible;
 
@@ -20,18 +19,22 @@ use super::session::Session;
 use super::unfinished::Unfinished;
 use super::{DriftCheck, EngineError, Outcome};
 use crate::config::Config;
-use crate::db::{query_error, read_state, Connection};
+use crate::db::{query_error, read_state, Connection, Pooler};
 use crate::execute::{Interrupt, Revisions};
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
 use crate::url::DatabaseUrl;
 
-/// What `DISCARD ALL` does but `DEALLOCATE ALL` (which would pull prepared statements
-/// from under the driver's cache) and what cannot run in the implicit transaction of a
-/// multi-statement query. The lock is released before this runs.
+/// What `DISCARD ALL` does, but in a statement list (which `DISCARD ALL` refuses) and
+/// leaving the driver's own protocol-level statements alone: the statements a revision
+/// prepared with `PREPARE` go one by one (in PL/pgSQL; without it the reset fails and
+/// the caller connects again). The lock is released before this runs.
 const RESET_POSTGRES: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; \
     UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; \
-    DISCARD SEQUENCES";
+    DISCARD SEQUENCES; \
+    DO $$ DECLARE s text; BEGIN \
+    FOR s IN SELECT name FROM pg_catalog.pg_prepared_statements WHERE from_sql LOOP \
+    EXECUTE pg_catalog.format('DEALLOCATE %I', s); END LOOP; END $$";
 
 /// An open engine session; see the module documentation.
 pub struct KeptSession {
@@ -47,7 +50,10 @@ pub struct KeptSession {
 impl KeptSession {
     /// Connects to `url` (telling a transaction pooler as `[mig] pooler` says) and sets
     /// the session up as every run of the engine does.
-    pub async fn open<E>(config: &Config, url: &DatabaseUrl) -> Result<KeptSession, EngineError<E>> {
+    pub async fn open<E>(
+        config: &Config,
+        url: &DatabaseUrl,
+    ) -> Result<KeptSession, EngineError<E>> {
         let settings = &config.exec;
         let session = or_interrupted(
             async { Ok(Session::open(url, settings).await?) },
@@ -116,6 +122,11 @@ impl KeptSession {
     /// leaves on the session, [`KeptSession::reset`] clears.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.session.conn
+    }
+
+    /// Whether the connection goes through a transaction-mode pooler.
+    pub fn pooler(&self) -> Pooler {
+        self.session.pooler
     }
 
     /// Puts the session back as [`KeptSession::open`] left it (see the module

@@ -1,8 +1,8 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
 //! revisions included), takes catalog snapshots and compares them. The verifier's driver
-//! does all of it on one engine session ([`Driver::kept`]), reset between uses; a use
-//! that fails closes it and the next one connects again. Errors come back as the
+//! moves on one engine session and snapshots on another ([`Driver::kept`]); a use that
+//! fails closes its session and the next one connects again. Errors come back as the
 //! engine's or the server's message, free of passwords (a move that fails before its
 //! snapshot becomes the mode's failed check). Decides nothing.
 
@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
+use crate::catalog::{
+    snapshot_postgres, snapshot_postgres_prepared, snapshot_sqlite, CatalogError, Snapshot,
+    SnapshotOptions,
+};
 use crate::config::Config;
 use crate::db::{connect_postgres, connect_sqlite, Connection, DbError, SqliteLocation};
 use crate::dialect::Dialect;
@@ -32,11 +35,13 @@ pub(super) struct Driver<'a> {
     pub url: DatabaseUrl,
     pub snapshot: SnapshotOptions,
     pub diff: DiffOptions,
-    /// Whether moves and snapshots share one engine session ([`Driver::kept`]).
+    /// Whether moves share one engine session, and snapshots another ([`Driver::kept`]).
     keep: bool,
-    /// The shared session between two uses (`None` before the first, and after a use
+    /// The moves' session between two uses (`None` before the first, and after a use
     /// that failed: the next one connects again).
-    session: Mutex<Option<KeptSession>>,
+    mover: Mutex<Option<KeptSession>>,
+    /// The snapshots' session, likewise (PostgreSQL only).
+    reader: Mutex<Option<KeptSession>>,
 }
 
 impl<'a> Driver<'a> {
@@ -56,14 +61,18 @@ impl<'a> Driver<'a> {
             snapshot,
             diff,
             keep: false,
-            session: Mutex::new(None),
+            mover: Mutex::new(None),
+            reader: Mutex::new(None),
         }
     }
 
-    /// The same driver, its moves and snapshots on one engine session (the verifier,
-    /// alone on its database). Each move still takes and releases the migration lock;
-    /// between uses the session is reset to how it was opened. Close it with
-    /// [`Driver::close`].
+    /// The same driver, its moves on one engine session and its snapshots on another
+    /// (the verifier, alone on its database). Each move still takes and releases the
+    /// migration lock, and the moves' session is reset between moves to how it was
+    /// opened, so that what a revision leaves on it reaches neither the next move nor
+    /// a snapshot. The snapshots' session only ever runs the snapshot, prepared once
+    /// ([`snapshot_postgres_prepared`]) unless through a transaction pooler. Close both
+    /// with [`Driver::close`].
     pub fn kept(mut self) -> Driver<'a> {
         self.keep = true;
         self
@@ -73,44 +82,37 @@ impl<'a> Driver<'a> {
     pub fn on(&self, url: &DatabaseUrl) -> Driver<'a> {
         Driver {
             keep: self.keep,
-            ..Driver::new(
-                self.config,
-                self.map,
-                url,
-                self.snapshot.clone(),
-                self.diff,
-            )
+            ..Driver::new(self.config, self.map, url, self.snapshot.clone(), self.diff)
         }
     }
 
-    /// Closes the shared session, if one is open.
+    /// Closes the shared sessions, if open.
     pub async fn close(&self) {
-        let session = self.session.lock().ok().and_then(|mut held| held.take());
-        if let Some(session) = session {
-            session.close().await;
+        for slot in [&self.mover, &self.reader] {
+            if let Some(session) = take(slot) {
+                session.close().await;
+            }
         }
     }
 
-    /// The session for the next use: the shared one, or a new one.
-    async fn session<E>(&self) -> Result<KeptSession, EngineError<E>> {
-        let held = self.session.lock().ok().and_then(|mut held| held.take());
-        match held {
+    /// The session in `slot` for the next use, or a new one.
+    async fn session<E>(
+        &self,
+        slot: &Mutex<Option<KeptSession>>,
+    ) -> Result<KeptSession, EngineError<E>> {
+        match take(slot) {
             Some(session) => Ok(session),
             None => KeptSession::open(self.config, &self.url).await,
         }
     }
 
-    /// After a use: keeps `session` for the next one when this driver shares one and
-    /// the use went well (`healthy`), after resetting it; closes it otherwise.
-    async fn done(&self, mut session: KeptSession, healthy: bool) {
+    /// After a move: keeps the moves' `session` for the next use when this driver
+    /// shares one and the move went well (`healthy`), after resetting it; closes it
+    /// otherwise.
+    async fn moved(&self, mut session: KeptSession, healthy: bool) {
         if self.keep && healthy {
             match session.reset(self.config).await {
-                Ok(()) => {
-                    if let Ok(mut held) = self.session.lock() {
-                        *held = Some(session);
-                    }
-                    return;
-                }
+                Ok(()) => return put(&self.mover, session),
                 Err(err) => {
                     tracing::debug!(target: "mig", "roundtrip: connecting again: {err}");
                 }
@@ -119,31 +121,37 @@ impl<'a> Driver<'a> {
         session.close().await;
     }
 
-    /// Runs `plan` on the driver's session.
+    /// Runs `plan` on the moves' session.
     async fn migrate<E, F>(&self, plan: F) -> Result<Outcome, EngineError<E>>
     where
         F: FnMut(&[String]) -> Result<Plan, E>,
     {
-        let mut session = self.session().await?;
+        let mut session = self.session(&self.mover).await?;
         let moved = session.migrate(self.config, self.map, plan).await;
-        self.done(session, moved.is_ok()).await;
+        self.moved(session, moved.is_ok()).await;
         moved
     }
 
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), DriverError> {
-        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let mut session = self
+            .session(&self.mover)
+            .await
+            .map_err(DriverError::Version)?;
         let made = session.ensure_version(self.config).await;
-        self.done(session, made.is_ok()).await;
+        self.moved(session, made.is_ok()).await;
         made.map_err(DriverError::Version)
     }
 
     /// The version table's rows.
     pub async fn heads(&self) -> Result<Vec<String>, DriverError> {
-        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let mut session = self
+            .session(&self.mover)
+            .await
+            .map_err(DriverError::Version)?;
         let heads = session.current(self.config).await;
-        self.done(session, heads.is_ok()).await;
+        self.moved(session, heads.is_ok()).await;
         heads.map_err(DriverError::Version)
     }
 
@@ -206,7 +214,8 @@ impl<'a> Driver<'a> {
         let mut stopped = None;
         let outcome = self
             .migrate(|heads: &[String]| {
-                let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
+                let (plan, at) =
+                    plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
                 stopped = at;
                 Ok::<Plan, CommandError>(plan)
             })
@@ -218,12 +227,18 @@ impl<'a> Driver<'a> {
     /// A snapshot of the database now.
     pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         let clock = Instant::now();
-        let mut session = self.session().await.map_err(|err| match err {
+        let mut session = self.session(&self.reader).await.map_err(|err| match err {
             EngineError::Database(err) => DriverError::Snapshot(SnapshotError::Connect(err)),
             other => DriverError::Version(other),
         })?;
-        let taken = snapshot_on(session.connection(), &self.url, &self.snapshot).await;
-        self.done(session, taken.is_ok()).await;
+        let prepared = self.keep && !session.pooler().is_transaction();
+        let taken = snapshot_on(session.connection(), &self.url, &self.snapshot, prepared).await;
+        let postgres = matches!(session.connection(), Connection::Postgres(_));
+        if self.keep && postgres && taken.is_ok() {
+            put(&self.reader, session);
+        } else {
+            session.close().await;
+        }
         tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
         taken.map_err(DriverError::Snapshot)
     }
@@ -349,23 +364,26 @@ pub async fn snapshot_url(
 ) -> Result<Snapshot, SnapshotError> {
     let mut conn = match url.dialect() {
         Dialect::Postgresql => Connection::Postgres(connect_postgres(url, None).await?),
-        Dialect::Sqlite => Connection::Sqlite(
-            connect_sqlite(&sqlite_file(url)?, Duration::from_secs(60)).await?,
-        ),
+        Dialect::Sqlite => {
+            Connection::Sqlite(connect_sqlite(&sqlite_file(url)?, Duration::from_secs(60)).await?)
+        }
         Dialect::Mysql => return Err(mysql_unsupported()),
     };
-    let snapshot = snapshot_on(&mut conn, url, opts).await;
+    let snapshot = snapshot_on(&mut conn, url, opts, false).await;
     let _ = conn.close().await;
     snapshot
 }
 
-/// A catalog snapshot on `conn`, a connection to `url`.
+/// A catalog snapshot on `conn`, a connection to `url`; `prepared` for a PostgreSQL
+/// session of its own that takes many.
 async fn snapshot_on(
     conn: &mut Connection,
     url: &DatabaseUrl,
     opts: &SnapshotOptions,
+    prepared: bool,
 ) -> Result<Snapshot, SnapshotError> {
     match conn {
+        Connection::Postgres(pg) if prepared => Ok(snapshot_postgres_prepared(pg, opts).await?),
         Connection::Postgres(pg) => Ok(snapshot_postgres(pg, opts).await?),
         Connection::Sqlite(lite) => {
             sqlite_file(url)?;
@@ -388,6 +406,18 @@ fn sqlite_file(url: &DatabaseUrl) -> Result<SqliteLocation, SnapshotError> {
 
 fn mysql_unsupported() -> SnapshotError {
     SnapshotError::Unsupported("MySQL and MariaDB catalogs cannot be snapshotted yet")
+}
+
+/// What `slot` holds, taken out of it.
+fn take(slot: &Mutex<Option<KeptSession>>) -> Option<KeptSession> {
+    slot.lock().ok().and_then(|mut held| held.take())
+}
+
+/// Puts `session` into `slot`.
+fn put(slot: &Mutex<Option<KeptSession>>, session: KeptSession) {
+    if let Ok(mut held) = slot.lock() {
+        *held = Some(session);
+    }
 }
 
 /// The revisions an outcome ran, in order.

@@ -68,10 +68,11 @@ async fn naming_conventions_are_checked_at_the_end_when_configured() {
 }
 
 /// The verifier keeps one session for its moves and snapshots; what a revision leaves on
-/// the session (a temporary table, a session `SET`) must not reach the next move, as if
-/// each move had connected on its own. Without the reset between moves, `r1`'s downgrade
-/// fails (its temporary table already exists) and `r2`'s downgrade drops `other.t`
-/// instead of `public.t` (its `search_path` leaked from the upgrade).
+/// the session (a temporary table, a prepared statement, a session `SET`) must not reach
+/// the next move, as if each move had connected on its own. Without the reset between
+/// moves, `r1`'s downgrade fails (its temporary table or prepared statement already
+/// exists) and `r2`'s downgrade drops `other.t` instead of `public.t` (its `search_path`
+/// leaked from the upgrade).
 #[tokio::test]
 async fn what_a_revision_leaves_on_the_session_does_not_reach_the_next_move() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,8 +84,9 @@ async fn what_a_revision_leaves_on_the_session_does_not_reach_the_next_move() {
                 "r1",
                 "",
                 "CREATE SCHEMA other;\nCREATE TABLE other.t (id int);\n\
-                 CREATE TEMP TABLE work (id int);",
-                "\nCREATE TEMP TABLE work (id int);\nDROP SCHEMA other CASCADE;",
+                 CREATE TEMP TABLE work (id int);\nPREPARE leftover AS SELECT 1;",
+                "\nCREATE TEMP TABLE work (id int);\nPREPARE leftover AS SELECT 1;\n\
+                 DROP SCHEMA other CASCADE;",
             ),
             (
                 "r2",
