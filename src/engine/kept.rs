@@ -1,5 +1,5 @@
 //! One engine session kept open for several runs (the roundtrip verifier moves its
-//! database up and down hundreds of times and snapshots it in between): it connects,
+//! database up and down hundreds of times): it connects,
 //! tells a transaction pooler and finds the server session to cancel once; each run then
 //! takes the migration lock, reads the version table under it, plans, applies and
 //! releases the lock, exactly as a one-shot `upgrade` does after connecting (which is
@@ -7,7 +7,7 @@
 //!
 //! Between runs, [`KeptSession::reset`] puts the session back as it was opened, so that
 //! what a revision left on it (a session `SET`, `SET ROLE`, temporary tables, advisory
-//! locks, `LISTEN`) reaches neither the next run nor a snapshot, as with a new
+//! locks, `LISTEN`, prepared statements) does not reach the next run, as with a new
 //! connection. PostgreSQL resets in place (what `DISCARD ALL` does, then mig's own
 //! session settings again); SQLite and MySQL connect again.
 
@@ -55,22 +55,18 @@ impl KeptSession {
         url: &DatabaseUrl,
     ) -> Result<KeptSession, EngineError<E>> {
         let settings = &config.exec;
-        let session = or_interrupted(
+        let mut session = or_interrupted(
             async { Ok(Session::open(url, settings).await?) },
             Interrupt::process(),
         )
         .await?;
-        Ok(KeptSession::around(session, config, url).await)
-    }
-
-    async fn around(mut session: Session, config: &Config, url: &DatabaseUrl) -> KeptSession {
-        let canceller = Canceller::new(&mut session.conn, session.pooler, url, &config.exec).await;
-        KeptSession {
+        let canceller = Canceller::new(&mut session.conn, session.pooler, url, settings).await;
+        Ok(KeptSession {
             session,
             canceller,
             url: url.clone(),
             broken: false,
-        }
+        })
     }
 
     /// `upgrade` or `downgrade` (the plan's steps say which way) on this session: plans
@@ -116,12 +112,6 @@ impl KeptSession {
             Interrupt::process(),
         )
         .await
-    }
-
-    /// The connection, for reads between runs (catalog snapshots). Whatever the reader
-    /// leaves on the session, [`KeptSession::reset`] clears.
-    pub fn connection(&mut self) -> &mut Connection {
-        &mut self.session.conn
     }
 
     /// Whether the connection goes through a transaction-mode pooler.

@@ -1,21 +1,19 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
 //! revisions included), takes catalog snapshots and compares them. The verifier's driver
-//! moves on one engine session and snapshots on another ([`Driver::kept`]); a use that
-//! fails closes its session and the next one connects again. Errors come back as the
+//! moves on one engine session and snapshots on a connection of its own
+//! ([`Driver::kept`]); a use that fails closes its session or connection and the next
+//! one connects again. Errors come back as the
 //! engine's or the server's message, free of passwords (a move that fails before its
 //! snapshot becomes the mode's failed check). Decides nothing.
 
-use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+mod snapshot;
 
-use crate::catalog::{
-    snapshot_postgres, snapshot_postgres_prepared, snapshot_sqlite, CatalogError, Snapshot,
-    SnapshotOptions,
-};
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::Config;
-use crate::db::{connect_postgres, connect_sqlite, Connection, DbError, SqliteLocation};
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
 use crate::engine::{EngineError, KeptSession, Outcome};
@@ -27,6 +25,9 @@ use super::finding::Finding;
 use super::keeps::{self, KeepRule};
 use super::plans;
 use super::report::{Check, CheckKind};
+
+use snapshot::Reader;
+pub use snapshot::{snapshot_url, SnapshotError};
 
 /// Everything a move or a snapshot needs.
 pub(super) struct Driver<'a> {
@@ -40,8 +41,11 @@ pub(super) struct Driver<'a> {
     /// The moves' session between two uses (`None` before the first, and after a use
     /// that failed: the next one connects again).
     mover: Mutex<Option<KeptSession>>,
-    /// The snapshots' session, likewise (PostgreSQL only).
-    reader: Mutex<Option<KeptSession>>,
+    /// The snapshots' connection, likewise.
+    reader: Reader,
+    /// Whether the moves' session found no transaction pooler in front of the server
+    /// (set when it first connects): the snapshots may then prepare their statement.
+    unpooled: OnceLock<bool>,
 }
 
 impl<'a> Driver<'a> {
@@ -62,17 +66,18 @@ impl<'a> Driver<'a> {
             diff,
             keep: false,
             mover: Mutex::new(None),
-            reader: Mutex::new(None),
+            reader: Reader::default(),
+            unpooled: OnceLock::new(),
         }
     }
 
-    /// The same driver, its moves on one engine session and its snapshots on another
-    /// (the verifier, alone on its database). Each move still takes and releases the
-    /// migration lock, and the moves' session is reset between moves to how it was
-    /// opened, so that what a revision leaves on it reaches neither the next move nor
-    /// a snapshot. The snapshots' session only ever runs the snapshot, prepared once
-    /// ([`snapshot_postgres_prepared`]) unless through a transaction pooler. Close both
-    /// with [`Driver::close`].
+    /// The same driver, its moves on one engine session and its snapshots on a
+    /// connection of their own (the verifier, alone on its database). Each move still
+    /// takes and releases the migration lock, and the moves' session is reset between
+    /// moves to how it was opened, so that what a revision leaves on it does not reach
+    /// the next move. The snapshots' connection (PostgreSQL) only ever runs snapshots,
+    /// the statement prepared once ([`Reader`]) unless through a transaction pooler.
+    /// Close both with [`Driver::close`].
     pub fn kept(mut self) -> Driver<'a> {
         self.keep = true;
         self
@@ -86,23 +91,25 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Closes the shared sessions, if open.
+    /// Closes the shared session and connection, if open.
     pub async fn close(&self) {
-        for slot in [&self.mover, &self.reader] {
-            if let Some(session) = take(slot) {
-                session.close().await;
-            }
+        let kept = self.mover.lock().ok().and_then(|mut held| held.take());
+        if let Some(session) = kept {
+            session.close().await;
         }
+        self.reader.close().await;
     }
 
-    /// The session in `slot` for the next use, or a new one.
-    async fn session<E>(
-        &self,
-        slot: &Mutex<Option<KeptSession>>,
-    ) -> Result<KeptSession, EngineError<E>> {
-        match take(slot) {
+    /// The moves' session for the next use: the kept one, or a new one.
+    async fn session<E>(&self) -> Result<KeptSession, EngineError<E>> {
+        let kept = self.mover.lock().ok().and_then(|mut held| held.take());
+        match kept {
             Some(session) => Ok(session),
-            None => KeptSession::open(self.config, &self.url).await,
+            None => {
+                let session = KeptSession::open(self.config, &self.url).await?;
+                let _ = self.unpooled.set(!session.pooler().is_transaction());
+                Ok(session)
+            }
         }
     }
 
@@ -112,7 +119,12 @@ impl<'a> Driver<'a> {
     async fn moved(&self, mut session: KeptSession, healthy: bool) {
         if self.keep && healthy {
             match session.reset(self.config).await {
-                Ok(()) => return put(&self.mover, session),
+                Ok(()) => {
+                    if let Ok(mut held) = self.mover.lock() {
+                        *held = Some(session);
+                    }
+                    return;
+                }
                 Err(err) => {
                     tracing::debug!(target: "mig", "roundtrip: connecting again: {err}");
                 }
@@ -126,7 +138,7 @@ impl<'a> Driver<'a> {
     where
         F: FnMut(&[String]) -> Result<Plan, E>,
     {
-        let mut session = self.session(&self.mover).await?;
+        let mut session = self.session().await?;
         let moved = session.migrate(self.config, self.map, plan).await;
         self.moved(session, moved.is_ok()).await;
         moved
@@ -135,10 +147,7 @@ impl<'a> Driver<'a> {
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), DriverError> {
-        let mut session = self
-            .session(&self.mover)
-            .await
-            .map_err(DriverError::Version)?;
+        let mut session = self.session().await.map_err(DriverError::Version)?;
         let made = session.ensure_version(self.config).await;
         self.moved(session, made.is_ok()).await;
         made.map_err(DriverError::Version)
@@ -146,10 +155,7 @@ impl<'a> Driver<'a> {
 
     /// The version table's rows.
     pub async fn heads(&self) -> Result<Vec<String>, DriverError> {
-        let mut session = self
-            .session(&self.mover)
-            .await
-            .map_err(DriverError::Version)?;
+        let mut session = self.session().await.map_err(DriverError::Version)?;
         let heads = session.current(self.config).await;
         self.moved(session, heads.is_ok()).await;
         heads.map_err(DriverError::Version)
@@ -224,21 +230,18 @@ impl<'a> Driver<'a> {
         Ok((outcome, stopped))
     }
 
-    /// A snapshot of the database now.
+    /// A snapshot of the database now: on the snapshots' connection when this driver
+    /// keeps one (PostgreSQL), else as `mig snapshot` takes it.
     pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         let clock = Instant::now();
-        let mut session = self.session(&self.reader).await.map_err(|err| match err {
-            EngineError::Database(err) => DriverError::Snapshot(SnapshotError::Connect(err)),
-            other => DriverError::Version(other),
-        })?;
-        let prepared = self.keep && !session.pooler().is_transaction();
-        let taken = snapshot_on(session.connection(), &self.url, &self.snapshot, prepared).await;
-        let postgres = matches!(session.connection(), Connection::Postgres(_));
-        if self.keep && postgres && taken.is_ok() {
-            put(&self.reader, session);
+        let taken = if self.keep && self.url.dialect() == Dialect::Postgresql {
+            let prepared = self.unpooled.get() == Some(&true);
+            self.reader
+                .snapshot(&self.url, &self.snapshot, prepared)
+                .await
         } else {
-            session.close().await;
-        }
+            snapshot_url(&self.url, &self.snapshot).await
+        };
         tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
         taken.map_err(DriverError::Snapshot)
     }
@@ -334,91 +337,6 @@ pub enum DriverError {
 #[derive(Debug, thiserror::Error)]
 #[error("no downgrade target undoes `{0}` alone")]
 pub struct NotAlone(String);
-
-/// Why a database could not be snapshotted.
-#[derive(Debug, thiserror::Error)]
-pub enum SnapshotError {
-    #[error(transparent)]
-    Connect(#[from] DbError),
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    /// A backend or form the verifier cannot read (MySQL, in-memory SQLite).
-    #[error("{0}")]
-    Unsupported(&'static str),
-}
-
-impl SnapshotError {
-    /// 3 for database errors, 2 for what cannot be read at all.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            SnapshotError::Connect(_) | SnapshotError::Catalog(_) => 3,
-            SnapshotError::Unsupported(_) => 2,
-        }
-    }
-}
-
-/// Connects to `url`, takes a catalog snapshot and disconnects.
-pub async fn snapshot_url(
-    url: &DatabaseUrl,
-    opts: &SnapshotOptions,
-) -> Result<Snapshot, SnapshotError> {
-    let mut conn = match url.dialect() {
-        Dialect::Postgresql => Connection::Postgres(connect_postgres(url, None).await?),
-        Dialect::Sqlite => {
-            Connection::Sqlite(connect_sqlite(&sqlite_file(url)?, Duration::from_secs(60)).await?)
-        }
-        Dialect::Mysql => return Err(mysql_unsupported()),
-    };
-    let snapshot = snapshot_on(&mut conn, url, opts, false).await;
-    let _ = conn.close().await;
-    snapshot
-}
-
-/// A catalog snapshot on `conn`, a connection to `url`; `prepared` for a PostgreSQL
-/// session of its own that takes many.
-async fn snapshot_on(
-    conn: &mut Connection,
-    url: &DatabaseUrl,
-    opts: &SnapshotOptions,
-    prepared: bool,
-) -> Result<Snapshot, SnapshotError> {
-    match conn {
-        Connection::Postgres(pg) if prepared => Ok(snapshot_postgres_prepared(pg, opts).await?),
-        Connection::Postgres(pg) => Ok(snapshot_postgres(pg, opts).await?),
-        Connection::Sqlite(lite) => {
-            sqlite_file(url)?;
-            Ok(snapshot_sqlite(lite, opts).await?)
-        }
-        Connection::Mysql(_) => Err(mysql_unsupported()),
-    }
-}
-
-/// The SQLite file `url` names (an in-memory database cannot be snapshotted).
-fn sqlite_file(url: &DatabaseUrl) -> Result<SqliteLocation, SnapshotError> {
-    match url.database() {
-        Some(path) if !url.is_sqlite_memory() => Ok(SqliteLocation::File(PathBuf::from(path))),
-        _ => Err(SnapshotError::Unsupported(
-            "an in-memory SQLite database is private to its connection: there is nothing to \
-             snapshot",
-        )),
-    }
-}
-
-fn mysql_unsupported() -> SnapshotError {
-    SnapshotError::Unsupported("MySQL and MariaDB catalogs cannot be snapshotted yet")
-}
-
-/// What `slot` holds, taken out of it.
-fn take(slot: &Mutex<Option<KeptSession>>) -> Option<KeptSession> {
-    slot.lock().ok().and_then(|mut held| held.take())
-}
-
-/// Puts `session` into `slot`.
-fn put(slot: &Mutex<Option<KeptSession>>, session: KeptSession) {
-    if let Ok(mut held) = slot.lock() {
-        *held = Some(session);
-    }
-}
 
 /// The revisions an outcome ran, in order.
 pub(super) fn ran(outcome: &Outcome) -> Vec<String> {
