@@ -55,7 +55,7 @@ use crate::url::DatabaseUrl;
 pub use checksums::{accept, drift, Drift};
 pub use error::EngineError;
 pub use failure::ApplyFailure;
-pub use kept::KeptSession;
+pub use kept::{KeptSession, Reset};
 pub use resolve::{resolve, Resolution};
 pub use unfinished::{Interrupted, Unfinished};
 
@@ -217,7 +217,7 @@ pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), En
 
 /// `current`: the version table's rows (empty when it does not exist; never created).
 pub async fn current(config: &Config, url: &DatabaseUrl) -> Result<Vec<String>, EngineError> {
-    let mut session = KeptSession::open(config, url).await?;
+    let mut session = KeptSession::once(config, url).await?;
     let heads = session.current(config).await;
     session.close().await;
     heads
@@ -325,7 +325,7 @@ where
     R: Revisions + ?Sized,
     F: FnMut(&[String]) -> Result<Plan, E>,
 {
-    let mut session = KeptSession::open(config, url).await?;
+    let mut session = KeptSession::once(config, url).await?;
     let result = session
         .run(config, revisions, purge, unfinished, check, planner)
         .await;

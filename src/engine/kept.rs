@@ -3,13 +3,15 @@
 //! tells a transaction pooler and finds the server session to cancel once; each run then
 //! takes the migration lock, reads the version table under it, plans, applies and
 //! releases the lock, exactly as a one-shot `upgrade` does after connecting (which is
-//! this: [`KeptSession::open`], one run, [`KeptSession::close`]).
+//! this: connect, one run, [`KeptSession::close`]).
 //!
 //! Between runs, [`KeptSession::reset`] puts the session back as it was opened, so that
 //! what a revision left on it (a session `SET`, `SET ROLE`, temporary tables, advisory
 //! locks, `LISTEN`, prepared statements) does not reach the next run, as with a new
 //! connection. PostgreSQL resets in place (what `DISCARD ALL` does, then mig's own
-//! session settings again); SQLite and MySQL connect again.
+//! session settings again), unless a revision changed the defaults a new session starts
+//! from (`ALTER DATABASE ... SET`); then, and always for SQLite and MySQL, it connects
+//! again.
 
 use std::convert::Infallible;
 
@@ -19,7 +21,7 @@ use super::session::Session;
 use super::unfinished::Unfinished;
 use super::{DriftCheck, EngineError, Outcome};
 use crate::config::Config;
-use crate::db::{query_error, read_state, Connection, Pooler};
+use crate::db::{query_error, read_state, Connection, DbError, Pooler};
 use crate::execute::{Interrupt, Revisions};
 use crate::revision::plan::Plan;
 use crate::revision::Revision;
@@ -36,11 +38,32 @@ const RESET_POSTGRES: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESE
     FOR s IN SELECT name FROM pg_catalog.pg_prepared_statements WHERE from_sql LOOP \
     EXECUTE pg_catalog.format('DEALLOCATE %I', s); END LOOP; END $$";
 
+/// The per-database and per-role defaults (`ALTER DATABASE ... SET`, `ALTER ROLE ...
+/// SET`) a new session starts from, as one text: a revision that changes them makes a new
+/// session differ from a reset one.
+const SESSION_DEFAULTS: &str = "SELECT coalesce(string_agg(s.setdatabase::text || '/' || \
+    s.setrole::text || '/' || array_to_string(s.setconfig, ','), ';' \
+    ORDER BY s.setdatabase, s.setrole), '') FROM pg_catalog.pg_db_role_setting s";
+
+/// How [`KeptSession::reset`] put the session back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reset {
+    /// Reset in place.
+    InPlace,
+    /// Connected again: SQLite and MySQL always, PostgreSQL when a revision changed the
+    /// defaults a new session starts from (other connections to the database should
+    /// connect again too, to see what a new one sees).
+    Reconnected,
+}
+
 /// An open engine session; see the module documentation.
 pub struct KeptSession {
     session: Session,
     canceller: Canceller,
     url: DatabaseUrl,
+    /// [`SESSION_DEFAULTS`] when the session opened (PostgreSQL without a transaction
+    /// pooler).
+    defaults: Option<String>,
     /// Interrupted half-way through a statement: the connection cannot be closed
     /// politely, only dropped (which ends the server session, and a lock granted
     /// meanwhile with it).
@@ -49,8 +72,23 @@ pub struct KeptSession {
 
 impl KeptSession {
     /// Connects to `url` (telling a transaction pooler as `[mig] pooler` says) and sets
-    /// the session up as every run of the engine does.
+    /// the session up as every run of the engine does; notes the defaults a new session
+    /// starts from, for [`KeptSession::reset`].
     pub async fn open<E>(
+        config: &Config,
+        url: &DatabaseUrl,
+    ) -> Result<KeptSession, EngineError<E>> {
+        let mut kept = KeptSession::once(config, url).await?;
+        if let (Connection::Postgres(pg), false) =
+            (&mut kept.session.conn, kept.session.pooler.is_transaction())
+        {
+            kept.defaults = Some(session_defaults(pg).await?);
+        }
+        Ok(kept)
+    }
+
+    /// [`KeptSession::open`] for one run and [`KeptSession::close`] (never reset).
+    pub(super) async fn once<E>(
         config: &Config,
         url: &DatabaseUrl,
     ) -> Result<KeptSession, EngineError<E>> {
@@ -65,6 +103,7 @@ impl KeptSession {
             session,
             canceller,
             url: url.clone(),
+            defaults: None,
             broken: false,
         })
     }
@@ -119,35 +158,29 @@ impl KeptSession {
         self.session.pooler
     }
 
-    /// Puts the session back as [`KeptSession::open`] left it (see the module
-    /// documentation). Through a transaction pooler nothing lives in the session, so
-    /// nothing is reset. On an error the session is unusable: close it and open another.
-    pub async fn reset(&mut self, config: &Config) -> Result<(), EngineError> {
+    /// Puts the session back as a new one would start (see the module documentation).
+    /// Through a transaction pooler nothing lives in the session, so nothing is reset. On
+    /// an error the session is unusable: close it and open another.
+    pub async fn reset(&mut self, config: &Config) -> Result<Reset, EngineError> {
         let settings = &config.exec;
-        match &mut self.session.conn {
-            Connection::Postgres(_) if self.session.pooler.is_transaction() => Ok(()),
-            Connection::Postgres(pg) => {
+        if self.session.pooler.is_transaction() {
+            return Ok(Reset::InPlace);
+        }
+        if let (Connection::Postgres(pg), Some(defaults)) = (&mut self.session.conn, &self.defaults)
+        {
+            if session_defaults(pg).await? == *defaults {
                 sqlx::raw_sql(RESET_POSTGRES)
                     .execute(&mut *pg)
                     .await
                     .map_err(|err| query_error("resetting the session", &err))?;
                 crate::db::connect::session_settings(pg, settings.search_path.as_deref()).await?;
-                Ok(())
-            }
-            Connection::Sqlite(_) | Connection::Mysql(_) => {
-                let session = Session::open(&self.url, settings).await?;
-                let old = std::mem::replace(&mut self.session, session);
-                old.close().await;
-                self.canceller = Canceller::new(
-                    &mut self.session.conn,
-                    self.session.pooler,
-                    &self.url,
-                    settings,
-                )
-                .await;
-                Ok(())
+                return Ok(Reset::InPlace);
             }
         }
+        let fresh = KeptSession::open(config, &self.url).await?;
+        let old = std::mem::replace(self, fresh);
+        old.close().await;
+        Ok(Reset::Reconnected)
     }
 
     /// Closes the connection (or drops it, after an interrupted wait).
@@ -214,4 +247,13 @@ pub(super) fn stay(heads: &[String]) -> Result<Plan, Infallible> {
         start_heads: heads.to_vec(),
         end_heads: heads.to_vec(),
     })
+}
+
+/// [`SESSION_DEFAULTS`] now.
+async fn session_defaults(pg: &mut sqlx::PgConnection) -> Result<String, DbError> {
+    sqlx::query_scalar(SESSION_DEFAULTS)
+        .persistent(false)
+        .fetch_one(pg)
+        .await
+        .map_err(|err| query_error("reading the session defaults", &err))
 }

@@ -16,7 +16,7 @@ use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::Config;
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
-use crate::engine::{EngineError, KeptSession, Outcome};
+use crate::engine::{EngineError, KeptSession, Outcome, Reset};
 use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
@@ -119,7 +119,11 @@ impl<'a> Driver<'a> {
     async fn moved(&self, mut session: KeptSession, healthy: bool) {
         if self.keep && healthy {
             match session.reset(self.config).await {
-                Ok(()) => {
+                Ok(reset) => {
+                    // A new session starts differently now: so does a new snapshot.
+                    if reset == Reset::Reconnected {
+                        self.reader.close().await;
+                    }
                     if let Ok(mut held) = self.mover.lock() {
                         *held = Some(session);
                     }
