@@ -1,9 +1,9 @@
 //! One engine session kept open for several runs (the roundtrip verifier moves its
-//! database up and down hundreds of times): it connects,
-//! tells a transaction pooler and finds the server session to cancel once; each run then
-//! takes the migration lock, reads the version table under it, plans, applies and
-//! releases the lock, exactly as a one-shot `upgrade` does after connecting (which is
-//! this: connect, one run, [`KeptSession::close`]).
+//! database up and down hundreds of times): it connects, tells a transaction pooler and
+//! finds the server session to cancel once; each run then takes the migration lock,
+//! reads the version table under it, plans, applies and releases the lock, exactly as a
+//! one-shot `upgrade` does after connecting (which is this: connect, one run,
+//! [`KeptSession::close`]).
 //!
 //! Between runs, [`KeptSession::reset`] puts the session back as it was opened, so that
 //! what a revision left on it (a session `SET`, `SET ROLE`, temporary tables, advisory
@@ -28,7 +28,7 @@ use crate::revision::Revision;
 use crate::url::DatabaseUrl;
 
 /// What `DISCARD ALL` does, but in a statement list (which `DISCARD ALL` refuses) and
-/// leaving the driver's own protocol-level statements alone: the statements a revision
+/// leaving sqlx's own protocol-level statements alone: the statements a revision
 /// prepared with `PREPARE` go one by one (in PL/pgSQL; without it the reset fails and
 /// the caller connects again). The lock is released before this runs.
 const RESET_POSTGRES: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; \

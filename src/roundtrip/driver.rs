@@ -113,9 +113,9 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// After a move: keeps the moves' `session` for the next use when this driver
-    /// shares one and the move went well (`healthy`), after resetting it; closes it
-    /// otherwise.
+    /// After a use of the moves' `session` (a move, or a read of the version table):
+    /// keeps it for the next use when this driver shares one and the use went well
+    /// (`healthy`), after resetting it; closes it otherwise.
     async fn moved(&self, mut session: KeptSession, healthy: bool) {
         if self.keep && healthy {
             match session.reset(self.config).await {
