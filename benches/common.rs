@@ -66,5 +66,5 @@ pub fn ms(d: Duration) -> String {
 }
 
 pub fn ratio(slow: Duration, fast: Duration) -> String {
-    format!("{:.1}x", slow.as_secs_f64() / fast.as_secs_f64().max(1e-9))
+    format!("{:.2}x", slow.as_secs_f64() / fast.as_secs_f64().max(1e-9))
 }

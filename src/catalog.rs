@@ -9,8 +9,11 @@ mod postgres;
 mod sqlite;
 
 pub use model::{Kind, Object, Snapshot, Value};
-pub use options::{IgnorePattern, QueryCounter, SnapshotOptions, TableRef};
-pub use postgres::{fingerprint_postgres, snapshot_postgres, Fingerprint, POSTGRES_STATEMENTS};
+pub use options::{IgnorePattern, SnapshotOptions, TableRef};
+pub use postgres::{
+    fingerprint_postgres, snapshot_postgres, snapshot_postgres_prepared, Fingerprint,
+    POSTGRES_STATEMENTS,
+};
 pub use sqlite::{snapshot_sqlite, SQLITE_STATEMENTS};
 
 /// Why a snapshot could not be taken or read.

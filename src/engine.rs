@@ -40,16 +40,15 @@ mod cancel;
 pub mod checksums;
 mod error;
 mod failure;
+mod kept;
 mod resolve;
 mod run;
 pub(crate) mod session;
 pub mod status;
 pub mod unfinished;
 
-use std::convert::Infallible;
-
 use crate::config::Config;
-use crate::db::{read_state, HistoryRow, HistoryTable, Pooler};
+use crate::db::{HistoryRow, HistoryTable, Pooler};
 use crate::execute::{AppliedStep, Interrupt};
 use crate::revision::graph::RevisionMap;
 use crate::revision::plan::Plan;
@@ -59,10 +58,11 @@ use crate::url::DatabaseUrl;
 pub use checksums::{accept, Drift};
 pub use error::EngineError;
 pub use failure::ApplyFailure;
+pub use kept::{KeptSession, Reset};
 pub use resolve::{resolve, Resolution};
 pub use unfinished::{Interrupted, Unfinished};
 
-use cancel::{cancelling, or_interrupted, Canceller};
+use cancel::or_interrupted;
 use run::Run;
 use session::Session;
 
@@ -171,13 +171,7 @@ pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), En
         false,
         Unfinished::Ignore,
         None,
-        |heads: &[String]| {
-            Ok::<_, Infallible>(Plan {
-                steps: Vec::new(),
-                start_heads: heads.to_vec(),
-                end_heads: heads.to_vec(),
-            })
-        },
+        kept::stay,
     )
     .await
     .map(|_| ())
@@ -185,47 +179,10 @@ pub async fn ensure_version(config: &Config, url: &DatabaseUrl) -> Result<(), En
 
 /// `current`: the version table's rows (empty when it does not exist; never created).
 pub async fn current(config: &Config, url: &DatabaseUrl) -> Result<Vec<String>, EngineError> {
-    or_interrupted(
-        async {
-            let mut session = Session::open(url, &config.exec).await?;
-            let state = match session.begin_read(&config.exec).await {
-                Ok(()) => read_state(&mut session.conn, &config.exec.version_table).await,
-                Err(err) => Err(err),
-            };
-            let ended = session.end_read().await;
-            session.close().await;
-            let state = state?;
-            ended?;
-            Ok(state.heads)
-        },
-        Interrupt::process(),
-    )
-    .await
-}
-
-/// The interrupted steps recorded in the history table (empty when disabled or missing).
-pub async fn interrupted(
-    config: &Config,
-    url: &DatabaseUrl,
-) -> Result<Vec<crate::db::history::InterruptedStep>, EngineError> {
-    or_interrupted(
-        async {
-            let mut session = Session::open(url, &config.exec).await?;
-            let dialect = session.conn.dialect();
-            let table = HistoryTable::new(dialect, &config.exec);
-            let found = match session.begin_read(&config.exec).await {
-                Ok(()) => unfinished::read(&mut session.conn, table.as_ref(), false).await,
-                Err(err) => Err(err),
-            };
-            let ended = session.end_read().await;
-            session.close().await;
-            let found = found?;
-            ended?;
-            Ok(found)
-        },
-        Interrupt::process(),
-    )
-    .await
+    let mut session = KeptSession::once(config, url).await?;
+    let heads = session.current(config).await;
+    session.close().await;
+    heads
 }
 
 /// Whether `url` goes through a transaction-mode pooler (`[mig] pooler`, detected when
@@ -303,43 +260,10 @@ async fn migrate<'p, F, E>(
 where
     F: FnMut(&[String]) -> Result<Plan<'p>, E>,
 {
-    let settings = &config.exec;
-    let interrupt = Interrupt::process();
-    let mut session =
-        or_interrupted(async { Ok(Session::open(url, settings).await?) }, interrupt).await?;
-    let canceller = Canceller::new(&mut session.conn, session.pooler, url, settings).await;
-    let locked = or_interrupted(
-        async {
-            let pooled = session.pooled_begin(settings).await?;
-            let lock = session.lock(settings).await?;
-            Ok((lock, pooled))
-        },
-        interrupt,
-    )
-    .await;
-    let (lock, pooled) = match locked {
-        Ok(locked) => locked,
-        // Interrupted while waiting: the dropped connection ends the session (and a lock
-        // granted meanwhile with it).
-        Err(err @ EngineError::Signal { .. }) => return Err(err),
-        Err(err) => {
-            session.close().await;
-            return Err(err);
-        }
-    };
-    let run = Run {
-        config,
-        password: url.password(),
-        search_path: session.search_path.clone(),
-        purge,
-        unfinished,
-        interrupt,
-        pooled,
-        transaction_open: false,
-    };
-    let work = run.apply(&mut session.conn, map, check, planner);
-    let result = cancelling(work, interrupt, &canceller).await;
-    let result = session.unlock(lock, result).await;
+    let mut session = KeptSession::once(config, url).await?;
+    let result = session
+        .run(config, map, purge, unfinished, check, planner)
+        .await;
     session.close().await;
     result
 }

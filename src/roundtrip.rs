@@ -31,7 +31,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::catalog::{Snapshot, SnapshotOptions};
-use crate::config::Config;
+use crate::config::{Config, PoolerSetting};
 use crate::dialect::Dialect;
 use crate::diff::DiffOptions;
 use crate::naming;
@@ -110,6 +110,16 @@ where
     let opts = &opts;
     let mut interrupt = std::pin::pin!(interrupt);
     let workspace = Workspace::provision(config, dialect, place, interrupt.as_mut()).await?;
+    // A private server mig started itself has no pooler in front of it: nothing to probe.
+    let private;
+    let config = if place == Place::Ephemeral {
+        let mut unpooled = config.clone();
+        unpooled.exec.pooler = PoolerSetting::None;
+        private = unpooled;
+        &private
+    } else {
+        config
+    };
     let verified = tokio::select! {
         report = verify(config, map, &workspace.url, &workspace.description, opts) => Ok(report),
         code = interrupt.as_mut() => Err(code),
@@ -127,37 +137,21 @@ pub async fn verify(
 ) -> Result<Report, RoundtripError> {
     preflight(config, url.dialect(), opts)?;
     let clock = Instant::now();
-    let driver = Driver {
+    let driver = Driver::new(
         config,
         map,
         url,
-        snapshot: SnapshotOptions::from_config(config)?,
-        diff: DiffOptions {
+        SnapshotOptions::from_config(config)?,
+        DiffOptions {
             column_order: opts.column_order,
             ..DiffOptions::default()
         },
-    };
-    driver
-        .ensure_version()
-        .await
-        .map_err(|error| RoundtripError::Setup {
-            context: Some("creating the version table".into()),
-            error,
-        })?;
-    if let Some(from) = &opts.from {
-        move_to(&driver, from).await?;
-    }
+    )
+    .kept();
     let mut checks = Vec::new();
-    let end = match opts.mode {
-        Mode::Steps => {
-            let to = opts.to.as_deref().unwrap_or("heads");
-            steps::run(&driver, to, opts.keep_going, &mut checks).await?
-        }
-        Mode::Full => {
-            let to = opts.to.as_deref().unwrap_or("head");
-            full::run(&driver, to, &mut checks).await?
-        }
-    };
+    let end = checked(&driver, opts, &mut checks).await;
+    driver.close().await;
+    let end = end?;
     match end {
         Some(end) => checks.extend(naming_check(config, &end)?),
         None => {
@@ -184,6 +178,35 @@ pub async fn verify(
         checks,
         clock.elapsed(),
     ))
+}
+
+/// Runs the mode's checks on `driver`'s database; the state at the end of the range, or
+/// `None` when a step failed.
+async fn checked(
+    driver: &Driver<'_>,
+    opts: &Options,
+    checks: &mut Vec<Check>,
+) -> Result<Option<Snapshot>, RoundtripError> {
+    driver
+        .ensure_version()
+        .await
+        .map_err(|error| RoundtripError::Setup {
+            context: Some("creating the version table".into()),
+            error,
+        })?;
+    if let Some(from) = &opts.from {
+        move_to(driver, from).await?;
+    }
+    match opts.mode {
+        Mode::Steps => {
+            let to = opts.to.as_deref().unwrap_or("heads");
+            steps::run(driver, to, opts.keep_going, checks).await
+        }
+        Mode::Full => {
+            let to = opts.to.as_deref().unwrap_or("head");
+            full::run(driver, to, checks).await
+        }
+    }
 }
 
 /// Refuses what cannot work before anything is provisioned.

@@ -1,10 +1,8 @@
 //! What a snapshot leaves out: mig's own bookkeeping tables and the configured `ignore`
-//! patterns (`table public.spatial_*`), applied to the objects a backend read. Also the
-//! query counter. Pure: no I/O.
+//! patterns (`table public.spatial_*`), applied to the objects a backend read. Pure: no
+//! I/O.
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 
 use regex::Regex;
 
@@ -20,8 +18,6 @@ pub struct SnapshotOptions {
     pub bookkeeping: Vec<TableRef>,
     /// `[mig] ignore` patterns.
     pub ignore: Vec<IgnorePattern>,
-    /// Counts the statements a snapshot sends (for benchmarks and tests).
-    pub queries: QueryCounter,
 }
 
 impl SnapshotOptions {
@@ -55,7 +51,6 @@ impl SnapshotOptions {
         Ok(SnapshotOptions {
             bookkeeping,
             ignore,
-            queries: QueryCounter::default(),
         })
     }
 
@@ -192,21 +187,6 @@ impl IgnorePattern {
             .and_then(|t| t.strip_prefix(self.kind.as_str()))
             .and_then(|t| t.strip_prefix(' '))
             .is_some_and(|id| self.regex.is_match(id))
-    }
-}
-
-/// Counts statements sent to the server; clones share the count.
-#[derive(Debug, Clone, Default)]
-pub struct QueryCounter(Arc<AtomicUsize>);
-
-impl QueryCounter {
-    /// Statements counted so far.
-    pub fn get(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
-    }
-
-    pub(crate) fn add(&self, n: usize) {
-        self.0.fetch_add(n, Ordering::Relaxed);
     }
 }
 

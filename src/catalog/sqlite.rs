@@ -44,7 +44,6 @@ pub async fn snapshot_sqlite(
             query: "schema",
             error,
         })?;
-    opts.queries.add(1);
     let catalog = Catalog::from_rows(rows)?;
     Ok(Snapshot::new(
         Dialect::Sqlite,

@@ -127,7 +127,7 @@ pub(super) async fn connect_postgres_bare(url: &DatabaseUrl) -> Result<PgConnect
 
 /// The settings mig keeps on its own PostgreSQL sessions: `client_connection_check_interval`
 /// on 14+ and the configured `search_path`.
-pub(super) async fn session_settings(
+pub(crate) async fn session_settings(
     conn: &mut PgConnection,
     search_path: Option<&SearchPath>,
 ) -> Result<(), DbError> {

@@ -1,20 +1,22 @@
 //! The verifier's hands: moves the database with the online engine (each move one locked
 //! run, exactly as `mig upgrade`/`mig downgrade` would do it, `Transaction: none`
-//! revisions included), takes catalog snapshots and compares them. Errors come back as
-//! the engine's or the server's message, free of passwords (a move that fails before its
+//! revisions included), takes catalog snapshots and compares them. The verifier's driver
+//! moves on one engine session and snapshots on a connection of its own
+//! ([`Driver::kept`]); a use that fails closes its session or connection and the next
+//! one connects again. Errors come back as the
+//! engine's or the server's message, free of passwords (a move that fails before its
 //! snapshot becomes the mode's failed check). Decides nothing.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod snapshot;
 
-use sqlx::Connection as _;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
 
-use crate::catalog::{snapshot_postgres, snapshot_sqlite, CatalogError, Snapshot, SnapshotOptions};
+use crate::catalog::{Snapshot, SnapshotOptions};
 use crate::config::Config;
-use crate::db::{connect_postgres, connect_sqlite, DbError, SqliteLocation};
 use crate::dialect::Dialect;
 use crate::diff::{diff, DiffOptions};
-use crate::engine::{self, EngineError, Outcome};
+use crate::engine::{EngineError, KeptSession, Outcome, Reset};
 use crate::revision::graph::{CommandError, Direction, RevisionMap};
 use crate::revision::plan::{self, Plan};
 use crate::url::DatabaseUrl;
@@ -24,43 +26,143 @@ use super::keeps::{self, KeepRule};
 use super::plans;
 use super::report::{Check, CheckKind};
 
+use snapshot::Reader;
+pub use snapshot::{snapshot_url, SnapshotError};
+
 /// Everything a move or a snapshot needs.
 pub(super) struct Driver<'a> {
     pub config: &'a Config,
     pub map: &'a RevisionMap,
-    pub url: &'a DatabaseUrl,
+    pub url: DatabaseUrl,
     pub snapshot: SnapshotOptions,
     pub diff: DiffOptions,
+    /// Whether moves share one engine session, and snapshots another ([`Driver::kept`]).
+    keep: bool,
+    /// The moves' session between two uses (`None` before the first, and after a use
+    /// that failed: the next one connects again).
+    mover: Mutex<Option<KeptSession>>,
+    /// The snapshots' connection, likewise.
+    reader: Reader,
+    /// Whether the moves' session found no transaction pooler in front of the server
+    /// (set when it first connects): the snapshots may then prepare their statement.
+    unpooled: OnceLock<bool>,
 }
 
 impl<'a> Driver<'a> {
-    /// The same driver on another database (a fresh one after a failed step).
-    pub fn on<'b>(&self, url: &'b DatabaseUrl) -> Driver<'b>
-    where
-        'a: 'b,
-    {
+    /// A driver whose every move and snapshot connects on its own, as `mig upgrade` and
+    /// `mig snapshot` would (the runbook's stages).
+    pub fn new(
+        config: &'a Config,
+        map: &'a RevisionMap,
+        url: &DatabaseUrl,
+        snapshot: SnapshotOptions,
+        diff: DiffOptions,
+    ) -> Driver<'a> {
         Driver {
-            config: self.config,
-            map: self.map,
-            url,
-            snapshot: self.snapshot.clone(),
-            diff: self.diff,
+            config,
+            map,
+            url: url.clone(),
+            snapshot,
+            diff,
+            keep: false,
+            mover: Mutex::new(None),
+            reader: Reader::default(),
+            unpooled: OnceLock::new(),
         }
+    }
+
+    /// The same driver, its moves on one engine session and its snapshots on a
+    /// connection of their own (the verifier, alone on its database). Each move still
+    /// takes and releases the migration lock, and the moves' session is reset between
+    /// moves to how it was opened, so that what a revision leaves on it does not reach
+    /// the next move. The snapshots' connection (PostgreSQL) only ever runs snapshots,
+    /// the statement prepared once ([`Reader`]) unless through a transaction pooler.
+    /// Close both with [`Driver::close`].
+    pub fn kept(mut self) -> Driver<'a> {
+        self.keep = true;
+        self
+    }
+
+    /// The same driver on another database (a fresh one after a failed step).
+    pub fn on(&self, url: &DatabaseUrl) -> Driver<'a> {
+        Driver {
+            keep: self.keep,
+            ..Driver::new(self.config, self.map, url, self.snapshot.clone(), self.diff)
+        }
+    }
+
+    /// Closes the shared session and connection, if open.
+    pub async fn close(&self) {
+        let kept = self.mover.lock().ok().and_then(|mut held| held.take());
+        if let Some(session) = kept {
+            session.close().await;
+        }
+        self.reader.close().await;
+    }
+
+    /// The moves' session for the next use: the kept one, or a new one.
+    async fn session<E>(&self) -> Result<KeptSession, EngineError<E>> {
+        let kept = self.mover.lock().ok().and_then(|mut held| held.take());
+        match kept {
+            Some(session) => Ok(session),
+            None => {
+                let session = KeptSession::open(self.config, &self.url).await?;
+                let _ = self.unpooled.set(!session.pooler().is_transaction());
+                Ok(session)
+            }
+        }
+    }
+
+    /// After a use of the moves' `session` (a move, or a read of the version table):
+    /// keeps it for the next use when this driver shares one and the use went well
+    /// (`healthy`), after resetting it; closes it otherwise.
+    async fn moved(&self, mut session: KeptSession, healthy: bool) {
+        if self.keep && healthy {
+            match session.reset(self.config).await {
+                Ok(reset) => {
+                    // A new session starts differently now: so does a new snapshot.
+                    if reset == Reset::Reconnected {
+                        self.reader.close().await;
+                    }
+                    if let Ok(mut held) = self.mover.lock() {
+                        *held = Some(session);
+                    }
+                    return;
+                }
+                Err(err) => {
+                    tracing::debug!(target: "mig", "roundtrip: connecting again: {err}");
+                }
+            }
+        }
+        session.close().await;
+    }
+
+    /// Runs `plan` on the moves' session.
+    async fn migrate<E, F>(&self, plan: F) -> Result<Outcome, EngineError<E>>
+    where
+        F: FnMut(&[String]) -> Result<Plan<'a>, E>,
+    {
+        let mut session = self.session().await?;
+        let moved = session.migrate(self.config, self.map, plan).await;
+        self.moved(session, moved.is_ok()).await;
+        moved
     }
 
     /// Creates the version table (and its schema) if missing, so that the starting state
     /// already holds what mig itself adds.
     pub async fn ensure_version(&self) -> Result<(), DriverError> {
-        engine::ensure_version(self.config, self.url)
-            .await
-            .map_err(DriverError::Version)
+        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let made = session.ensure_version(self.config).await;
+        self.moved(session, made.is_ok()).await;
+        made.map_err(DriverError::Version)
     }
 
     /// The version table's rows.
     pub async fn heads(&self) -> Result<Vec<String>, DriverError> {
-        engine::current(self.config, self.url)
-            .await
-            .map_err(DriverError::Version)
+        let mut session = self.session().await.map_err(DriverError::Version)?;
+        let heads = session.current(self.config).await;
+        self.moved(session, heads.is_ok()).await;
+        heads.map_err(DriverError::Version)
     }
 
     /// `upgrade <target>` or `downgrade <target>`, with the engine's error as it is (the
@@ -74,16 +176,12 @@ impl<'a> Driver<'a> {
         let map = self.map;
         let moved = match direction {
             Direction::Upgrade => {
-                engine::upgrade(self.config, self.url, map, |heads: &[String]| {
-                    plan::upgrade(map, heads, target)
-                })
-                .await
+                self.migrate(|heads: &[String]| plan::upgrade(map, heads, target))
+                    .await
             }
             Direction::Downgrade => {
-                engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-                    plan::downgrade(map, heads, target)
-                })
-                .await
+                self.migrate(|heads: &[String]| plan::downgrade(map, heads, target))
+                    .await
             }
         };
         tracing::debug!(target: "mig", "roundtrip: {direction} {target} in {} ms", clock.elapsed().as_millis());
@@ -108,7 +206,7 @@ impl<'a> Driver<'a> {
     pub async fn downgrade_one(&self, id: &str) -> Result<Outcome, DriverError> {
         let clock = Instant::now();
         let map = self.map;
-        engine::downgrade(self.config, self.url, map, |heads: &[String]| {
+        self.migrate(|heads: &[String]| {
             plans::downgrade_one(map, heads, id).ok_or_else(|| NotAlone(id.to_string()))
         })
         .await
@@ -124,24 +222,32 @@ impl<'a> Driver<'a> {
     ) -> Result<(Outcome, Option<String>), DriverError> {
         let map = self.map;
         let mut stopped = None;
-        let outcome = engine::downgrade(self.config, self.url, map, |heads: &[String]| {
-            let (plan, at) = plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
-            stopped = at;
-            Ok::<Plan, CommandError>(plan)
-        })
-        .await
-        .map_err(DriverError::Move)?;
+        let outcome = self
+            .migrate(|heads: &[String]| {
+                let (plan, at) =
+                    plans::until_irreversible(map, plan::downgrade(map, heads, target)?);
+                stopped = at;
+                Ok::<Plan, CommandError>(plan)
+            })
+            .await
+            .map_err(DriverError::Move)?;
         Ok((outcome, stopped))
     }
 
-    /// A snapshot of the database now.
+    /// A snapshot of the database now: on the snapshots' connection when this driver
+    /// keeps one (PostgreSQL), else as `mig snapshot` takes it.
     pub async fn snapshot(&self) -> Result<Snapshot, DriverError> {
         let clock = Instant::now();
-        let taken = snapshot_url(self.url, &self.snapshot)
-            .await
-            .map_err(DriverError::Snapshot);
+        let taken = if self.keep && self.url.dialect() == Dialect::Postgresql {
+            let prepared = self.unpooled.get() == Some(&true);
+            self.reader
+                .snapshot(&self.url, &self.snapshot, prepared)
+                .await
+        } else {
+            snapshot_url(&self.url, &self.snapshot).await
+        };
         tracing::debug!(target: "mig", "roundtrip: snapshot in {} ms", clock.elapsed().as_millis());
-        taken
+        taken.map_err(DriverError::Snapshot)
     }
 
     /// The outcome of a move (`upgrade`, `downgrade`, ...) and a snapshot taken right
@@ -235,61 +341,6 @@ pub enum DriverError {
 #[derive(Debug, thiserror::Error)]
 #[error("no downgrade target undoes `{0}` alone")]
 pub struct NotAlone(String);
-
-/// Why a database could not be snapshotted.
-#[derive(Debug, thiserror::Error)]
-pub enum SnapshotError {
-    #[error(transparent)]
-    Connect(#[from] DbError),
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
-    /// A backend or form the verifier cannot read (MySQL, in-memory SQLite).
-    #[error("{0}")]
-    Unsupported(&'static str),
-}
-
-impl SnapshotError {
-    /// 3 for database errors, 2 for what cannot be read at all.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            SnapshotError::Connect(_) | SnapshotError::Catalog(_) => 3,
-            SnapshotError::Unsupported(_) => 2,
-        }
-    }
-}
-
-/// Connects to `url`, takes a catalog snapshot and disconnects.
-pub async fn snapshot_url(
-    url: &DatabaseUrl,
-    opts: &SnapshotOptions,
-) -> Result<Snapshot, SnapshotError> {
-    match url.dialect() {
-        Dialect::Postgresql => {
-            let mut conn = connect_postgres(url, None).await?;
-            let snapshot = snapshot_postgres(&mut conn, opts).await;
-            let _ = conn.close().await;
-            Ok(snapshot?)
-        }
-        Dialect::Sqlite => {
-            let location = match url.database() {
-                Some(path) if !url.is_sqlite_memory() => SqliteLocation::File(PathBuf::from(path)),
-                _ => {
-                    return Err(SnapshotError::Unsupported(
-                        "an in-memory SQLite database is private to its connection: there is \
-                         nothing to snapshot",
-                    ))
-                }
-            };
-            let mut conn = connect_sqlite(&location, Duration::from_secs(60)).await?;
-            let snapshot = snapshot_sqlite(&mut conn, opts).await;
-            let _ = conn.close().await;
-            Ok(snapshot?)
-        }
-        Dialect::Mysql => Err(SnapshotError::Unsupported(
-            "MySQL and MariaDB catalogs cannot be snapshotted yet",
-        )),
-    }
-}
 
 /// The revisions an outcome ran, in order.
 pub(super) fn ran(outcome: &Outcome) -> Vec<String> {

@@ -88,13 +88,13 @@ impl<'a> Stages<'a> {
         url: &'a DatabaseUrl,
     ) -> Result<Stages<'a>, RoundtripError> {
         Ok(Stages {
-            driver: Driver {
+            driver: Driver::new(
                 config,
                 map,
                 url,
-                snapshot: SnapshotOptions::from_config(config)?,
-                diff: DiffOptions::default(),
-            },
+                SnapshotOptions::from_config(config)?,
+                DiffOptions::default(),
+            ),
         })
     }
 

@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use crate::catalog::Snapshot;
 use crate::replay::{self, Spare};
-use crate::url::DatabaseUrl;
 
 use super::driver::{ran, Driver};
 use super::plans;
@@ -25,8 +24,8 @@ type Seen = BTreeMap<Vec<String>, Snapshot>;
 /// `keep_going`, a failed step does not end the run: the revisions that need one that
 /// failed to apply are skipped, the others are checked on a fresh database replayed to
 /// the state before them; the whole-range checks then do not run.
-pub(super) async fn run(
-    driver: &Driver<'_>,
+pub(super) async fn run<'a>(
+    driver: &Driver<'a>,
     to: &str,
     keep_going: bool,
     checks: &mut Vec<Check>,
@@ -37,7 +36,7 @@ pub(super) async fn run(
     let mut seen = Seen::new();
     seen.insert(sorted(start_heads.clone()), start.clone());
     let mut walk = Walk {
-        spare: Spare::beside(driver.url),
+        spare: Spare::beside(&driver.url),
         fresh: None,
         heads: start_heads.clone(),
         current: Some(start),
@@ -68,8 +67,8 @@ pub(super) async fn run(
                 }
             },
         };
-        let here = driver.on(walk.fresh.as_ref().unwrap_or(driver.url));
-        match revision(&here, id, before, &mut seen, checks).await {
+        let here = walk.fresh.as_ref().unwrap_or(driver);
+        match revision(here, id, before, &mut seen, checks).await {
             Ok((heads, now)) => {
                 walk.heads = heads;
                 walk.current = Some(now);
@@ -86,6 +85,9 @@ pub(super) async fn run(
                 }
             }
         }
+    }
+    if let Some(fresh) = walk.fresh.take() {
+        fresh.close().await;
     }
     walk.spare.remove().await;
     if walk.failed.is_some() {
@@ -106,10 +108,10 @@ pub(super) async fn run(
 
 /// Where the walk is: the database in use, its version rows and snapshot (`None` after a
 /// failed step: the next revision needs a fresh database), what failed.
-struct Walk {
+struct Walk<'a> {
     spare: Spare,
-    /// The fresh database in use, once the first one failed.
-    fresh: Option<DatabaseUrl>,
+    /// The driver on the fresh database in use, once the first one failed.
+    fresh: Option<Driver<'a>>,
     /// The version rows the next revision starts from.
     heads: Vec<String>,
     current: Option<Snapshot>,
@@ -119,18 +121,18 @@ struct Walk {
     failed: Option<String>,
 }
 
-impl Walk {
+impl<'a> Walk<'a> {
     /// A fresh database at `heads`, and its snapshot.
-    async fn replay(&mut self, driver: &Driver<'_>) -> Result<Snapshot, String> {
+    async fn replay(&mut self, driver: &Driver<'a>) -> Result<Snapshot, String> {
+        if let Some(used) = self.fresh.take() {
+            used.close().await;
+        }
         let url = self.spare.fresh().await?;
         tracing::info!(target: "mig", "roundtrip: replaying to [{}] on a fresh database", self.heads.join(", "));
         replay::to_heads(driver.config, driver.map, &url, &self.heads).await?;
-        let snapshot = driver
-            .on(&url)
-            .snapshot()
-            .await
-            .map_err(|e| e.to_string())?;
-        self.fresh = Some(url);
+        let fresh = driver.on(&url);
+        let snapshot = fresh.snapshot().await.map_err(|e| e.to_string())?;
+        self.fresh = Some(fresh);
         Ok(snapshot)
     }
 }

@@ -4,23 +4,45 @@
 use mig::catalog::{snapshot_sqlite, Kind, Snapshot, SnapshotOptions, SQLITE_STATEMENTS};
 use mig::diff::{diff, DiffOptions};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection as _, SqliteConnection};
+
+use crate::catalog_queries::{statements_on, this_thread};
 
 struct Lite {
     conn: SqliteConnection,
+    /// The name of the connection's worker thread, which sends its statements.
+    worker: String,
     _dir: tempfile::TempDir,
 }
 
 impl Lite {
     async fn new() -> Lite {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let worker = format!("{}:sqlite", this_thread());
+        let named = worker.clone();
         let conn = SqliteConnectOptions::new()
             .filename(dir.path().join("catalog.db"))
             .create_if_missing(true)
+            .thread_name(move |_| named.clone())
             .connect()
             .await
             .unwrap_or_else(|e| panic!("open SQLite file: {e}"));
-        Lite { conn, _dir: dir }
+        Lite {
+            conn,
+            worker,
+            _dir: dir,
+        }
+    }
+
+    /// The statements the connection sent so far. The worker answers a statement before
+    /// it counts it, and one command at a time: once a ping is answered, every earlier
+    /// statement is counted.
+    async fn statements(&mut self) -> usize {
+        self.conn
+            .ping()
+            .await
+            .unwrap_or_else(|e| panic!("ping: {e}"));
+        statements_on(&self.worker)
     }
 
     async fn exec(&mut self, sql: &str) {
@@ -181,10 +203,11 @@ async fn sqlite_snapshots_are_deterministic_and_exclude_bookkeeping() {
     .await;
     let opts = SnapshotOptions::from_config(&mig::config::Config::with_defaults("/x/alembic.ini"))
         .unwrap_or_else(|e| panic!("{e}"));
+    let before = db.statements().await;
     let one = db.snapshot_with(&opts).await;
     let two = db.snapshot_with(&opts).await;
     assert_eq!(one.to_json(), two.to_json());
-    assert_eq!(opts.queries.get(), 2 * SQLITE_STATEMENTS);
+    assert_eq!(db.statements().await - before, 2 * SQLITE_STATEMENTS);
     let labels: Vec<String> = one.objects.iter().map(|o| o.label()).collect();
     insta::assert_snapshot!(labels.join("\n"), @r"
     table users

@@ -2,12 +2,12 @@
 //! whenever the snapshot does: every object class of the snapshot, one change at a time,
 //! changes both; the same schema built twice (other OIDs) gives equal fingerprints.
 
-use mig::catalog::{fingerprint_postgres, Fingerprint, SnapshotOptions};
+use mig::catalog::{fingerprint_postgres, Fingerprint};
 
 use crate::catalog_pg::Pg;
 
 async fn both(pg: &mut Pg) -> (Fingerprint, mig::catalog::Snapshot) {
-    let fingerprint = fingerprint_postgres(&mut pg.conn, &SnapshotOptions::default())
+    let fingerprint = fingerprint_postgres(&mut pg.conn)
         .await
         .unwrap_or_else(|e| panic!("fingerprint: {e}"));
     (fingerprint, pg.snapshot().await)

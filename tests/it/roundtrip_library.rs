@@ -68,6 +68,73 @@ async fn naming_conventions_are_checked_at_the_end_when_configured() {
     assert_eq!(report.exit_code(), 0);
 }
 
+/// The verifier keeps one session for its moves and snapshots; what a revision leaves on
+/// the session (a temporary table, a prepared statement, a session `SET`) must not reach
+/// the next move, as if each move had connected on its own. Without the reset between
+/// moves, `r1`'s downgrade fails (its temporary table or prepared statement already
+/// exists) and `r2`'s downgrade drops `other.t` instead of `public.t` (its `search_path`
+/// leaked from the upgrade).
+#[tokio::test]
+async fn what_a_revision_leaves_on_the_session_does_not_reach_the_next_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(
+        dir.path(),
+        "",
+        &[
+            (
+                "r1",
+                "",
+                "CREATE SCHEMA other;\nCREATE TABLE other.t (id int);\n\
+                 CREATE TEMP TABLE work (id int);\nPREPARE leftover AS SELECT 1;",
+                "\nCREATE TEMP TABLE work (id int);\nPREPARE leftover AS SELECT 1;\n\
+                 DROP SCHEMA other CASCADE;",
+            ),
+            (
+                "r2",
+                "",
+                "CREATE TABLE public.t (id int);\nSET search_path TO other, public;",
+                "\nDROP TABLE t;",
+            ),
+        ],
+    );
+    let report = verify(&project(&ini, "alembic"), &Options::default()).await;
+    assert_eq!(report.status, Status::Ok, "{:#?}", outline(&report));
+    assert_eq!(report.exit_code(), 0);
+}
+
+/// A new session starts from the database's defaults (`ALTER DATABASE ... SET`), which a
+/// kept session does not see change. A downgrade that leaves `quote_all_identifiers` on
+/// changes how a new session reads the catalog (every name quoted): the verifier reports
+/// it, as it did when every move and snapshot connected on its own.
+#[tokio::test]
+async fn a_database_default_a_downgrade_leaves_on_is_seen_as_a_new_session_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = write_project(
+        dir.path(),
+        "",
+        &[(
+            "r1",
+            "",
+            "CREATE TABLE t (id int);\n\
+             DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET quote_all_identifiers = on', \
+             current_database()); END $$;",
+            "\nDROP TABLE t;",
+        )],
+    );
+    let report = verify(&project(&ini, "alembic"), &Options::default()).await;
+    let downgrade = report
+        .checks
+        .iter()
+        .find(|c| c.revision.as_deref() == Some("r1") && c.check == CheckKind::Downgrade)
+        .expect("r1's downgrade check");
+    let headlines: Vec<String> = downgrade.findings.iter().map(|f| f.headline()).collect();
+    assert!(
+        headlines.iter().any(|h| h.contains("\"public\"")),
+        "{:#?}",
+        outline(&report)
+    );
+}
+
 #[test]
 fn usage_errors_exit_2_before_anything_runs() {
     let server = support::server_url();

@@ -135,3 +135,61 @@ fn values_display() {
     let parsed: Value = serde_json::from_str("[\"x\"]").unwrap_or(Value::Bool(false));
     assert_eq!(parsed, Value::List(vec!["x".into()]));
 }
+
+/// How `Value` was read before it had its own reader: the reference.
+mod untagged {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum Value {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+        List(Vec<String>),
+    }
+}
+
+#[test]
+fn values_read_back_as_the_untagged_enum_read_them() {
+    type Attrs<T> = std::collections::BTreeMap<String, Option<T>>;
+    let cases = [
+        "true",
+        "-3",
+        "9223372036854775807",
+        "9223372036854775808",
+        r#""a\"b""#,
+        r#"["x", "y"]"#,
+        "[]",
+        "1.5",
+        "null",
+        "{}",
+        r#"{"a": [1, {"b": 2}]}"#,
+        "[1]",
+        r#"["x", null, "y"]"#,
+        r#"["x", [1, 2], "y"]"#,
+    ];
+
+    for json in cases {
+        let ours = serde_json::from_str::<Value>(json).map_err(|e| e.to_string());
+        let theirs = serde_json::from_str::<untagged::Value>(json).map_err(|e| e.to_string());
+        assert_eq!(
+            ours.as_ref().err(),
+            theirs.as_ref().err(),
+            "errors differ for {json}"
+        );
+        assert_eq!(
+            ours.ok().map(|v| format!("{v:?}")),
+            theirs.ok().map(|v| format!("{v:?}")),
+            "values differ for {json}"
+        );
+        let map = format!(r#"{{"k": {json}, "z": 1}}"#);
+        let ours = serde_json::from_str::<Attrs<Value>>(&map).map_err(|e| e.to_string());
+        let theirs =
+            serde_json::from_str::<Attrs<untagged::Value>>(&map).map_err(|e| e.to_string());
+        assert_eq!(
+            ours.as_ref().err(),
+            theirs.as_ref().err(),
+            "in a map: {json}"
+        );
+        assert_eq!(ours.is_ok(), theirs.is_ok(), "in a map: {json}");
+    }
+}

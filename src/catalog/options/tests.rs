@@ -172,10 +172,3 @@ fn from_config_names_the_bookkeeping_tables() {
     let config = config.with_setting("ignore", "nonsense");
     assert!(SnapshotOptions::from_config(&config).is_err());
 }
-
-#[test]
-fn counter_is_shared_by_clones() {
-    let counter = QueryCounter::default();
-    counter.clone().add(3);
-    assert_eq!(counter.get(), 3);
-}

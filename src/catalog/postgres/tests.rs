@@ -55,5 +55,23 @@ fn every_query_starts_with_the_shared_prefix() {
         );
     }
     assert!(!HIDDEN.trim_end().ends_with(';'));
-    assert_eq!(POSTGRES_STATEMENTS, 18);
+    assert_eq!(POSTGRES_STATEMENTS, 4);
+}
+
+#[test]
+fn one_statement_holds_every_query_once() {
+    for text in [SNAPSHOT.as_str(), FINGERPRINT.as_str()] {
+        assert!(text.starts_with("-- "));
+        assert!(!text.contains("{hidden}") && !text.contains("{rows}"));
+        assert_eq!(text.matches("with recursive -- ").count(), 1);
+        assert_eq!(text.matches("hidden_all (classid, objid) as (").count(), 1);
+        assert_eq!(
+            text.matches("\n) q\nunion all\nselect ").count(),
+            QUERIES.len() - 1
+        );
+    }
+    for (name, _) in QUERIES {
+        assert!(SNAPSHOT.contains(&format!("select '{name}'::text as query")));
+    }
+    assert!(SETTINGS.contains(&format!("where name = '{PREPARED}'")));
 }

@@ -1,6 +1,5 @@
 -- Prefix of every query but `hidden.sql` (joined in Rust with `concat!`): the hidden
--- objects that `hidden.sql` found, passed back as two arrays.
+-- objects that `hidden.sql` found, by the name the queries use.
 with hidden (classid, objid) as (
-    select u.classid::oid, u.objid::oid
-    from unnest($1::int8[], $2::int8[]) u (classid, objid)
+    select h.classid, h.objid from hidden_all h
 )
