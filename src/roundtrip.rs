@@ -87,6 +87,16 @@ pub struct Options {
     pub keep_going: bool,
 }
 
+impl Options {
+    /// These options for a run at `place`: [`Options::keep_going`] only where there is
+    /// room for a second database (not [`Place::InPlace`]).
+    pub fn at(&self, place: Place) -> Options {
+        let mut opts = self.clone();
+        opts.keep_going &= place != Place::InPlace;
+        opts
+    }
+}
+
 /// Provisions the database for `place`, verifies, and removes the database again, also
 /// when `interrupt` resolves first (its value is the exit code to report, 130 for
 /// Ctrl-C).
@@ -105,9 +115,7 @@ where
         Place::Scratch | Place::InPlace => config.database_url()?.dialect(),
     };
     preflight(config, dialect, opts)?;
-    let mut opts = opts.clone();
-    opts.keep_going &= place != Place::InPlace;
-    let opts = &opts;
+    let opts = &opts.at(place);
     let mut interrupt = std::pin::pin!(interrupt);
     let workspace = Workspace::provision(config, dialect, place, interrupt.as_mut()).await?;
     // A private server mig started itself has no pooler in front of it: nothing to probe.

@@ -74,8 +74,8 @@ pub fn run(global: &GlobalArgs, args: Args) -> Result<i32, Error> {
             from: args.from,
             to: args.to,
             column_order: args.column_order,
-            // The configured database has no room for a second one beside it.
-            keep_going: !args.fail_fast && !args.in_place,
+            // Never with --in-place: `Options::at` decides.
+            keep_going: !args.fail_fast,
         },
         place: Place::from_flags(args.in_place, args.scratch, args.yes)?,
         format: match global.format {

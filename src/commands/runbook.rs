@@ -178,8 +178,9 @@ where
             exit_code: 2,
         }),
         (Ok(map), _) => {
+            let roundtrip = request.roundtrip.at(request.target);
             let extras = Extras {
-                roundtrip: &request.roundtrip,
+                roundtrip: &roundtrip,
                 seeds: seed_files.as_ref(),
                 dod: dod.as_ref(),
             };
