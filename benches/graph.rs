@@ -4,7 +4,9 @@
 //! reading every revision file once, which any tool that loads the history must do.
 //!
 //! `cargo bench --bench graph` (set `ALEMBIC=/path/to/alembic` to skip the venv install;
-//! `MIG_BENCH_REVISIONS=N` for another size).
+//! `MIG_BENCH_REVISIONS=N` for another size). `MIG_BENCH_BASELINE=/path/to/mig` times an
+//! older mig binary in the same run, interleaved with this one (best of the same number of
+//! runs), checks that both print the same `--sql`, and prints this one's time over it.
 
 mod common;
 
@@ -170,6 +172,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let mig = mig_bin();
+    let baseline = std::env::var_os("MIG_BENCH_BASELINE").map(std::path::PathBuf::from);
     let alembic = alembic_bin();
     println!("graph benchmark: {n} revisions; best of {MIG_RUNS} (mig, floor) and 2 (alembic)");
     println!(
@@ -191,7 +194,10 @@ fn main() {
                     c
                 }
             };
-            let m = best_of(MIG_RUNS, run(&mig, "mig"));
+            let m = match &baseline {
+                None => best_of(MIG_RUNS, run(&mig, "mig")),
+                Some(base) => against_baseline(&mig, base, run(&mig, "mig"), run(base, "mig")),
+            };
             let a = best_of(2, run(&alembic, "alembic"));
             println!(
                 "{:<13} {:<22} {:>10} {:>11} {:>10} {:>9} {:>9}",
@@ -205,4 +211,36 @@ fn main() {
             );
         }
     }
+}
+
+/// Best of [`MIG_RUNS`] each of `mig` and the `base` binary, run in turns (so both see the
+/// same moments of a noisy machine); prints the base's time and the ratio, after checking
+/// that both print the same output.
+fn against_baseline(
+    mig: &Path,
+    base: &Path,
+    mut new: impl FnMut() -> Command,
+    mut old: impl FnMut() -> Command,
+) -> std::time::Duration {
+    let (printed_new, printed_old) = (new().output().expect("mig"), old().output().expect("base"));
+    assert!(
+        printed_new.stdout == printed_old.stdout,
+        "{} and {} print different output",
+        mig.display(),
+        base.display()
+    );
+    let (mut m, mut b) = (std::time::Duration::MAX, std::time::Duration::MAX);
+    for _ in 0..MIG_RUNS {
+        m = m.min(best_of(1, &mut new));
+        b = b.min(best_of(1, &mut old));
+    }
+    println!(
+        "  baseline {}: {}, this mig {} ({} of the baseline; output identical, {} bytes)",
+        base.display(),
+        ms(b),
+        ms(m),
+        ratio(m, b),
+        printed_new.stdout.len()
+    );
+    m
 }
