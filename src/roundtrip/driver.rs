@@ -263,18 +263,7 @@ impl<'a> Driver<'a> {
             Ok(outcome) => self.snapshot().await.map(|snapshot| (outcome, snapshot)),
             Err(reason) => Err(reason),
         };
-        match taken {
-            Ok(pair) => Some(pair),
-            Err(reason) => {
-                checks.push(Check::failed(
-                    rev,
-                    kind,
-                    reason.to_string(),
-                    clock.elapsed(),
-                ));
-                None
-            }
-        }
+        failed_check(taken, checks, (rev, kind, clock))
     }
 
     /// What differs in `now` from `expected`.
@@ -317,6 +306,24 @@ impl<'a> Driver<'a> {
             .flat_map(|r| KeepRule::all(&r.revision().downgrade_keeps))
             .collect()
     }
+}
+
+/// `done`'s value; when it failed, the failed check (`kind` of `rev`, timed from `clock`)
+/// goes into `checks` and `None` comes back: the run stops there.
+pub(super) fn failed_check<T>(
+    done: Result<T, DriverError>,
+    checks: &mut Vec<Check>,
+    (rev, kind, clock): (Option<&str>, CheckKind, Instant),
+) -> Option<T> {
+    done.map_err(|reason| {
+        checks.push(Check::failed(
+            rev,
+            kind,
+            reason.to_string(),
+            clock.elapsed(),
+        ))
+    })
+    .ok()
 }
 
 /// Why the driver could not move the database or snapshot it. Each message is the

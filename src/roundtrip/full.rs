@@ -43,16 +43,7 @@ pub(super) async fn run(
     checks.push(Check::ran(rev, CheckKind::Upgrade, Vec::new(), clock.elapsed()).with_note(note));
 
     if let Some(id) = rev.filter(|id| super::plans::is_irreversible(driver.map, id)) {
-        checks.push(Check::skipped(
-            rev,
-            CheckKind::Downgrade,
-            format!("`{id}` is marked irreversible: its downgrade cannot run"),
-        ));
-        checks.push(Check::skipped(
-            rev,
-            CheckKind::UpgradeAgain,
-            "not downgraded".to_string(),
-        ));
+        checks.extend(Check::irreversible(id));
         return Ok(Some(s1));
     }
 

@@ -159,6 +159,20 @@ impl Check {
         }
     }
 
+    /// The downgrade and upgrade-again checks of `id`, which is marked irreversible,
+    /// skipped with the reason.
+    pub fn irreversible(id: &str) -> [Check; 2] {
+        let rev = Some(id);
+        [
+            Check::skipped(
+                rev,
+                CheckKind::Downgrade,
+                format!("`{id}` is marked irreversible: its downgrade cannot run"),
+            ),
+            Check::skipped(rev, CheckKind::UpgradeAgain, "not downgraded".to_string()),
+        ]
+    }
+
     /// `` `rev` upgrade `` or `downgrade to start`: the check in a sentence.
     pub fn title(&self) -> String {
         match &self.revision {

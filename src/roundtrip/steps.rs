@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::catalog::Snapshot;
 use crate::replay::{self, Spare};
 
-use super::driver::{ran, Driver};
+use super::driver::{failed_check, ran, Driver};
 use super::plans;
 use super::report::{Check, CheckKind};
 use super::RoundtripError;
@@ -180,16 +180,7 @@ async fn revision(
     let failed = || Some(heads.clone());
 
     if plans::is_irreversible(driver.map, id) {
-        checks.push(Check::skipped(
-            rev,
-            CheckKind::Downgrade,
-            format!("`{id}` is marked irreversible: its downgrade cannot run"),
-        ));
-        checks.push(Check::skipped(
-            rev,
-            CheckKind::UpgradeAgain,
-            "not downgraded".to_string(),
-        ));
+        checks.extend(Check::irreversible(id));
         return Ok((heads, after));
     }
 
@@ -254,18 +245,11 @@ async fn undo_all(
     };
     tracing::info!(target: "mig", "roundtrip: downgrading the whole range to `{target}`");
     let clock = Instant::now();
-    let (outcome, stopped) = match driver.downgrade_until_irreversible(&target).await {
-        Ok(done) => done,
-        Err(reason) => {
-            checks.push(Check::failed(
-                None,
-                kind,
-                reason.to_string(),
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let (outcome, stopped) = failed_check(
+        driver.downgrade_until_irreversible(&target).await,
+        checks,
+        (None, kind, clock),
+    )?;
     let note = stopped
         .as_ref()
         .map(|id| format!("stopped at `{id}`, which is marked irreversible"));
@@ -284,18 +268,7 @@ async fn undo_all(
         ));
         return Some(());
     };
-    let now = match driver.snapshot().await {
-        Ok(now) => now,
-        Err(reason) => {
-            checks.push(Check::failed(
-                None,
-                kind,
-                reason.to_string(),
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let now = failed_check(driver.snapshot().await, checks, (None, kind, clock))?;
     let keeps = driver.keeps_of(ran(&outcome));
     let findings = driver.compare_keeping(expected, &now, &keeps, false);
     checks.push(Check::ran(None, kind, findings, clock.elapsed()).with_note(note));
@@ -314,27 +287,9 @@ async fn redo_all(
     let kind = CheckKind::UpgradeAll;
     tracing::info!(target: "mig", "roundtrip: upgrading the whole range to `{to}` again");
     let clock = Instant::now();
-    if let Err(reason) = driver.upgrade(to).await {
-        checks.push(Check::failed(
-            None,
-            kind,
-            reason.to_string(),
-            clock.elapsed(),
-        ));
-        return None;
-    }
-    let now = match driver.snapshot().await {
-        Ok(now) => now,
-        Err(reason) => {
-            checks.push(Check::failed(
-                None,
-                kind,
-                reason.to_string(),
-                clock.elapsed(),
-            ));
-            return None;
-        }
-    };
+    let (_, now) = driver
+        .then_snapshot(driver.upgrade(to).await, checks, (None, kind, clock))
+        .await?;
     let findings = match seen.get(&sorted(end_heads.to_vec())) {
         Some(expected) => driver.compare(expected, &now),
         None => Vec::new(),
