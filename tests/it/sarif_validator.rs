@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use crate::support::venv::{self, run};
+
 const MULTITOOL: &str = "@microsoft/sarif-multitool-linux@5.7.0";
 const JSONSCHEMA: &[&str] = &["jsonschema==4.26.0", "rfc3987==1.3.8"];
 
@@ -156,51 +158,5 @@ fn make_executable(path: &Path) {
 
 /// A venv with `jsonschema`.
 fn venv() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif-venv");
-    let python = root.join("bin").join("python");
-    if usable(&python) {
-        return python;
-    }
-    let staging = root.with_extension(format!("staging-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    run(Command::new("python3").args(["-m", "venv"]).arg(&staging));
-    run(Command::new(staging.join("bin").join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(JSONSCHEMA));
-    let _ = std::fs::remove_dir_all(&root);
-    if std::fs::rename(&staging, &root).is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    assert!(
-        usable(&python),
-        "jsonschema not usable at {}",
-        python.display()
-    );
-    python
-}
-
-fn usable(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import jsonschema, rfc3987"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    venv::python("sarif-venv", JSONSCHEMA, "import jsonschema, rfc3987")
 }

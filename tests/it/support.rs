@@ -12,6 +12,7 @@ pub mod cli;
 pub mod mariadb;
 pub mod pgbouncer;
 pub mod project;
+pub mod venv;
 
 pub use cli::{Mig, Run, Spawned};
 

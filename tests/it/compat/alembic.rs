@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use super::project::Pair;
-use crate::support::Mig;
+use crate::support::{venv, Mig};
 
 /// The Alembic version the expected outputs were taken from.
 pub const ALEMBIC_VERSION: &str = "1.20.1";
@@ -21,61 +21,20 @@ pub fn python_bin() -> &'static Path {
 }
 
 fn install() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("alembic-venv");
-    let bin = root.join("bin").join("python");
-    if version_ok(&bin) {
-        return bin;
-    }
-    // Build beside, then rename, so a half-built venv is never picked up.
-    let staging = root.with_extension(format!("staging-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    run(Command::new("python3").args(["-m", "venv"]).arg(&staging));
-    run(Command::new(staging.join("bin").join("python")).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        &format!("alembic=={ALEMBIC_VERSION}"),
-        // SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
-        "psycopg[binary]",
-        // SQLAlchemy's default MySQL driver (`mysql+pymysql://`), for the MariaDB tests.
-        "pymysql",
-    ]));
-    let _ = std::fs::remove_dir_all(&root);
-    if std::fs::rename(&staging, &root).is_err() {
-        // Another process won the race; use its venv.
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    assert!(
-        version_ok(&bin),
-        "alembic {ALEMBIC_VERSION} not usable at {}",
-        bin.display()
-    );
-    bin
-}
-
-fn version_ok(python: &Path) -> bool {
     let check = format!(
         "import alembic, psycopg, pymysql; assert alembic.__version__ == '{ALEMBIC_VERSION}'"
     );
-    Command::new(python)
-        .args(["-c", &check])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn run(cmd: &mut Command) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    venv::python(
+        "alembic-venv",
+        &[
+            &format!("alembic=={ALEMBIC_VERSION}"),
+            // SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3.
+            "psycopg[binary]",
+            // SQLAlchemy's default MySQL driver (`mysql+pymysql://`), for the MariaDB tests.
+            "pymysql",
+        ],
+        &check,
+    )
 }
 
 /// Runs `alembic ARGS` in `dir` (which holds `alembic.ini`).
