@@ -14,9 +14,14 @@ use crate::support::Mig;
 
 /// `(name, state, needs)` of each seed in the runbook's JSON.
 fn states(json: &Value) -> Vec<(String, String, Option<String>)> {
-    json["seeds"]["seeds"]
+    listed(&json["seeds"]["seeds"])
+}
+
+/// `(name, state, needs)` of each entry of a seed list (the runbook's or `seed --list`'s).
+fn listed(entries: &Value) -> Vec<(String, String, Option<String>)> {
+    entries
         .as_array()
-        .expect("seeds.seeds")
+        .expect("a list of seeds")
         .iter()
         .map(|s| {
             (
@@ -136,20 +141,8 @@ fn a_seed_that_needs_a_revision_the_run_did_not_reach_is_blocked() {
         .args(["--format", "json", "seed", "--list"])
         .run();
     assert_eq!(list.code, 0, "{}", list.stderr);
-    let listed: Value = serde_json::from_str(&list.stdout).expect("seed --list json");
-    let listed: Vec<(String, String, Option<String>)> = listed
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap_or_default().to_string(),
-                s["state"].as_str().unwrap_or_default().to_string(),
-                s["needs"].as_str().map(str::to_string),
-            )
-        })
-        .collect();
-    assert_eq!(listed, blocked);
+    let list: Value = serde_json::from_str(&list.stdout).expect("seed --list json");
+    assert_eq!(listed(&list), blocked);
 }
 
 #[test]
